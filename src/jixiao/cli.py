@@ -1,0 +1,123 @@
+"""Command line: parse options, make one library call, map errors to exit codes.
+
+Exit codes: 0 成功；1 规格或检查未通过；2 用法错误；3 内部错误。
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from jixiao import cli_text
+from jixiao.errors import JixiaoError, SpecError, UsageError
+
+cli_text.localise()
+
+app = typer.Typer(
+    name="jixiao",
+    help="jixiao（绩效）：用简短的 YAML 规格生成部门预算绩效目标文档。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+SpecArg = Annotated[
+    Path,
+    typer.Argument(help="部门规格文件夹（含 部门.yaml），或其中的某个文件", show_default=False),
+]
+
+
+def _fail(exc: JixiaoError) -> NoReturn:
+    if isinstance(exc, SpecError):
+        base = Path.cwd()
+        for d in exc.diagnostics:
+            err.print(d.format(base=base), markup=False, highlight=False)
+        n = len(exc.diagnostics)
+        err.print(f"共 {n} 个问题，未通过。", style="bold red", highlight=False)
+        raise typer.Exit(1)
+    err.print(f"错误：{exc}", markup=False, highlight=False)
+    raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
+
+
+def _load_and_expand(spec: Path):  # type: ignore[no-untyped-def]
+    from jixiao.expand import expand_department
+    from jixiao.spec.load import load_department
+
+    return expand_department(load_department(spec))
+
+
+@app.command()
+def validate(spec: SpecArg) -> None:
+    """检查规格：语法、键名、类型、单位、预设、金额与支出计划，一次列出全部问题。"""
+    try:
+        doc = _load_and_expand(spec)
+    except JixiaoError as exc:
+        _fail(exc)
+    tables = doc.tables()
+    rows = sum(len(t.rows) for t in tables)
+    out.print(f"✓ 规格有效：{len(tables)} 张项目绩效目标表，{rows} 行指标。", highlight=False)
+
+
+@app.command()
+def expand(
+    spec: SpecArg,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出完整的文档模型")] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="把 JSON 写入文件而不是屏幕")
+    ] = None,
+) -> None:
+    """展开规格：套用预设、默认值和派生值，得到完整的文档模型。"""
+    try:
+        doc = _load_and_expand(spec)
+    except JixiaoError as exc:
+        _fail(exc)
+    if as_json or output is not None:
+        text = doc.model_dump_json(indent=2) + "\n"
+        if output is not None:
+            from jixiao.fileio import write_atomic
+
+            write_atomic(output, text.encode("utf-8"))
+            out.print(f"已写入 {output}", highlight=False)
+        else:
+            sys.stdout.write(text)
+        return
+    from jixiao.cli_text import summary_table
+
+    out.print(summary_table(doc))
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="写入的文件夹")
+    ] = Path("schema"),
+) -> None:
+    """生成 JSON Schema，供 VS Code（YAML 插件）补全和检查规格文件。"""
+    from jixiao.schema import write_schemas
+
+    for path in write_schemas(output):
+        out.print(f"已写入 {path}", highlight=False)
+
+
+def main() -> None:
+    """Console-script entry point: never shows a traceback to the user."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("已中断。")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users
+        err.print(f"jixiao 内部错误：{type(exc).__name__}: {exc}", markup=False)
+        err.print("这是 jixiao 的缺陷，不是您的规格有误；请把这条信息和规格一起报告给维护者。")
+        sys.exit(3)

@@ -1,0 +1,54 @@
+"""Money as ``Decimal`` in the document's unit (元 or 万元), and budget formulas."""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Literal
+
+MoneyUnit = Literal["元", "万元"]
+
+#: Decimal places printed for each unit: 万元 with 2 decimals, 元 as integers.
+PLACES: dict[str, int] = {"万元": 2, "元": 0}
+
+
+def to_decimal(value: object) -> Decimal:
+    """Exact Decimal from YAML text; never goes through ``float``."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError("money must not be a float or bool")
+    try:
+        return Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+
+
+def quantum(unit: MoneyUnit) -> Decimal:
+    """Smallest printable step of *unit*: 0.01 for 万元, 1 for 元."""
+    return Decimal(1).scaleb(-PLACES[unit])
+
+
+def fits_unit(amount: Decimal, unit: MoneyUnit) -> bool:
+    """True if *amount* has no more decimals than *unit* prints."""
+    return amount == amount.quantize(quantum(unit))
+
+
+def format_money(amount: Decimal, unit: MoneyUnit) -> str:
+    """Header-cell text: ``3.00`` in 万元, ``92767000`` in 元."""
+    return f"{amount.quantize(quantum(unit), rounding=ROUND_HALF_UP):f}"
+
+
+def ceil_to(amount: Decimal, step: Decimal | str | int = "0.01") -> Decimal:
+    """Round *amount* up to a multiple of *step* (monthly caps are always rounded up).
+
+    ``ceil_to(Decimal(26) / 12, "0.1") == Decimal("2.2")``.
+    """
+    s = Decimal(str(step))
+    if s <= 0:
+        raise ValueError("step must be positive")
+    return (amount / s).to_integral_value(rounding=ROUND_CEILING) * s
+
+
+def to_yuan(amount: Decimal, unit: MoneyUnit) -> Decimal:
+    """Convert an amount in *unit* to 元 (1万元 = 10000元)."""
+    return amount * 10000 if unit == "万元" else amount

@@ -1,0 +1,151 @@
+"""Presets: named indicator sets kept as YAML data with Jinja text.
+
+A preset is ``templates/presets/<名称>.yaml``::
+
+    说明: 日常运转类项目的通用指标
+    绩效指标:
+      - 键: 完成率
+        二级: 数量指标
+        三级: 工作完成率
+        描述: "{{ 事项 }}工作实际完成量占计划工作量的比例"
+        值: "=100%"
+
+A preset may start from another one (``基于: 运转类``) and change rows by key
+(``改写:``) exactly as a project does. Presets found earlier in the look-up order
+(spec folder, user repository, built-in) hide later ones of the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from jixiao.errors import Diagnostic
+from jixiao.spec.model import RowList, RowPatch, RowSpec, SpecModel
+from jixiao.spec.pydantic_errors import diagnostics_from_validation
+from jixiao.spec.yamlio import Positions, load_yaml
+
+
+class PresetSpec(SpecModel):
+    """A preset file."""
+
+    schema_: str | None = Field(None, alias="$schema")
+    note: str = Field("", alias="说明", description="预设的用途说明")
+    base: str | None = Field(None, alias="基于", description="以另一个预设为基础")
+    patch: dict[str, RowPatch] = Field(default_factory=dict, alias="改写", description="按键改写基础预设中的行")
+    rows: list[RowList] = Field(default_factory=list, alias="绩效指标", description="指标行；每行须有 键")
+
+
+@dataclass(frozen=True)
+class PresetRow:
+    """A row of a resolved preset, with where it was written."""
+
+    row: RowSpec
+    path: Path
+    line: int
+    col: int
+
+
+@dataclass
+class Preset:
+    """A loaded preset file (before resolving 基于)."""
+
+    name: str
+    path: Path
+    spec: PresetSpec
+    pos: Positions
+
+
+@dataclass
+class PresetLibrary:
+    """All presets visible from one spec, by name."""
+
+    presets: dict[str, Preset] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        """Known preset names, sorted."""
+        return sorted(self.presets)
+
+    def resolve(self, name: str, _seen: tuple[str, ...] = ()) -> list[PresetRow]:
+        """Rows of preset *name* with its 基于 chain applied.
+
+        Raises:
+            KeyError: no such preset (or a 基于 cycle).
+        """
+        if name in _seen:
+            raise KeyError(name)
+        preset = self.presets[name]
+        spec = preset.spec
+        rows: list[PresetRow] = []
+        if spec.base:
+            rows = apply_patch(
+                self.resolve(spec.base, (*_seen, name)),
+                {
+                    k: (v, *preset.pos.of(("改写", k)))
+                    for k, v in spec.patch.items()
+                },
+                preset.path,
+            )
+        for i, row in enumerate(spec.rows):
+            line, col = preset.pos.of(("绩效指标", i))
+            rows.append(PresetRow(row, preset.path, line, col))
+        return rows
+
+
+def apply_patch(
+    rows: list[PresetRow], patch: dict[str, tuple[RowSpec, int, int]], path: Path
+) -> list[PresetRow]:
+    """Apply ``改写`` entries (by key) to *rows*: merge fields, or drop the row."""
+    out: list[PresetRow] = []
+    for pr in rows:
+        key = pr.row.key
+        if key is None or key not in patch:
+            out.append(pr)
+            continue
+        change, line, col = patch[key]
+        if change.drop:
+            continue
+        merged = merge_row(pr.row, change)
+        out.append(PresetRow(merged, path, line, col))
+    return out
+
+
+def merge_row(base: RowSpec, change: RowSpec) -> RowSpec:
+    """Fields set in *change* replace those of *base*; a new 二级 re-derives 一级."""
+    updates = {
+        name: getattr(change, name)
+        for name in ("level1", "level2", "level3", "description", "value", "basis")
+        if getattr(change, name) is not None
+    }
+    if "level2" in updates and "level1" not in updates:
+        updates["level1"] = None
+    return base.model_copy(update=updates)
+
+
+def load_library(dirs: list[Path]) -> PresetLibrary:
+    """Load every ``*.yaml`` preset in *dirs*; earlier folders win by name."""
+    lib = PresetLibrary()
+    for folder in dirs:
+        for path in sorted(folder.glob("*.yaml")):
+            name = path.stem
+            if name in lib.presets:
+                continue
+            loaded = load_yaml(path)
+            if isinstance(loaded, Diagnostic):
+                lib.diagnostics.append(loaded)
+                continue
+            try:
+                spec = PresetSpec.model_validate(loaded.data if loaded.data is not None else {})
+            except ValidationError as exc:
+                lib.diagnostics.extend(diagnostics_from_validation(exc, loaded.pos, PresetSpec))
+                continue
+            for i, row in enumerate(spec.rows):
+                if not row.key:
+                    lib.diagnostics.append(
+                        loaded.pos.diag(("绩效指标", i), "预设中的每一行都要有「键」", "加上 键: 完成率 之类的短名，项目用它来改写或删除这一行")
+                    )
+            lib.presets[name] = Preset(name, path, spec, loaded.pos)
+    return lib

@@ -1,0 +1,38 @@
+"""JSON Schemas of the spec files, for editors (yaml-language-server)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from jixiao.presets import PresetSpec
+from jixiao.spec.model import Department, Project
+
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
+    "department.schema.json": (Department, "jixiao 部门规格（部门.yaml）"),
+    "project.schema.json": (Project, "jixiao 项目规格（projects/*.yaml）"),
+    "preset.schema.json": (PresetSpec, "jixiao 指标预设（presets/*.yaml）"),
+}
+
+
+def schema_text(model: type[BaseModel], title: str) -> str:
+    """The JSON Schema of *model*, keyed by the Chinese spec keys, as stable text."""
+    schema = model.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = title
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write every schema into *folder*; returns the paths written."""
+    from jixiao.fileio import write_atomic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, (model, title) in SCHEMAS.items():
+        path = folder / name
+        write_atomic(path, schema_text(model, title).encode("utf-8"))
+        out.append(path)
+    return out

@@ -1,0 +1,177 @@
+"""Load a department folder: ``部门.yaml`` + ``projects/*.yaml`` + visible presets.
+
+This is the *load* stage: YAML → typed spec with source positions. It knows
+nothing of Word or HTML and never writes anything. Every problem it can see is
+collected; a :class:`~jixiao.errors.SpecError` carries all of them at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from jixiao.errors import Diagnostic, SpecError, UsageError
+from jixiao.presets import PresetLibrary, PresetSpec, load_library
+from jixiao.resources import preset_dirs
+from jixiao.spec.model import (
+    Defaults,
+    Department,
+    Layout,
+    Part,
+    PartOne,
+    Project,
+    RowSpec,
+    SubGoal,
+    Unit,
+)
+from jixiao.spec.pydantic_errors import allowed_keys, diagnostics_from_validation
+from jixiao.spec.yamlio import Loaded, NodePath, Positions, load_yaml
+
+DEPARTMENT_FILES = ("部门.yaml", "department.yaml")
+PROJECTS_DIR = "projects"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ProjectSource:
+    """One project file, parsed, with the positions of its nodes."""
+
+    path: Path
+    stem: str
+    pos: Positions
+    spec: Project
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A whole department spec: what the *expand* stage consumes."""
+
+    root: Path
+    path: Path
+    pos: Positions
+    department: Department
+    projects: list[ProjectSource]
+    presets: PresetLibrary
+
+
+def find_root(spec: Path | str) -> Path:
+    """The department folder for a folder, a department file or a project file.
+
+    Raises:
+        UsageError: nothing that looks like a department spec is there.
+    """
+    spec = Path(spec)
+    spec = spec.resolve() if spec.exists() else spec
+    if not spec.exists():
+        raise UsageError(f"找不到「{spec}」：请给出部门规格文件夹（含 部门.yaml）或其中的文件")
+    candidates = [spec] if spec.is_dir() else [spec.parent, spec.parent.parent]
+    for folder in candidates:
+        if any((folder / name).is_file() for name in DEPARTMENT_FILES):
+            return folder
+    raise UsageError(f"「{spec}」不是部门规格：文件夹中应有 部门.yaml（或 department.yaml）")
+
+
+def department_file(root: Path) -> Path:
+    """``部门.yaml`` (or ``department.yaml``) inside *root*."""
+    for name in DEPARTMENT_FILES:
+        if (root / name).is_file():
+            return root / name
+    raise UsageError(f"「{root}」中没有 部门.yaml")
+
+
+def _known_keys() -> set[str]:
+    models: list[type[BaseModel]] = [
+        Department, Unit, Defaults, PartOne, SubGoal, Part, Layout, Project, RowSpec, PresetSpec
+    ]
+    return {k for m in models for k in allowed_keys(m)}
+
+
+_KEYS_CACHE: set[str] = set()
+
+
+def fullwidth_colon_keys(data: Any, pos: Positions, path: NodePath = ()) -> list[Diagnostic]:
+    """Strings like ``项目名称：法律顾问费`` — a key written with a full-width colon."""
+    if not _KEYS_CACHE:
+        _KEYS_CACHE.update(_known_keys())
+    out: list[Diagnostic] = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += fullwidth_colon_keys(v, pos, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += fullwidth_colon_keys(v, pos, (*path, i))
+    elif isinstance(data, str) and "\n" not in data:
+        head = data.split("：", 1)[0].strip()
+        if "：" in data and head in _KEYS_CACHE:
+            out.append(
+                pos.diag(
+                    path,
+                    f"「{head}」后面用了全角冒号「：」，YAML 需要半角冒号加空格「: 」",
+                    f"改成「{head}: {data.split('：', 1)[1].strip()}」",
+                )
+            )
+    return out
+
+
+def parse_file(path: Path, model: type[M]) -> tuple[M | None, Positions | None, list[Diagnostic]]:
+    """Load one YAML file into *model*, returning every diagnostic found."""
+    loaded = load_yaml(path)
+    if isinstance(loaded, Diagnostic):
+        return None, None, [loaded]
+    return validate_loaded(loaded, model)
+
+
+def validate_loaded(
+    loaded: Loaded, model: type[M]
+) -> tuple[M | None, Positions | None, list[Diagnostic]]:
+    """Validate parsed data against *model*."""
+    diags = fullwidth_colon_keys(loaded.data, loaded.pos)
+    data = loaded.data if loaded.data is not None else {}
+    if not isinstance(data, dict):
+        diags.append(
+            loaded.pos.diag((), "文件内容应为「键: 值」的映射", "每行写成「项目名称: 法律顾问费」的形式（半角冒号加空格）")
+        )
+        return None, loaded.pos, diags
+    if diags:
+        return None, loaded.pos, diags
+    try:
+        return model.model_validate(data), loaded.pos, []
+    except ValidationError as exc:
+        return None, loaded.pos, diagnostics_from_validation(exc, loaded.pos, model)
+
+
+def project_files(root: Path) -> list[Path]:
+    """Project files in file-name order."""
+    folder = root / PROJECTS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+
+
+def load_department(spec: Path | str) -> LoadedSpec:
+    """Load and validate a department spec (types and syntax; semantics are in expand).
+
+    Raises:
+        UsageError: *spec* is not a department spec.
+        SpecError: with every problem found in any file.
+    """
+    root = find_root(spec)
+    dept_path = department_file(root)
+    diags: list[Diagnostic] = []
+    department, dpos, d = parse_file(dept_path, Department)
+    diags += d
+    projects: list[ProjectSource] = []
+    for path in project_files(root):
+        project, ppos, d = parse_file(path, Project)
+        diags += d
+        if project is not None and ppos is not None:
+            projects.append(ProjectSource(path, path.stem, ppos, project))
+    presets = load_library(preset_dirs(root))
+    diags += presets.diagnostics
+    if diags or department is None or dpos is None:
+        raise SpecError(diags)
+    return LoadedSpec(root, dept_path, dpos, department, projects, presets)

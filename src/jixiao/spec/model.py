@@ -1,0 +1,231 @@
+"""The spec as the author writes it: one pydantic class per YAML section.
+
+Keys are the labels printed in the document (项目名称, 预算数 …) and are declared as
+aliases; Python attribute names stay English. Every class forbids unknown keys,
+so a misspelt key is reported instead of silently dropping a cell. The field
+descriptions are user-facing: they become hover texts in the JSON Schema.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+
+#: A code typed in YAML may look like a number; it is kept as text.
+Code = Annotated[str, WithJsonSchema({"type": ["string", "integer"]})]
+#: A money amount: exact decimal, written as a YAML number or string.
+Money = Annotated[Decimal, WithJsonSchema({"type": ["number", "string"]})]
+#: One 资金支出计划 entry: "20%", 20, or blank (null / "").
+ScheduleEntry = Annotated[str | None, WithJsonSchema({"type": ["string", "number", "null"]})]
+DateStyleName = Literal["点分", "年月日"]
+Framework = Literal["效益", "效果", "2021"]
+
+
+class SpecModel(BaseModel):
+    """Common configuration: immutable, unknown keys forbidden, aliases only."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=False, str_strip_whitespace=False
+    )
+
+
+class RowSpec(SpecModel):
+    """One indicator row, or a change to a preset row.
+
+    Written either as a mapping (``{三级: 单位成本, 值: ≤2万元}``) or as a list in
+    printed column order: ``[二级, 三级, 描述, 值]`` or ``[二级, 三级, 描述, 值, 依据]``.
+    """
+
+    key: str | None = Field(None, alias="键", description="行的键：预设中用来改写或删除这一行的名字")
+    level1: str | None = Field(None, alias="一级", description="一级指标；省略时由二级指标按指标体系推断")
+    level2: str | None = Field(None, alias="二级", description="二级指标，如 数量指标、社会效益指标")
+    level3: str | None = Field(None, alias="三级", description="三级指标（指标名称）")
+    description: str | None = Field(None, alias="描述", description="绩效指标描述：指标的定义或计算方法")
+    value: str | None = Field(None, alias="值", description="指标值，如 ≥90%、≤0.5万元/月、2025.12.31、有所提升")
+    basis: str | None = Field(None, alias="依据", description="指标值确定依据；省略时用默认值")
+    drop: bool = Field(False, alias="删除", description="为 true 时从预设中删除这一行")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_shorthand(cls, data: Any) -> Any:
+        if data == "删除":
+            return {"删除": True}
+        if isinstance(data, list):
+            names = ["二级", "三级", "描述", "值", "依据"]
+            if len(data) not in (4, 5):
+                raise ValueError(
+                    "列表写法需要 4 项 [二级, 三级, 描述, 值] 或 5 项 [二级, 三级, 描述, 值, 依据]"
+                )
+            if not all(isinstance(x, str) for x in data):
+                raise ValueError("列表写法中的每一项都应是文本")
+            return dict(zip(names, data, strict=False))
+        return data
+
+
+class _AlsoShorthand:
+    """JSON Schema: a row may also be written as a list (and a patch as 「删除」)."""
+
+    def __init__(self, *, allow_drop: bool) -> None:
+        self.allow_drop = allow_drop
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        as_mapping = handler(core_schema)
+        options: list[JsonSchemaValue] = [
+            as_mapping,
+            {"type": "array", "items": {"type": "string"}, "minItems": 4, "maxItems": 5},
+        ]
+        if self.allow_drop:
+            options.append({"const": "删除"})
+        return {"anyOf": options}
+
+
+RowList = Annotated[RowSpec, _AlsoShorthand(allow_drop=False)]
+RowPatch = Annotated[RowSpec, _AlsoShorthand(allow_drop=True)]
+
+
+class Defaults(SpecModel):
+    """Defaults inherited by projects (department → unit → project)."""
+
+    preset: str | None = Field(None, alias="预设", description="默认预设名称（templates/presets/ 下的文件名）")
+    basis: str | None = Field(None, alias="指标值确定依据", description="默认的指标值确定依据，如 工作计划")
+    schedule: list[ScheduleEntry] | None = Field(
+        None, alias="资金支出计划", description="3月底、6月底、10月底、12月底 累计支出比例，如 [20%, 50%, 80%, 100%]"
+    )
+    date_style: DateStyleName | None = Field(
+        None, alias="日期格式", description="完成时限的写法：点分 = 2025.12.31，年月日 = 2025年12月31日"
+    )
+    deadline: str | None = Field(None, alias="完成时限", description="默认完成时限；省略时为 年度 的 12 月 31 日")
+
+
+class Unit(SpecModel):
+    """A budget unit (预算单位) of the department."""
+
+    code: Code = Field(alias="单位编码", description="单位编码，如 619001")
+    name: str = Field(alias="单位名称", description="单位名称，如 唐山市医疗保障局本级")
+    defaults: Defaults | None = Field(None, alias="默认", description="本单位项目的默认值，覆盖部门默认值")
+
+
+class SubGoal(SpecModel):
+    """One item of 二、分项绩效目标."""
+
+    title: str = Field(alias="标题", description="分项名称，如 做好定点医疗机构专项治理工作")
+    goal: str = Field(alias="绩效目标", description="该分项的绩效目标")
+    indicators: str = Field(alias="绩效指标", description="该分项的绩效指标")
+
+
+class PartOne(SpecModel):
+    """第一部分 部门整体绩效目标."""
+
+    title: str = Field("部门整体绩效目标", alias="标题", description="第一部分的标题")
+    overall: str = Field(alias="总体绩效目标", description="一、总体绩效目标（段落）")
+    sub_goals: list[SubGoal] = Field(default_factory=list, alias="分项绩效目标", description="二、分项绩效目标")
+    measures: list[str] = Field(
+        default_factory=list, alias="工作保障措施", description="三、工作保障措施，每项一段，编号自动生成"
+    )
+
+
+class Part(SpecModel):
+    """A further part of the document holding project tables."""
+
+    title: str = Field(alias="标题", description="部分标题，如 预算项目绩效目标")
+    projects: list[str] | None = Field(
+        None, alias="项目", description="本部分的项目文件名（不含 .yaml），按顺序；省略时包含全部项目"
+    )
+
+
+class Layout(SpecModel):
+    """Which header rows and columns the tables have, and their labels."""
+
+    show_code: bool = Field(True, alias="项目编码", description="是否有 项目编码 一栏")
+    show_schedule: bool = Field(True, alias="资金支出计划", description="是否有 资金支出计划 一行")
+    show_basis: bool = Field(True, alias="指标值确定依据", description="指标表是否有 指标值确定依据 一列")
+    name_label: str = Field("项目名称", alias="项目名称标签", description="项目名称一栏的标签，如 专项资金名称")
+    schedule_percent: bool = Field(True, alias="支出计划百分号", description="资金支出计划是否带 %")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            if data not in LAYOUTS:
+                raise ValueError(f"版式只能是 {'、'.join(LAYOUTS)}，或写成详细设置的映射")
+            return LAYOUTS[data]
+        return data
+
+
+#: Named layouts: 河北 as seed 001, 天津 as seed 000.
+LAYOUTS: dict[str, dict[str, Any]] = {
+    "河北": {},
+    "天津": {"项目编码": False, "资金支出计划": False, "指标值确定依据": False},
+}
+
+class _AlsoLayoutName:
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"anyOf": [{"enum": list(LAYOUTS)}, handler(core_schema)]}
+
+
+LayoutField = Annotated[Layout, _AlsoLayoutName()]
+
+
+class Department(SpecModel):
+    """部门.yaml: what the whole document and all projects share."""
+
+    schema_: str | None = Field(None, alias="$schema", description="JSON Schema 地址（编辑器用）")
+    year: int = Field(alias="年度", description="预算年度，如 2025")
+    name: str = Field(alias="部门名称", description="部门名称，如 唐山市医疗保障局")
+    title: str | None = Field(None, alias="标题", description="文档标题；省略时为「{年度}年{部门名称}部门绩效目标」")
+    money_unit: Literal["元", "万元"] = Field(alias="金额单位", description="金额单位：元 或 万元")
+    layout: LayoutField = Field(default_factory=Layout, alias="版式", description="表格版式：河北、天津，或详细设置")
+    framework: Framework = Field(
+        "效益", alias="指标体系", description="一级/二级指标体系：效益（2021 年前）、效果（旧式）、2021（成本指标单列）"
+    )
+    units: list[Unit] = Field(alias="单位", min_length=1, description="本部门的预算单位")
+    part_one: PartOne | None = Field(None, alias="第一部分", description="第一部分 部门整体绩效目标")
+    parts: list[Part] = Field(
+        default_factory=lambda: [Part.model_validate({"标题": "预算项目绩效目标"})],
+        alias="部分",
+        description="第一部分之后的各部分及其项目",
+    )
+    defaults: Defaults = Field(default_factory=Defaults, alias="默认", description="所有项目继承的默认值")
+
+
+class Project(SpecModel):
+    """projects/*.yaml: one 项目绩效目标表."""
+
+    schema_: str | None = Field(None, alias="$schema", description="JSON Schema 地址（编辑器用）")
+    name: str = Field(alias="项目名称", description="项目名称（打印在表中）")
+    title: str | None = Field(None, alias="标题", description="表题中的名称；省略时同项目名称")
+    unit: Code = Field(alias="单位", description="所属单位：单位编码或单位名称")
+    code: Code | None = Field(None, alias="项目编码", description="项目编码，如 13020025P00682510503U")
+    budget: Money | None = Field(None, alias="预算数", description="预算数；省略时 = 财政资金 + 其他资金")
+    fiscal: Money | None = Field(None, alias="财政资金", description="其中：财政资金；省略时 = 预算数 − 其他资金")
+    other: Money | None = Field(None, alias="其他资金", description="其他资金；省略时 = 预算数 − 财政资金")
+    use: str = Field("", alias="资金用途", description="资金用途")
+    schedule: list[ScheduleEntry] | None = Field(
+        None, alias="资金支出计划", description="3月底、6月底、10月底、12月底 累计支出比例；省略时用默认值"
+    )
+    goal: str = Field(alias="绩效目标", description="项目绩效目标")
+    preset: str | None = Field(None, alias="预设", description="指标预设名称；「无」表示不用预设")
+    item: str | None = Field(None, alias="事项", description="预设文字中的事项，如 法律顾问；省略时由项目名称去掉「费/经费」得出")
+    patch: dict[str, RowPatch] = Field(
+        default_factory=dict, alias="改写", description="按键改写预设中的行；写「删除」去掉该行"
+    )
+    rows: list[RowList] = Field(
+        default_factory=list, alias="绩效指标", description="新增的指标行（不用预设时即全部指标）"
+    )
+    basis: str | None = Field(None, alias="指标值确定依据", description="本项目各行默认的指标值确定依据")
+    deadline: str | None = Field(None, alias="完成时限", description="本项目的完成时限")
+    date_style: DateStyleName | None = Field(None, alias="日期格式", description="本项目的日期格式")

@@ -1,0 +1,168 @@
+"""Turn pydantic validation errors into located, Chinese diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from jixiao.errors import Diagnostic
+from jixiao.spec.yamlio import NodePath, Positions
+
+#: Long printed column labels people type out of habit → the short spec key.
+LONG_FORMS: dict[str, str] = {
+    "一级指标": "一级",
+    "二级指标": "二级",
+    "三级指标": "三级",
+    "绩效指标描述": "描述",
+    "指标描述": "描述",
+    "指标值": "值",
+    "确定依据": "依据",
+    "其中：财政资金": "财政资金",
+    "财政 资金": "财政资金",
+    "单位名": "单位名称",
+    "项目名": "项目名称",
+}
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """Candidate concrete types inside Optional/Annotated/list/dict wrappers."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        return [t for a in typing.get_args(tp) for t in _unwrap(a)]
+    return [tp]
+
+
+def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    current: Any = root
+    for part in loc:
+        models = [t for t in _unwrap(current) if isinstance(t, type) and issubclass(t, BaseModel)]
+        if models and isinstance(part, str):
+            fields = {f.alias or n: f for n, f in models[0].model_fields.items()}
+            if part not in fields:
+                return None
+            current = fields[part].annotation
+            continue
+        containers = [t for t in _unwrap(current) if typing.get_origin(t) in (list, dict)]
+        if not containers:
+            return None
+        args = typing.get_args(containers[0])
+        current = args[-1]
+    models = [t for t in _unwrap(current) if isinstance(t, type) and issubclass(t, BaseModel)]
+    return models[0] if models else None
+
+
+def allowed_keys(model: type[BaseModel]) -> list[str]:
+    """The YAML keys a model accepts."""
+    return [f.alias or n for n, f in model.model_fields.items() if (f.alias or n) != "$schema"]
+
+
+def suggest(key: str, allowed: list[str]) -> str | None:
+    """Did-you-mean for an unknown key."""
+    if key in LONG_FORMS and LONG_FORMS[key] in allowed:
+        return LONG_FORMS[key]
+    stripped = key.replace(" ", "").replace("\u3000", "").replace("：", "").replace(":", "")
+    if stripped in allowed:
+        return stripped
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+    if close:
+        return close[0]
+    overlap = [(len(set(key) & set(a)) / max(len(set(a)), 1), a) for a in allowed]
+    score, best = max(overlap, default=(0.0, ""))
+    return best if score >= 0.6 else None
+
+
+def show_path(loc: tuple[Any, ...]) -> str:
+    """``绩效指标[2].值`` style key path."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_TYPE_NAMES = {
+    "string_type": "文本",
+    "decimal_parsing": "数字（金额）",
+    "decimal_type": "数字（金额）",
+    "int_parsing": "整数",
+    "int_type": "整数",
+    "int_from_float": "整数",
+    "bool_type": "true 或 false",
+    "bool_parsing": "true 或 false",
+    "list_type": "列表（每项一行，以「- 」开头）",
+    "dict_type": "键值映射（「键: 值」的形式）",
+    "model_type": "键值映射（「键: 值」的形式）",
+    "model_attributes_type": "键值映射（「键: 值」的形式）",
+}
+
+
+def _input_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return "映射"
+    if isinstance(value, list):
+        return "列表"
+    if value is None:
+        return "空值"
+    return f"「{value}」"
+
+
+def diagnostics_from_validation(
+    exc: ValidationError, pos: Positions, root: type[BaseModel]
+) -> list[Diagnostic]:
+    """One diagnostic per pydantic error, located in the YAML source."""
+    out: list[Diagnostic] = []
+    for err in exc.errors():
+        loc: tuple[Any, ...] = tuple(err["loc"])
+        kind = err["type"]
+        where: NodePath = tuple(loc)
+        name = show_path(loc) or "文件"
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            model = _model_at(root, loc[:-1])
+            allowed = allowed_keys(model) if model else []
+            guess = suggest(key, allowed)
+            hint = f"是不是要写「{guess}」？" if guess else ""
+            if allowed:
+                hint += f"这里可用的键：{'、'.join(allowed)}"
+            out.append(pos.diag(where, f"未知的键「{key}」", hint or None, key=True))
+        elif kind == "missing":
+            parent = show_path(loc[:-1])
+            where_text = f"「{parent}」中" if parent else ""
+            out.append(
+                pos.diag(
+                    loc[:-1],
+                    f"{where_text}缺少必填项「{loc[-1]}」",
+                    f"加上一行「{loc[-1]}: …」",
+                    key=True,
+                )
+            )
+        elif kind in _TYPE_NAMES:
+            out.append(
+                pos.diag(
+                    where,
+                    f"「{name}」应为{_TYPE_NAMES[kind]}，这里写的是{_input_text(err.get('input'))}",
+                    "数字金额不要带单位或汉字，例如 预算数: 3.00" if "decimal" in kind else None,
+                )
+            )
+        elif kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            out.append(
+                pos.diag(
+                    where,
+                    f"「{name}」不能是{_input_text(err.get('input'))}",
+                    f"可选的值：{expected}",
+                )
+            )
+        elif kind == "too_short":
+            out.append(pos.diag(where, f"「{name}」至少要有 {err.get('ctx', {}).get('min_length', 1)} 项", None))
+        elif kind == "value_error":
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            out.append(pos.diag(where, f"「{name}」{msg}", None))
+        else:
+            out.append(pos.diag(where, f"「{name}」：{err['msg']}", None))
+    return out

@@ -1,0 +1,197 @@
+"""Read a YAML file into plain Python data plus the source position of every node.
+
+Renderers and the model never see ruamel objects: the loader hands on plain
+``dict``/``list``/``str`` data and a :class:`Positions` table keyed by the path
+of each node (``("项目", 2, "预算数")``), which is what pydantic reports in its
+error locations. Numbers and dates are kept as their source text so that money
+becomes an exact ``Decimal`` later and codes like ``006123`` keep their zeros.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import ScalarNode
+
+from jixiao.errors import Diagnostic
+
+NodePath = tuple[str | int, ...]
+
+
+class _TextScalarConstructor(RoundTripConstructor):
+    """Keep ints, floats and timestamps as the text the author typed."""
+
+    def _as_text(self, node: ScalarNode) -> str:
+        return str(node.value)
+
+
+for _tag in ("int", "float", "timestamp"):
+    _TextScalarConstructor.add_constructor(
+        f"tag:yaml.org,2002:{_tag}", _TextScalarConstructor._as_text
+    )
+
+
+@dataclass
+class Positions:
+    """1-based (line, col) of keys and values, by node path."""
+
+    path: Path
+    keys: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
+    values: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
+
+    def of(self, node: NodePath, *, key: bool = False) -> tuple[int, int]:
+        """Best position for *node*: its key or value, else its nearest ancestor."""
+        table = self.keys if key else self.values
+        probe = tuple(node)
+        while probe:
+            for t in (table, self.values, self.keys):
+                if probe in t:
+                    return t[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 1))
+
+    def diag(
+        self, node: NodePath, message: str, hint: str | None = None, *, key: bool = False
+    ) -> Diagnostic:
+        """A diagnostic pointing at *node* in this file."""
+        line, col = self.of(node, key=key)
+        return Diagnostic(self.path, line, col, message, hint)
+
+
+@dataclass
+class Loaded:
+    """A parsed YAML document: plain data, positions and raw source lines."""
+
+    data: Any
+    pos: Positions
+    lines: list[str]
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.Constructor = _TextScalarConstructor
+    y.preserve_quotes = True
+    y.allow_duplicate_keys = False
+    return y
+
+
+def _plain(node: Any, path: NodePath, pos: Positions) -> Any:
+    if isinstance(node, CommentedMap):
+        out: dict[str, Any] = {}
+        for k in node:
+            sk = str(k)
+            kl, kc = node.lc.key(k)
+            vl, vc = node.lc.value(k)
+            pos.keys[(*path, sk)] = (kl + 1, kc + 1)
+            pos.values[(*path, sk)] = (vl + 1, vc + 1)
+            out[sk] = _plain(node[k], (*path, sk), pos)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, item in enumerate(node):
+            il, ic = node.lc.item(i)
+            pos.values[(*path, i)] = (il + 1, ic + 1)
+            pos.keys[(*path, i)] = (il + 1, ic + 1)
+            items.append(_plain(item, (*path, i), pos))
+        return items
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+_FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s+)?([^\s:#：'\"][^:#：]{0,15})：")
+
+
+def _fullwidth_colon_line(lines: list[str], upto: int) -> int | None:
+    """Index of the last line at or before *upto* that uses ``：`` as a key separator."""
+    for i in range(min(upto, len(lines) - 1), max(-1, upto - 4), -1):
+        if _FULLWIDTH_KEY.match(lines[i]) and ": " not in lines[i]:
+            return i
+    return None
+
+
+def _translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic:
+    mark = err.problem_mark or err.context_mark
+    line = mark.line if mark is not None else 0
+    col = mark.column if mark is not None else 0
+    problem = str(err.problem or err.context or "")
+    text = lines[line] if line < len(lines) else ""
+    if "\t" in problem or ("\t" in text[: col + 1] and "token" in problem):
+        return Diagnostic(
+            path,
+            line + 1,
+            text.index("\t") + 1 if "\t" in text else col + 1,
+            "这里用了制表符（Tab）缩进，YAML 只允许用空格缩进",
+            "把行首的 Tab 换成空格（每级缩进 2 个空格）；编辑器里可开启「用空格代替 Tab」",
+        )
+    if "duplicate key" in problem:
+        key = re.search(r'duplicate key "([^"]*)"', problem)
+        first = err.context_mark.line + 1 if err.context_mark is not None else None
+        where = f"（所在映射从第 {first} 行开始）" if first else ""
+        return Diagnostic(
+            path,
+            line + 1,
+            col + 1,
+            f"键「{key.group(1) if key else '?'}」重复出现{where}",
+            "同一层级的键只能写一次：删除或合并重复的那一项",
+        )
+    fw = _fullwidth_colon_line(lines, line)
+    if fw is not None:
+        c = lines[fw].index("：")
+        return Diagnostic(
+            path,
+            fw + 1,
+            c + 1,
+            "这里用了全角冒号「：」分隔键和值，YAML 需要半角冒号加空格「: 」",
+            f"改成「{lines[fw][:c].strip()}: …」",
+        )
+    if "mapping values are not allowed" in problem:
+        return Diagnostic(
+            path,
+            line + 1,
+            col + 1,
+            "这里不能出现「: 」（冒号加空格）",
+            "值里含有「: 」时，请用引号把整个值括起来，例如 描述: \"比例: 按月计\"",
+        )
+    if "could not find expected ':'" in problem:
+        return Diagnostic(
+            path, line + 1, col + 1, "缺少「: 」（半角冒号加空格）", "每个键后面要写「: 」再写值"
+        )
+    if "found character" in problem and "cannot start any token" in problem:
+        return Diagnostic(
+            path,
+            line + 1,
+            col + 1,
+            f"这个字符不能作为值的开头（{problem}）",
+            "以 > | @ ` % 等符号开头的值要加引号，例如 值: \">90%\"",
+        )
+    return Diagnostic(
+        path, line + 1, col + 1, f"YAML 语法错误：{problem}", "检查这一行及上一行的缩进、冒号和引号"
+    )
+
+
+def load_yaml(path: Path) -> Loaded | Diagnostic:
+    """Parse *path*; return the loaded document, or one diagnostic for a syntax error."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Diagnostic(
+            path, 1, 1, f"文件不是 UTF-8 编码（{exc.reason}）", "用编辑器把文件另存为 UTF-8 编码"
+        )
+    except OSError as exc:
+        return Diagnostic(path, 1, 1, f"无法读取文件：{exc.strerror}", None)
+    lines = text.splitlines()
+    pos = Positions(path)
+    try:
+        tree = _yaml().load(text)
+    except MarkedYAMLError as err:
+        return _translate(err, path, lines)
+    pos.values[()] = (1, 1)
+    return Loaded(_plain(tree, (), pos), pos, lines)

@@ -1,0 +1,60 @@
+"""The one Jinja environment for text inside specs and presets.
+
+Preset texts such as ``{{ 事项 }}工作完成率`` and value formulas such as
+``≤{{ 向上取整(预算数 / 12, 0.01) }}万元/月`` are rendered here. Undefined names
+are errors (never a silent blank cell); ``Decimal`` results print without
+trailing zeros or exponent, the way amounts are written in a value.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+
+from jixiao.money import ceil_to
+from jixiao.values import plain_number
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    return value
+
+
+def _ceil(amount: Any, step: Any = "0.01") -> Decimal:
+    return ceil_to(Decimal(str(amount)) if not isinstance(amount, Decimal) else amount, step)
+
+
+@lru_cache(maxsize=1)
+def text_env() -> jinja2.Environment:
+    """Environment shared by every spec/preset text (no HTML autoescape: plain text)."""
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        keep_trailing_newline=False,
+    )
+    env.globals["向上取整"] = _ceil
+    env.globals["ceil_to"] = _ceil
+    env.filters["数"] = lambda v: plain_number(Decimal(str(v)))
+    return env
+
+
+def needs_render(text: str) -> bool:
+    """Only texts with Jinja markup are rendered; everything else is taken verbatim."""
+    return "{{" in text or "{%" in text
+
+
+@lru_cache(maxsize=4096)
+def _compile(text: str) -> jinja2.Template:
+    return text_env().from_string(text)
+
+
+def render_text(text: str, context: dict[str, Any]) -> str:
+    """Render *text* with *context*; raises jinja2 errors for the caller to locate."""
+    if not needs_render(text):
+        return text
+    return _compile(text).render(context)
