@@ -145,12 +145,12 @@ def parse_seed(path: Path) -> list[SeedTable]:
 
 
 def part_one_text(path: Path) -> list[str]:
-    """Non-table paragraphs before the first table (第一部分 prose), stripped."""
+    """Non-empty paragraphs before the first table heading (第一部分 prose), stripped."""
     out: list[str] = []
     for kind, value in _cells(path.read_text(encoding="utf-8")):
-        if kind == "row":
-            break
         text = str(value).strip()
+        if kind == "row" or _TITLE.match(text):
+            break
         if text:
             out.append(text)
     return out

@@ -108,6 +108,61 @@ def schema(
         out.print(f"已写入 {path}", highlight=False)
 
 
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="新部门规格的文件夹（应不存在或为空）", show_default=False)],
+    name: Annotated[str, typer.Option("--部门", "--name", help="部门名称")] = "某某局",
+    year: Annotated[int | None, typer.Option("--年度", "--year", help="预算年度；默认为明年")] = None,
+) -> None:
+    """新建部门规格文件夹：带注释的 部门.yaml、一个示例项目和 JSON Schema。"""
+    from jixiao.scaffold import init_department
+
+    try:
+        paths = init_department(folder, name, year)
+    except JixiaoError as exc:
+        _fail(exc)
+    for path in paths:
+        out.print(f"已创建 {path}", highlight=False)
+    out.print(f"下一步：编辑 {folder}/部门.yaml，然后运行 jixiao validate {folder}", highlight=False)
+
+
+@app.command()
+def new(
+    spec: SpecArg,
+    name: Annotated[str, typer.Argument(help="项目名称，如 法律顾问费", show_default=False)],
+    preset: Annotated[str | None, typer.Option("--预设", "--preset", help="指标预设；默认用单位或部门的默认预设")] = None,
+    unit: Annotated[str | None, typer.Option("--单位", "--unit", help="单位编码或名称；默认为第一个单位")] = None,
+) -> None:
+    """按预设新建一个项目文件 projects/NN-项目名称.yaml。"""
+    from jixiao.scaffold import new_project
+
+    try:
+        path = new_project(spec, name, preset, unit)
+    except JixiaoError as exc:
+        _fail(exc)
+    out.print(f"已创建 {path}", highlight=False)
+
+
+@app.command()
+def doctor() -> None:
+    """检查本机环境：Python、Pango、HarfBuzz、中文字体、LibreOffice。"""
+    from rich.table import Table
+
+    from jixiao.doctor import run_checks
+
+    findings = run_checks()
+    table = Table(title="jixiao 环境检查")
+    for column in ("项目", "状态", "详情", "解决办法"):
+        table.add_column(column)
+    for f in findings:
+        state = "✓" if f.ok else ("✗" if f.required else "！可选")
+        table.add_row(f.name, state, f.detail, "" if f.ok else f.fix)
+    out.print(table)
+    if any(f.required and not f.ok for f in findings):
+        err.print("有必需的组件缺失，请按「解决办法」安装。", highlight=False)
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point: never shows a traceback to the user."""
     try:

@@ -27,7 +27,7 @@ from jixiao.budget import (
 from jixiao.errors import Diagnostic, SpecError
 from jixiao.framework import FRAMEWORKS, all_level2, level1_of
 from jixiao.money import format_money, quantum
-from jixiao.presets import PresetRow, apply_patch, merge_row
+from jixiao.presets import PresetRow, apply_patch, field_positions, merge_row
 from jixiao.spec.load import LoadedSpec, ProjectSource
 from jixiao.spec.model import Defaults, Department, RowSpec, Unit
 from jixiao.textenv import render_text
@@ -129,8 +129,8 @@ def _rows_for(ctx: _Ctx, src: ProjectSource, preset: str | None) -> list[PresetR
                         key=True,
                     )
                 )
-        patch = {k: (v, *pos.of(("改写", k), key=True)) for k, v in p.patch.items()}
-        rows = apply_patch(rows, patch, src.path)
+        patch = {k: (v, ("改写", k)) for k, v in p.patch.items()}
+        rows = apply_patch(rows, patch, src.path, pos)
     elif p.patch:
         ctx.diags.append(
             pos.diag(("改写",), "没有使用预设，「改写」无从改起", "写出 预设: 名称，或把这些行写在 绩效指标 下", key=True)
@@ -138,7 +138,7 @@ def _rows_for(ctx: _Ctx, src: ProjectSource, preset: str | None) -> list[PresetR
     framework = FRAMEWORKS[ctx.dept.framework]
     for i, row in enumerate(p.rows):
         line, col = pos.of(("绩效指标", i))
-        new = PresetRow(row, src.path, line, col)
+        new = PresetRow(row, src.path, line, col, field_positions(pos, ("绩效指标", i)))
         if preset is None:
             rows.append(new)
         else:
@@ -151,8 +151,11 @@ def _rows_for(ctx: _Ctx, src: ProjectSource, preset: str | None) -> list[PresetR
     return rows
 
 
-def _row_error(ctx: _Ctx, pr: PresetRow, message: str, hint: str | None = None) -> None:
-    ctx.diags.append(Diagnostic(pr.path, pr.line, pr.col, message, hint))
+def _row_error(
+    ctx: _Ctx, pr: PresetRow, message: str, hint: str | None = None, field: str | None = None
+) -> None:
+    line, col = pr.where(field)
+    ctx.diags.append(Diagnostic(pr.path, line, col, message, hint))
 
 
 def _render_row(
@@ -178,11 +181,13 @@ def _render_row(
         try:
             texts[field] = render_text(raw, context)
         except jinja2.UndefinedError as exc:
+            names = "、".join(k for k in sorted(context) if not k.startswith("_"))
             _row_error(ctx, pr, f"「{label}」中的模板用了未定义的名字（{exc.message}）",
-                       "可用的名字：" + "、".join(sorted(context)))
+                       f"可用的名字：{names}", field)
             return None
         except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError) as exc:
-            _row_error(ctx, pr, f"「{label}」中的模板无法计算：{exc}", "检查 {{ }} 中的写法，如 {{ 向上取整(预算数 / 12, 0.01) }}")
+            _row_error(ctx, pr, f"「{label}」中的模板无法计算：{exc}",
+                       "检查 {{ }} 中的写法，如 {{ 向上取整(预算数 / 12, 0.01) }}", field)
             return None
     framework = ctx.dept.framework
     if "level2" not in texts:
@@ -195,6 +200,7 @@ def _render_row(
             pr,
             f"二级指标「{texts['level2']}」不属于指标体系「{framework}」，无法推断一级指标",
             f"写出 一级，或改用：{'、'.join(all_level2(framework))}",
+            "level2",
         )
         return None
     for field, label in (("level3", "三级"), ("description", "描述"), ("value", "值")):
@@ -204,7 +210,7 @@ def _render_row(
     try:
         value = parse_value(texts["value"], iso_style=date_style)
     except ValueError_ as exc:
-        _row_error(ctx, pr, exc.message, exc.hint)
+        _row_error(ctx, pr, exc.message, exc.hint, "value")
         return None
     row_basis = None
     if ctx.dept.layout.show_basis:
@@ -438,7 +444,7 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
     Raises:
         SpecError: every semantic problem found, with file, line and column.
     """
-    ctx = _Ctx(spec, [])
+    ctx = _Ctx(spec, list(spec.problems))
     dept = spec.department
     _check_units(ctx)
     part_one = _part_one(ctx)

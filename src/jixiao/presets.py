@@ -38,14 +38,44 @@ class PresetSpec(SpecModel):
     rows: list[RowList] = Field(default_factory=list, alias="绩效指标", description="指标行；每行须有 键")
 
 
+#: Field → its index in the list shorthand ``[二级, 三级, 描述, 值, 依据]``.
+LIST_INDEX = {"level2": 0, "level3": 1, "description": 2, "value": 3, "basis": 4}
+FIELD_KEYS = {
+    "level1": "一级",
+    "level2": "二级",
+    "level3": "三级",
+    "description": "描述",
+    "value": "值",
+    "basis": "依据",
+}
+
+
 @dataclass(frozen=True)
 class PresetRow:
-    """A row of a resolved preset, with where it was written."""
+    """A row of a resolved preset, with where it (and each written field) was written."""
 
     row: RowSpec
     path: Path
     line: int
     col: int
+    fields: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, name: str | None = None) -> tuple[int, int]:
+        """Position of field *name* if it was written here, else of the row."""
+        if name is not None and name in self.fields:
+            return self.fields[name]
+        return self.line, self.col
+
+
+def field_positions(pos: Positions, base: tuple[str | int, ...]) -> dict[str, tuple[int, int]]:
+    """Positions of a row's fields, whether written as a mapping or as a list."""
+    out: dict[str, tuple[int, int]] = {}
+    for name, key in FIELD_KEYS.items():
+        for probe in ((*base, key), (*base, LIST_INDEX.get(name, -1))):
+            if probe in pos.values:
+                out[name] = pos.values[probe]
+                break
+    return out
 
 
 @dataclass
@@ -83,33 +113,40 @@ class PresetLibrary:
         if spec.base:
             rows = apply_patch(
                 self.resolve(spec.base, (*_seen, name)),
-                {
-                    k: (v, *preset.pos.of(("改写", k)))
-                    for k, v in spec.patch.items()
-                },
+                {k: (v, ("改写", k)) for k, v in spec.patch.items()},
                 preset.path,
+                preset.pos,
             )
         for i, row in enumerate(spec.rows):
             line, col = preset.pos.of(("绩效指标", i))
-            rows.append(PresetRow(row, preset.path, line, col))
+            fields = field_positions(preset.pos, ("绩效指标", i))
+            rows.append(PresetRow(row, preset.path, line, col, fields))
         return rows
 
 
 def apply_patch(
-    rows: list[PresetRow], patch: dict[str, tuple[RowSpec, int, int]], path: Path
+    rows: list[PresetRow],
+    patch: dict[str, tuple[RowSpec, tuple[str | int, ...]]],
+    path: Path,
+    pos: Positions,
 ) -> list[PresetRow]:
-    """Apply ``改写`` entries (by key) to *rows*: merge fields, or drop the row."""
+    """Apply ``改写`` entries (by key) to *rows*: merge fields, or drop the row.
+
+    A changed row is located at its 改写 entry; fields it did not change keep
+    pointing at the preset that wrote them.
+    """
     out: list[PresetRow] = []
     for pr in rows:
         key = pr.row.key
         if key is None or key not in patch:
             out.append(pr)
             continue
-        change, line, col = patch[key]
+        change, node = patch[key]
         if change.drop:
             continue
-        merged = merge_row(pr.row, change)
-        out.append(PresetRow(merged, path, line, col))
+        line, col = pos.of(node, key=True)
+        fields = {**pr.fields, **field_positions(pos, node)} if pr.path == path else field_positions(pos, node)
+        out.append(PresetRow(merge_row(pr.row, change), path, line, col, fields))
     return out
 
 

@@ -56,6 +56,9 @@ class LoadedSpec:
     department: Department
     projects: list[ProjectSource]
     presets: PresetLibrary
+    #: Problems found while loading files that could be skipped (a project or
+    #: preset file); expansion reports them together with its own.
+    problems: tuple[Diagnostic, ...] = ()
 
 
 def find_root(spec: Path | str) -> Path:
@@ -132,6 +135,8 @@ def validate_loaded(
     diags = fullwidth_colon_keys(loaded.data, loaded.pos)
     data = loaded.data if loaded.data is not None else {}
     if not isinstance(data, dict):
+        if diags:
+            return None, loaded.pos, diags
         diags.append(
             loaded.pos.diag((), "文件内容应为「键: 值」的映射", "每行写成「项目名称: 法律顾问费」的形式（半角冒号加空格）")
         )
@@ -155,9 +160,14 @@ def project_files(root: Path) -> list[Path]:
 def load_department(spec: Path | str) -> LoadedSpec:
     """Load and validate a department spec (types and syntax; semantics are in expand).
 
+    A project or preset file that does not load is left out and its problems
+    are carried in :attr:`LoadedSpec.problems`, so that expansion can still
+    check every other file and report all problems at once.
+
     Raises:
         UsageError: *spec* is not a department spec.
-        SpecError: with every problem found in any file.
+        SpecError: the department file itself does not load (with every problem
+            found in any file).
     """
     root = find_root(spec)
     dept_path = department_file(root)
@@ -172,6 +182,6 @@ def load_department(spec: Path | str) -> LoadedSpec:
             projects.append(ProjectSource(path, path.stem, ppos, project))
     presets = load_library(preset_dirs(root))
     diags += presets.diagnostics
-    if diags or department is None or dpos is None:
+    if department is None or dpos is None:
         raise SpecError(diags)
-    return LoadedSpec(root, dept_path, dpos, department, projects, presets)
+    return LoadedSpec(root, dept_path, dpos, department, projects, presets, tuple(diags))

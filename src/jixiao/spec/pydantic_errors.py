@@ -85,6 +85,21 @@ def show_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
+_TYPE_HINTS = {
+    "string_type": "文字内容照写即可；以特殊符号开头时加引号",
+    "decimal_parsing": "数字金额不要带单位或汉字，例如 预算数: 3.00",
+    "decimal_type": "数字金额不要带单位或汉字，例如 预算数: 3.00",
+    "int_parsing": "写阿拉伯数字，例如 年度: 2025",
+    "int_type": "写阿拉伯数字，例如 年度: 2025",
+    "int_from_float": "写阿拉伯数字，例如 年度: 2025",
+    "bool_type": "写 true 或 false",
+    "bool_parsing": "写 true 或 false",
+    "list_type": "写成 [甲, 乙] 或每项一行、以「- 」开头",
+    "dict_type": "在下一行缩进两个空格写「键: 值」",
+    "model_type": "在下一行缩进两个空格写「键: 值」",
+    "model_attributes_type": "在下一行缩进两个空格写「键: 值」",
+}
+
 _TYPE_NAMES = {
     "string_type": "文本",
     "decimal_parsing": "数字（金额）",
@@ -98,6 +113,14 @@ _TYPE_NAMES = {
     "dict_type": "键值映射（「键: 值」的形式）",
     "model_type": "键值映射（「键: 值」的形式）",
     "model_attributes_type": "键值映射（「键: 值」的形式）",
+}
+
+
+#: Hints for the value errors our own validators raise, by their first word.
+VALUE_HINTS = {
+    "列表写法需要": "例如 [数量指标, 培训人次, 全年参训人次, ≥200人次]",
+    "列表写法中的每一项都应是文本": "含有逗号、冒号或以符号开头的文字请加引号",
+    "版式只能是": "例如 版式: 河北，或写成 {项目编码: false, 资金支出计划: false, 指标值确定依据: false}",
 }
 
 
@@ -116,7 +139,18 @@ def diagnostics_from_validation(
 ) -> list[Diagnostic]:
     """One diagnostic per pydantic error, located in the YAML source."""
     out: list[Diagnostic] = []
-    for err in exc.errors():
+    errors = exc.errors()
+    suggested: set[tuple[Any, ...]] = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            model = _model_at(root, loc[:-1])
+            guess = suggest(str(loc[-1]), allowed_keys(model)) if model else None
+            if guess:
+                suggested.add((*loc[:-1], guess))
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in suggested:
+            continue  # the misspelt key's did-you-mean already says it
         loc: tuple[Any, ...] = tuple(err["loc"])
         kind = err["type"]
         where: NodePath = tuple(loc)
@@ -146,7 +180,7 @@ def diagnostics_from_validation(
                 pos.diag(
                     where,
                     f"「{name}」应为{_TYPE_NAMES[kind]}，这里写的是{_input_text(err.get('input'))}",
-                    "数字金额不要带单位或汉字，例如 预算数: 3.00" if "decimal" in kind else None,
+                    _TYPE_HINTS[kind],
                 )
             )
         elif kind == "literal_error":
@@ -159,10 +193,17 @@ def diagnostics_from_validation(
                 )
             )
         elif kind == "too_short":
-            out.append(pos.diag(where, f"「{name}」至少要有 {err.get('ctx', {}).get('min_length', 1)} 项", None))
+            out.append(
+                pos.diag(
+                    where,
+                    f"「{name}」至少要有 {err.get('ctx', {}).get('min_length', 1)} 项",
+                    "在下面用「- 」开头逐项列出",
+                )
+            )
         elif kind == "value_error":
             msg = str(err["msg"]).removeprefix("Value error, ")
-            out.append(pos.diag(where, f"「{name}」{msg}", None))
+            hint = VALUE_HINTS.get(msg.split("：")[0].split(" ")[0], "参见 README 的「规格格式」一节")
+            out.append(pos.diag(where, f"「{name}」{msg}", hint))
         else:
-            out.append(pos.diag(where, f"「{name}」：{err['msg']}", None))
+            out.append(pos.diag(where, f"「{name}」：{err['msg']}", "参见 README 的「规格格式」一节"))
     return out

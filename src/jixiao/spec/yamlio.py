@@ -164,6 +164,29 @@ def _translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic
         return Diagnostic(
             path, line + 1, col + 1, "缺少「: 」（半角冒号加空格）", "每个键后面要写「: 」再写值"
         )
+    opener = err.context_mark
+    if ("expected ',' or ']'" in problem or "expected ',' or '}'" in problem) and opener is not None:
+        bracket = "方括号 [ ]" if "]" in problem else "花括号 { }"
+        return Diagnostic(
+            path,
+            opener.line + 1,
+            opener.column + 1,
+            f"这里开始的{bracket}没有闭合，或两项之间缺少逗号",
+            "检查括号是否成对；含有半角逗号的值要加引号",
+        )
+    if "found unexpected end of stream" in problem or "while scanning a quoted scalar" in str(err.context):
+        at = opener if opener is not None else mark
+        return Diagnostic(
+            path,
+            (at.line if at else line) + 1,
+            (at.column if at else col) + 1,
+            "引号没有闭合",
+            "给这个值补上结尾的引号",
+        )
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return Diagnostic(
+            path, line + 1, col + 1, "缩进不一致：这一行的缩进与同级的其他行不同", "同一层级的键要左对齐（用空格缩进）"
+        )
     if "found character" in problem and "cannot start any token" in problem:
         return Diagnostic(
             path,
