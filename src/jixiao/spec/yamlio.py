@@ -167,12 +167,15 @@ def _translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic
     opener = err.context_mark
     if ("expected ',' or ']'" in problem or "expected ',' or '}'" in problem) and opener is not None:
         bracket = "方括号 [ ]" if "]" in problem else "花括号 { }"
+        jinja = "{{" in (lines[opener.line] if opener.line < len(lines) else "")
         return Diagnostic(
             path,
             opener.line + 1,
             opener.column + 1,
             f"这里开始的{bracket}没有闭合，或两项之间缺少逗号",
-            "检查括号是否成对；含有半角逗号的值要加引号",
+            "含有 {{ }} 的文字要用引号括起来，例如 三级: \"{{ 事项 }}工作完成率\""
+            if jinja
+            else "检查括号是否成对；含有半角逗号的值要加引号",
         )
     if "found unexpected end of stream" in problem or "while scanning a quoted scalar" in str(err.context):
         at = opener if opener is not None else mark
