@@ -24,13 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from seedtext import SeedTable, parse_seed  # noqa: E402
-
 from jixiao.errors import SpecError  # noqa: E402
 from jixiao.expand import derive_item, expand_department  # noqa: E402
 from jixiao.money import ceil_to  # noqa: E402
 from jixiao.spec.load import load_department  # noqa: E402
 from jixiao.spec.yamlio import load_yaml  # noqa: E402
+from seedtext import SeedTable, parse_seed  # noqa: E402
 
 FIELDS = [("level3", "三级"), ("description", "描述"), ("value", "值"), ("basis", "依据")]
 _ITEM = re.compile(r"^(?:保障|满足)?(.+?)(?:工作完成率|工作合格率|工作完成时限|完成时限|完成时效|工作正常开展|项目单位成本|工作单位成本|业务开展需求|项目完成时限)")

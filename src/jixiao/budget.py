@@ -112,17 +112,17 @@ def parse_schedule(entries: list[str | None]) -> list[Decimal | None]:
             )
         out.append(value)
     last: Decimal | None = None
-    for i, value in enumerate(out):
-        if value is None:
+    for i, cell in enumerate(out):
+        if cell is None:
             continue
-        if last is not None and value < last:
+        if last is not None and cell < last:
             raise DeriveError(
                 "资金支出计划",
-                f"资金支出计划是累计比例，{SCHEDULE_LABELS[i]}（{value}%）小于之前的 {last}%",
+                f"资金支出计划是累计比例，{SCHEDULE_LABELS[i]}（{cell}%）小于之前的 {last}%",
                 "每个月底的数应不小于前一个，例如 20%、50%、80%、100%",
                 i,
             )
-        last = value
+        last = cell
     if out[3] != 100:
         raise DeriveError(
             "资金支出计划", "资金支出计划 12月底 应为 100%", "全年预算到年底应全部支出：把最后一项写成 100%", 3

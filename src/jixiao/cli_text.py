@@ -24,10 +24,13 @@ def localise() -> None:
     ru.ENVVAR_STRING = "[环境变量: {}]"
 
     # typer vendors click; its help option text is not translatable, so relabel it.
+    core: Any
     try:
         from typer._click import core
     except ImportError:  # pragma: no cover - older typer uses click itself
-        import click as core  # type: ignore[no-redef]
+        import importlib
+
+        core = importlib.import_module("click")
     original = core.Command.get_help_option
 
     def help_option(self: Any, ctx: Any) -> Any:

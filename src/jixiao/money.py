@@ -15,7 +15,7 @@ def to_decimal(value: object) -> Decimal:
     """Exact Decimal from YAML text; never goes through ``float``."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError("money must not be a float or bool")
     try:
         return Decimal(str(value).strip().replace(",", ""))

@@ -17,6 +17,7 @@ A preset may start from another one (``基于: 运转类``) and change rows by k
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from pydantic import Field, ValidationError
 from jixiao.errors import Diagnostic
 from jixiao.spec.model import RowList, RowPatch, RowSpec, SpecModel
 from jixiao.spec.pydantic_errors import diagnostics_from_validation
-from jixiao.spec.yamlio import Positions, load_yaml
+from jixiao.spec.yamlio import NodePath, Positions, load_yaml
 
 
 class PresetSpec(SpecModel):
@@ -126,7 +127,7 @@ class PresetLibrary:
 
 def apply_patch(
     rows: list[PresetRow],
-    patch: dict[str, tuple[RowSpec, tuple[str | int, ...]]],
+    patch: Mapping[str, tuple[RowSpec, NodePath]],
     path: Path,
     pos: Positions,
 ) -> list[PresetRow]:

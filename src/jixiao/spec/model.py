@@ -188,7 +188,7 @@ class Department(SpecModel):
     name: str = Field(alias="部门名称", description="部门名称，如 唐山市医疗保障局")
     title: str | None = Field(None, alias="标题", description="文档标题；省略时为「{年度}年{部门名称}部门绩效目标」")
     money_unit: Literal["元", "万元"] = Field(alias="金额单位", description="金额单位：元 或 万元")
-    layout: LayoutField = Field(default_factory=Layout, alias="版式", description="表格版式：河北、天津，或详细设置")
+    layout: LayoutField = Field(default_factory=lambda: Layout.model_validate({}), alias="版式", description="表格版式：河北、天津，或详细设置")
     framework: Framework = Field(
         "效益", alias="指标体系", description="一级/二级指标体系：效益（2021 年前）、效果（旧式）、2021（成本指标单列）"
     )
@@ -199,7 +199,7 @@ class Department(SpecModel):
         alias="部分",
         description="第一部分之后的各部分及其项目",
     )
-    defaults: Defaults = Field(default_factory=Defaults, alias="默认", description="所有项目继承的默认值")
+    defaults: Defaults = Field(default_factory=lambda: Defaults.model_validate({}), alias="默认", description="所有项目继承的默认值")
 
 
 class Project(SpecModel):

@@ -143,11 +143,11 @@ def diagnostics_from_validation(
     suggested: set[tuple[Any, ...]] = set()
     for err in errors:
         if err["type"] == "extra_forbidden":
-            loc = tuple(err["loc"])
-            model = _model_at(root, loc[:-1])
-            guess = suggest(str(loc[-1]), allowed_keys(model)) if model else None
+            parent = tuple(err["loc"][:-1])
+            owner = _model_at(root, parent)
+            guess = suggest(str(err["loc"][-1]), allowed_keys(owner)) if owner else None
             if guess:
-                suggested.add((*loc[:-1], guess))
+                suggested.add((*parent, guess))
     for err in errors:
         if err["type"] == "missing" and tuple(err["loc"]) in suggested:
             continue  # the misspelt key's did-you-mean already says it
@@ -165,8 +165,8 @@ def diagnostics_from_validation(
                 hint += f"这里可用的键：{'、'.join(allowed)}"
             out.append(pos.diag(where, f"未知的键「{key}」", hint or None, key=True))
         elif kind == "missing":
-            parent = show_path(loc[:-1])
-            where_text = f"「{parent}」中" if parent else ""
+            owner_name = show_path(loc[:-1])
+            where_text = f"「{owner_name}」中" if owner_name else ""
             out.append(
                 pos.diag(
                     loc[:-1],

@@ -1,0 +1,119 @@
+"""The command line: Chinese help, init/new scaffolds, doctor, expand output, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from jixiao import expand_department, load_department
+from jixiao.cli import app
+
+runner = CliRunner()
+
+
+def test_help_is_chinese() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for text in ("命令", "选项", "显示帮助并退出。", "检查规格", "展开规格", "新建部门规格", "检查本机环境"):
+        assert text in result.output
+    for command in ("validate", "expand", "schema", "init", "new", "doctor"):
+        assert command in result.output
+    assert "Show this message" not in result.output
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "jixiao", "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and "jixiao（绩效）" in result.stdout
+
+
+def test_init_then_new_then_validate(tmp_path: Path) -> None:
+    folder = tmp_path / "新部门"
+    result = runner.invoke(app, ["init", str(folder), "--部门", "某市卫生健康委员会", "--年度", "2026"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "schema" / "project.schema.json").is_file()
+    result = runner.invoke(app, ["new", str(folder), "综合业务培训费", "--预设", "培训类"])
+    assert result.exit_code == 0, result.output
+    created = folder / "projects" / "02-综合业务培训费.yaml"
+    assert created.is_file()
+    assert created.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../schema/project.schema.json"
+    )
+    doc = expand_department(load_department(folder))
+    assert doc.title == "2026年某市卫生健康委员会部门绩效目标"
+    tables = doc.tables()
+    assert [t.name for t in tables] == ["办公费", "综合业务培训费"]
+    assert tables[1].preset == "培训类" and tables[1].rows[0].level3 == "培训出勤率"
+    assert tables[0].rows[2].value == "2026.12.31", "完成时限 is derived from 年度"
+
+
+def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("keep", encoding="utf-8")
+    result = runner.invoke(app, ["init", str(tmp_path)])
+    assert result.exit_code == 2 and "不是空文件夹" in result.stderr
+    assert (tmp_path / "x.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_new_rejects_unknown_preset_and_unit(spec_dir: Any) -> None:
+    root = spec_dir()
+    result = runner.invoke(app, ["new", str(root), "宣传费", "--预设", "没有"])
+    assert result.exit_code == 2 and "预设「没有」不存在" in result.stderr
+    result = runner.invoke(app, ["new", str(root), "宣传费", "--单位", "1"])
+    assert result.exit_code == 2 and "单位「1」不存在" in result.stderr
+    assert sorted(p.name for p in (root / "projects").iterdir()) == ["01-法律顾问费.yaml"]
+
+
+def test_new_makes_file_names_safe(spec_dir: Any) -> None:
+    root = spec_dir()
+    result = runner.invoke(app, ["new", str(root), "现场稽核/督导 租车费"])
+    assert result.exit_code == 0, result.output
+    assert (root / "projects" / "02-现场稽核_督导_租车费.yaml").is_file()
+
+
+def test_expand_summary_and_json_file(spec_dir: Any, tmp_path: Path) -> None:
+    root = spec_dir()
+    result = runner.invoke(app, ["expand", str(root)])
+    assert result.exit_code == 0 and "法律顾问费" in result.output and "运转类" in result.output
+    target = tmp_path / "out" / "doc.json"
+    result = runner.invoke(app, ["expand", str(root), "-o", str(target)])
+    assert result.exit_code == 0
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["parts"][0]["numeral"] == "第一部分"
+    assert data["parts"][0]["tables"][0]["heading"] == "1.法律顾问费绩效目标表"
+
+
+def test_expand_failure_writes_nothing(spec_dir: Any, tmp_path: Path) -> None:
+    from conftest import PROJECT
+
+    root = spec_dir({"01-x": PROJECT + "预设: 不存在\n"})
+    target = tmp_path / "doc.json"
+    result = runner.invoke(app, ["expand", str(root), "-o", str(target)])
+    assert result.exit_code == 1 and not target.exists()
+
+
+def test_schema_command_writes_schemas(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["schema", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    project = json.loads((tmp_path / "project.schema.json").read_text(encoding="utf-8"))
+    assert project["additionalProperties"] is False
+    assert {"项目名称", "预算数", "绩效目标", "改写", "绩效指标"} <= set(project["properties"])
+    assert set(project["required"]) == {"项目名称", "单位", "绩效目标"}
+
+
+def test_doctor_lists_every_component() -> None:
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code in (0, 1)
+    for name in ("Python", "Pango", "HarfBuzz", "中文字体", "LibreOffice"):
+        assert name in result.output
+
+
+@pytest.mark.parametrize("bad", [["nosuchcommand"], ["expand"], ["validate", "--bad-flag", "x"]])
+def test_usage_errors_exit_2(bad: list[str]) -> None:
+    assert runner.invoke(app, bad).exit_code == 2
