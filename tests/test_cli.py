@@ -117,3 +117,13 @@ def test_doctor_lists_every_component() -> None:
 @pytest.mark.parametrize("bad", [["nosuchcommand"], ["expand"], ["validate", "--bad-flag", "x"]])
 def test_usage_errors_exit_2(bad: list[str]) -> None:
     assert runner.invoke(app, bad).exit_code == 2
+
+
+def test_written_files_have_ordinary_permissions(spec_dir: Any, tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "doc.json"
+    assert runner.invoke(app, ["expand", str(spec_dir()), "-o", str(target)]).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

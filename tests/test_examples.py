@@ -144,3 +144,17 @@ def test_example_specs_reference_the_schema() -> None:
     for project in SPECS.glob("*/projects/*.yaml"):
         first = project.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../../../schema/project.schema.json"
+
+
+def test_expansion_does_not_depend_on_the_checkout_location(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "elsewhere" / "dongli-2025"
+    shutil.copytree(SPECS / "dongli-2025", copy)
+    here = expand_department(load_department(SPECS / "dongli-2025")).model_dump_json()
+    there = expand_department(load_department(copy)).model_dump_json()
+    assert here == there
+    doc = expand_department(load_department(SPECS / "tangshan-2025"))
+    sources = {r.source.path for t in doc.tables() for r in t.rows}
+    assert "presets/本级.yaml" in sources and "projects/03-基金监管专项经费.yaml" in sources
+    assert all(not s.startswith("/") for s in sources)

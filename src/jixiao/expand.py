@@ -9,6 +9,7 @@ add up, a value that cannot be parsed …) is collected and raised together.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from jixiao.errors import Diagnostic, SpecError
 from jixiao.framework import FRAMEWORKS, all_level2, level1_of
 from jixiao.money import format_money, quantum
 from jixiao.presets import PresetRow, apply_patch, field_positions, merge_row
+from jixiao.resources import builtin_templates
 from jixiao.spec.load import LoadedSpec, ProjectSource
 from jixiao.spec.model import Defaults, Department, RowSpec, Unit
 from jixiao.textenv import render_text
@@ -78,8 +80,18 @@ def _find_unit(dept: Department, ref: str) -> Unit | None:
     return next((u for u in dept.units if ref in (u.code, u.name, f"{u.code}{u.name}")), None)
 
 
-def _ref(path: Path, line: int, col: int) -> dm.SourceRef:
-    return dm.SourceRef(path=str(path), line=line, col=col)
+def _ref(root: Path, path: Path, line: int, col: int) -> dm.SourceRef:
+    """A source reference that does not depend on where the spec is checked out."""
+    return dm.SourceRef(path=display_path(root, path), line=line, col=col)
+
+
+def display_path(root: Path, path: Path) -> str:
+    """*path* relative to the spec folder, or ``jixiao:`` + its place in the built-in templates."""
+    builtin = builtin_templates().resolve()
+    resolved = path.resolve()
+    if resolved.is_relative_to(builtin):
+        return "jixiao:templates/" + resolved.relative_to(builtin).as_posix()
+    return Path(os.path.relpath(resolved, root.resolve())).as_posix()
 
 
 def _insert_by_group(rows: list[PresetRow], new: PresetRow, framework: dict[str, list[str]]) -> None:
@@ -235,7 +247,7 @@ def _render_row(
         ),
         "key": row.key,
         "origin": "项目" if pr.path == context["_project_path"] else f"预设:{context['_preset']}",
-        "source": _ref(pr.path, pr.line, pr.col),
+        "source": _ref(ctx.spec.root, pr.path, pr.line, pr.col),
     }
 
 
@@ -341,7 +353,7 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         number=number,
         heading=f"{number}.{title}绩效目标表",
         title=title,
-        source=_ref(src.path, 1, 1),
+        source=_ref(ctx.spec.root, src.path, 1, 1),
         file_stem=src.stem,
         unit_code=unit.code,
         unit_name=unit.name,
