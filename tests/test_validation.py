@@ -150,3 +150,11 @@ def test_validate_a_single_project_file(spec_dir: Any) -> None:
     root = spec_dir()
     result = CliRunner().invoke(app, ["validate", str(root / "projects" / "01-法律顾问费.yaml")])
     assert result.exit_code == 0, result.output
+
+
+def test_missing_default_preset_is_reported_once_in_department(spec_dir: Any) -> None:
+    dept = DEPARTMENT.replace("  预设: 运转类", "  预设: 运转")
+    root = spec_dir({"01-a": PROJECT, "02-b": PROJECT}, department=dept)
+    d = one(root)
+    assert at(d) == ("部门.yaml", 7, 7)
+    assert d.message == "预设「运转」不存在" and "运转类" in (d.hint or "")

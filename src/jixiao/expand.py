@@ -9,12 +9,8 @@ add up, a value that cannot be parsed …) is collected and raised together.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from jixiao import docmodel as dm
 from jixiao.budget import (
@@ -26,13 +22,10 @@ from jixiao.budget import (
     schedule_text,
 )
 from jixiao.errors import Diagnostic, SpecError
-from jixiao.framework import FRAMEWORKS, all_level2, level1_of
+from jixiao.indicators import RowBuilder, source_ref
 from jixiao.money import format_money, quantum
-from jixiao.presets import PresetRow, apply_patch, field_positions, merge_row
-from jixiao.resources import builtin_templates
 from jixiao.spec.load import LoadedSpec, ProjectSource
-from jixiao.spec.model import Defaults, Department, RowSpec, Unit
-from jixiao.textenv import render_text
+from jixiao.spec.model import Defaults, Department, Unit
 from jixiao.values import DateStyle, ValueError_, format_date, parse_value
 
 NUMERALS = "一二三四五六七八九十"
@@ -55,10 +48,11 @@ def derive_item(name: str) -> str:
 
 @dataclass
 class _Ctx:
-    """Per-expansion state: the spec and the diagnostics collected so far."""
+    """Per-expansion state: the spec, the row builder and the diagnostics so far."""
 
     spec: LoadedSpec
     diags: list[Diagnostic]
+    rows: RowBuilder
 
     @property
     def dept(self) -> Department:
@@ -78,199 +72,6 @@ def _first(*values: Any) -> Any:
 
 def _find_unit(dept: Department, ref: str) -> Unit | None:
     return next((u for u in dept.units if ref in (u.code, u.name, f"{u.code}{u.name}")), None)
-
-
-def _ref(root: Path, path: Path, line: int, col: int) -> dm.SourceRef:
-    """A source reference that does not depend on where the spec is checked out."""
-    return dm.SourceRef(path=display_path(root, path), line=line, col=col)
-
-
-def display_path(root: Path, path: Path) -> str:
-    """*path* relative to the spec folder, or ``jixiao:`` + its place in the built-in templates."""
-    builtin = builtin_templates().resolve()
-    resolved = path.resolve()
-    if resolved.is_relative_to(builtin):
-        return "jixiao:templates/" + resolved.relative_to(builtin).as_posix()
-    return Path(os.path.relpath(resolved, root.resolve())).as_posix()
-
-
-def _insert_by_group(rows: list[PresetRow], new: PresetRow, framework: dict[str, list[str]]) -> None:
-    """Insert an added row after the last row of its 二级, else of its 一级 rank."""
-    level2 = new.row.level2
-    same = [i for i, r in enumerate(rows) if level2 and r.row.level2 == level2]
-    if same:
-        rows.insert(same[-1] + 1, new)
-        return
-    rank = _rank(new.row, framework)
-    before = [i for i, r in enumerate(rows) if _rank(r.row, framework) <= rank]
-    rows.insert(before[-1] + 1 if before else 0, new)
-
-
-def _rank(row: RowSpec, framework: dict[str, list[str]]) -> int:
-    """Position of the row's 一级 in the framework (unknown ones sort last)."""
-    order = list(framework)
-    level1 = row.level1
-    if level1 is None and row.level2 is not None:
-        level1 = next((l1 for l1, children in framework.items() if row.level2 in children), None)
-    return order.index(level1) if level1 in order else len(order)
-
-
-def _rows_for(ctx: _Ctx, src: ProjectSource, preset: str | None) -> list[PresetRow] | None:
-    """Preset rows with the project's 改写 applied and its own rows added."""
-    p = src.spec
-    pos = src.pos
-    rows: list[PresetRow] = []
-    if preset is not None:
-        try:
-            rows = ctx.spec.presets.resolve(preset)
-        except KeyError:
-            names = "、".join(ctx.spec.presets.names()) or "（无）"
-            where = ("预设",) if p.preset else ("单位",)
-            ctx.diags.append(
-                pos.diag(where, f"预设「{preset}」不存在", f"可用的预设：{names}；或写 预设: 无 不用预设")
-            )
-            return None
-        keys = [r.row.key for r in rows]
-        for key in p.patch:
-            if key not in keys:
-                ctx.diags.append(
-                    pos.diag(
-                        ("改写", key),
-                        f"预设「{preset}」中没有键「{key}」",
-                        f"可改写的键：{'、'.join(k for k in keys if k)}；新增的行写在 绩效指标 下",
-                        key=True,
-                    )
-                )
-        patch = {k: (v, ("改写", k)) for k, v in p.patch.items()}
-        rows = apply_patch(rows, patch, src.path, pos)
-    elif p.patch:
-        ctx.diags.append(
-            pos.diag(("改写",), "没有使用预设，「改写」无从改起", "写出 预设: 名称，或把这些行写在 绩效指标 下", key=True)
-        )
-    framework = FRAMEWORKS[ctx.dept.framework]
-    for i, row in enumerate(p.rows):
-        line, col = pos.of(("绩效指标", i))
-        new = PresetRow(row, src.path, line, col, field_positions(pos, ("绩效指标", i)))
-        if preset is None:
-            rows.append(new)
-        else:
-            _insert_by_group(rows, new, framework)
-    if not rows:
-        ctx.diags.append(
-            pos.diag((), "这个项目没有任何绩效指标", "写出 预设: 名称，或在 绩效指标 下列出各行")
-        )
-        return None
-    return rows
-
-
-def _row_error(
-    ctx: _Ctx, pr: PresetRow, message: str, hint: str | None = None, field: str | None = None
-) -> None:
-    line, col = pr.where(field)
-    ctx.diags.append(Diagnostic(pr.path, line, col, message, hint))
-
-
-def _render_row(
-    ctx: _Ctx,
-    pr: PresetRow,
-    context: dict[str, Any],
-    basis: str | None,
-    date_style: DateStyle,
-) -> dict[str, Any] | None:
-    row = pr.row
-    texts: dict[str, str] = {}
-    for field, label in (
-        ("level1", "一级"),
-        ("level2", "二级"),
-        ("level3", "三级"),
-        ("description", "描述"),
-        ("value", "值"),
-        ("basis", "依据"),
-    ):
-        raw = getattr(row, field)
-        if raw is None:
-            continue
-        try:
-            texts[field] = render_text(raw, context)
-        except jinja2.UndefinedError as exc:
-            names = "、".join(k for k in sorted(context) if not k.startswith("_"))
-            _row_error(ctx, pr, f"「{label}」中的模板用了未定义的名字（{exc.message}）",
-                       f"可用的名字：{names}", field)
-            return None
-        except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError) as exc:
-            _row_error(ctx, pr, f"「{label}」中的模板无法计算：{exc}",
-                       "检查 {{ }} 中的写法，如 {{ 向上取整(预算数 / 12, 0.01) }}", field)
-            return None
-    framework = ctx.dept.framework
-    if "level2" not in texts:
-        _row_error(ctx, pr, "指标行缺少「二级」", f"可用的二级指标：{'、'.join(all_level2(framework))}")
-        return None
-    level1 = texts.get("level1") or level1_of(texts["level2"], framework)
-    if level1 is None:
-        _row_error(
-            ctx,
-            pr,
-            f"二级指标「{texts['level2']}」不属于指标体系「{framework}」，无法推断一级指标",
-            f"写出 一级，或改用：{'、'.join(all_level2(framework))}",
-            "level2",
-        )
-        return None
-    for field, label in (("level3", "三级"), ("description", "描述"), ("value", "值")):
-        if field not in texts:
-            _row_error(ctx, pr, f"指标行「{texts.get('level3', texts['level2'])}」缺少「{label}」")
-            return None
-    try:
-        value = parse_value(texts["value"], iso_style=date_style)
-    except ValueError_ as exc:
-        _row_error(ctx, pr, exc.message, exc.hint, "value")
-        return None
-    row_basis = None
-    if ctx.dept.layout.show_basis:
-        row_basis = texts.get("basis") or basis
-        if row_basis is None:
-            _row_error(ctx, pr, "缺少指标值确定依据", "在 默认 中写 指标值确定依据: 工作计划，或在这一行写 依据")
-            return None
-    return {
-        "level1": level1,
-        "level2": texts["level2"],
-        "level3": texts["level3"],
-        "description": texts["description"],
-        "value": value.text,
-        "basis": row_basis,
-        "parsed": dm.ParsedValue(
-            kind=value.kind,
-            op=value.op,
-            number=value.number,
-            unit=value.unit,
-            date=value.date.isoformat() if value.date else None,
-            date_style=value.date_style,
-        ),
-        "key": row.key,
-        "origin": "项目" if pr.path == context["_project_path"] else f"预设:{context['_preset']}",
-        "source": _ref(ctx.spec.root, pr.path, pr.line, pr.col),
-    }
-
-
-def _spans(rows: list[dict[str, Any]]) -> list[dm.IndicatorRow]:
-    """Vertical-merge spans: consecutive equal 一级, and equal 二级 inside them."""
-    n = len(rows)
-    l1 = [0] * n
-    l2 = [0] * n
-    i = 0
-    while i < n:
-        j = i
-        while j + 1 < n and rows[j + 1]["level1"] == rows[i]["level1"]:
-            j += 1
-        l1[i] = j - i + 1
-        k = i
-        while k <= j:
-            m = k
-            while m + 1 <= j and rows[m + 1]["level2"] == rows[k]["level2"]:
-                m += 1
-            l2[k] = m - k + 1
-            k = m + 1
-        i = j + 1
-    return [dm.IndicatorRow(**r, level1_span=a, level2_span=b) for r, a, b in zip(rows, l1, l2, strict=True)]
 
 
 def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTable | None:
@@ -324,7 +125,7 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         preset = None
     basis = _first(p.basis, *(d.basis for d in chain))
     item = p.item or derive_item(p.name)
-    rows = _rows_for(ctx, src, preset)
+    rows = ctx.rows.collect(src, preset)
     if amounts is None or rows is None or unit is None or len(ctx.diags) > before:
         return None
     context: dict[str, Any] = {
@@ -339,11 +140,11 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         "取整步长": quantum(dept.money_unit),
         "单位名称": unit.name,
         "部门名称": dept.name,
-        "_project_path": src.path,
-        "_preset": preset,
     }
-    rendered = [_render_row(ctx, pr, context, basis, date_style) for pr in rows]
-    if any(r is None for r in rendered) or len(ctx.diags) > before:
+    indicator_rows = ctx.rows.render(
+        rows, context, basis=basis, date_style=date_style, project=src.path, preset=preset
+    )
+    if indicator_rows is None or len(ctx.diags) > before:
         return None
     columns = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"]
     if dept.layout.show_basis:
@@ -353,7 +154,7 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         number=number,
         heading=f"{number}.{title}绩效目标表",
         title=title,
-        source=_ref(ctx.spec.root, src.path, 1, 1),
+        source=source_ref(ctx.spec.root, src.path, 1, 1),
         file_stem=src.stem,
         unit_code=unit.code,
         unit_name=unit.name,
@@ -375,7 +176,7 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         preset=preset,
         item=item if preset else p.item,
         columns=columns,
-        rows=_spans([r for r in rendered if r is not None]),
+        rows=indicator_rows,
     )
 
 
@@ -450,15 +251,34 @@ def _check_units(ctx: _Ctx) -> None:
         seen[unit.code] = i
 
 
+def _check_default_presets(ctx: _Ctx) -> None:
+    """Presets named in 部门.yaml's defaults must exist (reported once, there)."""
+    named: list[tuple[tuple[str | int, ...], str]] = []
+    if ctx.dept.defaults.preset:
+        named.append((("默认", "预设"), ctx.dept.defaults.preset))
+    for i, unit in enumerate(ctx.dept.units):
+        if unit.defaults is not None and unit.defaults.preset:
+            named.append((("单位", i, "默认", "预设"), unit.defaults.preset))
+    names = "、".join(ctx.spec.presets.names()) or "（无）"
+    for where, preset in named:
+        if preset != NO_PRESET and preset not in ctx.spec.presets.presets:
+            ctx.diags.append(
+                ctx.spec.pos.diag(where, f"预设「{preset}」不存在", f"可用的预设：{names}；或写 预设: 无 不用预设")
+            )
+
+
 def expand_department(spec: LoadedSpec) -> dm.Document:
     """Expand a loaded spec into the complete document model.
 
     Raises:
         SpecError: every semantic problem found, with file, line and column.
     """
-    ctx = _Ctx(spec, list(spec.problems))
+    diags = list(spec.problems)
     dept = spec.department
+    builder = RowBuilder(spec.root, dept.framework, dept.layout.show_basis, spec.presets, diags)
+    ctx = _Ctx(spec, diags, builder)
     _check_units(ctx)
+    _check_default_presets(ctx)
     part_one = _part_one(ctx)
     first_part = 2 if part_one is not None else 1
     parts: list[dm.Part] = []
@@ -493,4 +313,4 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
     )
 
 
-__all__ = ["derive_item", "expand_department", "merge_row", "part_numeral"]
+__all__ = ["derive_item", "expand_department", "part_numeral"]

@@ -1,0 +1,253 @@
+"""Indicator rows of one project: preset rows → 改写 → added rows → rendered rows with spans.
+
+Part of the *expand* stage. :class:`RowBuilder` collects diagnostics instead of
+raising, so that every problem of every project is reported in one run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from jixiao import docmodel as dm
+from jixiao.errors import Diagnostic
+from jixiao.framework import FRAMEWORKS, all_level2, level1_of
+from jixiao.presets import PresetLibrary, PresetRow, apply_patch, field_positions
+from jixiao.resources import builtin_templates
+from jixiao.spec.load import ProjectSource
+from jixiao.spec.model import RowSpec
+from jixiao.textenv import render_text
+from jixiao.values import DateStyle, ValueError_, parse_value
+
+_TEXT_FIELDS = (
+    ("level1", "一级"),
+    ("level2", "二级"),
+    ("level3", "三级"),
+    ("description", "描述"),
+    ("value", "值"),
+    ("basis", "依据"),
+)
+
+
+def display_path(root: Path, path: Path) -> str:
+    """*path* relative to the spec folder, or ``jixiao:`` + its place in the built-in templates.
+
+    The model must not depend on where the spec is checked out.
+    """
+    builtin = builtin_templates().resolve()
+    resolved = path.resolve()
+    if resolved.is_relative_to(builtin):
+        return "jixiao:templates/" + resolved.relative_to(builtin).as_posix()
+    return Path(os.path.relpath(resolved, root.resolve())).as_posix()
+
+
+def source_ref(root: Path, path: Path, line: int, col: int) -> dm.SourceRef:
+    """A location-independent source reference."""
+    return dm.SourceRef(path=display_path(root, path), line=line, col=col)
+
+
+def insert_by_group(rows: list[PresetRow], new: PresetRow, framework: dict[str, list[str]]) -> None:
+    """Insert an added row after the last row of its 二级, else of its 一级 rank."""
+    level2 = new.row.level2
+    same = [i for i, r in enumerate(rows) if level2 and r.row.level2 == level2]
+    if same:
+        rows.insert(same[-1] + 1, new)
+        return
+    rank = _rank(new.row, framework)
+    before = [i for i, r in enumerate(rows) if _rank(r.row, framework) <= rank]
+    rows.insert(before[-1] + 1 if before else 0, new)
+
+
+def _rank(row: RowSpec, framework: dict[str, list[str]]) -> int:
+    """Position of the row's 一级 in the framework (unknown ones sort last)."""
+    order = list(framework)
+    level1 = row.level1
+    if level1 is None and row.level2 is not None:
+        level1 = next((l1 for l1, children in framework.items() if row.level2 in children), None)
+    return order.index(level1) if level1 in order else len(order)
+
+
+def with_spans(rows: list[dict[str, Any]]) -> list[dm.IndicatorRow]:
+    """Vertical-merge spans: consecutive equal 一级, and equal 二级 inside them."""
+    n = len(rows)
+    l1 = [0] * n
+    l2 = [0] * n
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and rows[j + 1]["level1"] == rows[i]["level1"]:
+            j += 1
+        l1[i] = j - i + 1
+        k = i
+        while k <= j:
+            m = k
+            while m + 1 <= j and rows[m + 1]["level2"] == rows[k]["level2"]:
+                m += 1
+            l2[k] = m - k + 1
+            k = m + 1
+        i = j + 1
+    return [
+        dm.IndicatorRow(**r, level1_span=a, level2_span=b)
+        for r, a, b in zip(rows, l1, l2, strict=True)
+    ]
+
+
+@dataclass
+class RowBuilder:
+    """Builds the indicator rows of projects, collecting problems in ``diags``."""
+
+    root: Path
+    framework: str
+    show_basis: bool
+    presets: PresetLibrary
+    diags: list[Diagnostic] = field(default_factory=list)
+
+    def collect(self, src: ProjectSource, preset: str | None) -> list[PresetRow] | None:
+        """Preset rows with the project's 改写 applied and its own rows added.
+
+        A missing preset named by the project is reported here; one inherited
+        from 部门.yaml has been reported there already.
+        """
+        p, pos = src.spec, src.pos
+        rows: list[PresetRow] = []
+        if preset is not None:
+            try:
+                rows = self.presets.resolve(preset)
+            except KeyError:
+                if p.preset:
+                    names = "、".join(self.presets.names()) or "（无）"
+                    self.diags.append(
+                        pos.diag(("预设",), f"预设「{preset}」不存在", f"可用的预设：{names}；或写 预设: 无 不用预设")
+                    )
+                return None
+            keys = [r.row.key for r in rows]
+            for key in p.patch:
+                if key not in keys:
+                    self.diags.append(
+                        pos.diag(
+                            ("改写", key),
+                            f"预设「{preset}」中没有键「{key}」",
+                            f"可改写的键：{'、'.join(k for k in keys if k)}；新增的行写在 绩效指标 下",
+                            key=True,
+                        )
+                    )
+            rows = apply_patch(rows, {k: (v, ("改写", k)) for k, v in p.patch.items()}, src.path, pos)
+        elif p.patch:
+            self.diags.append(
+                pos.diag(("改写",), "没有使用预设，「改写」无从改起", "写出 预设: 名称，或把这些行写在 绩效指标 下", key=True)
+            )
+        framework = FRAMEWORKS[self.framework]
+        for i, row in enumerate(p.rows):
+            line, col = pos.of(("绩效指标", i))
+            new = PresetRow(row, src.path, line, col, field_positions(pos, ("绩效指标", i)))
+            if preset is None:
+                rows.append(new)
+            else:
+                insert_by_group(rows, new, framework)
+        if not rows:
+            self.diags.append(pos.diag((), "这个项目没有任何绩效指标", "写出 预设: 名称，或在 绩效指标 下列出各行"))
+            return None
+        return rows
+
+    def render(
+        self,
+        rows: list[PresetRow],
+        context: dict[str, Any],
+        *,
+        basis: str | None,
+        date_style: DateStyle,
+        project: Path,
+        preset: str | None,
+    ) -> list[dm.IndicatorRow] | None:
+        """Render every row's text, parse its value and compute the merge spans."""
+        rendered = [self._render(pr, context, basis, date_style, project, preset) for pr in rows]
+        if any(r is None for r in rendered):
+            return None
+        return with_spans([r for r in rendered if r is not None])
+
+    def _error(self, pr: PresetRow, message: str, hint: str | None = None, name: str | None = None) -> None:
+        line, col = pr.where(name)
+        self.diags.append(Diagnostic(pr.path, line, col, message, hint))
+
+    def _texts(self, pr: PresetRow, context: dict[str, Any]) -> dict[str, str] | None:
+        texts: dict[str, str] = {}
+        for name, label in _TEXT_FIELDS:
+            raw = getattr(pr.row, name)
+            if raw is None:
+                continue
+            try:
+                texts[name] = render_text(raw, context)
+            except jinja2.UndefinedError as exc:
+                names = "、".join(sorted(context))
+                self._error(pr, f"「{label}」中的模板用了未定义的名字（{exc.message}）", f"可用的名字：{names}", name)
+                return None
+            except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError) as exc:
+                self._error(
+                    pr, f"「{label}」中的模板无法计算：{exc}", "检查 {{ }} 中的写法，如 {{ 向上取整(预算数 / 12, 0.01) }}", name
+                )
+                return None
+        return texts
+
+    def _render(
+        self,
+        pr: PresetRow,
+        context: dict[str, Any],
+        basis: str | None,
+        date_style: DateStyle,
+        project: Path,
+        preset: str | None,
+    ) -> dict[str, Any] | None:
+        texts = self._texts(pr, context)
+        if texts is None:
+            return None
+        framework = self.framework
+        if "level2" not in texts:
+            self._error(pr, "指标行缺少「二级」", f"可用的二级指标：{'、'.join(all_level2(framework))}")
+            return None
+        level1 = texts.get("level1") or level1_of(texts["level2"], framework)
+        if level1 is None:
+            self._error(
+                pr,
+                f"二级指标「{texts['level2']}」不属于指标体系「{framework}」，无法推断一级指标",
+                f"写出 一级，或改用：{'、'.join(all_level2(framework))}",
+                "level2",
+            )
+            return None
+        for name, label in (("level3", "三级"), ("description", "描述"), ("value", "值")):
+            if name not in texts:
+                self._error(pr, f"指标行「{texts.get('level3', texts['level2'])}」缺少「{label}」", f"写出 {label}")
+                return None
+        try:
+            value = parse_value(texts["value"], iso_style=date_style)
+        except ValueError_ as exc:
+            self._error(pr, exc.message, exc.hint, "value")
+            return None
+        row_basis = None
+        if self.show_basis:
+            row_basis = texts.get("basis") or basis
+            if row_basis is None:
+                self._error(pr, "缺少指标值确定依据", "在 默认 中写 指标值确定依据: 工作计划，或在这一行写 依据")
+                return None
+        return {
+            "level1": level1,
+            "level2": texts["level2"],
+            "level3": texts["level3"],
+            "description": texts["description"],
+            "value": value.text,
+            "basis": row_basis,
+            "parsed": dm.ParsedValue(
+                kind=value.kind,
+                op=value.op,
+                number=value.number,
+                unit=value.unit,
+                date=value.date.isoformat() if value.date else None,
+                date_style=value.date_style,
+            ),
+            "key": pr.row.key,
+            "origin": "项目" if pr.path == project else f"预设:{preset}",
+            "source": source_ref(self.root, pr.path, pr.line, pr.col),
+        }
