@@ -158,3 +158,18 @@ def test_missing_default_preset_is_reported_once_in_department(spec_dir: Any) ->
     d = one(root)
     assert at(d) == ("部门.yaml", 7, 7)
     assert d.message == "预设「运转」不存在" and "运转类" in (d.hint or "")
+
+
+def test_gbk_file_gets_a_clear_message(spec_dir: Any) -> None:
+    root = spec_dir()
+    (root / "projects" / "02-gbk.yaml").write_bytes(PROJECT.encode("gbk"))
+    d = one(root)
+    assert at(d) == ("02-gbk.yaml", 1, 1)
+    assert "不是 UTF-8 编码" in d.message and "UTF-8" in (d.hint or "")
+
+
+def test_windows_line_endings_and_bom_are_fine(spec_dir: Any) -> None:
+    root = spec_dir()
+    path = root / "projects" / "01-法律顾问费.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-8"))
+    assert expand_department(load_department(root)).tables()[0].budget_text == "5.00"
