@@ -6,19 +6,18 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from jixiao.errors import Problem
 from jixiao.money import MoneyUnit, fits_unit, format_money
 
 SCHEDULE_LABELS = ("3月底", "6月底", "10月底", "12月底")
 
 
-class DeriveError(Exception):
-    """A derived value is inconsistent; ``field`` names the spec key to point at."""
+class DeriveError(Problem):
+    """A derived value is inconsistent; ``field`` (and ``index``) name what to point at."""
 
     def __init__(self, field: str, message: str, hint: str | None = None, index: int | None = None):
-        super().__init__(message)
+        super().__init__(message, hint)
         self.field = field
-        self.message = message
-        self.hint = hint
         self.index = index
 
 

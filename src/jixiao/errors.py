@@ -51,5 +51,18 @@ class SpecError(JixiaoError):
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
+class Problem(ValueError):
+    """A value that is wrong in itself, before we know where it was written.
+
+    Raised by the pure helpers (value parsing, budget derivation) and turned
+    into a located :class:`Diagnostic` by the caller that knows the position.
+    """
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
 class UsageError(JixiaoError):
     """The command line itself is wrong (exit code 2)."""

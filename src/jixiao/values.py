@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from jixiao.errors import Problem
+
 Kind = Literal["quantity", "date", "text", "empty"]
 DateStyle = Literal["点分", "年月日", "ISO"]
 
@@ -46,13 +48,8 @@ _DATES: list[tuple[DateStyle, re.Pattern[str]]] = [
 _OP_ONLY = re.compile(rf"^(?:{_OP})")
 
 
-class ValueError_(ValueError):
-    """The value cannot be understood (carries a Chinese message and hint)."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+class ValueError_(Problem):
+    """The indicator value cannot be understood."""
 
 
 @dataclass(frozen=True)
