@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from jixiao import cli_text
 from jixiao.errors import JixiaoError, SpecError, UsageError
+
+if TYPE_CHECKING:
+    from jixiao.docmodel import Document
 
 cli_text.localise()
 
@@ -48,7 +51,7 @@ def _fail(exc: JixiaoError) -> NoReturn:
     raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
 
 
-def _load_and_expand(spec: Path):  # type: ignore[no-untyped-def]
+def _load_and_expand(spec: Path) -> Document:
     from jixiao.expand import expand_department
     from jixiao.spec.load import load_department
 

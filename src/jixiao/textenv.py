@@ -38,8 +38,6 @@ def text_env() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.globals["向上取整"] = _ceil
-    env.globals["ceil_to"] = _ceil
-    env.filters["数"] = lambda v: plain_number(Decimal(str(v)))
     return env
 
 

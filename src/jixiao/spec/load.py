@@ -8,6 +8,7 @@ collected; a :class:`~jixiao.errors.SpecError` carries all of them at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -86,20 +87,16 @@ def department_file(root: Path) -> Path:
     raise UsageError(f"「{root}」中没有 部门.yaml")
 
 
-def _known_keys() -> set[str]:
+@lru_cache(maxsize=1)
+def _known_keys() -> frozenset[str]:
     models: list[type[BaseModel]] = [
         Department, Unit, Defaults, PartOne, SubGoal, Part, Layout, Project, RowSpec, PresetSpec
     ]
-    return {k for m in models for k in allowed_keys(m)}
-
-
-_KEYS_CACHE: set[str] = set()
+    return frozenset(k for m in models for k in allowed_keys(m))
 
 
 def fullwidth_colon_keys(data: Any, pos: Positions, path: NodePath = ()) -> list[Diagnostic]:
     """Strings like ``项目名称：法律顾问费`` — a key written with a full-width colon."""
-    if not _KEYS_CACHE:
-        _KEYS_CACHE.update(_known_keys())
     out: list[Diagnostic] = []
     if isinstance(data, dict):
         for k, v in data.items():
@@ -109,7 +106,7 @@ def fullwidth_colon_keys(data: Any, pos: Positions, path: NodePath = ()) -> list
             out += fullwidth_colon_keys(v, pos, (*path, i))
     elif isinstance(data, str) and "\n" not in data:
         head = data.split("：", 1)[0].strip()
-        if "：" in data and head in _KEYS_CACHE:
+        if "：" in data and head in _known_keys():
             out.append(
                 pos.diag(
                     path,
