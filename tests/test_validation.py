@@ -173,3 +173,10 @@ def test_windows_line_endings_and_bom_are_fine(spec_dir: Any) -> None:
     path = root / "projects" / "01-法律顾问费.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-8"))
     assert expand_department(load_department(root)).tables()[0].budget_text == "5.00"
+
+
+def test_inherited_schedule_problem_points_at_department(spec_dir: Any) -> None:
+    dept = DEPARTMENT.replace("[20%, 50%, 80%, 100%]", "[20%, 50%, 80%, 90%]")
+    d = one(spec_dir(department=dept))
+    assert at(d) == ("部门.yaml", 9, 30)
+    assert "12月底 应为 100%" in d.message

@@ -57,6 +57,12 @@ class IndicatorRow(DocModel):
     key: str | None
     origin: str
     source: SourceRef
+    #: Where each written cell came from (二级, 三级, 描述, 值, 依据); unset ones use ``source``.
+    field_sources: dict[str, SourceRef] = {}
+
+    def source_of(self, name: str) -> SourceRef:
+        """Source of cell *name* (``"value"``, ``"level3"`` …), else of the row."""
+        return self.field_sources.get(name, self.source)
 
 
 class ScheduleCell(DocModel):
@@ -96,6 +102,14 @@ class ProjectTable(DocModel):
     item: str | None
     columns: list[str]
     rows: list[IndicatorRow]
+    #: Where header fields were written (项目名称, 资金用途, 绩效目标, 资金支出计划 …).
+    field_sources: dict[str, SourceRef] = {}
+    #: Check rules switched off for this project (``检查: {忽略: [...]}``).
+    check_ignore: list[str] = []
+
+    def source_of(self, name: str) -> SourceRef:
+        """Source of header field *name*, else of the project file."""
+        return self.field_sources.get(name, self.source)
 
 
 class Part(DocModel):
@@ -154,6 +168,8 @@ class Document(DocModel):
     layout: Layout
     part_one: PartOne | None
     parts: list[Part]
+    #: Check rules switched off for the whole department.
+    check_ignore: list[str] = []
 
     def tables(self) -> list[ProjectTable]:
         """Every project table in document order."""

@@ -26,6 +26,7 @@ from jixiao.indicators import RowBuilder, source_ref
 from jixiao.money import format_money, quantum
 from jixiao.spec.load import LoadedSpec, ProjectSource
 from jixiao.spec.model import Defaults, Department, Unit
+from jixiao.spec.yamlio import NodePath, Positions
 from jixiao.values import DateStyle, ValueError_, format_date, parse_value
 
 NUMERALS = "一二三四五六七八九十"
@@ -59,15 +60,22 @@ class _Ctx:
         return self.spec.department
 
 
-def _defaults_chain(dept: Department, unit: Unit | None) -> list[Defaults]:
-    chain = [dept.defaults]
-    if unit is not None and unit.defaults is not None:
-        chain.insert(0, unit.defaults)
-    return chain
+def _inherit(ctx: _Ctx, src: ProjectSource, unit: Unit | None, attr: str) -> tuple[Any, Positions, NodePath]:
+    """A project setting, else its unit's default, else the department's — with where it is written.
+
+    *attr* names the same field on :class:`Project` and :class:`Defaults`.
+    """
+    key = _ALIASES[attr]
+    value = getattr(src.spec, attr)
+    if value is not None:
+        return value, src.pos, (key,)
+    if unit is not None and unit.defaults is not None and getattr(unit.defaults, attr) is not None:
+        index = ctx.dept.units.index(unit)
+        return getattr(unit.defaults, attr), ctx.spec.pos, ("单位", index, "默认", key)
+    return getattr(ctx.dept.defaults, attr), ctx.spec.pos, ("默认", key)
 
 
-def _first(*values: Any) -> Any:
-    return next((v for v in values if v is not None), None)
+_ALIASES = {name: f.alias or name for name, f in Defaults.model_fields.items()}
 
 
 def _find_unit(dept: Department, ref: str) -> Unit | None:
@@ -82,7 +90,6 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
     if unit is None:
         units = "、".join(f"{u.code}（{u.name}）" for u in dept.units)
         ctx.diags.append(pos.diag(("单位",), f"单位「{p.unit}」不存在", f"部门.yaml 中的单位：{units}"))
-    chain = _defaults_chain(dept, unit)
     before = len(ctx.diags)
     try:
         amounts = derive_amounts(p.budget, p.fiscal, p.other, dept.money_unit)
@@ -91,14 +98,21 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         ctx.diags.append(pos.diag(where, exc.message, exc.hint))
         amounts = None
     schedule: list[dm.ScheduleCell] | None = None
+    entries, schedule_pos, schedule_node = _inherit(ctx, src, unit, "schedule")
+    field_sources = {
+        label: source_ref(ctx.spec.root, src.path, *pos.of((label,), key=True))
+        for label in ("项目名称", "标题", "项目编码", "预算数", "财政资金", "其他资金", "资金用途", "绩效目标")
+        if (label,) in pos.keys
+    }
     if dept.layout.show_schedule:
-        entries = _first(p.schedule, *(d.schedule for d in chain))
         if entries is None:
             ctx.diags.append(
                 pos.diag((), "缺少资金支出计划", "在 部门.yaml 的 默认 中写 资金支出计划: [20%, 50%, 80%, 100%]，或在项目中写出")
             )
         else:
-            where_list: tuple[str | int, ...] = ("资金支出计划",) if p.schedule is not None else ()
+            field_sources["资金支出计划"] = source_ref(
+                ctx.spec.root, schedule_pos.path, *schedule_pos.of(schedule_node)
+            )
             try:
                 values = parse_schedule(entries)
                 schedule = [
@@ -108,22 +122,22 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
                     for label, v in zip(SCHEDULE_LABELS, values, strict=True)
                 ]
             except DeriveError as exc:
-                idx = (exc.index,) if exc.index is not None and where_list else ()
-                ctx.diags.append(pos.diag((*where_list, *idx), exc.message, exc.hint))
-    date_style: DateStyle = _first(p.date_style, *(d.date_style for d in chain)) or "点分"
-    deadline_raw = _first(p.deadline, *(d.deadline for d in chain))
+                idx = (exc.index,) if exc.index is not None else ()
+                ctx.diags.append(schedule_pos.diag((*schedule_node, *idx), exc.message, exc.hint))
+    date_style: DateStyle = _inherit(ctx, src, unit, "date_style")[0] or "点分"
+    deadline_raw, deadline_pos, deadline_node = _inherit(ctx, src, unit, "deadline")
     if deadline_raw is None:
         deadline = format_date(dt.date(dept.year, 12, 31), date_style)
     else:
         try:
             deadline = parse_value(str(deadline_raw), iso_style=date_style).text
         except ValueError_ as exc:
-            ctx.diags.append(pos.diag(("完成时限",), exc.message, exc.hint))
+            ctx.diags.append(deadline_pos.diag(deadline_node, exc.message, exc.hint))
             deadline = str(deadline_raw)
-    preset = _first(p.preset, *(d.preset for d in chain))
+    preset = _inherit(ctx, src, unit, "preset")[0]
     if preset == NO_PRESET:
         preset = None
-    basis = _first(p.basis, *(d.basis for d in chain))
+    basis = _inherit(ctx, src, unit, "basis")[0]
     item = p.item or derive_item(p.name)
     rows = ctx.rows.collect(src, preset)
     if amounts is None or rows is None or unit is None or len(ctx.diags) > before:
@@ -177,6 +191,8 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         item=item if preset else p.item,
         columns=columns,
         rows=indicator_rows,
+        field_sources=field_sources,
+        check_ignore=list(p.checks.ignore) if p.checks else [],
     )
 
 
@@ -310,6 +326,7 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
         ),
         part_one=part_one,
         parts=parts,
+        check_ignore=list(dept.checks.ignore) if dept.checks else [],
     )
 
 

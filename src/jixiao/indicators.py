@@ -250,4 +250,7 @@ class RowBuilder:
             "key": pr.row.key,
             "origin": "项目" if pr.path == project else f"预设:{preset}",
             "source": source_ref(self.root, pr.path, pr.line, pr.col),
+            "field_sources": {
+                name: source_ref(self.root, pr.path, *where) for name, where in pr.fields.items()
+            },
         }

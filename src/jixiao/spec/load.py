@@ -18,6 +18,7 @@ from jixiao.errors import Diagnostic, SpecError, UsageError
 from jixiao.presets import PresetLibrary, PresetSpec, load_library
 from jixiao.resources import preset_dirs
 from jixiao.spec.model import (
+    CheckSettings,
     Defaults,
     Department,
     Layout,
@@ -90,7 +91,8 @@ def department_file(root: Path) -> Path:
 @lru_cache(maxsize=1)
 def _known_keys() -> frozenset[str]:
     models: list[type[BaseModel]] = [
-        Department, Unit, Defaults, PartOne, SubGoal, Part, Layout, Project, RowSpec, PresetSpec
+        Department, Unit, Defaults, PartOne, SubGoal, Part, Layout, Project, RowSpec, PresetSpec,
+        CheckSettings,
     ]
     return frozenset(k for m in models for k in allowed_keys(m))
 

@@ -109,6 +109,14 @@ class Defaults(SpecModel):
     deadline: str | None = Field(None, alias="完成时限", description="默认完成时限；省略时为 年度 的 12 月 31 日")
 
 
+class CheckSettings(SpecModel):
+    """How ``jixiao check`` treats this department or project."""
+
+    ignore: list[str] = Field(
+        default_factory=list, alias="忽略", description="不检查的规则编号，如 [JX110, JX402]（见 docs/rules.md）"
+    )
+
+
 class Unit(SpecModel):
     """A budget unit (预算单位) of the department."""
 
@@ -200,6 +208,7 @@ class Department(SpecModel):
         description="第一部分之后的各部分及其项目",
     )
     defaults: Defaults = Field(default_factory=lambda: Defaults.model_validate({}), alias="默认", description="所有项目继承的默认值")
+    checks: CheckSettings | None = Field(None, alias="检查", description="jixiao check 的设置，如 {忽略: [JX110]}")
 
 
 class Project(SpecModel):
@@ -229,3 +238,4 @@ class Project(SpecModel):
     basis: str | None = Field(None, alias="指标值确定依据", description="本项目各行默认的指标值确定依据")
     deadline: str | None = Field(None, alias="完成时限", description="本项目的完成时限")
     date_style: DateStyleName | None = Field(None, alias="日期格式", description="本项目的日期格式")
+    checks: CheckSettings | None = Field(None, alias="检查", description="本项目的 jixiao check 设置，如 {忽略: [JX110]}")

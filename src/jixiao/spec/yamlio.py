@@ -38,13 +38,28 @@ for _tag in ("int", "float", "timestamp"):
     )
 
 
+_IGNORE = re.compile(r"#\s*jixiao:\s*ignore(?:\[([^\]]*)\])?")
+
+
+def ignore_comments(lines: list[str]) -> dict[int, frozenset[str] | None]:
+    """``# jixiao: ignore[JX104, JX110]`` comments by 1-based line; None means every rule."""
+    out: dict[int, frozenset[str] | None] = {}
+    for number, line in enumerate(lines, 1):
+        m = _IGNORE.search(line)
+        if m:
+            ids = m.group(1)
+            out[number] = frozenset(x.strip() for x in ids.split(",") if x.strip()) if ids else None
+    return out
+
+
 @dataclass
 class Positions:
-    """1-based (line, col) of keys and values, by node path."""
+    """1-based (line, col) of keys and values, by node path, and per-line ignore comments."""
 
     path: Path
     keys: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
     values: dict[NodePath, tuple[int, int]] = field(default_factory=dict)
+    ignores: dict[int, frozenset[str] | None] = field(default_factory=dict)
 
     def of(self, node: NodePath, *, key: bool = False) -> tuple[int, int]:
         """Best position for *node*: its key or value, else its nearest ancestor."""
@@ -214,7 +229,7 @@ def load_yaml(path: Path) -> Loaded | Diagnostic:
     except OSError as exc:
         return Diagnostic(path, 1, 1, f"无法读取文件：{exc.strerror}", None)
     lines = text.splitlines()
-    pos = Positions(path)
+    pos = Positions(path, ignores=ignore_comments(lines))
     try:
         tree = _yaml().load(text)
     except MarkedYAMLError as err:
