@@ -178,5 +178,5 @@ def test_windows_line_endings_and_bom_are_fine(spec_dir: Any) -> None:
 def test_inherited_schedule_problem_points_at_department(spec_dir: Any) -> None:
     dept = DEPARTMENT.replace("[20%, 50%, 80%, 100%]", "[20%, 50%, 80%, 90%]")
     d = one(spec_dir(department=dept))
-    assert at(d) == ("部门.yaml", 9, 30)
+    assert at(d) == ("部门.yaml", 9, 27)
     assert "12月底 应为 100%" in d.message
