@@ -6,6 +6,7 @@ Exit codes: 0 成功；1 规格或检查未通过；2 用法错误；3 内部错
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -96,6 +97,67 @@ def expand(
     from jixiao.cli_text import summary_table
 
     out.print(summary_table(doc))
+
+
+class CheckFormat(StrEnum):
+    """Output formats of ``jixiao check``."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def check(
+    spec: Annotated[
+        Path | None,
+        typer.Argument(help="部门规格文件夹（含 部门.yaml），或其中的某个文件", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", help="输出格式：text、json；列规则时还可用 markdown")
+    ] = CheckFormat.text,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="只运行这些规则（可写前缀，如 JX2）；可重复")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="不运行这些规则（可写前缀）；可重复")
+    ] = None,
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="列出全部规则及其说明")] = False,
+) -> None:
+    """检查绩效目标中的常见问题：错别字、单位、成本与预算、结构、照抄、标点。有「错误」时退出码为 1。"""
+    from jixiao.checks import report, run_checks
+
+    if list_rules:
+        text = {"text": report.rules_text, "json": report.rules_json, "markdown": report.rules_markdown}
+        sys.stdout.write(text[fmt.value]())
+        return
+    if spec is None:
+        _fail(UsageError("请给出要检查的规格文件夹，例如 jixiao check specs/tangshan-2025"))
+    if fmt is CheckFormat.markdown:
+        _fail(UsageError("--format markdown 只能与 --list-rules 一起使用"))
+    from jixiao.expand import expand_department
+    from jixiao.spec.load import load_department
+
+    try:
+        loaded = load_department(spec)
+        doc = expand_department(loaded)
+        findings = run_checks(loaded, doc, select=_split(select), ignore=_split(ignore) or ())
+    except JixiaoError as exc:
+        _fail(exc)
+    base = Path.cwd()
+    if fmt is CheckFormat.json:
+        sys.stdout.write(report.format_json(findings, loaded.root, base))
+    else:
+        sys.stdout.write(report.format_text(findings, loaded.root, base))
+    if any(f.level == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """``--select JX1,JX2 --select JX3`` → [JX1, JX2, JX3]."""
+    if not values:
+        return None
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
 @app.command()

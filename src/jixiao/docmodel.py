@@ -128,6 +128,7 @@ class SubGoal(DocModel):
     title: str
     goal: str
     indicators: str
+    source: SourceRef
 
 
 class Measure(DocModel):
@@ -135,6 +136,7 @@ class Measure(DocModel):
 
     number: int
     text: str
+    source: SourceRef
 
 
 class PartOne(DocModel):
@@ -143,6 +145,7 @@ class PartOne(DocModel):
     numeral: str
     title: str
     overall: str
+    source: SourceRef
     sub_goals: list[SubGoal]
     measures: list[Measure]
 

@@ -124,7 +124,10 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
             except DeriveError as exc:
                 idx = (exc.index,) if exc.index is not None else ()
                 ctx.diags.append(schedule_pos.diag((*schedule_node, *idx), exc.message, exc.hint))
-    date_style: DateStyle = _inherit(ctx, src, unit, "date_style")[0] or "点分"
+    style, style_pos, style_node = _inherit(ctx, src, unit, "date_style")
+    date_style: DateStyle = style or "点分"
+    if style is not None:
+        field_sources["日期格式"] = source_ref(ctx.spec.root, style_pos.path, *style_pos.of(style_node))
     deadline_raw, deadline_pos, deadline_node = _inherit(ctx, src, unit, "deadline")
     if deadline_raw is None:
         deadline = format_date(dt.date(dept.year, 12, 31), date_style)
@@ -137,7 +140,8 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
     preset = _inherit(ctx, src, unit, "preset")[0]
     if preset == NO_PRESET:
         preset = None
-    basis = _inherit(ctx, src, unit, "basis")[0]
+    basis, basis_pos, basis_node = _inherit(ctx, src, unit, "basis")
+    basis_source = source_ref(ctx.spec.root, basis_pos.path, *basis_pos.of(basis_node)) if basis else None
     item = p.item or derive_item(p.name)
     rows = ctx.rows.collect(src, preset)
     if amounts is None or rows is None or unit is None or len(ctx.diags) > before:
@@ -156,7 +160,8 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         "部门名称": dept.name,
     }
     indicator_rows = ctx.rows.render(
-        rows, context, basis=basis, date_style=date_style, project=src.path, preset=preset
+        rows, context, basis=basis, basis_source=basis_source, date_style=date_style,
+        project=src.path, preset=preset,
     )
     if indicator_rows is None or len(ctx.diags) > before:
         return None
@@ -245,15 +250,28 @@ def _part_one(ctx: _Ctx) -> dm.PartOne | None:
     one = ctx.dept.part_one
     if one is None:
         return None
+    def at(*node: str | int) -> dm.SourceRef:
+        return source_ref(ctx.spec.root, ctx.spec.path, *ctx.spec.pos.of(("第一部分", *node)))
+
     return dm.PartOne(
         numeral=part_numeral(1),
         title=one.title,
         overall=one.overall.strip(),
+        source=at("总体绩效目标"),
         sub_goals=[
-            dm.SubGoal(number=i, title=s.title, goal=s.goal.strip(), indicators=s.indicators.strip())
+            dm.SubGoal(
+                number=i,
+                title=s.title,
+                goal=s.goal.strip(),
+                indicators=s.indicators.strip(),
+                source=at("分项绩效目标", i - 1),
+            )
             for i, s in enumerate(one.sub_goals, 1)
         ],
-        measures=[dm.Measure(number=i, text=m.strip()) for i, m in enumerate(one.measures, 1)],
+        measures=[
+            dm.Measure(number=i, text=m.strip(), source=at("工作保障措施", i - 1))
+            for i, m in enumerate(one.measures, 1)
+        ],
     )
 
 

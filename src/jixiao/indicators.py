@@ -159,12 +159,22 @@ class RowBuilder:
         context: dict[str, Any],
         *,
         basis: str | None,
+        basis_source: dm.SourceRef | None,
         date_style: DateStyle,
         project: Path,
         preset: str | None,
     ) -> list[dm.IndicatorRow] | None:
-        """Render every row's text, parse its value and compute the merge spans."""
+        """Render every row's text, parse its value and compute the merge spans.
+
+        A row without its own 依据 takes *basis*, and its 依据 cell is located at
+        *basis_source*, where that default is written.
+        """
         rendered = [self._render(pr, context, basis, date_style, project, preset) for pr in rows]
+        for row in rendered:
+            inherits = row is not None and row["basis"] is not None and "basis" not in row["field_sources"]
+            if inherits and basis_source is not None:
+                assert row is not None
+                row["field_sources"]["basis"] = basis_source
         if any(r is None for r in rendered):
             return None
         return with_spans([r for r in rendered if r is not None])

@@ -1,0 +1,130 @@
+"""The rule machinery: a rule is a documented function that yields findings.
+
+Each rule lives in one of the ``rules_*.py`` modules and registers itself with
+:func:`rule`. A rule reads only the expanded document model (and the
+vocabulary); it never touches YAML. Positions come from the model's sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from jixiao.docmodel import Document, IndicatorRow, ProjectTable, SourceRef
+from jixiao.framework import FRAMEWORKS
+
+Level = Literal["error", "warning", "info"]
+LEVEL_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+LEVEL_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a rule, at one place."""
+
+    rule: str
+    level: Level
+    path: str
+    line: int
+    col: int
+    message: str
+    hint: str | None = None
+    fix: str | None = None
+    tables: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Known indicator texts, typo pairs and vague values (templates/checks/词表.yaml)."""
+
+    terms: frozenset[str]
+    typos: tuple[tuple[str, str, str | None], ...]
+    vague: frozenset[str]
+
+
+@dataclass
+class CheckContext:
+    """What every rule may read."""
+
+    doc: Document
+    vocab: Vocabulary
+
+    @property
+    def framework(self) -> dict[str, list[str]]:
+        """一级 → 二级 of the department's chosen framework."""
+        return FRAMEWORKS[self.doc.framework]
+
+    def rows(self) -> Iterator[tuple[ProjectTable, IndicatorRow]]:
+        """Every indicator row with its table."""
+        for table in self.doc.tables():
+            for row in table.rows:
+                yield table, row
+
+
+RuleFn = Callable[[CheckContext, "Rule"], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A documented check."""
+
+    id: str
+    level: Level
+    family: str
+    title: str
+    rationale: str
+    fn: RuleFn = field(compare=False)
+
+    def at(
+        self,
+        source: SourceRef,
+        message: str,
+        hint: str | None = None,
+        *,
+        fix: str | None = None,
+        table: ProjectTable | None = None,
+        level: Level | None = None,
+    ) -> Finding:
+        """A finding of this rule at *source*."""
+        return Finding(
+            rule=self.id,
+            level=level or self.level,
+            path=source.path,
+            line=source.line,
+            col=source.col,
+            message=message,
+            hint=hint,
+            fix=fix,
+            tables=(table.number,) if table is not None else (),
+        )
+
+
+RULES: dict[str, Rule] = {}
+
+FAMILIES = {
+    "JX1": "错别字与用词",
+    "JX2": "指标值与计量单位",
+    "JX3": "成本与预算",
+    "JX4": "表格结构与指标体系",
+    "JX5": "照抄与空泛",
+    "JX6": "文号与标点",
+}
+
+
+def rule(rule_id: str, level: Level, title: str, rationale: str) -> Callable[[RuleFn], Rule]:
+    """Register the decorated function as rule *rule_id*.
+
+    The function is called as ``fn(ctx, rule)`` and makes findings with ``rule.at(…)``.
+    """
+
+    def register(fn: RuleFn) -> Rule:
+        family = FAMILIES[rule_id[:3]]
+        r = Rule(rule_id, level, family, title, rationale, fn)
+        if rule_id in RULES:
+            raise ValueError(f"duplicate rule id {rule_id}")
+        RULES[rule_id] = r
+        return r
+
+    return register
+

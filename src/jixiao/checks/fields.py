@@ -1,0 +1,47 @@
+"""Every text of the document with where it was written, for the text-scanning rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from jixiao.docmodel import Document, ProjectTable, SourceRef
+
+ROW_FIELDS = (("level3", "三级指标"), ("description", "绩效指标描述"), ("value", "指标值"), ("basis", "指标值确定依据"))
+HEADER_FIELDS = (("name", "项目名称"), ("title", "标题"), ("use", "资金用途"), ("goal", "绩效目标"))
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of text, its label in the document and its source."""
+
+    label: str
+    text: str
+    source: SourceRef
+    table: ProjectTable | None
+
+
+def table_texts(table: ProjectTable) -> Iterator[Text]:
+    """Header texts and every indicator cell of *table*."""
+    for attr, label in HEADER_FIELDS:
+        text = getattr(table, attr)
+        if text and not (attr == "title" and text == table.name):
+            yield Text(label, text, table.source_of(label), table)
+    for row in table.rows:
+        for attr, label in ROW_FIELDS:
+            text = getattr(row, attr)
+            if text:
+                yield Text(label, text, row.source_of(attr), table)
+
+
+def document_texts(doc: Document) -> Iterator[Text]:
+    """Every text of the document: 第一部分 and all tables."""
+    one = doc.part_one
+    if one is not None:
+        yield Text("总体绩效目标", one.overall, one.source, None)
+        for s in one.sub_goals:
+            yield Text("分项绩效目标", f"{s.title}\n{s.goal}\n{s.indicators}", s.source, None)
+        for m in one.measures:
+            yield Text("工作保障措施", m.text, m.source, None)
+    for table in doc.tables():
+        yield from table_texts(table)

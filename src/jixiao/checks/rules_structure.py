@@ -1,0 +1,156 @@
+"""JX4xx 表格结构与指标体系: grouping, framework membership, required indicators."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from jixiao.checks.base import CheckContext, Finding, Rule, rule
+from jixiao.checks.text import bare_name
+from jixiao.docmodel import IndicatorRow, ProjectTable
+from jixiao.framework import level1_of
+
+_OUTPUT_ORDER = ("数量指标", "质量指标", "时效指标")
+
+
+@rule("JX401", "warning", "同一表中三级指标重复",
+      "同一张表里两个指标同名（如数量、质量下都写「工作完成率」），其中一个多半是复制后忘了改。")
+def duplicate_indicator(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """The same 三级指标 twice in one table (reported at the second)."""
+    for table in ctx.doc.tables():
+        seen: dict[str, int] = {}
+        for i, row in enumerate(table.rows, 1):
+            name = bare_name(row.level3)
+            if name in seen:
+                yield r.at(row.source_of("level3"), f"三级指标「{row.level3}」在本表第 {seen[name]} 行已出现",
+                           "改正为本行应有的指标", table=table)
+            else:
+                seen[name] = i
+
+
+def _first_split(values: list[str]) -> int | None:
+    """Index of the first value that reappears after a different one (a split group)."""
+    for k in range(1, len(values)):
+        if values[k] != values[k - 1] and values[k] in values[:k]:
+            return k
+    return None
+
+
+@rule("JX402", "warning", "指标分组或顺序不当",
+      "同一一级或二级指标的行应连在一起；产出指标按 数量→质量→时效 排列（成本指标可在前或在后）。")
+def out_of_order(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """Split 一级/二级 groups, or 数量/质量/时效 out of order (one finding per table)."""
+    for table in ctx.doc.tables():
+        problem = _order_problem(table)
+        if problem:
+            index, message = problem
+            yield r.at(table.rows[index].source_of("level2"), message,
+                       "调整行的顺序，使同类指标相邻并按 数量→质量→时效 排列", table=table)
+
+
+def _order_problem(table: ProjectTable) -> tuple[int, str] | None:
+    level1 = [row.level1 for row in table.rows]
+    k = _first_split(level1)
+    if k is not None:
+        return k, f"一级指标「{level1[k]}」的行没有排在一起"
+    for name in dict.fromkeys(level1):
+        index = [k for k, row in enumerate(table.rows) if row.level1 == name]
+        level2 = [table.rows[k].level2 for k in index]
+        j = _first_split(level2)
+        if j is not None:
+            return index[j], f"二级指标「{level2[j]}」的行没有排在一起"
+        ranked = [(k, _OUTPUT_ORDER.index(v)) for k, v in zip(index, level2, strict=True) if v in _OUTPUT_ORDER]
+        for (_, a), (k, b) in zip(ranked, ranked[1:], strict=False):
+            if b < a:
+                return k, f"「{table.rows[k].level2}」排在了「{_OUTPUT_ORDER[a]}」之后"
+    return None
+
+
+@rule("JX403", "warning", "二级指标不属于所在的一级指标",
+      "按部门选用的指标体系，二级指标有固定的归属（如 服务对象满意度指标 属于 满意度指标）。")
+def wrong_parent(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """An explicit 一级 that is not the framework's parent of the row's 二级."""
+    for table, row in ctx.rows():
+        parent = level1_of(row.level2, ctx.doc.framework)
+        if parent is not None and parent != row.level1:
+            yield r.at(row.source_of("level2"), f"二级指标「{row.level2}」应属于「{parent}」，这里写在「{row.level1}」下",
+                       f"把一级指标改为「{parent}」", table=table)
+
+
+_MISFILED: tuple[tuple[re.Pattern[str], Callable[[IndicatorRow], bool], str], ...] = (
+    (re.compile(r"满意(度|率)$"), lambda row: row.level1 != "满意度指标", "满意度类指标应归入 满意度指标"),
+    (re.compile(r"知晓(率|度)$"), lambda row: row.level1 == "满意度指标", "知晓率反映政策效果，应归入 效益指标"),
+    (re.compile(r"(完成率|执行率|覆盖率)$"), lambda row: row.level2 == "时效指标", "完成率类指标应归入 数量指标 或 质量指标"),
+)
+
+
+@rule("JX404", "warning", "指标归类不当",
+      "常见的错位：满意度写在效益下、知晓率写在满意度下、完成率写在时效下（质量、效益、满意度相互混淆）。")
+def misfiled(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """An indicator whose name says it belongs to another category."""
+    for table, row in ctx.rows():
+        name = bare_name(row.level3)
+        for pattern, wrong, advice in _MISFILED:
+            if pattern.search(name) and wrong(row):
+                yield r.at(row.source_of("level3"), f"「{row.level3}」归在了「{row.level1}/{row.level2}」下",
+                           advice, table=table)
+                break
+
+
+@rule("JX405", "error", "缺少必要的一级指标",
+      "项目绩效目标应同时有产出和效益（效果）指标；满意度指标几乎每张表都有，缺少时给出警告。")
+def missing_level1(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A table without one of the framework's 一级 (成本 is JX407's business)."""
+    for table in ctx.doc.tables():
+        present = {row.level1 for row in table.rows}
+        for name in ctx.framework:
+            if name == "成本指标" or name in present:
+                continue
+            satisfaction = name == "满意度指标"
+            yield r.at(table.source_of("项目名称"), f"「{table.name}」缺少{name}",
+                       "加上至少一个三级指标", table=table, level="warning" if satisfaction else None)
+
+
+@rule("JX406", "warning", "产出指标中没有数量指标",
+      "产出指标至少应有一个数量指标，反映做了多少事。")
+def no_quantity(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A table whose 产出 rows have no 数量指标."""
+    for table in ctx.doc.tables():
+        if any(row.level1 == "产出指标" for row in table.rows) and not any(
+            row.level2 == "数量指标" for row in table.rows
+        ):
+            yield r.at(table.source_of("项目名称"), f"「{table.name}」的产出指标中没有数量指标",
+                       "加上一个数量指标", table=table)
+
+
+@rule("JX407", "error", "缺少成本指标",
+      "财预〔2021〕101号要求绩效目标体现成本控制；2021 年前的体系中成本指标在产出指标下。")
+def no_cost(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A table without any cost indicator (成本指标 二级, or 一级 in the 2021 framework)."""
+    for table in ctx.doc.tables():
+        if not any(row.level2 in ("成本指标", "经济成本指标") or row.level1 == "成本指标" for row in table.rows):
+            yield r.at(table.source_of("项目名称"), f"「{table.name}」没有成本指标",
+                       f"加上成本指标，如 项目总成本 ≤{table.budget_text}{table.money_unit}", table=table)
+
+
+@rule("JX408", "error", "资金支出计划有空白",
+      "资金支出计划是 3、6、10、12 月底的累计支出比例，每格都应填写（尚未支出写 0%）。")
+def schedule_blank(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """Blank cells in 资金支出计划."""
+    for table in ctx.doc.tables():
+        if table.schedule is None:
+            continue
+        blank = [c.label for c in table.schedule if c.percent is None]
+        if blank:
+            yield r.at(table.source_of("资金支出计划"), f"资金支出计划的 {'、'.join(blank)} 是空白",
+                       "填写累计支出比例；尚未支出的月份写 0%", table=table)
+
+
+@rule("JX409", "error", "表题与项目名称不一致",
+      "表题「N.项目名称绩效目标表」中的名称应与表内「项目名称」一栏完全相同。")
+def title_differs(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A table whose 标题 is set and differs from its 项目名称."""
+    for table in ctx.doc.tables():
+        if table.title != table.name:
+            yield r.at(table.source_of("标题"), f"表题中的名称「{table.title}」与项目名称「{table.name}」不一致",
+                       "删去 标题，或把两处改成一致", table=table)

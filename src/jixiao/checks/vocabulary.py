@@ -1,0 +1,72 @@
+"""The checks' vocabulary: templates/checks/词表.yaml plus every visible preset's texts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import Field
+
+from jixiao.checks.base import Vocabulary
+from jixiao.errors import SpecError
+from jixiao.resources import builtin_templates, user_templates
+from jixiao.spec.load import LoadedSpec, parse_file
+from jixiao.spec.model import SpecModel
+
+FILE_NAME = "词表.yaml"
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+class TypoEntry(SpecModel):
+    """A known wrong spelling."""
+
+    wrong: str = Field(alias="错")
+    right: str = Field(alias="正")
+    context: str | None = Field(None, alias="语境")
+
+
+class VocabularySpec(SpecModel):
+    """templates/checks/词表.yaml."""
+
+    terms: list[str] = Field(default_factory=list, alias="常用指标")
+    typos: list[TypoEntry] = Field(default_factory=list, alias="错别字")
+    vague: list[str] = Field(default_factory=list, alias="含糊的定性值")
+
+
+def vocabulary_file(root: Path) -> Path:
+    """The 词表.yaml in use: spec folder, user repository, built-in — first found."""
+    candidates = [root / "checks" / FILE_NAME]
+    user = user_templates(root)
+    if user is not None:
+        candidates.append(user / "checks" / FILE_NAME)
+    candidates.append(builtin_templates() / "checks" / FILE_NAME)
+    return next(p for p in candidates if p.is_file())
+
+
+def preset_terms(spec: LoadedSpec) -> set[str]:
+    """Fixed texts of every visible preset: whole texts, and the literal parts around {{ }}."""
+    out: set[str] = set()
+    for preset in spec.presets.presets.values():
+        rows = [*preset.spec.rows, *preset.spec.patch.values()]
+        for row in rows:
+            for text in (row.level3, row.description, row.value):
+                if not text:
+                    continue
+                out.update(p.strip() for p in _JINJA.split(text) if len(p.strip()) >= 2)
+    return out
+
+
+def load_vocabulary(spec: LoadedSpec) -> Vocabulary:
+    """Load the vocabulary for *spec*.
+
+    Raises:
+        SpecError: the vocabulary file is invalid.
+    """
+    model, _, diags = parse_file(vocabulary_file(spec.root), VocabularySpec)
+    if model is None:
+        raise SpecError(diags)
+    return Vocabulary(
+        terms=frozenset(model.terms) | frozenset(preset_terms(spec)),
+        typos=tuple((t.wrong, t.right, t.context) for t in model.typos),
+        vague=frozenset(model.vague),
+    )
