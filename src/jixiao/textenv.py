@@ -38,7 +38,16 @@ def text_env() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.globals["向上取整"] = _ceil
+    env.filters["接"] = join_word
     return env
+
+
+def join_word(text: str, word: str) -> str:
+    """``{{ 事项 | 接("工作") }}``: append *word* unless *text* already ends with it.
+
+    医保工作 | 接("工作") → 医保工作；法律顾问 | 接("工作") → 法律顾问工作.
+    """
+    return text if text.endswith(word) else f"{text}{word}"
 
 
 def needs_render(text: str) -> bool:

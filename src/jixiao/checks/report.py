@@ -17,10 +17,9 @@ def shown_path(root: Path, path: str, base: Path | None = None) -> str:
         return path
     full = (root / path).resolve()
     if base is not None:
-        try:
-            return Path(os.path.relpath(full, base.resolve())).as_posix()
-        except ValueError:
-            pass
+        relative = Path(os.path.relpath(full, base.resolve())).as_posix()
+        if not relative.startswith(".."):
+            return relative
     return full.as_posix()
 
 

@@ -132,6 +132,16 @@ def _fullwidth_colon_line(lines: list[str], upto: int) -> int | None:
     return None
 
 
+def _quote_closed_early(problem: str, lines: list[str], line: int, opener: Any) -> bool:
+    """A quoted value that contains its own quote character ends early and derails the parser."""
+    if not any(p in problem for p in ("expected <block end>", "did not find expected key", "expected ','")):
+        return False
+    rows = {line, opener.line if opener is not None else line}
+    return any(
+        lines[i].count('"') >= 3 or lines[i].count("'") >= 3 for i in rows if 0 <= i < len(lines)
+    )
+
+
 def _translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic:
     mark = err.problem_mark or err.context_mark
     line = mark.line if mark is not None else 0
@@ -180,6 +190,14 @@ def _translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic
             path, line + 1, col + 1, "缺少「: 」（半角冒号加空格）", "每个键后面要写「: 」再写值"
         )
     opener = err.context_mark
+    if _quote_closed_early(problem, lines, line, opener):
+        return Diagnostic(
+            path,
+            line + 1,
+            col + 1,
+            "引号提前结束了：值的里面又出现了包住它的同一种引号",
+            "里面的引号换成另一种：外层用双引号时里面用单引号，例如 值: \"{{ 事项 | 接('工作') }}\"",
+        )
     if ("expected ',' or ']'" in problem or "expected ',' or '}'" in problem) and opener is not None:
         bracket = "方括号 [ ]" if "]" in problem else "花括号 { }"
         jinja = "{{" in (lines[opener.line] if opener.line < len(lines) else "")
