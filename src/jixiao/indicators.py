@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ _TEXT_FIELDS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def display_path(root: Path, path: Path) -> str:
     """*path* relative to the spec folder, or ``jixiao:`` + its place in the built-in templates.
 

@@ -8,10 +8,12 @@ in an installed wheel, and in the source tree in an editable install.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 
+@lru_cache(maxsize=1)
 def builtin_templates() -> Path:
     """The ``templates/`` folder shipped with jixiao."""
     packaged = Path(str(files("jixiao"))) / "_templates"
