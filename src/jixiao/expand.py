@@ -59,6 +59,10 @@ class _Ctx:
     def dept(self) -> Department:
         return self.spec.department
 
+    def ref(self, pos: Positions, node: NodePath, *, key: bool = False) -> dm.SourceRef:
+        """Location-independent source of *node* in the file *pos* belongs to."""
+        return source_ref(self.spec.root, pos.path, *pos.of(node, key=key))
+
 
 def _inherit(ctx: _Ctx, src: ProjectSource, unit: Unit | None, attr: str) -> tuple[Any, Positions, NodePath]:
     """A project setting, else its unit's default, else the department's — with where it is written.
@@ -100,7 +104,7 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
     schedule: list[dm.ScheduleCell] | None = None
     entries, schedule_pos, schedule_node = _inherit(ctx, src, unit, "schedule")
     field_sources = {
-        label: source_ref(ctx.spec.root, src.path, *pos.of((label,), key=True))
+        label: ctx.ref(pos, (label,), key=True)
         for label in ("项目名称", "标题", "项目编码", "预算数", "财政资金", "其他资金", "资金用途", "绩效目标")
         if (label,) in pos.keys
     }
@@ -110,9 +114,7 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
                 pos.diag((), "缺少资金支出计划", "在 部门.yaml 的 默认 中写 资金支出计划: [20%, 50%, 80%, 100%]，或在项目中写出")
             )
         else:
-            field_sources["资金支出计划"] = source_ref(
-                ctx.spec.root, schedule_pos.path, *schedule_pos.of(schedule_node)
-            )
+            field_sources["资金支出计划"] = ctx.ref(schedule_pos, schedule_node)
             try:
                 values = parse_schedule(entries)
                 schedule = [
@@ -127,7 +129,7 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
     style, style_pos, style_node = _inherit(ctx, src, unit, "date_style")
     date_style: DateStyle = style or "点分"
     if style is not None:
-        field_sources["日期格式"] = source_ref(ctx.spec.root, style_pos.path, *style_pos.of(style_node))
+        field_sources["日期格式"] = ctx.ref(style_pos, style_node)
     deadline_raw, deadline_pos, deadline_node = _inherit(ctx, src, unit, "deadline")
     if deadline_raw is None:
         deadline = format_date(dt.date(dept.year, 12, 31), date_style)
@@ -141,7 +143,7 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
     if preset == NO_PRESET:
         preset = None
     basis, basis_pos, basis_node = _inherit(ctx, src, unit, "basis")
-    basis_source = source_ref(ctx.spec.root, basis_pos.path, *basis_pos.of(basis_node)) if basis else None
+    basis_source = ctx.ref(basis_pos, basis_node) if basis else None
     item = p.item or derive_item(p.name)
     rows = ctx.rows.collect(src, preset)
     if amounts is None or rows is None or unit is None or len(ctx.diags) > before:
@@ -251,7 +253,7 @@ def _part_one(ctx: _Ctx) -> dm.PartOne | None:
     if one is None:
         return None
     def at(*node: str | int) -> dm.SourceRef:
-        return source_ref(ctx.spec.root, ctx.spec.path, *ctx.spec.pos.of(("第一部分", *node)))
+        return ctx.ref(ctx.spec.pos, ("第一部分", *node))
 
     return dm.PartOne(
         numeral=part_numeral(1),

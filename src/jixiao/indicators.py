@@ -171,12 +171,8 @@ class RowBuilder:
         A row without its own 依据 takes *basis*, and its 依据 cell is located at
         *basis_source*, where that default is written.
         """
-        rendered = [self._render(pr, context, basis, date_style, project, preset) for pr in rows]
-        for row in rendered:
-            inherits = row is not None and row["basis"] is not None and "basis" not in row["field_sources"]
-            if inherits and basis_source is not None:
-                assert row is not None
-                row["field_sources"]["basis"] = basis_source
+        default = (basis, basis_source)
+        rendered = [self._render(pr, context, default, date_style, project, preset) for pr in rows]
         if any(r is None for r in rendered):
             return None
         return with_spans([r for r in rendered if r is not None])
@@ -208,7 +204,7 @@ class RowBuilder:
         self,
         pr: PresetRow,
         context: dict[str, Any],
-        basis: str | None,
+        default_basis: tuple[str | None, dm.SourceRef | None],
         date_style: DateStyle,
         project: Path,
         preset: str | None,
@@ -238,9 +234,13 @@ class RowBuilder:
         except ValueError_ as exc:
             self._error(pr, exc.message, exc.hint, "value")
             return None
+        field_sources = {name: source_ref(self.root, pr.path, *where) for name, where in pr.fields.items()}
+        basis, basis_source = default_basis
         row_basis = None
         if self.show_basis:
             row_basis = texts.get("basis") or basis
+            if "basis" not in texts and basis_source is not None:
+                field_sources["basis"] = basis_source
             if row_basis is None:
                 self._error(pr, "缺少指标值确定依据", "在 默认 中写 指标值确定依据: 工作计划，或在这一行写 依据")
                 return None
@@ -262,7 +262,5 @@ class RowBuilder:
             "key": pr.row.key,
             "origin": "项目" if pr.path == project else f"预设:{preset}",
             "source": source_ref(self.root, pr.path, pr.line, pr.col),
-            "field_sources": {
-                name: source_ref(self.root, pr.path, *where) for name, where in pr.fields.items()
-            },
+            "field_sources": field_sources,
         }

@@ -8,6 +8,7 @@ at the same place (a preset line used by many tables) and sorts them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from jixiao.checks import (  # noqa: F401 - importing registers the rules
     rules_copy,
@@ -112,7 +113,7 @@ def run_checks(
             if key in merged:
                 old = merged[key]
                 tables = tuple(sorted(set(old.tables) | set(f.tables)))
-                merged[key] = Finding(**{**old.__dict__, "tables": tables})
+                merged[key] = replace(old, tables=tables)
             else:
                 merged[key] = f
     return sorted(merged.values(), key=lambda f: (f.path, f.line, f.col, f.rule))
