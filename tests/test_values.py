@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from jixiao.budget import DeriveError, derive_amounts, parse_schedule, schedule_text
-from jixiao.money import ceil_to, format_money, to_decimal
+from jixiao.money import ceil_to, format_money
 from jixiao.values import OPERATORS, ValueError_, format_date, parse_value, quantity_text
 
 UNITS = ["%", "人", "人次", "次", "台", "条", "个月", "年", "天", "元", "万元", "元/月", "万元/月",
@@ -132,10 +133,15 @@ def test_budget_is_the_exact_sum(fiscal: Decimal, other: Decimal) -> None:
     assert derive_amounts(a.budget, fiscal, None, "万元").other == other
 
 
-def test_money_is_never_a_float() -> None:
-    assert to_decimal("3.00") == Decimal("3.00")
-    with pytest.raises(TypeError):
-        to_decimal(3.0)
+def test_money_from_yaml_is_never_a_float(spec_dir: Any) -> None:
+    """0.10 + 0.20 = 0.30 holds for the YAML numbers (as floats it is 0.30000000000000004)."""
+    from conftest import PROJECT
+    from jixiao import expand_department, load_department
+
+    text = PROJECT.replace("预算数: 5.00", "预算数: 0.30\n财政资金: 0.10\n其他资金: 0.20")
+    table = expand_department(load_department(spec_dir({"01-x": text}))).tables()[0]
+    assert (table.budget, table.fiscal, table.other) == (Decimal("0.30"), Decimal("0.10"), Decimal("0.20"))
+    assert isinstance(table.budget, Decimal)
     assert format_money(Decimal("20214"), "万元") == "20214.00"
     assert format_money(Decimal("92767000"), "元") == "92767000"
 

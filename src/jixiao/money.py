@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 MoneyUnit = Literal["元", "万元"]
 
 #: Decimal places printed for each unit: 万元 with 2 decimals, 元 as integers.
 PLACES: dict[str, int] = {"万元": 2, "元": 0}
-
-
-def to_decimal(value: object) -> Decimal:
-    """Exact Decimal from YAML text; never goes through ``float``."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool | float):
-        raise TypeError("money must not be a float or bool")
-    try:
-        return Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"not a number: {value!r}") from None
 
 
 def quantum(unit: MoneyUnit) -> Decimal:

@@ -121,6 +121,4 @@ def quantity_text(op: str | None, number: Decimal, unit: str | None) -> str:
 
 def plain_number(number: Decimal) -> str:
     """``Decimal`` without trailing zeros or exponent: 412.70 → 412.7, 1E+1 → 10."""
-    n = number.normalize()
-    text = format(n, "f")
-    return text
+    return format(number.normalize(), "f")

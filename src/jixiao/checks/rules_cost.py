@@ -9,7 +9,7 @@ from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import is_money_unit
 from jixiao.docmodel import IndicatorRow, ProjectTable
 from jixiao.money import ceil_to, format_money, quantum, to_yuan
-from jixiao.values import plain_number
+from jixiao.values import quantity_text
 
 COST_LEVEL2 = ("成本指标", "经济成本指标")
 #: Names of per-unit costs: their value is not comparable with the whole budget.
@@ -105,7 +105,7 @@ def monthly_too_low(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
                 unit = row.parsed.unit or ""
                 wan = unit.startswith("万")
                 cap = ceil_to((budget / 10000 if wan else budget) / 12, "0.01" if wan else "1")
-                shown = f"{row.parsed.op or ''}{plain_number(cap)}{unit}"
+                shown = quantity_text(row.parsed.op, cap, unit)
                 yield r.at(row.source_of("value"),
                            f"月均上限「{row.value}」× 12 小于预算数 {table.budget_text}{table.money_unit}",
                            f"预算数 ÷ 12 向上取整应为「{shown}」", fix=shown, table=table)
