@@ -242,6 +242,15 @@ def test_cli_output_exit_codes_and_formats(tmp_path: Path) -> None:
     assert runner.invoke(app, ["check"]).exit_code == 2
 
 
+def test_check_a_single_project_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["check", "specs/tangshan-2025/projects/47-医保工作经费.yaml"])
+    assert result.exit_code == 1
+    files = {line.split(":")[0] for line in result.stdout.splitlines() if ": JX" in line}
+    assert files == {"specs/tangshan-2025/projects/47-医保工作经费.yaml", "specs/tangshan-2025/presets/本级.yaml"}
+    assert "JX304 错误 月均上限「≤0.17万元/月」" in result.stdout
+
+
 def test_list_rules_and_docs_are_current() -> None:
     result = runner.invoke(app, ["check", "--list-rules"])
     assert result.exit_code == 0 and all(rid in result.stdout for rid in RULES)

@@ -144,6 +144,10 @@ def check(
         findings = run_checks(loaded, doc, select=_split(select), ignore=_split(ignore) or ())
     except JixiaoError as exc:
         _fail(exc)
+    if spec.is_file() and spec.resolve().parent.name == "projects":
+        # One project file: its own findings, and those of preset lines its table uses.
+        numbers = {t.number for t in doc.tables() if t.file_stem == spec.stem}
+        findings = [f for f in findings if numbers & set(f.tables)]
     base = Path.cwd()
     if fmt is CheckFormat.json:
         sys.stdout.write(report.format_json(findings, loaded.root, base))
