@@ -127,3 +127,14 @@ def test_written_files_have_ordinary_permissions(spec_dir: Any, tmp_path: Path) 
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_outputs_are_byte_identical_across_runs(tmp_path: Path) -> None:
+    spec = Path(__file__).resolve().parents[1] / "specs" / "tangshan-2025"
+    first, second = tmp_path / "1.json", tmp_path / "2.json"
+    assert runner.invoke(app, ["expand", str(spec), "-o", str(first)]).exit_code == 0
+    assert runner.invoke(app, ["expand", str(spec), "-o", str(second)]).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    a = runner.invoke(app, ["check", str(spec), "--format", "json"]).stdout
+    b = runner.invoke(app, ["check", str(spec), "--format", "json"]).stdout
+    assert a == b and json.loads(a)["summary"]["total"] > 0
