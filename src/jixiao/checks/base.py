@@ -16,7 +16,6 @@ from jixiao.framework import FRAMEWORKS
 
 Level = Literal["error", "warning", "info"]
 LEVEL_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
-LEVEL_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import cast
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name, is_rate_name
+from jixiao.docmodel import IndicatorRow
 from jixiao.values import DateStyle, format_date
 
 _TIME_WORDS = (("日均", ("/日", "/天")), ("月均", ("/月",)), ("单次", ("/次",)), ("每次", ("/次",)))
@@ -30,7 +31,7 @@ def rate_unit(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 @rule("JX202", "warning", "「≥100%」无法超额完成",
       "完成率、合格率最多为 100%，「≥100%」等于「=100%」，评价时容易引起歧义。")
 def at_least_100(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
-    """≥100% (or >100% for a completion-type rate)."""
+    """A percentage written ≥100%."""
     for table, row in ctx.rows():
         v = row.parsed
         if v.kind == "quantity" and v.unit == "%" and v.op == "≥" and v.number == 100:
@@ -60,7 +61,7 @@ def per_time_unit(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
             continue
         for word, endings in _TIME_WORDS:
             if word in row.level3 and not v.unit.endswith(endings):
-                yield r.at(row.source_of("value"), f"「{row.level3}」按{word[0:2]}计，指标值却是「{row.value}」",
+                yield r.at(row.source_of("value"), f"「{row.level3}」按{word}计，指标值却是「{row.value}」",
                            f"单位应为 …{endings[0]}，或改正指标名称", table=table)
                 break
 
@@ -120,14 +121,18 @@ def vague_deadline(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         v = row.parsed
         if v.kind == "date" or (v.kind == "quantity" and v.unit == "%"):
             continue
-        if v.kind == "text" and row.value[:1].isdigit() and not _is_year_or_month(row.value):
-            continue  # malformed, reported by JX209
+        if _is_malformed(row):
+            continue  # reported by JX209
         yield r.at(row.source_of("value"), f"时效指标「{row.level3}」的指标值「{row.value}」不明确",
                    f"写具体的完成日期，如 {ctx.doc.year}.12.31，或及时率，如 ≥95%", table=table)
 
 
-def _is_year_or_month(text: str) -> bool:
-    return bool(re.fullmatch(r"\d{4}年(\d{1,2}月)?(前|底|内|以前)?", text))
+def _is_malformed(row: IndicatorRow) -> bool:
+    """Text starting with a digit that is not a quantity, a date, or a bare year/month."""
+    text = row.value
+    if row.parsed.kind != "text" or not text[:1].isdigit():
+        return False
+    return not re.fullmatch(r"\d{4}年(\d{1,2}月)?(前|底|内|以前)?", text)
 
 
 @rule("JX209", "error", "指标值格式异常",
@@ -135,8 +140,7 @@ def _is_year_or_month(text: str) -> bool:
 def malformed(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """Text that starts with a digit but parses as neither a quantity nor a date."""
     for table, row in ctx.rows():
-        v = row.parsed
-        if v.kind == "text" and row.value[:1].isdigit() and not _is_year_or_month(row.value):
+        if _is_malformed(row):
             yield r.at(row.source_of("value"), f"指标值「{row.value}」格式异常",
                        "检查是否粘贴了多余的字符", table=table)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.fields import document_texts
-from jixiao.checks.text import bare_name, one_edit_apart, repeated_chunk
+from jixiao.checks.text import bare_name, is_rate_name, one_edit_apart, repeated_chunk
 from jixiao.framework import all_level2
 
 #: Shorter terms are too easily one character away from another real word.
@@ -68,7 +68,7 @@ def missing_unit(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         v = row.parsed
         if v.kind != "quantity" or v.unit:
             continue
-        if bare_name(row.level3).endswith(("率", "比例", "满意度", "知晓度")):
+        if is_rate_name(row.level3):
             hint = "满意度、比率类指标通常以 % 表示"
         elif row.level2 in ("成本指标", "经济成本指标"):
             hint = f"成本指标应以 {table.money_unit} 表示"
