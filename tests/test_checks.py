@@ -208,6 +208,8 @@ def test_line_project_and_department_switches(tmp_path: Path) -> None:
     assert findings(tmp_path / "b", {"a": per_project}) == []
     dept = DEPARTMENT + "检查: {忽略: [JX202]}\n"
     assert findings(tmp_path / "c", {"a": edit("=100%", "≥100%")}, department=dept) == []
+    prefix = DEPARTMENT + "检查: {忽略: [JX2]}\n"  # a family prefix works here as everywhere
+    assert findings(tmp_path / "d", {"a": edit("=100%", "≥100%")}, department=prefix) == []
 
 
 def test_unknown_rule_in_spec_is_a_located_error(tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ def run_checks(
         UsageError: an unknown rule in *select*/*ignore*.
         SpecError: an unknown rule named in the spec, or an invalid vocabulary file.
     """
-    rules = [r for r in selected_rules(select, ignore) if r.id not in set(doc.check_ignore)]
+    rules = [r for r in selected_rules(select, ignore) if not _matches(r.id, doc.check_ignore)]
     per_table = _spec_switches(spec, doc)
     ctx = CheckContext(doc, load_vocabulary(spec))
     files = _line_ignores(spec)
