@@ -119,10 +119,15 @@ def _clean(cell: str) -> str:
 
 def parse_seed(path: Path) -> list[SeedTable]:
     """Every project table of a seed dump, in document order."""
+    return parse_dump(path.read_text(encoding="utf-8"))
+
+
+def parse_dump(text: str) -> list[SeedTable]:
+    """Every project table of a dump in the seed format (see module docstring)."""
     tables: list[SeedTable] = []
     title: str | None = None
     current: SeedTable | None = None
-    for kind, value in _cells(path.read_text(encoding="utf-8")):
+    for kind, value in _cells(text):
         if kind == "para":
             text = str(value).strip()
             if _TITLE.match(text):
@@ -146,8 +151,13 @@ def parse_seed(path: Path) -> list[SeedTable]:
 
 def part_one_text(path: Path) -> list[str]:
     """Non-empty paragraphs before the first table heading (第一部分 prose), stripped."""
+    return dump_part_one(path.read_text(encoding="utf-8"))
+
+
+def dump_part_one(text: str) -> list[str]:
+    """Non-empty paragraphs of a dump before its first table heading, stripped."""
     out: list[str] = []
-    for kind, value in _cells(path.read_text(encoding="utf-8")):
+    for kind, value in _cells(text):
         text = str(value).strip()
         if kind == "row" or _TITLE.match(text):
             break

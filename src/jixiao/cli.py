@@ -18,6 +18,7 @@ from jixiao.errors import JixiaoError, SpecError, UsageError
 
 if TYPE_CHECKING:
     from jixiao.docmodel import Document
+    from jixiao.spec.load import LoadedSpec
 
 cli_text.localise()
 
@@ -155,6 +156,94 @@ def check(
         sys.stdout.write(report.format_text(findings, loaded.root, base))
     if any(f.level == "error" for f in findings):
         raise typer.Exit(1)
+
+
+class RenderFormat(StrEnum):
+    """Output formats of ``jixiao render``."""
+
+    docx = "docx"
+    pdf = "pdf"
+    html = "html"
+    all = "all"
+
+
+@app.command()
+def render(
+    spec: SpecArg,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="输出文件夹；默认为 output/<规格文件夹名>/", show_default=False),
+    ] = None,
+    formats: Annotated[
+        list[RenderFormat] | None,
+        typer.Option("--format", help="docx、pdf、html 或 all（= docx + pdf）；可重复；默认 all", show_default=False),
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="只生成这些项目的单表文件（序号或项目名称）；可重复", show_default=False),
+    ] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="总文档的 Word 模板（.docx）", show_default=False)
+    ] = None,
+    table_template: Annotated[
+        Path | None, typer.Option("--table-template", help="单个项目表的 Word 模板（.docx）", show_default=False)
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="检查发现「错误」时仍然生成")] = False,
+) -> None:
+    """生成 Word 和 PDF：总文档一份，另按项目各生成一份单表文件（projects/ 下）。"""
+    from jixiao.render.progress import render_with_progress
+
+    try:
+        loaded, doc = _load_checked(spec, force=force)
+        chosen = {f.value for f in formats or [RenderFormat.all]}
+        if "all" in chosen:
+            chosen = (chosen - {"all"}) | {"docx", "pdf"}
+        out_dir = output if output is not None else Path("output") / _spec_folder(spec).name
+        report = render_with_progress(
+            doc,
+            loaded.root,
+            out_dir=out_dir,
+            formats=frozenset(chosen),
+            only=tuple(_split(only) or ()),
+            template=template,
+            table_template=table_template,
+            console=err,
+        )
+    except JixiaoError as exc:
+        _fail(exc)
+    from jixiao.render.progress import summary
+
+    out.print(summary(report, Path.cwd()), highlight=False)
+
+
+def _spec_folder(spec: Path) -> Path:
+    resolved = spec.resolve()
+    if resolved.is_file():
+        resolved = resolved.parent
+        if resolved.name == "projects":
+            resolved = resolved.parent
+    return resolved
+
+
+def _load_checked(spec: Path, *, force: bool) -> tuple[LoadedSpec, Document]:
+    """Load, expand and run the checks; refuse on error-level findings unless *force*."""
+    from jixiao.checks import report, run_checks
+    from jixiao.expand import expand_department
+    from jixiao.spec.load import load_department
+
+    loaded = load_department(spec)
+    doc = expand_department(loaded)
+    errors = [f for f in run_checks(loaded, doc) if f.level == "error"]
+    if errors and not force:
+        sys.stderr.write(report.format_text(errors, loaded.root, Path.cwd()))
+        err.print(
+            f"检查发现 {len(errors)} 个错误，未生成文件。请改正后重试，"
+            "或加 --force 强制生成（例如示例规格有意保留了原文中的错误）。",
+            style="bold red",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    return loaded, doc
 
 
 def _split(values: list[str] | None) -> list[str] | None:

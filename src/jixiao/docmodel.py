@@ -7,6 +7,7 @@ the vertical-merge spans of the 一级/二级 columns and where the row came fro
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -173,6 +174,10 @@ class Document(DocModel):
     parts: list[Part]
     #: Check rules switched off for the whole department.
     check_ignore: list[str] = []
+    #: Date written into document properties (编制日期, default 1 January of 年度).
+    issued: dt.date
+    #: Word templates named in 部门.yaml (``document``/``table``), relative to the spec folder.
+    templates: dict[str, str] = {}
 
     def tables(self) -> list[ProjectTable]:
         """Every project table in document order."""

@@ -66,3 +66,7 @@ class Problem(ValueError):
 
 class UsageError(JixiaoError):
     """The command line itself is wrong (exit code 2)."""
+
+
+class RenderError(JixiaoError):
+    """A template is unusable or an output cannot be written (exit code 1)."""

@@ -347,7 +347,16 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
         part_one=part_one,
         parts=parts,
         check_ignore=list(dept.checks.ignore) if dept.checks else [],
+        issued=dept.issued or dt.date(dept.year, 1, 1),
+        templates=_templates(dept),
     )
+
+
+def _templates(dept: Department) -> dict[str, str]:
+    t = dept.templates
+    if t is None:
+        return {}
+    return {k: v for k, v in (("document", t.document), ("table", t.table)) if v}
 
 
 __all__ = ["derive_item", "expand_department", "part_numeral"]

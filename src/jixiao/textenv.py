@@ -65,3 +65,21 @@ def render_text(text: str, context: dict[str, Any]) -> str:
     if not needs_render(text):
         return text
     return _compile(text).render(context)
+
+
+@lru_cache(maxsize=1)
+def markup_env() -> jinja2.Environment:
+    """Environment for document templates (Word XML and HTML): autoescaped, strict.
+
+    Values are escaped for XML/HTML (``& < > " '``); table markup built by the
+    renderers is passed in as :class:`markupsafe.Markup`.
+    """
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+    )
+    env.globals["向上取整"] = _ceil
+    env.filters["接"] = join_word
+    return env

@@ -8,6 +8,7 @@ descriptions are user-facing: they become hover texts in the JSON Schema.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -188,6 +189,13 @@ class _AlsoLayoutName:
 LayoutField = Annotated[Layout, _AlsoLayoutName()]
 
 
+class Templates(SpecModel):
+    """Word templates of this department (paths relative to the spec folder)."""
+
+    document: str | None = Field(None, alias="文档", description="总文档的 Word 模板（.docx），如 模板/文档.docx")
+    table: str | None = Field(None, alias="项目表", description="单个项目绩效目标表的 Word 模板（.docx）")
+
+
 class Department(SpecModel):
     """部门.yaml: what the whole document and all projects share."""
 
@@ -209,6 +217,10 @@ class Department(SpecModel):
     )
     defaults: Defaults = Field(default_factory=lambda: Defaults.model_validate({}), alias="默认", description="所有项目继承的默认值")
     checks: CheckSettings | None = Field(None, alias="检查", description="jixiao check 的设置，如 {忽略: [JX110]}")
+    templates: Templates | None = Field(None, alias="模板", description="自己的 Word 模板：{文档: x.docx, 项目表: y.docx}")
+    issued: dt.date | None = Field(
+        None, alias="编制日期", description="编制日期（如 2024-12-31），写入 Word/PDF 文件属性；省略时为预算年度的 1 月 1 日"
+    )
 
 
 class Project(SpecModel):

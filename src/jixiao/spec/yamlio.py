@@ -236,6 +236,10 @@ def _translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic
     )
 
 
+# What YAML's reader refuses: control characters, surrogates, U+FFFE/U+FFFF.
+_CONTROL = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def load_yaml(path: Path) -> Loaded | Diagnostic:
     """Parse *path*; return the loaded document, or one diagnostic for a syntax error."""
     try:
@@ -247,6 +251,15 @@ def load_yaml(path: Path) -> Loaded | Diagnostic:
     except OSError as exc:
         return Diagnostic(path, 1, 1, f"无法读取文件：{exc.strerror}", None)
     lines = text.splitlines()
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        # YAML forbids raw control characters (often pasted from other programs).
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        return Diagnostic(
+            path, line, col, f"文件中有不可见的控制字符 U+{ord(bad.group()):04X}",
+            "删除这个字符（常见于从其他软件复制粘贴的文字）",
+        )
     pos = Positions(path, ignores=ignore_comments(lines))
     try:
         tree = _yaml().load(text)

@@ -1,0 +1,1 @@
+"""Rendering: the expanded document model → Word (.docx), HTML and PDF."""

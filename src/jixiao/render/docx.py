@@ -1,0 +1,164 @@
+"""Word output: docxtpl templates parsed once, rendered for every file.
+
+A Word template is a .docx with docxtpl tags (``{{ 标题 }}``, ``{%p for … %}``,
+``{{p 表.表格 }}``). docxtpl's own ``DocxTemplate.render`` re-reads the whole
+package for each file; with 54 project files that is most of the run time. So
+the package is read once: its tagged parts (document, headers, footers) are
+cleaned with docxtpl's tag patcher and compiled into Jinja templates of the
+shared autoescaping environment, and each render only runs those templates and
+zips the result (see :mod:`jixiao.render.package`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from lxml import etree
+from markupsafe import Markup
+
+from jixiao.docmodel import Document, ProjectTable
+from jixiao.errors import RenderError
+from jixiao.render.docx_table import project_tables_xml
+from jixiao.render.grid import header_grid, indicator_grid, printable
+from jixiao.render.package import core_properties, write_package
+from jixiao.textenv import markup_env
+
+_TAGGED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_CORE = "docProps/core.xml"
+_THUMBNAIL = re.compile(r"^docProps/thumbnail\.\w+$")
+# docxtpl's tag patcher is stateless; using it needs no loaded document.
+_PATCHER: Any = DocxTemplate.__new__(DocxTemplate)
+
+
+class WordTemplate:
+    """A Word template read and compiled once; :meth:`render` makes one .docx."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            with zipfile.ZipFile(path) as zf:
+                self._parts = [(info.filename, zf.read(info)) for info in zf.infolist()]
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise RenderError(f"无法读取 Word 模板 {path}：{exc}。请确认它是用 Word 保存的 .docx 文件。") from exc
+        names = {name for name, _ in self._parts}
+        if "word/document.xml" not in names:
+            raise RenderError(f"Word 模板 {path} 中没有 word/document.xml，不是有效的 .docx 文件。")
+        self._templates: dict[str, jinja2.Template] = {}
+        for name, data in self._parts:
+            if _TAGGED.match(name):
+                self._templates[name] = self._compile(name, data)
+
+    def _compile(self, name: str, data: bytes) -> jinja2.Template:
+        xml = _PATCHER.patch_xml(data.decode("utf-8"))
+        # As docxtpl does: one paragraph per line, so {%p %} tags can be found.
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        try:
+            return markup_env().from_string(xml)
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderError(f"Word 模板 {self.path}（{name}）中的标签有语法错误：{exc.message}") from exc
+
+    def render(self, context: Mapping[str, Any], *, title: str, author: str, when: dt.datetime) -> bytes:
+        """The .docx bytes for *context*; document properties get *title* and *when*."""
+        out: list[tuple[str, bytes]] = []
+        for name, data in self._parts:
+            if _THUMBNAIL.match(name):
+                continue  # a stale picture of the template's first page
+            if name in self._templates:
+                data = self._render_part(name, context)
+            elif name == _CORE:
+                data = core_properties(title, author, when)
+            out.append((name, data))
+        return write_package(out)
+
+    def _render_part(self, name: str, context: Mapping[str, Any]) -> bytes:
+        try:
+            xml = self._templates[name].render(context)
+        except jinja2.UndefinedError as exc:
+            raise RenderError(
+                f"Word 模板 {self.path}（{name}）使用了不存在的变量：{exc.message}。"
+                "可用的变量见 README「Word 模板」一节。"
+            ) from exc
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"Word 模板 {self.path}（{name}）渲染失败：{exc}") from exc
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = _PATCHER.resolve_listing(xml)
+        data: bytes = xml.encode("utf-8")
+        try:
+            etree.fromstring(data)
+        except etree.XMLSyntaxError as exc:
+            raise RenderError(
+                f"Word 模板 {self.path}（{name}）生成的内容不是有效的 XML：{exc}。"
+                "请检查模板中的 {%p %} 标签是否各占一个段落。"
+            ) from exc
+        return data
+
+
+def table_markup(doc: Document, table: ProjectTable) -> Markup:
+    """The header block and indicator table of *table* as Word XML."""
+    return Markup(project_tables_xml(header_grid(table, doc.layout), indicator_grid(table)))
+
+
+def table_context(table: ProjectTable, markup: Markup) -> dict[str, Any]:
+    """Template variables of one project table (``表``)."""
+    return {
+        "序号": table.number,
+        "表题": printable(table.heading),
+        "项目名称": printable(table.name),
+        "单位": printable(table.unit_name),
+        "表格": markup,
+    }
+
+
+def document_context(doc: Document, tables: Mapping[int, Markup]) -> dict[str, Any]:
+    """Template variables of the combined document (see README「Word 模板」)."""
+    part_one: dict[str, Any] | None = None
+    if doc.part_one is not None:
+        p = doc.part_one
+        part_one = {
+            "编号": p.numeral,
+            "标题": printable(p.title),
+            "总体绩效目标": _paragraphs(p.overall),
+            "分项绩效目标": [
+                {
+                    "序号": g.number,
+                    "标题": printable(g.title),
+                    "绩效目标": printable(g.goal).strip(),
+                    "绩效指标": printable(g.indicators).strip(),
+                }
+                for g in p.sub_goals
+            ],
+            "工作保障措施": [{"序号": m.number, "内容": printable(m.text).strip()} for m in p.measures],
+        }
+    return {
+        **base_context(doc),
+        "第一部分": part_one,
+        "各部分": [
+            {
+                "编号": part.numeral,
+                "标题": printable(part.title),
+                "表": [table_context(t, tables[t.number]) for t in part.tables],
+            }
+            for part in doc.parts
+        ],
+    }
+
+
+def base_context(doc: Document) -> dict[str, Any]:
+    """Variables every template has: 标题, 年度, 部门, 金额单位."""
+    return {
+        "标题": printable(doc.title),
+        "年度": doc.year,
+        "部门": printable(doc.department),
+        "金额单位": doc.money_unit,
+    }
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in printable(text).split("\n") if line.strip()]

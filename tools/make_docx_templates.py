@@ -1,0 +1,314 @@
+"""Write the built-in Word templates: templates/docx/document.docx and table.docx.
+
+Run from the repository root: ``.venv/bin/python tools/make_docx_templates.py``.
+The templates are written from scratch as plain OOXML (no python-docx default
+template, so no thumbnail, no customXml, no "python-docx" creator) and carry
+docxtpl tags. Users may replace them with a template designed in Word: keep the
+tags (``{{ 标题 }}``, ``{%p for 部分 in 各部分 %}``, ``{{p 表.表格 }}`` …) and the
+style names 表格文字/表题 the generated tables use. tests/test_docx.py checks the
+committed files equal this script's output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from jixiao.render.package import core_properties, write_package  # noqa: E402
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+# Official fonts (GB/T 9704-2012 as practised); Word/WPS on the user's PC has them.
+SONG_TITLE = "方正小标宋简体"
+HEI = "黑体"
+KAI = "楷体_GB2312"
+FANG = "仿宋_GB2312"
+SONG = "宋体"
+
+# Page: A4 portrait, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (twips).
+SECT = (
+    '<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter"/>'
+    '<w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587"'
+    ' w:header="851" w:footer="1304" w:gutter="0"/>'
+    '<w:pgNumType w:fmt="decimal" w:start="1"/>'
+    '<w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>'
+)
+
+
+def fonts(name: str, latin: str = "Times New Roman") -> str:
+    return (
+        f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{name}" w:cs="{latin}"'
+        ' w:hint="eastAsia"/>'
+    )
+
+
+def para_style(
+    sid: str,
+    name: str,
+    font: str,
+    size_pt: float,
+    *,
+    jc: str = "both",
+    outline: int | None = None,
+    indent: bool = False,
+    line: int | None = 560,
+    before: int = 0,
+    after: int = 0,
+    keep_next: bool = False,
+    bold: bool = False,
+    based_on: str = "Normal",
+    snap: bool = True,
+) -> str:
+    ppr = "<w:pPr>"
+    if keep_next:
+        ppr += "<w:keepNext/>"
+    ppr += '<w:widowControl w:val="0"/>'
+    if not snap:
+        # Table text must not snap to the page's 28 pt line grid.
+        ppr += '<w:snapToGrid w:val="0"/>'
+    spacing = f'<w:spacing w:before="{before}" w:after="{after}"'
+    spacing += f' w:line="{line}" w:lineRule="exact"/>' if line else ' w:line="240" w:lineRule="auto"/>'
+    ppr += spacing
+    if indent:
+        ppr += '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
+    ppr += f'<w:jc w:val="{jc}"/>'
+    if outline is not None:
+        ppr += f'<w:outlineLvl w:val="{outline}"/>'
+    ppr += "</w:pPr>"
+    half = int(size_pt * 2)
+    rpr = f"<w:rPr>{fonts(font)}{'<w:b/>' if bold else ''}<w:sz w:val=\"{half}\"/><w:szCs w:val=\"{half}\"/></w:rPr>"
+    return (
+        f'<w:style w:type="paragraph" w:customStyle="{0 if sid in BUILTIN else 1}" w:styleId="{sid}">'
+        f'<w:name w:val="{name}"/><w:basedOn w:val="{based_on}"/><w:next w:val="JxBody"/><w:qFormat/>'
+        f"{ppr}{rpr}</w:style>"
+    )
+
+
+BUILTIN = {"Title", "Heading1", "Heading2", "Heading3", "TOC1", "TOC2", "Footer"}
+
+
+def styles() -> str:
+    body = [
+        '<w:docDefaults><w:rPrDefault><w:rPr>'
+        f"{fonts(FANG)}"
+        '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
+        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+        '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
+        "</w:docDefaults>",
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
+        "<w:qFormat/></w:style>",
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>',
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+        '<w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
+        '<w:top w:w="0" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
+        para_style("JxBody", "正文（仿宋三号）", FANG, 16, indent=True),
+        para_style("Title", "Title", SONG_TITLE, 22, jc="center", line=None, before=0, after=600),
+        para_style("Heading1", "heading 1", SONG_TITLE, 22, jc="center", outline=0, line=None,
+                   before=0, after=400, keep_next=True),
+        para_style("Heading2", "heading 2", HEI, 16, outline=1, indent=True, keep_next=True),
+        para_style("Heading3", "heading 3", KAI, 16, outline=2, indent=True, keep_next=True),
+        para_style("JxTableTitle", "表题", HEI, 16, jc="center", outline=1, line=None,
+                   before=0, after=240, keep_next=True),
+        para_style("JxTocHeading", "目录标题", HEI, 16, jc="center", line=None, after=240),
+        para_style("TOC1", "toc 1", HEI, 14, jc="left", line=480),
+        para_style("TOC2", "toc 2", FANG, 14, jc="left", line=480),
+        para_style("JxTableText", "表格文字", FANG, 10.5, jc="center", line=None, snap=False),
+        para_style("JxGap", "表间空行", FANG, 1, jc="left", line=20, snap=False),
+        para_style("Footer", "footer", SONG, 14, jc="center", line=None),
+    ]
+    return (
+        HEAD + f'<w:styles xmlns:w="{W}" xmlns:r="{R}">' + "".join(body) + "</w:styles>"
+    )
+
+
+def p(style: str, text: str = "", extra: str = "") -> str:
+    run = f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{run}{extra}</w:p>'
+
+
+def tag(text: str) -> str:
+    """A paragraph holding only a docxtpl paragraph tag ({%p …%}, {{p …}})."""
+    return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+def two_line(style: str, first: str, second: str, *, page_break: bool) -> str:
+    brk = "<w:pageBreakBefore/>" if page_break else ""
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{brk}</w:pPr>'
+        f'<w:r><w:t xml:space="preserve">{first}</w:t></w:r><w:r><w:br/></w:r>'
+        f'<w:r><w:t xml:space="preserve">{second}</w:t></w:r></w:p>'
+    )
+
+
+def toc() -> str:
+    # A real TOC field; settings.xml asks Word to refresh fields when the file opens.
+    return (
+        p("JxTocHeading", "目　录")
+        + '<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>'
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        '<w:r><w:t>（打开文件时 Word 会更新目录；如未更新，请右键单击此处选择「更新域」。）</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+
+
+def document_body() -> str:
+    parts = [
+        p("Title", "{{ 标题 }}"),
+        toc(),
+        tag("{%p if 第一部分 %}"),
+        two_line("Heading1", "{{ 第一部分.编号 }}", "{{ 第一部分.标题 }}", page_break=True),
+        p("Heading2", "一、总体绩效目标"),
+        tag("{%p for 段 in 第一部分.总体绩效目标 %}"),
+        p("JxBody", "{{ 段 }}"),
+        tag("{%p endfor %}"),
+        p("Heading2", "二、分项绩效目标"),
+        tag("{%p for 项 in 第一部分.分项绩效目标 %}"),
+        p("Heading3", "{{ 项.序号 }}.{{ 项.标题 }}"),
+        p("JxBody", "绩效目标：{{ 项.绩效目标 }}"),
+        p("JxBody", "绩效指标：{{ 项.绩效指标 }}"),
+        tag("{%p endfor %}"),
+        p("Heading2", "三、工作保障措施"),
+        tag("{%p for 项 in 第一部分.工作保障措施 %}"),
+        p("JxBody", "{{ 项.序号 }}.{{ 项.内容 }}"),
+        tag("{%p endfor %}"),
+        tag("{%p endif %}"),
+        tag("{%p for 部分 in 各部分 %}"),
+        two_line("Heading1", "{{ 部分.编号 }}", "{{ 部分.标题 }}", page_break=True),
+        tag("{%p for 表 in 部分.表 %}"),
+        '<w:p><w:pPr><w:pStyle w:val="JxTableTitle"/>{% if not loop.first %}<w:pageBreakBefore/>{% endif %}'
+        '</w:pPr><w:r><w:t xml:space="preserve">{{ 表.表题 }}</w:t></w:r></w:p>',
+        tag("{{p 表.表格 }}"),
+        tag("{%p endfor %}"),
+        tag("{%p endfor %}"),
+    ]
+    return "".join(parts)
+
+
+def table_body() -> str:
+    return p("JxTableTitle", "{{ 表.表题 }}") + tag("{{p 表.表格 }}")
+
+
+def document_xml(body: str) -> str:
+    return (
+        HEAD + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{body}{SECT}</w:body></w:document>'
+    )
+
+
+FOOTER = (
+    HEAD + f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+    '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>'
+)
+
+
+def settings(update_fields: bool) -> str:
+    update = '<w:updateFields w:val="true"/>' if update_fields else ""
+    return (
+        HEAD + f'<w:settings xmlns:w="{W}">{update}<w:defaultTabStop w:val="420"/>'
+        '<w:characterSpacingControl w:val="compressPunctuation"/>'
+        '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word"'
+        ' w:val="15"/></w:compat></w:settings>'
+    )
+
+
+def font_table() -> str:
+    entries = "".join(
+        f'<w:font w:name="{name}"><w:charset w:val="{cs}"/><w:family w:val="{fam}"/></w:font>'
+        for name, cs, fam in (
+            ("Times New Roman", "00", "roman"),
+            (SONG, "86", "auto"),
+            (FANG, "86", "modern"),
+            (KAI, "86", "modern"),
+            (HEI, "86", "modern"),
+            (SONG_TITLE, "86", "script"),
+        )
+    )
+    return HEAD + f'<w:fonts xmlns:w="{W}">{entries}</w:fonts>'
+
+
+CONTENT_TYPES = (
+    HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+    '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
+    '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    "</Types>"
+)
+
+ROOT_RELS = (
+    HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+
+DOC_RELS = (
+    HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    '<Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>'
+    '<Relationship Id="rIdFonts" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>'
+    '<Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>'
+    "</Relationships>"
+)
+
+APP = (
+    HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>jixiao</Application></Properties>"
+)
+
+
+def package(body: str, *, update_fields: bool) -> bytes:
+    parts = [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", ROOT_RELS),
+        ("docProps/core.xml", core_properties("{{ 标题 }}", "jixiao", dt.datetime(2000, 1, 1)).decode()),
+        ("docProps/app.xml", APP),
+        ("word/document.xml", document_xml(body)),
+        ("word/_rels/document.xml.rels", DOC_RELS),
+        ("word/styles.xml", styles()),
+        ("word/settings.xml", settings(update_fields)),
+        ("word/fontTable.xml", font_table()),
+        ("word/footer1.xml", FOOTER),
+    ]
+    return write_package((name, text.encode("utf-8")) for name, text in parts)
+
+
+def build() -> dict[str, bytes]:
+    """File name → bytes of every built-in Word template."""
+    return {
+        "document.docx": package(document_body(), update_fields=True),
+        "table.docx": package(table_body(), update_fields=False),
+    }
+
+
+def main() -> None:
+    out = ROOT / "templates" / "docx"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in build().items():
+        (out / name).write_bytes(data)
+        print(f"wrote {out / name}")
+
+
+if __name__ == "__main__":
+    main()
