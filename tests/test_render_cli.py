@@ -181,3 +181,28 @@ def test_template_with_unknown_variable_is_reported(spec_dir: Any, tmp_path: Pat
 def test_bad_format_is_a_usage_error(spec_dir: Any) -> None:
     result = runner.invoke(app, ["render", str(spec_dir()), "--format", "odt"])
     assert result.exit_code == 2
+
+
+def test_render_pdf_and_html_through_the_command(spec_dir: Any, tmp_path: Path) -> None:
+    spec = spec_dir({"01-法律顾问费": PROJECT, "02-印刷费": SECOND})
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["render", str(spec), "-o", str(out), "--format", "pdf", "--format", "html"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    files = _snapshot(out)
+    assert sorted(files) == [
+        "2025年测试局部门绩效目标.html",
+        "2025年测试局部门绩效目标.pdf",
+        "projects/01-法律顾问费.pdf",
+        "projects/02-印刷费.pdf",
+    ]
+    assert all(files[name].startswith(b"%PDF-") for name in files if name.endswith(".pdf"))
+    assert "法律顾问费绩效目标表" in files["2025年测试局部门绩效目标.html"].decode("utf-8")
+
+
+def test_weasyprint_warnings_reach_stderr_in_chinese(spec_dir: Any, tmp_path: Path) -> None:
+    css = (builtin_templates() / "html" / "style.css").read_text(encoding="utf-8")
+    spec = spec_dir(extra={"templates/html/style.css": css + "\np { colour: red; }\n"})
+    result = runner.invoke(app, ["render", str(spec), "-o", str(tmp_path / "out"), "--format", "pdf"])
+    assert result.exit_code == 0, result.stderr
+    assert "PDF 排版提示（WeasyPrint）" in result.stderr and "colour" in result.stderr

@@ -213,6 +213,8 @@ def render(
         _fail(exc)
     from jixiao.render.progress import summary
 
+    for warning in report.pdf_warnings:
+        err.print(f"PDF 排版提示（WeasyPrint）：{warning}", markup=False, highlight=False)
     out.print(summary(report, Path.cwd()), highlight=False)
 
 

@@ -51,6 +51,8 @@ class RenderReport:
     removed: list[Path] = field(default_factory=list)
     tables: list[ProjectTable] = field(default_factory=list)
     combined: bool = True
+    #: WeasyPrint's warnings while laying out and writing the PDF (English).
+    pdf_warnings: list[str] = field(default_factory=list)
 
 
 def select_tables(doc: Document, only: Sequence[str]) -> list[ProjectTable]:
@@ -104,6 +106,7 @@ def render_department(
             report_progress("Word 总文档", 1, 1)
         _word_tables(doc, tables, marks, outputs, width, when, options, spec_root, report_progress)
 
+    pdf_warnings: list[str] = []
     if "pdf" in options.formats or "html" in options.formats:
         from jixiao.render import pdf  # WeasyPrint: slow to import, needs Pango
 
@@ -115,15 +118,22 @@ def render_department(
         if "pdf" in options.formats:
             layout = pdf.layout_pdf(html, dirs, issued=when, title=doc.title)
             report_progress("排版 PDF", 1, 1)
-            if combined:
-                outputs.add(f"{stem}.pdf", layout.write())
-            for i, t in enumerate(tables, 1):
-                outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.pdf", layout.write_table(t.number))
-                report_progress("PDF 项目表", i, len(tables))
+            whole, parts = layout.write_set(
+                [t.number for t in tables],
+                combined=combined,
+                done=lambda n: report_progress("PDF 项目表", n, len(tables)),
+            )
+            if whole is not None:
+                outputs.add(f"{stem}.pdf", whole)
+            for t in tables:
+                outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.pdf", parts[t.number])
+            pdf_warnings = layout.warnings
 
     removed = outputs.stale(keep_all_projects=not combined)
     written = outputs.write(removed)
-    return RenderReport(written=written, removed=removed, tables=tables, combined=combined)
+    return RenderReport(
+        written=written, removed=removed, tables=tables, combined=combined, pdf_warnings=pdf_warnings
+    )
 
 
 def _word_tables(

@@ -1,0 +1,344 @@
+"""PDF output: one WeasyPrint layout of the combined document, cut into per-project files.
+
+Every project table starts on a new page, so a project's PDF is a page range
+of the combined layout (:meth:`PdfLayout.write_table`): 54 projects cost one
+layout, not 55. Each written file is a fresh :class:`weasyprint.Document` copy,
+so its fonts are subset to the glyphs of its own pages only, and its footers
+are those of the combined pages 1, 2 … so that it is numbered from 1 like the
+per-project Word file.
+
+Output is deterministic: creation and modification dates come from *issued*,
+the file identifier is a hash of the content, and nothing else varies.
+
+Resources (style sheets, images, fonts named in a template) are read only from
+the template folders, through :class:`TemplateFetcher`; a network address or
+any other file stops the render with a clear message.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import gc
+import logging
+import mimetypes
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from weasyprint.document import Page
+from weasyprint.formatting_structure.boxes import MarginBox
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from jixiao.errors import RenderError
+from jixiao.render.beside import run_beside
+from jixiao.render.breaks import PageScan, only_sections, scan, split_merged
+from jixiao.render.grid import printable
+from jixiao.render.html import render_html
+from jixiao.render.pdffonts import FontStore, compact_fonts, finisher
+
+__all__ = ["PdfLayout", "ResourceRefused", "TemplateFetcher", "layout_pdf", "render_html"]
+
+#: Layouts at most: the first, then re-layouts after cutting merged cells at page breaks.
+MAX_LAYOUTS = 3
+
+_WRITE_OPTIONS: dict[str, Any] = {"pdf_identifier": True, "uncompressed_pdf": False}
+
+
+class ResourceRefused(FatalURLFetchingError):  # type: ignore[misc]
+    """A template asked for a resource that jixiao does not read (stops WeasyPrint)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TemplateFetcher(URLFetcher):  # type: ignore[misc]
+    """Reads ``file:`` URLs inside the template folders and ``data:`` URLs; refuses all else.
+
+    A relative reference is resolved against the first template folder and,
+    if missing there, looked up in the next ones in order (user's first,
+    built-in last), like the templates themselves.
+    """
+
+    def __init__(self, template_dirs: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols=("file", "data"))
+        self.dirs = [Path(d) for d in template_dirs]
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            response: URLFetcherResponse = super().fetch(url, headers)
+            return response
+        if scheme != "file":
+            raise ResourceRefused(
+                f"模板引用了网络资源 {url}：jixiao 不从网络读取任何内容。"
+                "请把所需文件放进 templates/html/ 文件夹，并用相对路径引用。"
+            )
+        path = self.locate(url)
+        mime, _ = mimetypes.guess_type(path.name)
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime or "application/octet-stream"}
+        )
+
+    def locate(self, url: str) -> Path:
+        """The file a ``file:`` URL names, looked up through the template folders."""
+        parts = urlsplit(url)
+        wanted = Path(os.path.normpath(url2pathname(parts.path)))
+        folders = ", ".join(str(d) for d in self.dirs) or "（没有模板文件夹）"
+        relative = None
+        if parts.netloc in ("", "localhost"):
+            for folder in self.dirs:
+                absolute = Path(os.path.normpath(folder.absolute()))
+                if wanted.is_relative_to(absolute):
+                    relative = wanted.relative_to(absolute)
+                    break
+        if relative is None:
+            raise ResourceRefused(
+                f"模板引用了模板文件夹以外的文件 {url2pathname(parts.path)}：只能使用模板文件夹（{folders}）中的文件。"
+            )
+        for folder in self.dirs:
+            candidate = folder / relative
+            if candidate.is_file() and candidate.resolve().is_relative_to(folder.resolve()):
+                return candidate.resolve()
+        raise ResourceRefused(f"模板引用的文件 {relative.as_posix()} 不存在（已在 {folders} 中查找）。")
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings and errors (bad CSS, missing glyphs …)."""
+
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.sink:
+            self.sink.append(message)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while WeasyPrint works.
+
+    Layout and drawing allocate millions of small objects but leave almost no
+    cyclic garbage, so the collector's repeated scans of the growing box tree
+    are pure cost: about a quarter of the layout time, for under 2 % more peak
+    memory (measured in ``benchmarks/render_bench.py``).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def _collecting(sink: list[str]) -> Iterator[None]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect(sink)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+class PdfLayout:
+    """The combined document laid out once; writes it whole or one table's pages."""
+
+    def __init__(self, document: Any, found: PageScan, *, title: str, created: str, warnings: list[str],
+                 keep: Sequence[Any] = ()) -> None:
+        self._document = document
+        self._title = title
+        self._created = created
+        self._titles = found.titles
+        self._ranges = _table_ranges(document.pages, found.sections)
+        self._fonts: dict[Any, Any] = {}  # see FontStore
+        self._keep = list(keep)  # layouts some pages come from: their fonts must stay alive
+        #: WeasyPrint's warnings (messages in English), e.g. a glyph missing from every font.
+        self.warnings = warnings
+
+    @property
+    def page_count(self) -> int:
+        return len(self._document.pages)
+
+    def table_pages(self) -> dict[int, tuple[int, int]]:
+        """Table number → (first page index, end index exclusive).
+
+        The first page is the one holding the ``table-N`` anchor; the range runs
+        to the last page of the table's section (``data-table``), or else to the
+        next table's first page.
+        """
+        return dict(self._ranges)
+
+    def write(self) -> bytes:
+        """The combined PDF."""
+        return self._write(self._document.copy(), self._title)
+
+    def write_set(
+        self, numbers: Sequence[int], *, combined: bool, done: Callable[[int], None] | None = None
+    ) -> tuple[bytes | None, dict[int, bytes]]:
+        """The combined PDF (if *combined*) and the PDF of each table in *numbers*.
+
+        The combined file is written in a second process while this one writes
+        the tables (:mod:`jixiao.render.beside`); *done* is called with the
+        count of tables written so far.
+        """
+
+        def tables() -> dict[int, bytes]:
+            out: dict[int, bytes] = {}
+            for number in numbers:
+                out[number] = self.write_table(number)
+                if done is not None:
+                    done(len(out))
+            return out
+
+        if not combined:
+            return None, tables()
+
+        def whole() -> tuple[bytes, list[str]]:
+            return self.write(), self.warnings
+
+        (data, seen), parts = run_beside(whole, tables)
+        self.warnings.extend(w for w in seen if w not in self.warnings)
+        return data, parts
+
+    def write_table(self, number: int) -> bytes:
+        """Only table *number*'s pages, as a standalone PDF numbered from page 1."""
+        if number not in self._ranges:
+            raise RenderError(f"PDF 排版中找不到第 {number} 个项目表（标记 table-{number}）。HTML 模板是否删去了表题的 id？")
+        start, end = self._ranges[number]
+        pages = self._document.pages
+        renumbered = [_with_margins(pages[i], pages[i - start]) for i in range(start, end)]
+        return self._write(self._document.copy(renumbered), self._titles.get(number) or self._title)
+
+    def _write(self, document: Any, title: str) -> bytes:
+        document.fonts = FontStore(self._fonts)
+        document.metadata = copy.copy(document.metadata)
+        document.metadata.title = printable(title)
+        document.metadata.created = document.metadata.modified = self._created
+        with _collecting(self.warnings), compact_fonts(), _gc_paused():
+            data: bytes = document.write_pdf(finisher=finisher, **_WRITE_OPTIONS)
+        return data
+
+
+def _table_ranges(pages: Sequence[Any], sections: dict[int, list[int]]) -> dict[int, tuple[int, int]]:
+    starts: dict[int, int] = {}
+    for index, page in enumerate(pages):
+        for anchor in page.anchors:
+            number = _table_number(anchor)
+            if number is not None:
+                starts.setdefault(number, index)
+    ordered = sorted(starts.values())
+    out: dict[int, tuple[int, int]] = {}
+    for number, start in sorted(starts.items()):
+        section = sections.get(number)
+        end = max(section) + 1 if section else next((s for s in ordered if s > start), len(pages))
+        out[number] = (start, max(end, start + 1))
+    return out
+
+
+def _table_number(anchor: str) -> int | None:
+    if anchor.startswith("table-") and anchor[6:].isdigit():
+        return int(anchor[6:])
+    return None
+
+
+def _with_margins(page: Any, donor: Any) -> Any:
+    """*page* with the margin boxes (page number footer …) of *donor*."""
+    if page is donor:
+        return page
+    box = page._page_box.copy()
+    own = [child for child in box.children if not isinstance(child, MarginBox)]
+    margins = [child for child in donor._page_box.children if isinstance(child, MarginBox)]
+    box.children = tuple(own + margins)
+    return Page(box)
+
+
+def layout_pdf(html: str, template_dirs: Sequence[Path], issued: dt.date, title: str) -> PdfLayout:
+    """Lay out *html* (from :func:`render_html`) for printing.
+
+    Merged cells that a page break cuts through are split at the break
+    (:mod:`jixiao.render.breaks`); only the tables concerned are laid out
+    again, and their new pages replace the old ones when they take as many
+    pages (each table starts on a new page, so nothing else moves). Otherwise
+    the whole document is laid out again.
+    """
+    dirs = [Path(d) for d in template_dirs]
+    fetcher = TemplateFetcher(dirs)
+    base_url = dirs[0].absolute().as_uri() + "/" if dirs else None
+    warnings: list[str] = []
+
+    def render(text: str) -> Any:
+        return weasyprint.HTML(string=text, base_url=base_url, url_fetcher=fetcher).render()
+
+    keep: list[Any] = []
+    try:
+        with _collecting(warnings), _gc_paused():
+            document = render(html)
+            found = scan(document.pages)
+            cut = split_merged(html, found.page_starts)
+            if cut is not None:
+                pages = _relayout_tables(render, cut, document, found, keep)
+                if pages is not None:
+                    document = document.copy(pages)
+                else:
+                    for _ in range(MAX_LAYOUTS - 1):
+                        html = cut[0]
+                        document = render(html)
+                        found = scan(document.pages)
+                        cut = split_merged(html, found.page_starts)
+                        if cut is None:
+                            break
+    except ResourceRefused as exc:
+        raise RenderError(exc.message) from None
+    return PdfLayout(document, found, title=title, created=_w3c_date(issued), warnings=warnings, keep=keep)
+
+
+def _relayout_tables(
+    render: Any, cut: tuple[str, set[str]], document: Any, found: PageScan, keep: list[Any]
+) -> list[Any] | None:
+    """Pages of *document* with the cut tables laid out again, or None if their page count changed."""
+    html, grids = cut
+    if any(g not in found.grid_tables for g in grids):
+        return None
+    numbers = sorted({found.grid_tables[g] for g in grids})
+    if any(n not in found.sections for n in numbers):
+        return None
+    # Each table starts on a page of the side (left/right) it starts on in the full layout.
+    sides = {n: "right" if found.sections[n][0] % 2 == 0 else "left" for n in numbers}
+    html = only_sections(html, sides)
+    for _ in range(MAX_LAYOUTS - 1):
+        part = render(html)
+        keep.append(part)  # its fonts must outlive the pages taken from it
+        again = scan(part.pages)
+        recut = split_merged(html, again.page_starts)
+        if recut is None:
+            break
+        html = recut[0]
+    else:
+        return None
+    pages = list(document.pages)
+    for number in numbers:
+        old, new = found.sections[number], again.sections.get(number, [])
+        if len(old) != len(new) or old != list(range(old[0], old[0] + len(old))):
+            return None
+        for i, j in zip(old, new, strict=True):
+            pages[i] = _with_margins(part.pages[j], document.pages[i])
+    return pages
+
+
+def _w3c_date(when: dt.date) -> str:
+    if isinstance(when, dt.datetime):
+        if when.tzinfo is not None:
+            when = when.astimezone(dt.UTC).replace(tzinfo=None)
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.isoformat()
