@@ -114,6 +114,17 @@ def test_doctor_lists_every_component() -> None:
         assert name in result.output
 
 
+def test_doctor_reports_weasyprint_without_the_harfbuzz_subsetter(monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint.text import ffi
+
+    from jixiao.doctor import run_checks
+
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    (line,) = [f for f in run_checks() if f.name.startswith("HarfBuzz")]
+    assert not line.ok and "慢约 10 倍" in line.detail
+    assert "libharfbuzz-subset0" in line.fix
+
+
 @pytest.mark.parametrize("bad", [["nosuchcommand"], ["expand"], ["validate", "--bad-flag", "x"]])
 def test_usage_errors_exit_2(bad: list[str]) -> None:
     assert runner.invoke(app, bad).exit_code == 2
