@@ -188,28 +188,56 @@ class PdfLayout:
     ) -> tuple[bytes | None, dict[int, bytes]]:
         """The combined PDF (if *combined*) and the PDF of each table in *numbers*.
 
-        The combined file is written in a second process while this one writes
-        the tables (:mod:`jixiao.render.beside`); *done* is called with the
-        count of tables written so far.
+        The combined file, and as many of the last tables as even out the work,
+        are written in a second process while this one writes the other tables
+        (:mod:`jixiao.render.beside`). *done* is called with the count of
+        tables written so far. The bytes do not depend on who wrote what.
         """
+        numbers = list(numbers)
+        counted = 0
 
-        def tables() -> dict[int, bytes]:
+        def tables(chosen: Sequence[int], report: bool) -> dict[int, bytes]:
+            nonlocal counted
             out: dict[int, bytes] = {}
-            for number in numbers:
+            for number in chosen:
                 out[number] = self.write_table(number)
-                if done is not None:
-                    done(len(out))
+                if report and done is not None:
+                    counted += 1
+                    done(counted)
             return out
 
         if not combined:
-            return None, tables()
+            return None, tables(numbers, True)
+        mine, theirs = self._share(numbers)
 
-        def whole() -> tuple[bytes, list[str]]:
-            return self.write(), self.warnings
+        def beside() -> tuple[bytes, dict[int, bytes], list[str]]:
+            return self.write(), tables(theirs, False), self.warnings
 
-        (data, seen), parts = run_beside(whole, tables)
+        (data, their_parts, seen), parts = run_beside(beside, lambda: tables(mine, True))
         self.warnings.extend(w for w in seen if w not in self.warnings)
-        return data, parts
+        if done is not None and theirs:
+            done(len(numbers))
+        parts.update(their_parts)
+        return data, {n: parts[n] for n in numbers}
+
+    def _share(self, numbers: list[int]) -> tuple[list[int], list[int]]:
+        """Tables for this process and for the one writing the combined file, by estimated cost.
+
+        Measured on the Tangshan example: a page costs about 1.5 times as much
+        in a project's own file (fonts subset per file) as in the combined one,
+        plus about half a page's worth per file.
+        """
+        cost = {n: 1.5 * (self._ranges[n][1] - self._ranges[n][0]) + 0.5 for n in numbers if n in self._ranges}
+        half = (self.page_count + sum(cost.values())) / 2
+        theirs: list[int] = []
+        load = float(self.page_count)
+        for number in reversed(numbers):
+            step = cost.get(number, 2.0)
+            if load + step > half:
+                break
+            theirs.insert(0, number)
+            load += step
+        return [n for n in numbers if n not in theirs], theirs
 
     def write_table(self, number: int) -> bytes:
         """Only table *number*'s pages, as a standalone PDF numbered from page 1."""
