@@ -229,6 +229,19 @@ def test_write_set_gives_the_same_files_in_one_or_two_processes(
     assert dongli.layout.write_set([3], combined=False)[0] is None
 
 
+def test_second_process_shares_the_tables_and_changes_no_byte(tangshan: Laid) -> None:
+    numbers = [t.number for t in tangshan.doc.tables()]
+    mine, theirs = tangshan.layout._share(numbers)
+    assert mine and theirs and mine + theirs == numbers  # the combined file's writer takes the last ones
+    seen: list[int] = []
+    whole, parts = tangshan.layout.write_set(numbers, combined=True, done=seen.append)
+    assert whole == tangshan.combined
+    assert list(parts) == numbers
+    for number in (mine[0], theirs[0], theirs[-1]):
+        assert parts[number] == tangshan.layout.write_table(number)
+    assert seen == [*range(1, len(mine) + 1), len(numbers)]
+
+
 def test_per_table_pdf_holds_only_its_pages(tangshan: Laid) -> None:
     tables = tangshan.doc.tables()
     ranges = tangshan.layout.table_pages()
