@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import PROJECT
+from conftest import DEPARTMENT, PROJECT
 from docxtext import dump
 from jixiao.cli import app
 from jixiao.errors import RenderError
@@ -206,3 +206,40 @@ def test_weasyprint_warnings_reach_stderr_in_chinese(spec_dir: Any, tmp_path: Pa
     result = runner.invoke(app, ["render", str(spec), "-o", str(tmp_path / "out"), "--format", "pdf"])
     assert result.exit_code == 0, result.stderr
     assert "PDF 排版提示（WeasyPrint）" in result.stderr and "colour" in result.stderr
+
+
+THREE_PARTS = DEPARTMENT + """\
+第一部分:
+  标题: 部门整体绩效目标
+  总体绩效目标: 做好法律事务和宣传工作。
+  分项绩效目标:
+    - {标题: 法律事务, 绩效目标: 依法行政, 绩效指标: 合同审查率100%}
+  工作保障措施: [加强组织领导。]
+部分:
+  - 标题: 专项资金绩效目标
+    项目: [02-印刷费]
+  - 标题: 预算项目绩效目标
+"""
+
+
+def test_more_than_two_parts_each_hold_their_tables(spec_dir: Any, tmp_path: Path) -> None:
+    import pypdf
+
+    spec = spec_dir({"01-法律顾问费": PROJECT, "02-印刷费": SECOND}, department=THREE_PARTS)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["render", str(spec), "-o", str(out), "--format", "all"])
+    assert result.exit_code == 0, result.stderr
+    # Word: each part heading, then its own tables, numbered through the document.
+    text = dump(out / "2025年测试局部门绩效目标.docx")
+    marks = ["第二部分", "专项资金绩效目标", "1.印刷费绩效目标表", "第三部分", "预算项目绩效目标", "2.法律顾问费绩效目标表"]
+    positions = [text.index(mark) for mark in marks]
+    assert positions == sorted(positions), text[:400]
+    assert sorted(p.name for p in (out / "projects").iterdir()) == [
+        "01-印刷费.docx", "01-印刷费.pdf", "02-法律顾问费.docx", "02-法律顾问费.pdf",
+    ]
+    # PDF: the outline has the three parts, each table under its own part.
+    outline: Any = pypdf.PdfReader(out / "2025年测试局部门绩效目标.pdf").outline
+    tops = [item.title for item in outline if not isinstance(item, list)]
+    assert tops == ["第一部分 部门整体绩效目标", "第二部分 专项资金绩效目标", "第三部分 预算项目绩效目标"]
+    children = [[i.title for i in item] for item in outline if isinstance(item, list)]
+    assert children[-2:] == [["1.印刷费绩效目标表"], ["2.法律顾问费绩效目标表"]]
