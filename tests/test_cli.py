@@ -149,3 +149,21 @@ def test_outputs_are_byte_identical_across_runs(tmp_path: Path) -> None:
     a = runner.invoke(app, ["check", str(spec), "--format", "json"]).stdout
     b = runner.invoke(app, ["check", str(spec), "--format", "json"]).stdout
     assert a == b and json.loads(a)["summary"]["total"] > 0
+
+
+def test_ctrl_c_says_so_and_exits_130(
+    spec_dir: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    import jixiao.cli as cli
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_load_checked", interrupted)
+    monkeypatch.setattr(sys, "argv", ["jixiao", "render", str(spec_dir())])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 130
+    assert "已中断" in capsys.readouterr().err

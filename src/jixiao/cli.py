@@ -330,7 +330,9 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("已中断。")
         sys.exit(130)
-    except SystemExit:
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C into a silent exit 130
+            err.print("已中断。")
         raise
     except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users
         err.print(f"jixiao 内部错误：{type(exc).__name__}: {exc}", markup=False)
