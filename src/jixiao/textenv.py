@@ -28,18 +28,23 @@ def _ceil(amount: Any, step: Any = "0.01") -> Decimal:
     return ceil_to(Decimal(str(amount)) if not isinstance(amount, Decimal) else amount, step)
 
 
-@lru_cache(maxsize=1)
-def text_env() -> jinja2.Environment:
-    """Environment shared by every spec/preset text (no HTML autoescape: plain text)."""
+def _environment(*, autoescape: bool, keep_trailing_newline: bool) -> jinja2.Environment:
+    """A strict environment with jixiao's globals and filters."""
     env = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=autoescape,
         finalize=_finalize,
-        keep_trailing_newline=False,
+        keep_trailing_newline=keep_trailing_newline,
     )
     env.globals["向上取整"] = _ceil
     env.filters["接"] = join_word
     return env
+
+
+@lru_cache(maxsize=1)
+def text_env() -> jinja2.Environment:
+    """Environment shared by every spec/preset text (no HTML autoescape: plain text)."""
+    return _environment(autoescape=False, keep_trailing_newline=False)
 
 
 def join_word(text: str, word: str) -> str:
@@ -74,12 +79,4 @@ def markup_env() -> jinja2.Environment:
     Values are escaped for XML/HTML (``& < > " '``); table markup built by the
     renderers is passed in as :class:`markupsafe.Markup`.
     """
-    env = jinja2.Environment(
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-        finalize=_finalize,
-        keep_trailing_newline=True,
-    )
-    env.globals["向上取整"] = _ceil
-    env.filters["接"] = join_word
-    return env
+    return _environment(autoescape=True, keep_trailing_newline=True)
