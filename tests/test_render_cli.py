@@ -116,8 +116,8 @@ def test_a_failing_render_leaves_the_old_outputs(
     assert _snapshot(out) == before  # nothing half-updated, no temporary files left
 
 
-def _custom_template(path: Path, marker: str) -> None:
-    """The built-in project template with *marker* added before the table."""
+def _patched_template(path: Path, old: str, new: str) -> None:
+    """The built-in project template, *old* replaced by *new* in its document.xml, saved as *path*."""
     src = builtin_templates() / "docx" / "table.docx"
     with zipfile.ZipFile(src) as zin:
         items = [(i, zin.read(i)) for i in zin.infolist()]
@@ -125,10 +125,15 @@ def _custom_template(path: Path, marker: str) -> None:
     with zipfile.ZipFile(buf, "w") as zout:
         for info, data in items:
             if info.filename == "word/document.xml":
-                data = data.replace(b"<w:body>", f"<w:body><w:p><w:r><w:t>{marker}{{{{ 部门 }}}}</w:t></w:r></w:p>".encode())
+                data = data.replace(old.encode(), new.encode())
             zout.writestr(info, data)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buf.getvalue())
+
+
+def _custom_template(path: Path, marker: str) -> None:
+    """The built-in project template with *marker* added before the table."""
+    _patched_template(path, "<w:body>", f"<w:body><w:p><w:r><w:t>{marker}{{{{ 部门 }}}}</w:t></w:r></w:p>")
 
 
 def test_user_templates_from_spec_setting_option_and_folder(spec_dir: Any, tmp_path: Path) -> None:
@@ -164,16 +169,7 @@ def test_template_problems_are_clear_errors(spec_dir: Any, tmp_path: Path) -> No
 
 def test_template_with_unknown_variable_is_reported(spec_dir: Any, tmp_path: Path) -> None:
     spec = spec_dir()
-    src = builtin_templates() / "docx" / "table.docx"
-    with zipfile.ZipFile(src) as zin:
-        items = [(i, zin.read(i)) for i in zin.infolist()]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zout:
-        for info, data in items:
-            if info.filename == "word/document.xml":
-                data = data.replace("{{ 表.表题 }}".encode(), "{{ 表.不存在 }}".encode())
-            zout.writestr(info, data)
-    (tmp_path / "t.docx").write_bytes(buf.getvalue())
+    _patched_template(tmp_path / "t.docx", "{{ 表.表题 }}", "{{ 表.不存在 }}")
     result = render(str(spec), "-o", str(tmp_path / "out"), "--table-template", str(tmp_path / "t.docx"))
     assert result.exit_code == 1 and "不存在的变量" in result.stderr
 
