@@ -13,15 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
 from jixiao import docmodel as dm
+from jixiao import limits
 from jixiao.errors import Diagnostic
 from jixiao.framework import FRAMEWORKS, all_level2, level1_of
-from jixiao.presets import PresetLibrary, PresetRow, apply_patch, field_positions
+from jixiao.presets import BaseProblem, PresetLibrary, PresetRow, apply_patch, field_positions
 from jixiao.resources import builtin_templates
 from jixiao.spec.load import ProjectSource
 from jixiao.spec.model import RowSpec
-from jixiao.textenv import render_text
+from jixiao.textenv import FormulaError, LimitError, render_text
 from jixiao.values import DateStyle, ValueError_, parse_value
 
 _TEXT_FIELDS = (
@@ -119,6 +121,10 @@ class RowBuilder:
         if preset is not None:
             try:
                 rows = self.presets.resolve(preset)
+            except BaseProblem as exc:
+                if exc.diagnostic not in self.diags:  # one message per preset, not per project
+                    self.diags.append(exc.diagnostic)
+                return None
             except KeyError:
                 if p.preset:
                     names = "、".join(self.presets.names()) or "（无）"
@@ -152,6 +158,11 @@ class RowBuilder:
                 insert_by_group(rows, new, framework)
         if not rows:
             self.diags.append(pos.diag((), "这个项目没有任何绩效指标", "写出 预设: 名称，或在 绩效指标 下列出各行"))
+            return None
+        if len(rows) > limits.MAX_ROWS:
+            self.diags.append(
+                pos.diag(("绩效指标",), f"这个项目有 {len(rows)} 行指标，超过每张表 {limits.MAX_ROWS} 行的上限", "精简指标行")
+            )
             return None
         return rows
 
@@ -188,7 +199,23 @@ class RowBuilder:
             if raw is None:
                 continue
             try:
-                texts[name] = render_text(raw, context)
+                text = render_text(raw, context)
+            except FormulaError as exc:
+                self._error(pr, f"「{label}」的公式中{exc.message}", exc.hint, name)
+                return None
+            except LimitError as exc:
+                self._error(
+                    pr, f"「{label}」中的公式超出了限制：{exc.message}", "公式只做简单的计算；限制见 README「安全」一节", name
+                )
+                return None
+            except SecurityError as exc:
+                self._error(
+                    pr,
+                    f"「{label}」的公式中不允许访问 Python 内部对象（{exc}） — 只能使用 README 中列出的名字",
+                    "README「公式」一节列出了可用的名字和写法",
+                    name,
+                )
+                return None
             except jinja2.UndefinedError as exc:
                 names = "、".join(sorted(context))
                 self._error(pr, f"「{label}」中的模板用了未定义的名字（{exc.message}）", f"可用的名字：{names}", name)
@@ -198,6 +225,15 @@ class RowBuilder:
                     pr, f"「{label}」中的模板无法计算：{exc}", "检查 {{ }} 中的写法，如 {{ 向上取整(预算数 / 12, 0.01) }}", name
                 )
                 return None
+            if len(text) > limits.MAX_CELL_CHARS:
+                self._error(
+                    pr,
+                    f"「{label}」有 {len(text)} 个字，超过每格 {limits.MAX_CELL_CHARS} 字的上限",
+                    "表格中的一格写不下这么多文字：请精简",
+                    name,
+                )
+                return None
+            texts[name] = text
         return texts
 
     def _render(

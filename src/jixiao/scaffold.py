@@ -9,24 +9,26 @@ from pathlib import Path
 
 import jinja2
 
+from jixiao import limits
 from jixiao.errors import UsageError
 from jixiao.expand import derive_item
 from jixiao.fileio import write_atomic
 from jixiao.resources import builtin_templates
 from jixiao.schema import write_schemas
 from jixiao.spec.load import find_root, load_department, project_files
+from jixiao.textenv import render_bounded, sandbox
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 def _scaffold(name: str, context: dict[str, object]) -> str:
-    env = jinja2.Environment(
+    env = sandbox(
         loader=jinja2.FileSystemLoader(builtin_templates() / "init"),
-        undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
+        max_value=limits.MAX_TEMPLATE_VALUE_CHARS,
     )
-    return env.get_template(name).render(context)
+    return render_bounded(env.get_template(name), context)
 
 
 def safe_file_name(text: str) -> str:

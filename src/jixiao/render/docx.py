@@ -23,12 +23,14 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
+from jixiao import limits
 from jixiao.docmodel import Document, ProjectTable
 from jixiao.errors import RenderError
 from jixiao.render.docx_table import project_tables_xml
 from jixiao.render.grid import header_grid, indicator_grid, printable
 from jixiao.render.package import core_properties, write_package
-from jixiao.textenv import markup_env
+from jixiao.render.templates import template_failure
+from jixiao.textenv import markup_env, render_bounded
 
 _TAGGED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _CORE = "docProps/core.xml"
@@ -42,11 +44,7 @@ class WordTemplate:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            with zipfile.ZipFile(path) as zf:
-                self._parts = [(info.filename, zf.read(info)) for info in zf.infolist()]
-        except (OSError, zipfile.BadZipFile) as exc:
-            raise RenderError(f"无法读取 Word 模板 {path}：{exc}。请确认它是用 Word 保存的 .docx 文件。") from exc
+        self._parts = _read_package(path)
         names = {name for name, _ in self._parts}
         if "word/document.xml" not in names:
             raise RenderError(f"Word 模板 {path} 中没有 word/document.xml，不是有效的 .docx 文件。")
@@ -56,11 +54,16 @@ class WordTemplate:
                 self._templates[name] = self._compile(name, data)
 
     def _compile(self, name: str, data: bytes) -> jinja2.Template:
-        xml = _PATCHER.patch_xml(data.decode("utf-8"))
+        try:
+            xml = _PATCHER.patch_xml(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise RenderError(f"Word 模板 {self.path}（{name}）不是 UTF-8 编码的 XML：{exc}") from exc
         # As docxtpl does: one paragraph per line, so {%p %} tags can be found.
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
         try:
             return markup_env().from_string(xml)
+        except RecursionError:
+            raise RenderError(f"Word 模板 {self.path}（{name}）中的标签嵌套过深。") from None
         except jinja2.TemplateSyntaxError as exc:
             raise RenderError(f"Word 模板 {self.path}（{name}）中的标签有语法错误：{exc.message}") from exc
 
@@ -79,14 +82,14 @@ class WordTemplate:
 
     def _render_part(self, name: str, context: Mapping[str, Any]) -> bytes:
         try:
-            xml = self._templates[name].render(context)
+            xml = render_bounded(self._templates[name], context)
         except jinja2.UndefinedError as exc:
             raise RenderError(
                 f"Word 模板 {self.path}（{name}）使用了不存在的变量：{exc.message}。"
                 "可用的变量见 README「Word 模板」一节。"
             ) from exc
         except jinja2.TemplateError as exc:
-            raise RenderError(f"Word 模板 {self.path}（{name}）渲染失败：{exc}") from exc
+            raise RenderError(template_failure(f"Word 模板 {self.path}（{name}）", exc)) from exc
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = _PATCHER.resolve_listing(xml)
         data: bytes = xml.encode("utf-8")
@@ -98,6 +101,24 @@ class WordTemplate:
                 "请检查模板中的 {%p %} 标签是否各占一个段落。"
             ) from exc
         return data
+
+
+def _read_package(path: Path) -> list[tuple[str, bytes]]:
+    """Every part of a .docx, refusing oversized files and zip bombs."""
+    try:
+        size = path.stat().st_size
+        if size > limits.MAX_TEMPLATE_BYTES:
+            raise RenderError(f"Word 模板 {path} 有 {size} 字节，超过上限 {limits.MAX_TEMPLATE_BYTES} 字节。")
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > limits.MAX_DOCX_UNPACKED_BYTES:
+                raise RenderError(
+                    f"Word 模板 {path} 解压后有 {unpacked} 字节，超过上限 {limits.MAX_DOCX_UNPACKED_BYTES} 字节。"
+                )
+            return [(info.filename, zf.read(info)) for info in infos]
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        raise RenderError(f"无法读取 Word 模板 {path}：{exc}。请确认它是用 Word 保存的 .docx 文件。") from exc
 
 
 def table_markup(doc: Document, table: ProjectTable) -> Markup:

@@ -27,7 +27,8 @@ from jixiao.docmodel import Document, ProjectTable
 from jixiao.errors import RenderError
 from jixiao.render.docx import document_context
 from jixiao.render.grid import Cell, Row, TableGrid, header_grid, indicator_grid
-from jixiao.textenv import markup_env
+from jixiao.render.templates import TemplateFolderLoader, read_template_text, template_failure
+from jixiao.textenv import markup_env, render_bounded
 
 DOCUMENT_TEMPLATE = "document.html.j2"
 STYLE_SHEET = "style.css"
@@ -36,7 +37,7 @@ STYLE_SHEET = "style.css"
 def render_html(doc: Document, template_dirs: Sequence[Path]) -> str:
     """The whole document as one HTML page (style sheet inlined)."""
     dirs = [Path(d) for d in template_dirs]
-    env = markup_env().overlay(loader=jinja2.FileSystemLoader([str(d) for d in dirs], encoding="utf-8"))
+    env = markup_env().overlay(loader=TemplateFolderLoader(dirs))
     try:
         template = env.get_template(DOCUMENT_TEMPLATE)
     except jinja2.TemplateNotFound as exc:
@@ -45,18 +46,18 @@ def render_html(doc: Document, template_dirs: Sequence[Path]) -> str:
         ) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"HTML 模板 {exc.filename or DOCUMENT_TEMPLATE} 第 {exc.lineno} 行有语法错误：{exc.message}") from exc
-    except UnicodeDecodeError as exc:
-        raise RenderError(f"HTML 模板 {DOCUMENT_TEMPLATE} 不是 UTF-8 编码的文本：{exc}") from exc
+    except RecursionError:
+        raise RenderError(f"HTML 模板 {DOCUMENT_TEMPLATE} 的嵌套层次过深，无法读取。") from None
     marks = {t.number: table_markup(doc, t) for t in doc.tables()}
     context = {**document_context(doc, marks), "样式表": Markup(style_sheet(dirs))}
     try:
-        return template.render(context)
+        return render_bounded(template, context)
     except jinja2.UndefinedError as exc:
         raise RenderError(
             f"HTML 模板 {template.filename} 使用了不存在的变量：{exc.message}。可用的变量与 Word 模板相同，另有「样式表」。"
         ) from exc
     except (jinja2.TemplateError, UnicodeDecodeError) as exc:
-        raise RenderError(f"HTML 模板 {template.filename} 渲染失败：{exc}") from exc
+        raise RenderError(template_failure(f"HTML 模板 {template.filename}", exc)) from exc
 
 
 def style_sheet(template_dirs: Sequence[Path]) -> str:
@@ -64,10 +65,10 @@ def style_sheet(template_dirs: Sequence[Path]) -> str:
     for folder in template_dirs:
         path = Path(folder) / STYLE_SHEET
         if path.is_file():
-            try:
-                return path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise RenderError(f"无法读取样式表 {path}：{exc}。样式表须为 UTF-8 编码的文本文件。") from exc
+            real = path.resolve()
+            if not real.is_relative_to(Path(folder).resolve()):
+                raise RenderError(f"样式表 {path} 是指向模板文件夹以外的符号链接：jixiao 只读取模板文件夹中的文件。")
+            return read_template_text(real)
     raise RenderError(f"找不到样式表 {STYLE_SHEET}（已查找：{_listing(template_dirs)}）。jixiao 安装可能不完整，请重新安装。")
 
 

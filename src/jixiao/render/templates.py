@@ -9,12 +9,19 @@ style sheet are looked up file by file in ``templates/html/`` the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+
+from jixiao import limits
 from jixiao.docmodel import Document
 from jixiao.errors import RenderError
-from jixiao.resources import builtin_templates, user_templates
+from jixiao.resources import builtin_templates, inside, trusted_folder, user_templates
+from jixiao.textenv import LimitError
 
 WordKind = Literal["document", "table"]
 _LABEL = {"document": "文档", "table": "项目表"}
@@ -29,6 +36,11 @@ def word_template(kind: WordKind, doc: Document, spec_root: Path, override: Path
     configured = doc.templates.get(kind)
     if configured is not None:
         path = spec_root / configured
+        if not inside(path, spec_root):
+            raise RenderError(
+                f"部门.yaml 中「模板.{_LABEL[kind]}」指定的 Word 模板 {configured} 在规格文件夹以外："
+                "jixiao 只读取规格文件夹中的模板。请把模板复制到规格文件夹中，或在命令行用 --template 指定。"
+            )
         if not path.is_file():
             raise RenderError(
                 f"部门.yaml 中「模板.{_LABEL[kind]}」指定的 Word 模板 {path} 不存在。"
@@ -37,7 +49,7 @@ def word_template(kind: WordKind, doc: Document, spec_root: Path, override: Path
         return path
     for folder in template_roots(spec_root):
         candidate = folder / "docx" / f"{kind}.docx"
-        if candidate.is_file():
+        if candidate.is_file() and trusted_folder(folder / "docx") and inside(candidate, folder / "docx"):
             return candidate
     raise RenderError(f"找不到内置 Word 模板 {kind}.docx：jixiao 安装不完整，请重新安装。")
 
@@ -54,4 +66,63 @@ def template_roots(spec_root: Path) -> list[Path]:
 
 def html_dirs(spec_root: Path) -> list[Path]:
     """``templates/html`` folders in look-up order (user's first, built-in last)."""
-    return [root / "html" for root in template_roots(spec_root) if (root / "html").is_dir()]
+    return [root / "html" for root in template_roots(spec_root) if trusted_folder(root / "html")]
+
+
+def read_template_text(path: Path) -> str:
+    """A template file's text, refusing oversized files.
+
+    Raises:
+        RenderError: too large, unreadable or not UTF-8.
+    """
+    try:
+        size = path.stat().st_size
+        if size > limits.MAX_TEMPLATE_BYTES:
+            raise RenderError(
+                f"模板文件 {path} 有 {size} 字节，超过上限 {limits.MAX_TEMPLATE_BYTES} 字节。请检查是否放错了文件。"
+            )
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RenderError(f"无法读取模板文件 {path}：{exc}。模板须为 UTF-8 编码的文本文件。") from exc
+
+
+class TemplateFolderLoader(jinja2.BaseLoader):
+    """Loads ``{% include %}``-able templates from the template folders and nowhere else.
+
+    A name is looked up folder by folder (user's first, built-in last). ``..``
+    is refused by Jinja itself; a file reached through a symbolic link that
+    leaves its template folder is refused here, as is an oversized file.
+    """
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = [Path(f) for f in folders]
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in self.folders:
+            candidate = folder.joinpath(*pieces)
+            if not candidate.is_file():
+                continue
+            real = candidate.resolve()
+            if not real.is_relative_to(folder.resolve()):
+                raise RenderError(
+                    f"模板 {candidate} 是指向模板文件夹以外的符号链接（{real}）：jixiao 只读取模板文件夹中的文件。"
+                )
+            return read_template_text(real), str(candidate), _unchanged(real)
+        raise jinja2.TemplateNotFound(template)
+
+
+def _unchanged(path: Path) -> Callable[[], bool]:
+    mtime = path.stat().st_mtime
+    return lambda: path.is_file() and path.stat().st_mtime == mtime
+
+
+def template_failure(what: str, exc: Exception) -> str:
+    """A Chinese message for a template that failed while rendering."""
+    if isinstance(exc, LimitError):
+        return f"{what}超出了 jixiao 的工作量限制：{exc.message}。限制见 README「安全」一节。"
+    if isinstance(exc, SecurityError):
+        return f"{what}试图访问不允许访问的对象（{exc}）：模板中只能使用 README 列出的变量和过滤器。"
+    return f"{what}渲染失败：{exc}"

@@ -1,0 +1,57 @@
+"""Every limit jixiao enforces on untrusted input, in one place.
+
+Specs, presets and templates may come from someone else (a client, a pull
+request). Reading and rendering them must never run code, hang or fill the
+disk, so each kind of work has a ceiling. Every number here is documented in
+the README (「安全：处理别人给的规格和模板」); a limit that is hit is reported as
+a positioned error saying which limit and how to stay under it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+#: Bytes of one YAML file (部门.yaml, a project, a preset).
+MAX_YAML_BYTES = 5 * 1024 * 1024
+#: Values, keys and list items in one YAML file after aliases (``*a``) are expanded.
+MAX_YAML_NODES = 100_000
+#: Nesting depth of mappings and lists in one YAML file.
+MAX_YAML_DEPTH = 40
+#: Project files in one department.
+MAX_PROJECTS = 2_000
+#: Indicator rows in one project table.
+MAX_ROWS = 200
+
+#: Characters in one printed text: a table cell, a header field, a paragraph of 第一部分.
+MAX_CELL_CHARS = 10_000
+#: Characters of printed text in the whole expanded document.
+MAX_DOCUMENT_CHARS = 2_000_000
+
+#: Characters any single value may reach while a formula or template is evaluated.
+MAX_FORMULA_VALUE_CHARS = 100_000
+MAX_TEMPLATE_VALUE_CHARS = 20_000_000
+#: Steps (loop iterations, branches taken, macro calls) of one formula / one template render.
+MAX_FORMULA_STEPS = 1_000
+MAX_TEMPLATE_STEPS = 2_000_000
+#: Characters one template render may produce (the HTML document, one Word XML part).
+MAX_TEMPLATE_OUTPUT_CHARS = 100_000_000
+#: Largest exponent of ``**`` in a formula or template; larger powers are refused.
+MAX_POWER_EXPONENT = 100
+#: Largest integer (in bits) an arithmetic result may have.
+MAX_INT_BITS = 4_096
+
+#: Bytes of a template file (HTML, CSS, Word .docx) and of all parts of a .docx unpacked.
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+MAX_DOCX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+#: Largest amount (预算数, 财政资金, 其他资金) in the document's money unit.
+MAX_AMOUNT = Decimal("999999999999.99")
+#: Digits before and after the decimal point of a number in an indicator value.
+MAX_VALUE_INT_DIGITS = 15
+MAX_VALUE_DECIMALS = 6
+#: Accepted budget years.
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+
+#: Bytes of an output file name (file systems allow 255; temporary names need room).
+MAX_FILE_NAME_BYTES = 150
