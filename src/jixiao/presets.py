@@ -24,6 +24,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from jixiao.errors import Diagnostic
+from jixiao.resources import link_problem
 from jixiao.spec.model import RowList, RowPatch, RowSpec, SpecModel
 from jixiao.spec.pydantic_errors import diagnostics_from_validation
 from jixiao.spec.yamlio import NodePath, Positions, load_yaml
@@ -104,14 +105,20 @@ class PresetLibrary:
         """Rows of preset *name* with its 基于 chain applied.
 
         Raises:
-            KeyError: no such preset (or a 基于 cycle).
+            KeyError: no preset *name*.
+            BaseProblem: a 基于 in the chain names a missing preset or forms a cycle.
         """
-        if name in _seen:
-            raise KeyError(name)
         preset = self.presets[name]
         spec = preset.spec
         rows: list[PresetRow] = []
         if spec.base:
+            if spec.base in (*_seen, name):
+                chain = " → ".join((*_seen, name, spec.base))
+                raise BaseProblem(preset, f"预设的「基于」形成了循环：{chain}", "让其中一个预设不再基于另一个")
+            if spec.base not in self.presets:
+                raise BaseProblem(
+                    preset, f"预设「{name}」基于的预设「{spec.base}」不存在", f"可用的预设：{'、'.join(self.names())}"
+                )
             rows = apply_patch(
                 self.resolve(spec.base, (*_seen, name)),
                 {k: (v, ("改写", k)) for k, v in spec.patch.items()},
@@ -123,6 +130,14 @@ class PresetLibrary:
             fields = field_positions(preset.pos, ("绩效指标", i))
             rows.append(PresetRow(row, preset.path, line, col, fields))
         return rows
+
+
+class BaseProblem(Exception):
+    """A preset's 基于 cannot be followed; located at that 基于."""
+
+    def __init__(self, preset: Preset, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.diagnostic = preset.pos.diag(("基于",), message, hint)
 
 
 def apply_patch(
@@ -167,9 +182,15 @@ def load_library(dirs: list[Path]) -> PresetLibrary:
     """Load every ``*.yaml`` preset in *dirs*; earlier folders win by name."""
     lib = PresetLibrary()
     for folder in dirs:
+        # A preset may link to a file of the same spec folder or templates folder, no further.
+        root = folder.resolve().parent
         for path in sorted(folder.glob("*.yaml")):
             name = path.stem
             if name in lib.presets:
+                continue
+            problem = link_problem(path, root) if path.is_symlink() else None
+            if problem is not None:
+                lib.diagnostics.append(Diagnostic(path, 1, 1, problem, "把预设文件本身复制到 presets 文件夹中"))
                 continue
             loaded = load_yaml(path)
             if isinstance(loaded, Diagnostic):

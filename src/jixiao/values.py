@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from jixiao import limits
 from jixiao.errors import Problem
 
 Kind = Literal["quantity", "date", "text", "empty"]
@@ -97,6 +98,13 @@ def parse_value(text: str, *, iso_style: DateStyle = "点分") -> Value:
             return Value(s, "date", date=day, date_style=style)
     m = _QUANTITY.match(s)
     if m:
+        whole, _, fraction = m["num"].partition(".")
+        if len(whole.lstrip("0")) > limits.MAX_VALUE_INT_DIGITS or len(fraction) > limits.MAX_VALUE_DECIMALS:
+            raise ValueError_(
+                f"指标值「{s}」中的数字位数过多",
+                f"整数部分最多 {limits.MAX_VALUE_INT_DIGITS} 位、小数最多 {limits.MAX_VALUE_DECIMALS} 位；"
+                "很大的金额请换成万元等单位",
+            )
         op = m["op"]
         unit = m["unit"].strip()
         return Value(

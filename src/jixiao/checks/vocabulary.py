@@ -9,7 +9,7 @@ from pydantic import Field
 
 from jixiao.checks.base import Vocabulary
 from jixiao.errors import SpecError
-from jixiao.resources import builtin_templates, user_templates
+from jixiao.resources import builtin_templates, inside, trusted_folder, user_templates
 from jixiao.spec.load import LoadedSpec, parse_file
 from jixiao.spec.model import SpecModel
 
@@ -37,10 +37,10 @@ def vocabulary_file(root: Path) -> Path:
     """The 词表.yaml in use: spec folder, user repository, built-in — first found."""
     candidates = [root / "checks" / FILE_NAME]
     user = user_templates(root)
-    if user is not None:
+    if user is not None and trusted_folder(user / "checks"):
         candidates.append(user / "checks" / FILE_NAME)
     candidates.append(builtin_templates() / "checks" / FILE_NAME)
-    return next(p for p in candidates if p.is_file())
+    return next(p for p in candidates if p.is_file() and inside(p, p.parent.parent))
 
 
 def preset_terms(spec: LoadedSpec) -> set[str]:

@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from jixiao import limits
 from jixiao.errors import Diagnostic, SpecError, UsageError
 from jixiao.presets import PresetLibrary, PresetSpec, load_library
-from jixiao.resources import preset_dirs
+from jixiao.resources import inside, link_problem, preset_dirs
 from jixiao.spec.model import (
     CheckSettings,
     Defaults,
@@ -149,11 +150,24 @@ def validate_loaded(
 
 
 def project_files(root: Path) -> list[Path]:
-    """Project files in file-name order."""
+    """Project files in file-name order (symbolic links included; see :func:`unsafe_links`)."""
     folder = root / PROJECTS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.yaml") if p.is_file())
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file() or p.is_symlink())
+
+
+def unsafe_links(paths: list[Path], root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """Split *paths* into readable files and diagnostics for links leaving *root* or leading nowhere."""
+    ok: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        problem = link_problem(path, root) if path.is_symlink() or not inside(path, root) else None
+        if problem is None:
+            ok.append(path)
+        else:
+            problems.append(Diagnostic(path, 1, 1, problem, "把文件本身复制到规格文件夹中，而不是链接到别处"))
+    return ok, problems
 
 
 def load_department(spec: Path | str) -> LoadedSpec:
@@ -170,11 +184,27 @@ def load_department(spec: Path | str) -> LoadedSpec:
     """
     root = find_root(spec)
     dept_path = department_file(root)
+    _, refused = unsafe_links([dept_path], root)
+    if refused:
+        raise SpecError(refused)
     diags: list[Diagnostic] = []
     department, dpos, d = parse_file(dept_path, Department)
     diags += d
     projects: list[ProjectSource] = []
-    for path in project_files(root):
+    files = project_files(root)
+    if len(files) > limits.MAX_PROJECTS:
+        raise SpecError(
+            [
+                Diagnostic(
+                    root / PROJECTS_DIR, 1, 1,
+                    f"projects 文件夹中有 {len(files)} 个项目文件，超过上限 {limits.MAX_PROJECTS} 个",
+                    "一个部门的项目不会有这么多：检查是否放错了文件夹",
+                )
+            ]
+        )
+    files, refused = unsafe_links(files, root)
+    diags += refused
+    for path in files:
         project, ppos, d = parse_file(path, Project)
         diags += d
         if project is not None and ppos is not None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,10 +23,18 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 
+from jixiao import limits
+
 #: A code typed in YAML may look like a number; it is kept as text.
 Code = Annotated[str, WithJsonSchema({"type": ["string", "integer"]})]
-#: A money amount: exact decimal, written as a YAML number or string.
-Money = Annotated[Decimal, WithJsonSchema({"type": ["number", "string"]})]
+def _amount_in_range(amount: Decimal) -> Decimal:
+    if not amount.is_finite() or abs(amount) > limits.MAX_AMOUNT:
+        raise ValueError(f"金额超出范围：{amount}")
+    return amount
+
+
+#: A money amount: exact decimal, written as a YAML number or string, finite and bounded.
+Money = Annotated[Decimal, AfterValidator(_amount_in_range), WithJsonSchema({"type": ["number", "string"]})]
 #: One 资金支出计划 entry: "20%", 20, or blank (null / "").
 ScheduleEntry = Annotated[str | None, WithJsonSchema({"type": ["string", "number", "null"]})]
 DateStyleName = Literal["点分", "年月日"]
@@ -200,7 +209,9 @@ class Department(SpecModel):
     """部门.yaml: what the whole document and all projects share."""
 
     schema_: str | None = Field(None, alias="$schema", description="JSON Schema 地址（编辑器用）")
-    year: int = Field(alias="年度", description="预算年度，如 2025")
+    year: int = Field(
+        alias="年度", ge=limits.MIN_YEAR, le=limits.MAX_YEAR, description="预算年度，如 2025"
+    )
     name: str = Field(alias="部门名称", description="部门名称，如 唐山市医疗保障局")
     title: str | None = Field(None, alias="标题", description="文档标题；省略时为「{年度}年{部门名称}部门绩效目标」")
     money_unit: Literal["元", "万元"] = Field(alias="金额单位", description="金额单位：元 或 万元")

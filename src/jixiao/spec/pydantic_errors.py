@@ -9,6 +9,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
+from jixiao import limits
 from jixiao.errors import Diagnostic
 from jixiao.spec.yamlio import NodePath, Positions
 
@@ -87,8 +88,8 @@ def show_path(loc: tuple[Any, ...]) -> str:
 
 _TYPE_HINTS = {
     "string_type": "文字内容照写即可；以特殊符号开头时加引号",
-    "decimal_parsing": "数字金额不要带单位或汉字，例如 预算数: 3.00",
-    "decimal_type": "数字金额不要带单位或汉字，例如 预算数: 3.00",
+    "decimal_parsing": f"数字金额不要带单位或汉字，例如 预算数: 3.00；最大可接受的金额为 {limits.MAX_AMOUNT}",
+    "decimal_type": f"数字金额不要带单位或汉字，例如 预算数: 3.00；最大可接受的金额为 {limits.MAX_AMOUNT}",
     "int_parsing": "写阿拉伯数字，例如 年度: 2025",
     "int_type": "写阿拉伯数字，例如 年度: 2025",
     "int_from_float": "写阿拉伯数字，例如 年度: 2025",
@@ -120,6 +121,7 @@ _TYPE_NAMES = {
 VALUE_HINTS = {
     "列表写法需要": "例如 [数量指标, 培训人次, 全年参训人次, ≥200人次]",
     "列表写法中的每一项都应是文本": "含有逗号、冒号或以符号开头的文字请加引号",
+    "金额超出范围": f"最大可接受的金额为 {limits.MAX_AMOUNT}（按文档的金额单位）；检查是否多写了几位数",
     "版式只能是": "例如 版式: 河北，或写成 {项目编码: false, 资金支出计划: false, 指标值确定依据: false}",
 }
 
@@ -192,6 +194,13 @@ def diagnostics_from_validation(
                     f"可选的值：{expected}",
                 )
             )
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            ctx = err.get("ctx", {})
+            bound = ctx.get("ge", ctx.get("gt")) if kind.startswith("greater") else ctx.get("le", ctx.get("lt"))
+            word = "不能小于" if kind.startswith("greater") else "不能大于"
+            low, high = (limits.MIN_YEAR, limits.MAX_YEAR) if loc[-1] == "年度" else (None, None)
+            span = f"可用范围 {low}–{high}" if low is not None else f"应{word[1:]} {bound}"
+            out.append(pos.diag(where, f"「{name}」{word} {bound}，这里写的是{_input_text(err.get('input'))}", span))
         elif kind == "too_short":
             out.append(
                 pos.diag(

@@ -15,21 +15,44 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import ScalarNode
 
+from jixiao import limits
 from jixiao.errors import Diagnostic
 
 NodePath = tuple[str | int, ...]
 
 
+#: Tags a spec may carry (the ones YAML resolves by itself); any other tag is refused.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "merge", "timestamp")
+)
+
+
+class TagRefused(Exception):
+    """A node carries a tag such as ``!!python/object`` (never constructed)."""
+
+    def __init__(self, tag: str, mark: Any) -> None:
+        super().__init__(tag)
+        self.tag = tag
+        self.mark = mark
+
+
 class _TextScalarConstructor(RoundTripConstructor):
-    """Keep ints, floats and timestamps as the text the author typed."""
+    """Keep ints, floats and timestamps as the text the author typed; refuse other tags."""
 
     def _as_text(self, node: ScalarNode) -> str:
         return str(node.value)
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        tag = getattr(node.tag, "value", node.tag)
+        if tag not in _PLAIN_TAGS:
+            raise TagRefused(str(tag), node.start_mark)
+        return super().construct_object(node, deep)
 
 
 for _tag in ("int", "float", "timestamp"):
@@ -97,28 +120,84 @@ def _yaml() -> YAML:
     return y
 
 
-def _plain(node: Any, path: NodePath, pos: Positions) -> Any:
+class _TooBig(Exception):
+    """The document nests too deeply or expands (through aliases) to too many nodes."""
+
+    def __init__(self, path: NodePath, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.hint = hint
+
+
+@dataclass
+class _Walk:
+    """State of one :func:`_plain` conversion: nodes left and the containers being converted."""
+
+    pos: Positions
+    left: int = limits.MAX_YAML_NODES
+    open: set[int] = field(default_factory=set)
+
+    def enter(self, node: Any, path: NodePath) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _TooBig(
+                path,
+                f"文件展开后超过 {limits.MAX_YAML_NODES} 项（别名 *名称 被反复引用？）",
+                "少用锚点 & 和别名 *，或把内容拆到多个文件中",
+            )
+        if len(path) > limits.MAX_YAML_DEPTH:
+            raise _TooBig(path, f"嵌套层次超过 {limits.MAX_YAML_DEPTH} 层", "规格只需要几层缩进：检查缩进或括号")
+        if id(node) in self.open:
+            raise _TooBig(path, "别名 *名称 引用了包含它自己的内容，会无限展开", "去掉这个别名，照写一遍内容")
+
+
+def _plain(node: Any, path: NodePath, walk: _Walk) -> Any:
+    walk.enter(node, path)
+    pos = walk.pos
     if isinstance(node, CommentedMap):
+        walk.open.add(id(node))
         out: dict[str, Any] = {}
         for k in node:
-            sk = str(k)
+            sk = _text(k, (*path, str(k)), walk)
             kl, kc = node.lc.key(k)
             vl, vc = node.lc.value(k)
             pos.keys[(*path, sk)] = (kl + 1, kc + 1)
             pos.values[(*path, sk)] = (vl + 1, vc + 1)
-            out[sk] = _plain(node[k], (*path, sk), pos)
+            out[sk] = _plain(node[k], (*path, sk), walk)
+        walk.open.discard(id(node))
         return out
     if isinstance(node, CommentedSeq):
+        walk.open.add(id(node))
         items = []
         for i, item in enumerate(node):
             il, ic = node.lc.item(i)
             pos.values[(*path, i)] = (il + 1, ic + 1)
             pos.keys[(*path, i)] = (il + 1, ic + 1)
-            items.append(_plain(item, (*path, i), pos))
+            items.append(_plain(item, (*path, i), walk))
+        walk.open.discard(id(node))
         return items
+    if isinstance(node, TaggedScalar):  # !!str 006123: the text itself
+        return _text(node.value, path, walk)
     if isinstance(node, str):
-        return str(node)
+        return _text(node, path, walk)
     return node
+
+
+def _text(value: Any, path: NodePath, walk: _Walk) -> str:
+    """*value* as plain ``str``; a lone surrogate (from a ``"\\ud800"`` escape) is refused."""
+    text = str(value)
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise _TooBig(
+            path,
+            f"文字中有无效的字符 U+{ord(bad.group()):04X}（单独的代理码位，不是真正的字符）",
+            "删除引号中的 \\u 转义，直接写出文字",
+        )
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 _FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s+)?([^\s:#：'\"][^:#：]{0,15})：")
@@ -240,16 +319,65 @@ def _translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic
 _CONTROL = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+def _read(path: Path) -> str | Diagnostic:
+    """The text of *path*: UTF-8 (BOM allowed), within the size limit."""
+    try:
+        size = path.stat().st_size
+        if size > limits.MAX_YAML_BYTES:
+            return Diagnostic(
+                path, 1, 1, f"文件有 {size} 字节，超过规格文件的上限 {limits.MAX_YAML_BYTES} 字节",
+                "规格文件只需要几 KB：检查是否放错了文件",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return Diagnostic(path, 1, 1, f"无法读取文件：{exc.strerror}", "检查文件是否存在、是否有读取权限")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    try:
+        data.decode("gb18030")
+        what = "文件不是 UTF-8 编码，而是 GBK（GB18030）编码；jixiao 只读 UTF-8 编码的文件"
+        # Point at the first Chinese character: UTF-8 may read a few GBK bytes by chance.
+        start = next(i for i, byte in enumerate(data) if byte >= 0x80)
+    except UnicodeDecodeError:
+        what = f"文件不是 UTF-8 编码：这里的字节 0x{data[start]:02X} 无法按 UTF-8 读取"
+    before = data[:start].decode("utf-8-sig", errors="replace")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    return Diagnostic(path, line, col, what, "用编辑器把文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）")
+
+
+_OPENERS = {"[": "]", "{": "}"}
+
+
+def _flow_too_deep(text: str) -> tuple[int, int] | None:
+    """(line, col) where ``[``/``{`` nesting first exceeds the limit, ignoring quotes and comments."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        quote = ""
+        for col, ch in enumerate(line, 1):
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#" and (col == 1 or line[col - 2] in " \t"):
+                break
+            elif ch in _OPENERS:
+                depth += 1
+                if depth > limits.MAX_YAML_DEPTH:
+                    return number, col
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+    return None
+
+
 def load_yaml(path: Path) -> Loaded | Diagnostic:
     """Parse *path*; return the loaded document, or one diagnostic for a syntax error."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return Diagnostic(
-            path, 1, 1, f"文件不是 UTF-8 编码（{exc.reason}）", "用编辑器把文件另存为 UTF-8 编码"
-        )
-    except OSError as exc:
-        return Diagnostic(path, 1, 1, f"无法读取文件：{exc.strerror}", None)
+    text = _read(path)
+    if isinstance(text, Diagnostic):
+        return text
     lines = text.splitlines()
     bad = _CONTROL.search(text)
     if bad is not None:
@@ -265,5 +393,25 @@ def load_yaml(path: Path) -> Loaded | Diagnostic:
         tree = _yaml().load(text)
     except MarkedYAMLError as err:
         return _translate(err, path, lines)
+    except TagRefused as exc:
+        mark = exc.mark
+        return Diagnostic(
+            path,
+            mark.line + 1,
+            mark.column + 1,
+            f"规格中不能使用 YAML 标签「{exc.tag.replace('tag:yaml.org,2002:', '!!')}」",
+            "删除以 ! 开头的标签，直接写出值；需要文字时用引号括起来",
+        )
+    except RecursionError:
+        # Hundreds of levels: ruamel's recursive composer gave up before _plain could count.
+        line, col = _flow_too_deep(text) or (1, 1)
+        return Diagnostic(
+            path, line, col, f"嵌套层次超过 {limits.MAX_YAML_DEPTH} 层，无法读取", "规格只需要几层缩进或括号：检查括号是否成对"
+        )
     pos.values[()] = (1, 1)
-    return Loaded(_plain(tree, (), pos), pos, lines)
+    try:
+        data = _plain(tree, (), _Walk(pos))
+    except _TooBig as exc:
+        line, col = pos.of(exc.path)
+        return Diagnostic(path, line, col, exc.message, exc.hint)
+    return Loaded(data, pos, lines)
