@@ -178,6 +178,8 @@ class Document(DocModel):
     issued: dt.date
     #: Word templates named in 部门.yaml (``document``/``table``), relative to the spec folder.
     templates: dict[str, str] = {}
+    #: Where document-level texts were written (部门名称, 标题).
+    field_sources: dict[str, SourceRef] = {}
 
     def tables(self) -> list[ProjectTable]:
         """Every project table in document order."""

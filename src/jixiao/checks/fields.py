@@ -45,3 +45,16 @@ def document_texts(doc: Document) -> Iterator[Text]:
             yield Text("工作保障措施", m.text, m.source, None)
     for table in doc.tables():
         yield from table_texts(table)
+
+
+def all_texts(doc: Document) -> Iterator[Text]:
+    """:func:`document_texts` plus the department's own (部门名称, 标题, units, codes)."""
+    for label, text in (("部门名称", doc.department), ("标题", doc.title)):
+        source = doc.field_sources.get(label)
+        if source is not None:
+            yield Text(label, text, source, None)
+    yield from document_texts(doc)
+    for table in doc.tables():
+        yield Text("单位", table.unit_label, table.source, table)
+        if table.code:
+            yield Text("项目编码", table.code, table.source_of("项目编码"), table)

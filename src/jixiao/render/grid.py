@@ -26,8 +26,9 @@ Merge = Literal["restart", "continue"] | None
 Role = Literal["caption", "label", "text", "head", "level", "number"]
 Align = Literal["left", "center", "right"]
 
-# XML 1.0 forbids these characters; they also have no business in a printed table.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# XML 1.0 forbids these characters (control characters, lone surrogates, U+FFFE/U+FFFF);
+# they also have no business in a printed table. `jixiao check` reports them (JX604).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def printable(text: str) -> str:
