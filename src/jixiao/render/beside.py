@@ -8,7 +8,9 @@ is not available (Windows, macOS spawn default) or there is one core, or
 ``JIXIAO_JOBS=1`` is set, the job simply runs first in this process.
 
 The child gets the parent's memory as it is at the fork; it must not print or
-touch the terminal. Exceptions raised in the child are re-raised here.
+touch the terminal. An error the child raises (a :class:`~jixiao.errors.JixiaoError`,
+pickled back) is raised here as it is, as if the job had run in this process;
+a child that dies without an answer is reported as a RenderError.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ import os
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+from jixiao.errors import JixiaoError, RenderError
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -56,7 +61,17 @@ def run_beside(job: Callable[[], A], main: Callable[[], B]) -> tuple[A, B]:
             future = pool.submit(_run_job)  # forks here, with _JOB set
         with pool:
             mine = main()
-            theirs = future.result()
+            try:
+                theirs = future.result()
+            except JixiaoError as exc:
+                # Drop the child's traceback text chained on by concurrent.futures:
+                # the same error as when the job runs in this process.
+                raise exc from None
+            except BrokenProcessPool:
+                raise RenderError(
+                    "同时写出 PDF 的第二个进程意外退出（可能是内存不足）。"
+                    "请设置环境变量 JIXIAO_JOBS=1 后重试，让 jixiao 在一个进程中依次写出。"
+                ) from None
     finally:
         _JOB = None
     return theirs, mine  # type: ignore[return-value]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
@@ -18,6 +19,11 @@ from xml.sax.saxutils import escape
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 CONTENT_TYPES = "[Content_Types].xml"
+
+#: Characters XML 1.0 forbids (C0 controls other than tab, newline and CR; lone
+#: surrogates; U+FFFE, U+FFFF), and DEL, which ``grid.printable`` drops too.
+#: Word refuses a file whose properties hold one; a surrogate cannot even be encoded.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def write_package(parts: Iterable[tuple[str, bytes]]) -> bytes:
@@ -36,20 +42,29 @@ def write_package(parts: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 def core_properties(title: str, author: str, when: dt.datetime) -> bytes:
-    """``docProps/core.xml`` with the given title, author and a fixed date."""
+    """``docProps/core.xml`` with the given title, author and a fixed date.
+
+    Characters XML 1.0 forbids are left out of *title* and *author*.
+    """
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    title, author = _xml_text(title), _xml_text(author)
     xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
         ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
         ' xmlns:dcmitype="http://purl.org/dc/dcmitype/"'
         ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title>"
-        f"<dc:creator>{escape(author)}</dc:creator>"
-        f"<cp:lastModifiedBy>{escape(author)}</cp:lastModifiedBy>"
+        f"<dc:title>{title}</dc:title>"
+        f"<dc:creator>{author}</dc:creator>"
+        f"<cp:lastModifiedBy>{author}</cp:lastModifiedBy>"
         "<cp:revision>1</cp:revision>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
         "</cp:coreProperties>"
     )
     return xml.encode("utf-8")
+
+
+def _xml_text(text: str) -> str:
+    """*text* escaped for XML element content, without the characters XML 1.0 forbids."""
+    return escape(_NOT_XML.sub("", text))
