@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from jixiao.chars import NOT_PRINTABLE
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.fields import Text, all_texts, document_texts
 from jixiao.checks.text import CJK
@@ -74,19 +75,15 @@ def half_width(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
                        f"改为全角「{_HALF[mark]}」", fix=fixed, table=item.table)
 
 
-# What XML 1.0 cannot carry; the renderers drop these characters (jixiao.render.grid.printable).
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
 @rule("JX604", "warning", "文字中有不可见的控制字符",
       "从其他软件复制来的文字可能带有控制字符（如 \\x07）；Word 和 PDF 不能容纳它们，生成时会被删去。")
 def invisible(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """Control characters that the renderers will drop."""
     for item in _once_per_table(all_texts(ctx.doc)):
-        m = _INVISIBLE.search(item.text)
+        m = NOT_PRINTABLE.search(item.text)
         if m:
             yield r.at(item.source, f"{item.label}中有不可见的控制字符 U+{ord(m.group()):04X}，生成文件时会被删去",
-                       "删除这个字符（规格中写成 \\x.. 或 \\u.... 的转义）", fix=_INVISIBLE.sub("", item.text),
+                       "删除这个字符（规格中写成 \\x.. 或 \\u.... 的转义）", fix=NOT_PRINTABLE.sub("", item.text),
                        table=item.table)
 
 

@@ -24,10 +24,11 @@ from lxml import etree
 from markupsafe import Markup
 
 from jixiao import limits
+from jixiao.chars import printable
 from jixiao.docmodel import Document, ProjectTable
 from jixiao.errors import RenderError
 from jixiao.render.docx_table import project_tables_xml
-from jixiao.render.grid import header_grid, indicator_grid, printable
+from jixiao.render.grid import header_grid, indicator_grid
 from jixiao.render.package import core_properties, write_package
 from jixiao.render.templates import template_failure
 from jixiao.textenv import markup_env, render_bounded

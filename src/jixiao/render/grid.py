@@ -13,10 +13,10 @@ widths are millimetres of the A4 portrait text width (210 − 28 − 26 = 156 mm
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
+from jixiao.chars import printable
 from jixiao.docmodel import Layout, ProjectTable
 
 #: Text width of A4 portrait with the official margins (left 28 mm, right 26 mm).
@@ -25,15 +25,6 @@ TEXT_WIDTH_MM = 156
 Merge = Literal["restart", "continue"] | None
 Role = Literal["caption", "label", "text", "head", "level", "number"]
 Align = Literal["left", "center", "right"]
-
-# XML 1.0 forbids these characters (control characters, lone surrogates, U+FFFE/U+FFFF);
-# they also have no business in a printed table. `jixiao check` reports them (JX604).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def printable(text: str) -> str:
-    """*text* without control characters (tab and newline kept), line ends as ``\\n``."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @dataclass(frozen=True)

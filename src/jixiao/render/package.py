@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
+
+from jixiao.chars import NOT_PRINTABLE
 
 #: Earliest time a zip entry can hold; used for every entry.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 CONTENT_TYPES = "[Content_Types].xml"
-
-#: Characters XML 1.0 forbids (C0 controls other than tab, newline and CR; lone
-#: surrogates; U+FFFE, U+FFFF), and DEL, which ``grid.printable`` drops too.
-#: Word refuses a file whose properties hold one; a surrogate cannot even be encoded.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
 
 def write_package(parts: Iterable[tuple[str, bytes]]) -> bytes:
     """Zip *parts* (name, data) with fixed times; ``[Content_Types].xml`` first."""
@@ -67,4 +62,4 @@ def core_properties(title: str, author: str, when: dt.datetime) -> bytes:
 
 def _xml_text(text: str) -> str:
     """*text* escaped for XML element content, without the characters XML 1.0 forbids."""
-    return escape(_NOT_XML.sub("", text))
+    return escape(NOT_PRINTABLE.sub("", text))

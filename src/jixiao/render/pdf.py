@@ -27,7 +27,6 @@ import gc
 import logging
 import mimetypes
 import os
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,10 +42,10 @@ from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, URLFetchingError
 
+from jixiao.chars import NOT_PRINTABLE, printable
 from jixiao.errors import RenderError
 from jixiao.render.beside import run_beside
 from jixiao.render.breaks import PageScan, only_sections, scan, split_merged
-from jixiao.render.grid import printable
 from jixiao.render.html import render_html
 from jixiao.render.pdffonts import FontStore, compact_fonts, finisher
 
@@ -173,16 +172,6 @@ def _refusals_stop(fetcher: TemplateFetcher) -> Iterator[None]:
         raise RenderError(exc.message) from None
     if len(fetcher.refused) > seen:
         raise RenderError(fetcher.refused[seen])
-
-
-#: Characters XML 1.0 (and so the PDF's XMP and Pango) cannot carry: C0 controls
-#: other than tab, newline and CR, DEL, lone surrogates, U+FFFE and U+FFFF.
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def _pdf_text(text: str) -> str:
-    """*text* without the characters that have no place in a PDF (see :data:`_NOT_TEXT`)."""
-    return _NOT_TEXT.sub("", printable(text))
 
 
 @dataclass(frozen=True)
@@ -368,7 +357,7 @@ class PdfLayout:
     def _write(self, document: Any, title: str) -> bytes:
         document.fonts = FontStore(self._fonts)
         document.metadata = copy.copy(document.metadata)
-        document.metadata.title = _pdf_text(title)
+        document.metadata.title = printable(title)
         document.metadata.created = document.metadata.modified = self._created
         document.metadata.attachments = [a.attachment(self._when) for a in self._attachments]
         with _refusals_stop(self._fetcher), _collecting(self.warnings), compact_fonts(), _gc_paused():
@@ -432,7 +421,7 @@ def layout_pdf(html: str, template_dirs: Sequence[Path], issued: dt.date, title:
     fetcher = TemplateFetcher(dirs)
     base_url = dirs[0].absolute().as_uri() + "/" if dirs else None
     warnings: list[str] = []
-    html = _NOT_TEXT.sub("", html)  # Pango cannot lay out lone surrogates; the others are not text
+    html = NOT_PRINTABLE.sub("", html)  # Pango cannot lay out lone surrogates; the others are not text
 
     def render(text: str) -> Any:
         return weasyprint.HTML(string=text, base_url=base_url, url_fetcher=fetcher).render()
