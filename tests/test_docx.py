@@ -16,6 +16,7 @@ from lxml import etree
 from docxtext import W, document_root, dump
 from jixiao.docmodel import Document
 from jixiao.expand import expand_department
+from jixiao.limits import MAX_FILE_NAME_BYTES
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.outputs import safe_name
 from jixiao.spec.load import load_department
@@ -226,7 +227,8 @@ def test_file_names_are_safe_everywhere() -> None:
     assert safe_name('a/b\\c:d*e?f"g<h>i|j') == "a_b_c_d_e_f_g_h_i_j"
     assert safe_name("  名称. ") == "名称"
     assert safe_name("\x07") == "_"
-    assert len(safe_name("长" * 300)) == 80
+    assert len(safe_name("长" * 300).encode("utf-8")) <= MAX_FILE_NAME_BYTES  # 3 bytes per CJK character
+    assert len(safe_name("a" * 300)) == 80
 
 
 def test_libreoffice_opens_every_docx(rendered: dict[str, Path], tmp_path: Path) -> None:

@@ -26,7 +26,11 @@ def render(*args: str) -> Any:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".jixiao-manifest.json"
+    }
 
 
 def test_render_refuses_when_checks_find_errors(spec_dir: Any, tmp_path: Path) -> None:

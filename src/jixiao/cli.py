@@ -15,6 +15,7 @@ from rich.console import Console
 
 from jixiao import cli_text
 from jixiao.errors import JixiaoError, SpecError, UsageError
+from jixiao.outpaths import check_json_output, check_output_folder, spec_folder
 
 if TYPE_CHECKING:
     from jixiao.docmodel import Document
@@ -82,6 +83,8 @@ def expand(
 ) -> None:
     """展开规格：套用预设、默认值和派生值，得到完整的文档模型。"""
     try:
+        if output is not None:
+            check_json_output(spec, output)
         doc = _load_and_expand(spec)
     except JixiaoError as exc:
         _fail(exc)
@@ -90,7 +93,10 @@ def expand(
         if output is not None:
             from jixiao.fileio import write_atomic
 
-            write_atomic(output, text.encode("utf-8"))
+            try:
+                write_atomic(output, text.encode("utf-8"))
+            except JixiaoError as exc:
+                _fail(exc)
             out.print(f"已写入 {output}", highlight=False)
         else:
             sys.stdout.write(text)
@@ -194,11 +200,12 @@ def render(
     from jixiao.render.progress import render_with_progress
 
     try:
+        out_dir = output if output is not None else Path("output") / spec_folder(spec).name
+        check_output_folder(spec, out_dir, explicit=output is not None)
         loaded, doc = _load_checked(spec, force=force)
         chosen = {f.value for f in formats or [RenderFormat.all]}
         if "all" in chosen:
             chosen = (chosen - {"all"}) | {"docx", "pdf"}
-        out_dir = output if output is not None else Path("output") / _spec_folder(spec).name
         report = render_with_progress(
             doc,
             loaded.root,
@@ -216,15 +223,6 @@ def render(
     for warning in report.pdf_warnings:
         err.print(f"PDF 排版提示（WeasyPrint）：{warning}", markup=False, highlight=False)
     out.print(summary(report, Path.cwd()), highlight=False)
-
-
-def _spec_folder(spec: Path) -> Path:
-    resolved = spec.resolve()
-    if resolved.is_file():
-        resolved = resolved.parent
-        if resolved.name == "projects":
-            resolved = resolved.parent
-    return resolved
 
 
 def _load_checked(spec: Path, *, force: bool) -> tuple[LoadedSpec, Document]:
@@ -264,7 +262,11 @@ def schema(
     """生成 JSON Schema，供 VS Code（YAML 插件）补全和检查规格文件。"""
     from jixiao.schema import write_schemas
 
-    for path in write_schemas(output):
+    try:
+        paths = write_schemas(output)
+    except JixiaoError as exc:
+        _fail(exc)
+    for path in paths:
         out.print(f"已写入 {path}", highlight=False)
 
 

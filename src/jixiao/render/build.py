@@ -129,10 +129,11 @@ def render_department(
                 outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.pdf", parts[t.number])
             pdf_warnings = layout.warnings
 
-    removed = outputs.stale(keep_all_projects=not combined)
-    written = outputs.write(removed)
+    done = outputs.write(
+        prune=combined, on_wait=lambda: report_progress("等待另一个 jixiao render 写完", 0, 1)
+    )
     return RenderReport(
-        written=written, removed=removed, tables=tables, combined=combined, pdf_warnings=pdf_warnings
+        written=done.written, removed=done.removed, tables=tables, combined=combined, pdf_warnings=pdf_warnings
     )
 
 

@@ -4,40 +4,75 @@ Layout of an output folder::
 
     2025年唐山市医疗保障局部门绩效目标.docx / .pdf / .html   the combined document
     projects/01-办公楼维修（护）费.docx / .pdf               one pair per project table
+    .jixiao-manifest.json                                     what jixiao wrote here
 
 Project files are named by the table's number in the document (names repeat
 within a department: 印刷费 eight times in one seed), so renumbering renames.
-Files are only written after everything has rendered, each through a temporary
-file and a rename, so a failure never leaves a half-written or a half-updated set.
+Files are only written after everything has rendered, as one all-or-nothing
+set (:func:`jixiao.fileio.write_set`), so a failure never leaves a
+half-written or a half-updated set.
+
+The manifest lists every file jixiao wrote into the folder, with its SHA-256.
+A later render removes only files of that list that it no longer produces
+(a project deleted or renamed, a new title) and only while they still hold
+what jixiao wrote: files the user put into the folder, or changed, are never
+removed. A folder without a manifest has nothing removed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from jixiao.docmodel import Document, ProjectTable
-from jixiao.fileio import write_atomic
+from jixiao.fileio import (
+    folder_lock,
+    make_folders,
+    remove_empty,
+    remove_orphans,
+    write_error,
+    write_set,
+)
+from jixiao.limits import MAX_FILE_NAME_BYTES
 
 PROJECTS_DIR = "projects"
 FORMATS = ("docx", "pdf", "html")
+MANIFEST = ".jixiao-manifest.json"
+_MANIFEST_NOTE = (
+    "jixiao render 写入这个文件夹的文件及其 SHA-256。再次生成时，只删除这里列出、"
+    "已不再生成且内容未被改动的文件。请勿手动修改。"
+)
+_MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 # Characters no file system accepts (Windows is the strictest), and control characters.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _MAX_NAME = 80  # characters; leaves room for the folder path on Windows
-_PROJECT_FILE = re.compile(r"^\d{2,}-.+\.(docx|pdf)$")
+# Names Windows reserves for devices, with or without an extension.
+_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?$", re.IGNORECASE)
 
 
 def safe_name(text: str) -> str:
-    """*text* as a file name valid on Windows, macOS and Linux."""
+    """*text* as a file name valid on Windows, macOS and Linux.
+
+    At most 80 characters and :data:`~jixiao.limits.MAX_FILE_NAME_BYTES` bytes
+    of UTF-8 (a Chinese character takes 3), cut at a character boundary.
+    """
     name = unicodedata.normalize("NFC", text)
     name = _UNSAFE.sub("_", name)
     name = re.sub(r"\s+", " ", name).strip().rstrip(". ")
     if len(name) > _MAX_NAME:
         name = name[:_MAX_NAME].rstrip(". ")
+    if len(name.encode("utf-8")) > MAX_FILE_NAME_BYTES:
+        name = name.encode("utf-8")[:MAX_FILE_NAME_BYTES].decode("utf-8", "ignore").rstrip(". ")
+    name = _RESERVED.sub(r"\1_\2", name)  # CON.x → CON_.x
     return name or "未命名"
 
 
@@ -57,6 +92,14 @@ def number_width(doc: Document) -> int:
 
 
 @dataclass
+class Written:
+    """What :meth:`OutputSet.write` did."""
+
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+@dataclass
 class OutputSet:
     """Rendered files waiting to be written: path → bytes."""
 
@@ -67,25 +110,132 @@ class OutputSet:
         """Queue *data* for ``root/relative``."""
         self.files[self.root / relative] = data
 
-    def stale(self, keep_all_projects: bool) -> list[Path]:
-        """Project files in the output folder that no table produces any more."""
-        folder = self.root / PROJECTS_DIR
-        if keep_all_projects or not folder.is_dir():
-            return []
-        expected = {p.name for p in self.files if p.parent == folder}
-        stems = {Path(n).stem for n in expected}
-        return sorted(
-            p
-            for p in folder.iterdir()
-            if p.is_file() and _PROJECT_FILE.match(p.name) and p.stem not in stems
-        )
+    def write(self, *, prune: bool, on_wait: Callable[[], None] | None = None) -> Written:
+        """Write every queued file and the manifest, all or nothing.
 
-    def write(self, removed: Iterable[Path] = ()) -> list[Path]:
-        """Write every queued file atomically, then delete *removed*; the written paths."""
-        written = []
-        for path, data in self.files.items():
-            write_atomic(path, data)
-            written.append(path)
-        for path in removed:
-            path.unlink(missing_ok=True)
-        return written
+        With *prune*, files of the previous manifest that this set no longer
+        produces are removed in the same step. The folder is locked meanwhile
+        (a second render into it waits, see :func:`jixiao.fileio.folder_lock`).
+        """
+        try:
+            created = make_folders(self.root)
+        except OSError as exc:
+            raise write_error(exc, self.root) from exc
+        try:
+            with folder_lock(self.root, created=created, on_wait=on_wait):
+                for folder in (self.root, self.root / PROJECTS_DIR):
+                    remove_orphans(folder)
+                previous = read_manifest(self.root)
+                entries, stale = self._plan(previous, prune=prune)
+                files = {**self.files, self.root / MANIFEST: manifest_bytes(entries)}
+                write_set(files, remove=stale)
+        except OSError as exc:  # locking or making the folder again; write_set reports its own
+            remove_empty(created)
+            raise write_error(exc, self.root) from exc
+        except BaseException:
+            remove_empty(created)
+            raise
+        return Written(written=list(self.files), removed=stale)
+
+    def _plan(self, previous: dict[str, str], *, prune: bool) -> tuple[dict[str, str], list[Path]]:
+        """The new manifest's entries, and the files to remove.
+
+        A file of the previous manifest is removed when *prune* is set, it is
+        unchanged since jixiao wrote it, and this set writes files of its kind
+        (combined document, project files) but none with its name in any
+        format: a deleted or renumbered project, a changed title. So
+        ``--format pdf`` keeps the Word files of the same documents, and
+        ``--format html`` (no project files) keeps every project file.
+        """
+        new = {
+            path.relative_to(self.root).as_posix(): hashlib.sha256(data).hexdigest()
+            for path, data in self.files.items()
+        }
+        produced = {_stem(rel) for rel in new}
+        kinds = {_kind(rel) for rel in new}
+        folded = {_fold(rel) for rel in new}
+        entries: dict[str, str] = {}
+        stale: list[Path] = []
+        for rel, digest in previous.items():
+            if rel in new or _fold(rel) in folded or not _is_ours(self.root, rel, digest):
+                continue
+            if prune and _kind(rel) in kinds and _stem(rel) not in produced:
+                stale.append(self.root / rel)
+            else:  # --only; the same document in a format not rendered now; no project files now
+                entries[rel] = digest
+        entries.update(new)
+        return entries, sorted(stale)
+
+
+def manifest_bytes(entries: dict[str, str]) -> bytes:
+    """The manifest file: deterministic (sorted, no dates)."""
+    data = {"说明": _MANIFEST_NOTE, "版本": 1, "files": dict(sorted(entries.items()))}
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def read_manifest(root: Path) -> dict[str, str]:
+    """The previous manifest's entries (relative path → SHA-256); empty when missing or unusable.
+
+    The manifest comes from the output folder, which may come from someone
+    else: only entries naming an output file jixiao could have written
+    (``name.docx``, ``projects/name.pdf`` …) are used.
+    """
+    try:
+        with open(root / MANIFEST, "rb") as fh:
+            raw = fh.read(_MANIFEST_MAX_BYTES + 1)
+        data = json.loads(raw.decode("utf-8")) if len(raw) <= _MANIFEST_MAX_BYTES else None
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {
+        rel: digest
+        for rel, digest in files.items()
+        if isinstance(rel, str) and isinstance(digest, str) and _SHA256.match(digest) and _valid_entry(rel)
+    }
+
+
+def _valid_entry(rel: str) -> bool:
+    if "\\" in rel or "\x00" in rel or ":" in rel:
+        return False
+    path = PurePosixPath(rel)
+    parts = path.parts
+    if path.is_absolute() or not 1 <= len(parts) <= 2 or any(p in ("", ".", "..") for p in parts):
+        return False
+    if len(parts) == 2 and parts[0] != PROJECTS_DIR:
+        return False
+    return path.suffix.lstrip(".") in FORMATS and path.name != MANIFEST
+
+
+def _is_ours(root: Path, rel: str, digest: str) -> bool:
+    """Is ``root/rel`` still the regular file jixiao wrote there, inside *root*?"""
+    path = root / rel
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
+            return False  # projects/ is a link to somewhere else
+        sha = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                sha.update(block)
+    except OSError:
+        return False
+    return sha.hexdigest() == digest
+
+
+def _stem(rel: str) -> str:
+    """``projects/01-名称.docx`` → ``projects/01-名称``: one document in any format."""
+    return rel.rsplit(".", 1)[0]
+
+
+def _kind(rel: str) -> str:
+    """The folder of *rel*: ``""`` for the combined document, ``projects`` for project files."""
+    return rel.rpartition("/")[0]
+
+
+def _fold(rel: str) -> str:
+    """*rel* as a case-insensitive, normalising file system (macOS, Windows) compares it."""
+    return unicodedata.normalize("NFC", rel).casefold()
