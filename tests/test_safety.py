@@ -78,7 +78,7 @@ SPEC_CASES: list[tuple[str, str, int, int, str]] = [
     ("公式结果超过一格", PROJECT + '改写:\n  成本: {描述: "{{ \'很长\' * 6000 }}"}\n', 7, 12, "超过每格 10000 字"),
     ("一格文字过长", PROJECT.replace("法律咨询服务", "长" * 10_001), 4, 7, "「资金用途」有 10001 个字"),
     ("别名炸弹", PROJECT + "x: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-        f"x{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 10)}]\n" for i in range(8)), 6, 28,
+        f"x{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 10)}]\n" for i in range(8)), 6, 33,
      "文件展开后超过 100000 项"),
     ("嵌套过深", PROJECT + "资金用途2: " + "[" * 2000 + "]" * 2000 + "\n", 6, 48, "嵌套层次超过 40 层"),
     ("嵌套稍深", PROJECT + "x: " + "[" * 60 + "]" * 60 + "\n", 6, 44, "嵌套层次超过 40 层"),

@@ -9,12 +9,10 @@ add up, a value that cannot be parsed …) is collected and raised together.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from jixiao import docmodel as dm
-from jixiao import limits
 from jixiao.budget import (
     SCHEDULE_LABELS,
     DeriveError,
@@ -26,6 +24,7 @@ from jixiao.budget import (
 from jixiao.errors import Diagnostic, SpecError
 from jixiao.indicators import RowBuilder, source_ref
 from jixiao.money import format_money, quantum
+from jixiao.sizes import too_big, too_long
 from jixiao.spec.load import LoadedSpec, ProjectSource
 from jixiao.spec.model import Defaults, Department, Unit
 from jixiao.spec.yamlio import NodePath, Positions
@@ -84,25 +83,6 @@ def _inherit(ctx: _Ctx, src: ProjectSource, unit: Unit | None, attr: str) -> tup
 _ALIASES = {name: f.alias or name for name, f in Defaults.model_fields.items()}
 
 
-def _check_lengths(
-    ctx: _Ctx, pos: Positions, texts: Mapping[str | int, str | None], base: NodePath = ()
-) -> bool:
-    """Report printed texts over the per-cell limit; True if all are within it."""
-    ok = True
-    for key, text in texts.items():
-        if text is not None and len(text) > limits.MAX_CELL_CHARS:
-            label = key if isinstance(key, str) else f"{base[-1]}第 {key + 1} 项"
-            ctx.diags.append(
-                pos.diag(
-                    (*base, key),
-                    f"「{label}」有 {len(text)} 个字，超过每格（每段）{limits.MAX_CELL_CHARS} 字的上限",
-                    "表格中的一格或一段写不下这么多文字：请精简，或分成几段",
-                )
-            )
-            ok = False
-    return ok
-
-
 def _find_unit(dept: Department, ref: str) -> Unit | None:
     return next((u for u in dept.units if ref in (u.code, u.name, f"{u.code}{u.name}")), None)
 
@@ -116,8 +96,8 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         units = "、".join(f"{u.code}（{u.name}）" for u in dept.units)
         ctx.diags.append(pos.diag(("单位",), f"单位「{p.unit}」不存在", f"部门.yaml 中的单位：{units}"))
     before = len(ctx.diags)
-    _check_lengths(
-        ctx, pos, {"项目名称": p.name, "标题": p.title, "项目编码": p.code, "资金用途": p.use, "绩效目标": p.goal}
+    ctx.diags += too_long(
+        pos, {"项目名称": p.name, "标题": p.title, "项目编码": p.code, "资金用途": p.use, "绩效目标": p.goal}
     )
     try:
         amounts = derive_amounts(p.budget, p.fiscal, p.other, dept.money_unit)
@@ -278,12 +258,12 @@ def _part_one(ctx: _Ctx) -> dm.PartOne | None:
         return None
     base: NodePath = ("第一部分",)
     pos = ctx.spec.pos
-    _check_lengths(ctx, pos, {"标题": one.title, "总体绩效目标": one.overall}, base)
+    ctx.diags += too_long(pos, {"标题": one.title, "总体绩效目标": one.overall}, base)
     for i, s in enumerate(one.sub_goals):
-        _check_lengths(
-            ctx, pos, {"标题": s.title, "绩效目标": s.goal, "绩效指标": s.indicators}, (*base, "分项绩效目标", i)
-        )
-    _check_lengths(ctx, pos, dict(enumerate(one.measures)), (*base, "工作保障措施"))
+        texts: dict[str | int, str | None] = {"标题": s.title, "绩效目标": s.goal, "绩效指标": s.indicators}
+        ctx.diags += too_long(pos, texts, (*base, "分项绩效目标", i))
+    ctx.diags += too_long(pos, dict(enumerate(one.measures)), (*base, "工作保障措施"))
+
     def at(*node: str | int) -> dm.SourceRef:
         return ctx.ref(ctx.spec.pos, ("第一部分", *node))
 
@@ -347,7 +327,7 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
     ctx = _Ctx(spec, diags, builder)
     _check_units(ctx)
     _check_default_presets(ctx)
-    _check_lengths(ctx, spec.pos, {"部门名称": dept.name, "标题": dept.title})
+    ctx.diags += too_long(spec.pos, {"部门名称": dept.name, "标题": dept.title})
     part_one = _part_one(ctx)
     first_part = 2 if part_one is not None else 1
     parts: list[dm.Part] = []
@@ -362,7 +342,7 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
         n = first_part + offset
         parts.append(dm.Part(number=n, numeral=part_numeral(n), title=title, tables=tables))
     if not ctx.diags:
-        _check_document_size(ctx, part_one, parts)
+        ctx.diags += too_big(spec.pos, part_one, parts)
     if ctx.diags:
         raise SpecError(ctx.diags)
     layout = dept.layout
@@ -388,28 +368,6 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
             key: ctx.ref(spec.pos, (key,)) for key in ("部门名称", "标题") if (key,) in spec.pos.values
         },
     )
-
-
-def _check_document_size(ctx: _Ctx, part_one: dm.PartOne | None, parts: list[dm.Part]) -> None:
-    """The whole document's printed text stays under the limit (each cell alone may be fine)."""
-    size = 0
-    if part_one is not None:
-        size += len(part_one.overall) + sum(len(s.goal) + len(s.indicators) for s in part_one.sub_goals)
-        size += sum(len(m.text) for m in part_one.measures)
-    for part in parts:
-        for t in part.tables:
-            size += len(t.name) + len(t.use) + len(t.goal)
-            size += sum(
-                len(r.level3) + len(r.description) + len(r.value) + len(r.basis or "") for r in t.rows
-            )
-    if size > limits.MAX_DOCUMENT_CHARS:
-        ctx.diags.append(
-            ctx.spec.pos.diag(
-                (),
-                f"整个文档展开后有 {size} 个字，超过上限 {limits.MAX_DOCUMENT_CHARS} 字",
-                "一份部门绩效目标不会有这么多文字：检查是否有重复或过长的内容，或把部门拆成几份规格",
-            )
-        )
 
 
 def _templates(dept: Department) -> dict[str, str]:

@@ -25,27 +25,27 @@ import copy
 import datetime as dt
 import gc
 import logging
-import mimetypes
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 import pydyf
 import weasyprint
-from weasyprint import Attachment
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import MarginBox
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, URLFetchingError
 
 from jixiao.chars import NOT_PRINTABLE, printable
 from jixiao.errors import RenderError
 from jixiao.render.beside import run_beside
 from jixiao.render.breaks import PageScan, only_sections, scan, split_merged
+from jixiao.render.fetcher import (
+    Embedded,
+    ResourceRefused,
+    TemplateFetcher,
+    read_attachments,
+    refusals_stop,
+)
 from jixiao.render.html import render_html
 from jixiao.render.pdffonts import FontStore, compact_fonts, finisher
 
@@ -55,161 +55,6 @@ __all__ = ["PdfLayout", "ResourceRefused", "TemplateFetcher", "layout_pdf", "ren
 MAX_LAYOUTS = 3
 
 _WRITE_OPTIONS: dict[str, Any] = {"pdf_identifier": True, "uncompressed_pdf": False}
-
-
-class ResourceRefused(FatalURLFetchingError):  # type: ignore[misc]
-    """A template asked for a resource that jixiao does not read (stops WeasyPrint).
-
-    A :class:`FatalURLFetchingError` is a ``BaseException``: WeasyPrint lets it
-    through where it would log and drop an ordinary fetch error. It never
-    leaves this module: :func:`_refusals_stop` turns it into a RenderError.
-    """
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-_NETWORK = "请把所需文件放进 templates/html/ 文件夹，并用相对路径引用。"
-
-
-class TemplateFetcher(URLFetcher):  # type: ignore[misc]
-    """Reads ``file:`` URLs inside the template folders and ``data:`` URLs; refuses all else.
-
-    A relative reference is resolved against the first template folder and,
-    if missing there, looked up in the next ones in order (user's first,
-    built-in last), like the templates themselves. A file is read only if its
-    real path (symbolic links resolved) is inside the folder it was found in.
-
-    Every refusal is also kept in :attr:`refused`, so that one WeasyPrint
-    swallowed (it logs and goes on after any error while drawing an SVG image)
-    still stops the render.
-    """
-
-    def __init__(self, template_dirs: Sequence[Path]) -> None:
-        super().__init__(allowed_protocols=("file", "data"))
-        self.dirs = [Path(d) for d in template_dirs]
-        #: Messages of the refusals so far, oldest first.
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        try:
-            return self._fetch(url, headers)
-        except ResourceRefused as exc:
-            self.refused.append(exc.message)
-            raise
-
-    def _fetch(self, url: str, headers: Any) -> URLFetcherResponse:
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            raise ResourceRefused(f"模板引用的地址 {url} 无法识别：只能引用模板文件夹中的文件（相对路径）或 data: 地址。") from None
-        scheme = parts.scheme.lower()
-        if scheme == "data":
-            response: URLFetcherResponse = super().fetch(url, headers)
-            return response
-        if scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise ResourceRefused(f"模板引用了网络资源 {url}：jixiao 不从网络读取任何内容。{_NETWORK}")
-        path = self.locate(url)
-        try:
-            body = path.read_bytes()
-        except OSError as exc:
-            raise ResourceRefused(f"无法读取模板文件夹中的文件 {path}：{exc.strerror or exc}。请检查这个文件及其权限。") from None
-        mime, _ = mimetypes.guess_type(path.name)
-        return URLFetcherResponse(path.as_uri(), body=body, headers={"Content-Type": mime or "application/octet-stream"})
-
-    def locate(self, url: str) -> Path:
-        """The real path of the file a ``file:`` URL names, looked up through the template folders.
-
-        ``..`` (also written ``%2e%2e``) is applied before the path is compared
-        with the folders, and a file found is refused if it is a symbolic link
-        (or lies in a linked folder) leading out of its template folder.
-        """
-        parts = urlsplit(url)
-        wanted = Path(os.path.normpath(url2pathname(parts.path)))
-        folders = "、".join(str(d) for d in self.dirs) or "没有模板文件夹"
-        relative = None
-        if parts.netloc in ("", "localhost") and wanted.is_absolute():
-            for folder in self.dirs:
-                absolute = Path(os.path.normpath(folder.absolute()))
-                if wanted.is_relative_to(absolute):
-                    relative = wanted.relative_to(absolute)
-                    break
-        if relative is None:
-            raise ResourceRefused(
-                f"模板引用了模板文件夹以外的文件 {wanted}：只能使用模板文件夹（{folders}）中的文件。"
-                "请把所需文件复制进 templates/html/ 文件夹，并用相对路径引用。"
-            )
-        for folder in self.dirs:
-            candidate = folder / relative
-            if not candidate.is_file():
-                continue
-            try:
-                real, home = candidate.resolve(strict=True), folder.resolve(strict=True)
-            except (OSError, RuntimeError):  # vanished meanwhile, or a link loop
-                continue
-            if not real.is_relative_to(home):
-                raise ResourceRefused(
-                    f"模板文件夹中的 {relative.as_posix()} 是指向模板文件夹以外（{real}）的符号链接："
-                    f"只能使用模板文件夹（{folders}）中的文件。请把文件本身复制进模板文件夹，不要用链接。"
-                )
-            return real
-        raise ResourceRefused(f"模板引用的文件 {relative.as_posix()} 不存在（已在 {folders} 中查找）。")
-
-
-@contextmanager
-def _refusals_stop(fetcher: TemplateFetcher) -> Iterator[None]:
-    """Any resource *fetcher* refuses within the block ends in a RenderError.
-
-    Whether WeasyPrint let the refusal through (style sheets, fonts, images,
-    attachments) or caught it and went on without the resource (an image
-    inside an SVG image), the message is the fetcher's own.
-    """
-    seen = len(fetcher.refused)
-    try:
-        yield
-    except ResourceRefused as exc:
-        raise RenderError(exc.message) from None
-    if len(fetcher.refused) > seen:
-        raise RenderError(fetcher.refused[seen])
-
-
-@dataclass(frozen=True)
-class _Embedded:
-    """A file a ``<link rel="attachment">`` names, read once while laying out."""
-
-    data: bytes
-    name: str
-    description: str | None
-    relationship: str
-
-    def attachment(self, when: dt.datetime) -> Any:
-        """A fresh WeasyPrint attachment (each can be written only once) dated *when*."""
-        return Attachment(string=self.data, name=self.name, description=self.description,
-                          created=when, modified=when, relationship=self.relationship)
-
-
-def _read_attachments(document: Any, warnings: list[str]) -> list[_Embedded]:
-    """The ``<link rel="attachment">`` files of *document*, read through its fetcher now.
-
-    So a refused one stops the layout (not the writing of the first file),
-    and every written file can embed them again.
-    """
-    out = []
-    for attachment in document.metadata.attachments:
-        try:
-            with attachment.source as (file_obj, url, _charset, _mime):
-                data = file_obj.read()
-        except URLFetchingError as exc:  # e.g. a malformed data: URL; WeasyPrint would drop it too
-            warnings.append(f"Failed to load attachment: {exc}")
-            continue
-        if isinstance(data, str):
-            data = data.encode()
-        name = attachment.name
-        if not name and url and not url.startswith("data:"):
-            name = os.path.basename(url2pathname(urlsplit(url).path))
-        out.append(_Embedded(data, name or "attachment.bin", attachment.description, attachment.relationship))
-    return out
 
 
 class _Collect(logging.Handler):
@@ -258,7 +103,7 @@ class PdfLayout:
     """The combined document laid out once; writes it whole or one table's pages."""
 
     def __init__(self, document: Any, found: PageScan, *, title: str, issued: dt.date, warnings: list[str],
-                 fetcher: TemplateFetcher, attachments: Sequence[_Embedded] = (), keep: Sequence[Any] = ()) -> None:
+                 fetcher: TemplateFetcher, attachments: Sequence[Embedded] = (), keep: Sequence[Any] = ()) -> None:
         self._document = document
         self._title = title
         self._created = _w3c_date(issued)
@@ -360,7 +205,7 @@ class PdfLayout:
         document.metadata.title = printable(title)
         document.metadata.created = document.metadata.modified = self._created
         document.metadata.attachments = [a.attachment(self._when) for a in self._attachments]
-        with _refusals_stop(self._fetcher), _collecting(self.warnings), compact_fonts(), _gc_paused():
+        with refusals_stop(self._fetcher), _collecting(self.warnings), compact_fonts(), _gc_paused():
             data: bytes = document.write_pdf(finisher=self._finish, **_WRITE_OPTIONS)
         return data
 
@@ -427,7 +272,7 @@ def layout_pdf(html: str, template_dirs: Sequence[Path], issued: dt.date, title:
         return weasyprint.HTML(string=text, base_url=base_url, url_fetcher=fetcher).render()
 
     keep: list[Any] = []
-    with _refusals_stop(fetcher), _collecting(warnings), _gc_paused():
+    with refusals_stop(fetcher), _collecting(warnings), _gc_paused():
         document = render(html)
         found = scan(document.pages)
         cut = split_merged(html, found.page_starts)
@@ -443,7 +288,7 @@ def layout_pdf(html: str, template_dirs: Sequence[Path], issued: dt.date, title:
                     cut = split_merged(html, found.page_starts)
                     if cut is None:
                         break
-        attachments = _read_attachments(document, warnings)
+        attachments = read_attachments(document, warnings)
     return PdfLayout(document, found, title=title, issued=issued, warnings=warnings, fetcher=fetcher,
                      attachments=attachments, keep=keep)
 

@@ -1,0 +1,50 @@
+"""Size limits of the expanded document: each printed text, and the whole.
+
+Part of the *expand* stage; the numbers are in :mod:`jixiao.limits`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from jixiao import docmodel as dm
+from jixiao import limits
+from jixiao.errors import Diagnostic
+from jixiao.spec.yamlio import NodePath, Positions
+
+
+def too_long(pos: Positions, texts: Mapping[str | int, str | None], base: NodePath = ()) -> list[Diagnostic]:
+    """A diagnostic for each of *texts* (by key under *base*) over the per-cell limit."""
+    out = []
+    for key, text in texts.items():
+        if text is not None and len(text) > limits.MAX_CELL_CHARS:
+            label = key if isinstance(key, str) else f"{base[-1]}第 {key + 1} 项"
+            out.append(
+                pos.diag(
+                    (*base, key),
+                    f"「{label}」有 {len(text)} 个字，超过每格（每段）{limits.MAX_CELL_CHARS} 字的上限",
+                    "表格中的一格或一段写不下这么多文字：请精简，或分成几段",
+                )
+            )
+    return out
+
+
+def too_big(pos: Positions, part_one: dm.PartOne | None, parts: list[dm.Part]) -> list[Diagnostic]:
+    """A diagnostic if the document's printed text exceeds the limit (each cell alone may be fine)."""
+    size = 0
+    if part_one is not None:
+        size += len(part_one.overall) + sum(len(s.goal) + len(s.indicators) for s in part_one.sub_goals)
+        size += sum(len(m.text) for m in part_one.measures)
+    for part in parts:
+        for t in part.tables:
+            size += len(t.name) + len(t.use) + len(t.goal)
+            size += sum(len(r.level3) + len(r.description) + len(r.value) + len(r.basis or "") for r in t.rows)
+    if size <= limits.MAX_DOCUMENT_CHARS:
+        return []
+    return [
+        pos.diag(
+            (),
+            f"整个文档展开后有 {size} 个字，超过上限 {limits.MAX_DOCUMENT_CHARS} 字",
+            "一份部门绩效目标不会有这么多文字：检查是否有重复或过长的内容，或把部门拆成几份规格",
+        )
+    ]
