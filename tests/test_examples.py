@@ -65,11 +65,7 @@ def test_tangshan_units_and_order(tangshan: Document) -> None:
 def _part_one_paragraphs(doc: Document) -> list[str]:
     one = doc.part_one
     assert one is not None
-    out = [one.numeral, one.title, "一、总体绩效目标", one.overall, "二、分项绩效目标"]
-    for s in one.sub_goals:
-        out += [f"{s.number}.{s.title}", f"绩效目标：{s.goal}", f"绩效指标：{s.indicators}"]
-    out.append("三、工作保障措施")
-    out += [f"{m.number}.{m.text}" for m in one.measures]
+    out = one.printed()
     for part in doc.parts:
         out += [part.numeral, part.title]
     return out

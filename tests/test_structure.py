@@ -35,7 +35,8 @@ def projects(*names: str) -> dict[str, str]:
 def test_parts_with_explicit_order_and_continuous_numbers(spec_dir: Any) -> None:
     doc = expand_department(load_department(spec_dir(projects("01-a", "02-b", "03-c"), PARTS)))
     assert doc.part_one is not None and doc.part_one.numeral == "第一部分"
-    assert [m.number for m in doc.part_one.measures] == [1, 2]
+    measures = doc.part_one.section("工作保障措施")
+    assert measures is not None and [b.text[:2] for b in measures.blocks] == ["1.", "2."]
     assert [(p.numeral, p.title) for p in doc.parts] == [
         ("第二部分", "专项资金绩效目标"),
         ("第三部分", "预算项目绩效目标"),

@@ -148,7 +148,9 @@ def test_money_from_yaml_is_never_a_float(spec_dir: Any) -> None:
 
 def test_schedule_allows_blanks_and_needs_100_at_the_end() -> None:
     assert parse_schedule([None, "", "100%", "100"]) == [None, None, Decimal(100), Decimal(100)]
-    assert schedule_text(Decimal("28.00"), percent=True) == "28%"
+    assert schedule_text(Decimal("28.00"), percent=True) == "28.00%"  # as written
+    assert schedule_text(Decimal("28"), percent=False, places=2) == "28.00"
+    assert schedule_text(Decimal("28.02"), percent=True, places=0) == "28%"
     assert schedule_text(Decimal(20), percent=False) == "20"
     for bad in (["20%", "50%", "40%", "100%"], ["20%", "50%", "80%", "90%"], ["20%", "50%", "101%", "100%"],
                 ["20%", "50%", "100%"]):

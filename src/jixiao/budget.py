@@ -129,11 +129,11 @@ def parse_schedule(entries: list[str | None]) -> list[Decimal | None]:
     return out
 
 
-def schedule_text(value: Decimal | None, *, percent: bool) -> str:
-    """Cell text of one schedule entry."""
+def schedule_text(value: Decimal | None, *, percent: bool, places: int | None = None) -> str:
+    """Cell text of one schedule entry: *places* decimals, or as written (``28.00`` stays ``28.00``)."""
     if value is None:
         return ""
-    number = format(value.normalize(), "f")
+    number = format(value if places is None else value.quantize(Decimal(1).scaleb(-places)), "f")
     return f"{number}%" if percent else number
 
 

@@ -39,6 +39,29 @@ class ParsedValue(DocModel):
     date_style: str | None = None
 
 
+class Layout(DocModel):
+    """Resolved table layout (版式) of one table; the defaults are the 河北 layout."""
+
+    unit_line: bool = True
+    show_code: bool = True
+    name_label: str = "项目名称"
+    show_schedule: bool = True
+    schedule_label: str = "资金支出计划（%）"
+    schedule_percent: bool = True
+    schedule_places: int | None = None
+    show_basis: bool = True
+    widths: list[float] | None = None
+
+
+class Pages(DocModel):
+    """Resolved page settings of the document (版式 of 部门.yaml)."""
+
+    front: Literal["目录", "标题", "无"] = "目录"
+    part_heading: Literal["单独成页", "表前"] = "单独成页"
+    title_numbering: str = "1."
+    numbering_scope: Literal["全文", "每部分"] = "全文"
+
+
 class IndicatorRow(DocModel):
     """One row of the indicator table.
 
@@ -75,9 +98,15 @@ class ScheduleCell(DocModel):
 
 
 class ProjectTable(DocModel):
-    """A complete 项目绩效目标表."""
+    """A complete 项目绩效目标表.
+
+    ``number`` counts tables through the document (file names, ``--only``);
+    ``label`` is the number printed in the title (``3.``, ``（三）``, restarting per
+    part or not, as the layout says).
+    """
 
     number: int
+    label: str
     heading: str
     title: str
     source: SourceRef
@@ -103,6 +132,8 @@ class ProjectTable(DocModel):
     item: str | None
     columns: list[str]
     rows: list[IndicatorRow]
+    layout: Layout
+    framework: str
     #: Where header fields were written (项目名称, 资金用途, 绩效目标, 资金支出计划 …).
     field_sources: dict[str, SourceRef] = {}
     #: Check rules switched off for this project (``检查: {忽略: [...]}``).
@@ -120,23 +151,27 @@ class Part(DocModel):
     numeral: str
     title: str
     tables: list[ProjectTable]
+    #: The part's own table layout and framework (a table may differ in layout).
+    layout: Layout
+    framework: str
 
 
-class SubGoal(DocModel):
-    """An item of 二、分项绩效目标."""
+class Block(DocModel):
+    """One printed paragraph of 第一部分: an item's heading line, or body text."""
 
-    number: int
-    title: str
-    goal: str
-    indicators: str
+    kind: Literal["heading", "paragraph"]
+    text: str
     source: SourceRef
 
 
-class Measure(DocModel):
-    """An item of 三、工作保障措施."""
+class Section(DocModel):
+    """A section of 第一部分 (一、总体绩效目标 …) as printed paragraphs, numbers included."""
 
-    number: int
-    text: str
+    key: str
+    number: str
+    title: str
+    heading: str
+    blocks: list[Block]
     source: SourceRef
 
 
@@ -145,20 +180,20 @@ class PartOne(DocModel):
 
     numeral: str
     title: str
-    overall: str
     source: SourceRef
-    sub_goals: list[SubGoal]
-    measures: list[Measure]
+    sections: list[Section]
 
+    def printed(self) -> list[str]:
+        """Every printed paragraph in order: 第一部分, its title, each section's heading and blocks."""
+        out = [self.numeral, self.title]
+        for section in self.sections:
+            out.append(section.heading)
+            out += [block.text for block in section.blocks]
+        return out
 
-class Layout(DocModel):
-    """Resolved table layout."""
-
-    show_code: bool
-    show_schedule: bool
-    show_basis: bool
-    name_label: str
-    schedule_percent: bool
+    def section(self, key: str) -> Section | None:
+        """The section written under *key* (总体绩效目标, 分项绩效目标, 工作保障措施), if any."""
+        return next((s for s in self.sections if s.key == key), None)
 
 
 class Document(DocModel):
@@ -169,7 +204,9 @@ class Document(DocModel):
     department: str
     money_unit: Literal["元", "万元"]
     framework: str
+    #: The department's table layout (each table carries its own, see ProjectTable.layout).
     layout: Layout
+    pages: Pages
     part_one: PartOne | None
     parts: list[Part]
     #: Check rules switched off for the whole department.

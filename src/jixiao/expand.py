@@ -9,7 +9,7 @@ add up, a value that cannot be parsed …) is collected and raised together.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao import docmodel as dm
@@ -23,10 +23,15 @@ from jixiao.budget import (
 )
 from jixiao.errors import Diagnostic, SpecError
 from jixiao.indicators import RowBuilder, source_ref
+from jixiao.layouts import DEFAULT as DEFAULT_LAYOUT
+from jixiao.layouts import LayoutProblem, page_layout, page_settings_misplaced, table_layout
 from jixiao.money import format_money, quantum
+from jixiao.numbering import StyleError, label
+from jixiao.partone import expand_part_one
 from jixiao.sizes import too_big, too_long
+from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.load import LoadedSpec, ProjectSource
-from jixiao.spec.model import Defaults, Department, Unit
+from jixiao.spec.model import Defaults, Department, Part, Unit
 from jixiao.spec.yamlio import NodePath, Positions
 from jixiao.values import DateStyle, ValueError_, format_date, parse_value
 
@@ -55,6 +60,8 @@ class _Ctx:
     spec: LoadedSpec
     diags: list[Diagnostic]
     rows: RowBuilder
+    #: Layout settings written in 部门.yaml (with its 基于 chain).
+    layout: dict[str, Any] = field(default_factory=dict)
 
     @property
     def dept(self) -> Department:
@@ -65,8 +72,21 @@ class _Ctx:
         return source_ref(self.spec.root, pos.path, *pos.of(node, key=key))
 
 
-def _inherit(ctx: _Ctx, src: ProjectSource, unit: Unit | None, attr: str) -> tuple[Any, Positions, NodePath]:
-    """A project setting, else its unit's default, else the department's — with where it is written.
+@dataclass(frozen=True)
+class _PartInfo:
+    """One entry of 部分, resolved: its projects, layout settings and framework."""
+
+    index: int
+    spec: Part
+    sources: list[ProjectSource]
+    layout: dict[str, Any]
+    framework: str
+
+
+def _inherit(
+    ctx: _Ctx, src: ProjectSource, unit: Unit | None, part: _PartInfo, attr: str
+) -> tuple[Any, Positions, NodePath]:
+    """A setting from the project, else its unit's, its part's or the department's 默认 — with where it is written.
 
     *attr* names the same field on :class:`Project` and :class:`Defaults`.
     """
@@ -77,6 +97,8 @@ def _inherit(ctx: _Ctx, src: ProjectSource, unit: Unit | None, attr: str) -> tup
     if unit is not None and unit.defaults is not None and getattr(unit.defaults, attr) is not None:
         index = ctx.dept.units.index(unit)
         return getattr(unit.defaults, attr), ctx.spec.pos, ("单位", index, "默认", key)
+    if part.spec.defaults is not None and getattr(part.spec.defaults, attr) is not None:
+        return getattr(part.spec.defaults, attr), ctx.spec.pos, ("部分", part.index, "默认", key)
     return getattr(ctx.dept.defaults, attr), ctx.spec.pos, ("默认", key)
 
 
@@ -87,10 +109,34 @@ def _find_unit(dept: Department, ref: str) -> Unit | None:
     return next((u for u in dept.units if ref in (u.code, u.name, f"{u.code}{u.name}")), None)
 
 
-def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTable | None:
+def _layout_settings(
+    ctx: _Ctx, spec: LayoutSpec | None, pos: Positions, at: NodePath, *, tables_only: bool
+) -> dict[str, Any]:
+    """Settings a 版式 (and its 基于 chain) writes; problems are reported at *at*."""
+    if spec is None:
+        return {}
+    try:
+        settings: dict[str, Any] = ctx.spec.layouts.settings(spec, pos, at)
+    except LayoutProblem as exc:
+        if exc.diagnostic not in ctx.diags:
+            ctx.diags.append(exc.diagnostic)
+        return {}
+    misplaced = page_settings_misplaced(settings) if tables_only else []
+    if misplaced:
+        ctx.diags.append(
+            pos.diag(at, f"「{'、'.join(misplaced)}」是整个文档的设置，只能写在 部门.yaml 的 版式 中", "把它移到 部门.yaml")
+        )
+    return settings
+
+
+def _expand_project(
+    ctx: _Ctx, src: ProjectSource, number: int, label: str, part: _PartInfo
+) -> dm.ProjectTable | None:
     p = src.spec
     pos = src.pos
     dept = ctx.dept
+    own = _layout_settings(ctx, p.layout, pos, ("版式",), tables_only=True)
+    layout = table_layout(ctx.layout, part.layout, own)
     unit = _find_unit(dept, p.unit)
     if unit is None:
         units = "、".join(f"{u.code}（{u.name}）" for u in dept.units)
@@ -106,13 +152,13 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         ctx.diags.append(pos.diag(where, exc.message, exc.hint))
         amounts = None
     schedule: list[dm.ScheduleCell] | None = None
-    entries, schedule_pos, schedule_node = _inherit(ctx, src, unit, "schedule")
+    entries, schedule_pos, schedule_node = _inherit(ctx, src, unit, part, "schedule")
     field_sources = {
         label: ctx.ref(pos, (label,), key=True)
         for label in ("项目名称", "标题", "项目编码", "预算数", "财政资金", "其他资金", "资金用途", "绩效目标")
         if (label,) in pos.keys
     }
-    if dept.layout.show_schedule:
+    if layout.show_schedule:
         if entries is None:
             ctx.diags.append(
                 pos.diag((), "缺少资金支出计划", "在 部门.yaml 的 默认 中写 资金支出计划: [20%, 50%, 80%, 100%]，或在项目中写出")
@@ -123,18 +169,20 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
                 values = parse_schedule(entries)
                 schedule = [
                     dm.ScheduleCell(
-                        label=label, percent=v, text=schedule_text(v, percent=dept.layout.schedule_percent)
+                        label=month,
+                        percent=v,
+                        text=schedule_text(v, percent=layout.schedule_percent, places=layout.schedule_places),
                     )
-                    for label, v in zip(SCHEDULE_LABELS, values, strict=True)
+                    for month, v in zip(SCHEDULE_LABELS, values, strict=True)
                 ]
             except DeriveError as exc:
                 idx = (exc.index,) if exc.index is not None else ()
                 ctx.diags.append(schedule_pos.diag((*schedule_node, *idx), exc.message, exc.hint))
-    style, style_pos, style_node = _inherit(ctx, src, unit, "date_style")
+    style, style_pos, style_node = _inherit(ctx, src, unit, part, "date_style")
     date_style: DateStyle = style or "点分"
     if style is not None:
         field_sources["日期格式"] = ctx.ref(style_pos, style_node)
-    deadline_raw, deadline_pos, deadline_node = _inherit(ctx, src, unit, "deadline")
+    deadline_raw, deadline_pos, deadline_node = _inherit(ctx, src, unit, part, "deadline")
     if deadline_raw is None:
         deadline = format_date(dt.date(dept.year, 12, 31), date_style)
     else:
@@ -143,13 +191,13 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         except ValueError_ as exc:
             ctx.diags.append(deadline_pos.diag(deadline_node, exc.message, exc.hint))
             deadline = str(deadline_raw)
-    preset = _inherit(ctx, src, unit, "preset")[0]
+    preset = _inherit(ctx, src, unit, part, "preset")[0]
     if preset == NO_PRESET:
         preset = None
-    basis, basis_pos, basis_node = _inherit(ctx, src, unit, "basis")
+    basis, basis_pos, basis_node = _inherit(ctx, src, unit, part, "basis")
     basis_source = ctx.ref(basis_pos, basis_node) if basis else None
     item = p.item or derive_item(p.name)
-    rows = ctx.rows.collect(src, preset)
+    rows = ctx.rows.collect(src, preset, part.framework)
     if amounts is None or rows is None or unit is None or len(ctx.diags) > before:
         return None
     context: dict[str, Any] = {
@@ -167,17 +215,18 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
     }
     indicator_rows = ctx.rows.render(
         rows, context, basis=basis, basis_source=basis_source, date_style=date_style,
-        project=src.path, preset=preset,
+        project=src.path, preset=preset, framework=part.framework, show_basis=layout.show_basis,
     )
     if indicator_rows is None or len(ctx.diags) > before:
         return None
     columns = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"]
-    if dept.layout.show_basis:
+    if layout.show_basis:
         columns.append("指标值确定依据")
     title = p.title or p.name
     return dm.ProjectTable(
         number=number,
-        heading=f"{number}.{title}绩效目标表",
+        label=label,
+        heading=f"{label}{title}绩效目标表",
         title=title,
         source=source_ref(ctx.spec.root, src.path, 1, 1),
         file_stem=src.stem,
@@ -186,8 +235,8 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         unit_label=f"{unit.code}{unit.name}",
         money_unit=dept.money_unit,
         money_unit_label=f"单位：{dept.money_unit}",
-        code=p.code if dept.layout.show_code else None,
-        name_label=dept.layout.name_label,
+        code=p.code if layout.show_code else None,
+        name_label=layout.name_label,
         name=p.name,
         budget=amounts.budget,
         fiscal=amounts.fiscal,
@@ -204,6 +253,8 @@ def _expand_project(ctx: _Ctx, src: ProjectSource, number: int) -> dm.ProjectTab
         rows=indicator_rows,
         field_sources=field_sources,
         check_ignore=list(p.checks.ignore) if p.checks else [],
+        layout=layout,
+        framework=part.framework,
     )
 
 
@@ -211,16 +262,16 @@ def _given(p: Any) -> list[str]:
     return [k for k, v in (("预算数", p.budget), ("财政资金", p.fiscal), ("其他资金", p.other)) if v is not None]
 
 
-def _part_projects(ctx: _Ctx) -> list[tuple[str, list[ProjectSource]]]:
-    """Assign project files to parts (explicit lists, or all remaining)."""
+def _parts(ctx: _Ctx) -> list[_PartInfo]:
+    """The parts with their projects (explicit lists, or all remaining), layouts and frameworks."""
     by_stem = {src.stem: src for src in ctx.spec.projects}
     listed: set[str] = set()
-    out: list[tuple[str, list[ProjectSource] | None]] = []
+    out: list[list[ProjectSource] | None] = []
     catch_all = 0
     for i, part in enumerate(ctx.dept.parts):
         if part.projects is None:
             catch_all += 1
-            out.append((part.title, None))
+            out.append(None)
             continue
         chosen: list[ProjectSource] = []
         for j, stem in enumerate(part.projects):
@@ -238,7 +289,7 @@ def _part_projects(ctx: _Ctx) -> list[tuple[str, list[ProjectSource]]]:
             else:
                 listed.add(stem)
                 chosen.append(by_stem[stem])
-        out.append((part.title, chosen))
+        out.append(chosen)
     if catch_all > 1:
         ctx.diags.append(
             ctx.spec.pos.diag(("部分",), "只能有一个部分省略「项目」列表", "给其余部分写出 项目: [文件名, …]")
@@ -249,44 +300,24 @@ def _part_projects(ctx: _Ctx) -> list[tuple[str, list[ProjectSource]]]:
             ctx.diags.append(
                 Diagnostic(src.path, 1, 1, "这个项目没有列入任何部分", "在 部门.yaml 的 部分 中列出它，或让某个部分省略「项目」")
             )
-    return [(title, chosen if chosen is not None else rest) for title, chosen in out]
+    return [
+        _PartInfo(
+            index=i,
+            spec=part,
+            sources=chosen if chosen is not None else rest,
+            layout=_layout_settings(ctx, part.layout, ctx.spec.pos, ("部分", i, "版式"), tables_only=True),
+            framework=part.framework or ctx.dept.framework,
+        )
+        for i, (part, chosen) in enumerate(zip(ctx.dept.parts, out, strict=True))
+    ]
 
 
 def _part_one(ctx: _Ctx) -> dm.PartOne | None:
     one = ctx.dept.part_one
     if one is None:
         return None
-    base: NodePath = ("第一部分",)
-    pos = ctx.spec.pos
-    ctx.diags += too_long(pos, {"标题": one.title, "总体绩效目标": one.overall}, base)
-    for i, s in enumerate(one.sub_goals):
-        texts: dict[str | int, str | None] = {"标题": s.title, "绩效目标": s.goal, "绩效指标": s.indicators}
-        ctx.diags += too_long(pos, texts, (*base, "分项绩效目标", i))
-    ctx.diags += too_long(pos, dict(enumerate(one.measures)), (*base, "工作保障措施"))
-
-    def at(*node: str | int) -> dm.SourceRef:
-        return ctx.ref(ctx.spec.pos, ("第一部分", *node))
-
-    return dm.PartOne(
-        numeral=part_numeral(1),
-        title=one.title,
-        overall=one.overall.strip(),
-        source=at("总体绩效目标"),
-        sub_goals=[
-            dm.SubGoal(
-                number=i,
-                title=s.title,
-                goal=s.goal.strip(),
-                indicators=s.indicators.strip(),
-                source=at("分项绩效目标", i - 1),
-            )
-            for i, s in enumerate(one.sub_goals, 1)
-        ],
-        measures=[
-            dm.Measure(number=i, text=m.strip(), source=at("工作保障措施", i - 1))
-            for i, m in enumerate(one.measures, 1)
-        ],
-    )
+    ctx.diags += too_long(ctx.spec.pos, {"标题": one.title}, ("第一部分",))
+    return expand_part_one(one, part_numeral(1), ctx.spec.pos, lambda node: ctx.ref(ctx.spec.pos, node), ctx.diags)
 
 
 def _check_units(ctx: _Ctx) -> None:
@@ -323,8 +354,12 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
     """
     diags = list(spec.problems)
     dept = spec.department
-    builder = RowBuilder(spec.root, dept.framework, dept.layout.show_basis, spec.presets, diags)
+    builder = RowBuilder(spec.root, spec.presets, diags)
     ctx = _Ctx(spec, diags, builder)
+    ctx.layout = _layout_settings(ctx, dept.layout or LayoutSpec.model_validate(DEFAULT_LAYOUT), spec.pos,
+                                  ("版式",), tables_only=False)
+    pages = page_layout(ctx.layout)
+    _label(ctx, pages.title_numbering, 1)
     _check_units(ctx)
     _check_default_presets(ctx)
     ctx.diags += too_long(spec.pos, {"部门名称": dept.name, "标题": dept.title})
@@ -332,33 +367,33 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
     first_part = 2 if part_one is not None else 1
     parts: list[dm.Part] = []
     number = 0
-    for offset, (title, sources) in enumerate(_part_projects(ctx)):
+    for offset, info in enumerate(_parts(ctx)):
         tables: list[dm.ProjectTable] = []
-        for src in sources:
+        for i, src in enumerate(info.sources, 1):
             number += 1
-            table = _expand_project(ctx, src, number)
+            label = _label(ctx, pages.title_numbering, i if pages.numbering_scope == "每部分" else number)
+            table = _expand_project(ctx, src, number, label, info)
             if table is not None:
                 tables.append(table)
         n = first_part + offset
-        parts.append(dm.Part(number=n, numeral=part_numeral(n), title=title, tables=tables))
+        parts.append(
+            dm.Part(
+                number=n, numeral=part_numeral(n), title=info.spec.title, tables=tables,
+                layout=table_layout(ctx.layout, info.layout), framework=info.framework,
+            )
+        )
     if not ctx.diags:
         ctx.diags += too_big(spec.pos, part_one, parts)
     if ctx.diags:
         raise SpecError(ctx.diags)
-    layout = dept.layout
     return dm.Document(
         title=dept.title or f"{dept.year}年{dept.name}部门绩效目标",
         year=dept.year,
         department=dept.name,
         money_unit=dept.money_unit,
         framework=dept.framework,
-        layout=dm.Layout(
-            show_code=layout.show_code,
-            show_schedule=layout.show_schedule,
-            show_basis=layout.show_basis,
-            name_label=layout.name_label,
-            schedule_percent=layout.schedule_percent,
-        ),
+        layout=table_layout(ctx.layout),
+        pages=pages,
         part_one=part_one,
         parts=parts,
         check_ignore=list(dept.checks.ignore) if dept.checks else [],
@@ -368,6 +403,18 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
             key: ctx.ref(spec.pos, (key,)) for key in ("部门名称", "标题") if (key,) in spec.pos.values
         },
     )
+
+
+def _label(ctx: _Ctx, style: str, n: int) -> str:
+    """Table-title label *n*; a bad 表题编号 style is reported once."""
+    try:
+        return label(style, n)
+    except StyleError as exc:
+        node = ("版式", "表题编号") if ("版式", "表题编号") in ctx.spec.pos.values else ("版式",)
+        diag = ctx.spec.pos.diag(node, exc.message, exc.hint)
+        if diag not in ctx.diags:
+            ctx.diags.append(diag)
+        return ""
 
 
 def _templates(dept: Department) -> dict[str, str]:

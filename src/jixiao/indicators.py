@@ -105,12 +105,10 @@ class RowBuilder:
     """Builds the indicator rows of projects, collecting problems in ``diags``."""
 
     root: Path
-    framework: str
-    show_basis: bool
     presets: PresetLibrary
     diags: list[Diagnostic] = field(default_factory=list)
 
-    def collect(self, src: ProjectSource, preset: str | None) -> list[PresetRow] | None:
+    def collect(self, src: ProjectSource, preset: str | None, framework: str) -> list[PresetRow] | None:
         """Preset rows with the project's 改写 applied and its own rows added.
 
         A missing preset named by the project is reported here; one inherited
@@ -148,14 +146,14 @@ class RowBuilder:
             self.diags.append(
                 pos.diag(("改写",), "没有使用预设，「改写」无从改起", "写出 预设: 名称，或把这些行写在 绩效指标 下", key=True)
             )
-        framework = FRAMEWORKS[self.framework]
+        groups = FRAMEWORKS[framework]
         for i, row in enumerate(p.rows):
             line, col = pos.of(("绩效指标", i))
             new = PresetRow(row, src.path, line, col, field_positions(pos, ("绩效指标", i)))
             if preset is None:
                 rows.append(new)
             else:
-                insert_by_group(rows, new, framework)
+                insert_by_group(rows, new, groups)
         if not rows:
             self.diags.append(pos.diag((), "这个项目没有任何绩效指标", "写出 预设: 名称，或在 绩效指标 下列出各行"))
             return None
@@ -176,6 +174,8 @@ class RowBuilder:
         date_style: DateStyle,
         project: Path,
         preset: str | None,
+        framework: str,
+        show_basis: bool,
     ) -> list[dm.IndicatorRow] | None:
         """Render every row's text, parse its value and compute the merge spans.
 
@@ -183,7 +183,9 @@ class RowBuilder:
         *basis_source*, where that default is written.
         """
         default = (basis, basis_source)
-        rendered = [self._render(pr, context, default, date_style, project, preset) for pr in rows]
+        rendered = [
+            self._render(pr, context, default, date_style, project, preset, framework, show_basis) for pr in rows
+        ]
         if any(r is None for r in rendered):
             return None
         return with_spans([r for r in rendered if r is not None])
@@ -244,11 +246,12 @@ class RowBuilder:
         date_style: DateStyle,
         project: Path,
         preset: str | None,
+        framework: str,
+        show_basis: bool,
     ) -> dict[str, Any] | None:
         texts = self._texts(pr, context)
         if texts is None:
             return None
-        framework = self.framework
         if "level2" not in texts:
             self._error(pr, "指标行缺少「二级」", f"可用的二级指标：{'、'.join(all_level2(framework))}")
             return None
@@ -273,7 +276,7 @@ class RowBuilder:
         field_sources = {name: source_ref(self.root, pr.path, *where) for name, where in pr.fields.items()}
         basis, basis_source = default_basis
         row_basis = None
-        if self.show_basis:
+        if show_basis:
             row_basis = texts.get("basis") or basis
             if "basis" not in texts and basis_source is not None:
                 field_sources["basis"] = basis_source

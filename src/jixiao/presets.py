@@ -25,7 +25,8 @@ from pydantic import Field, ValidationError
 
 from jixiao.errors import Diagnostic
 from jixiao.resources import link_problem
-from jixiao.spec.model import RowList, RowPatch, RowSpec, SpecModel
+from jixiao.spec.base import SpecModel
+from jixiao.spec.model import RowList, RowPatch, RowSpec
 from jixiao.spec.pydantic_errors import diagnostics_from_validation
 from jixiao.spec.yamlio import NodePath, Positions, load_yaml
 

@@ -8,12 +8,14 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from jixiao.presets import PresetSpec
+from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.model import Department, Project
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "department.schema.json": (Department, "jixiao 部门规格（部门.yaml）"),
     "project.schema.json": (Project, "jixiao 项目规格（projects/*.yaml）"),
     "preset.schema.json": (PresetSpec, "jixiao 指标预设（presets/*.yaml）"),
+    "layout.schema.json": (LayoutSpec, "jixiao 版式（layouts/*.yaml）"),
 }
 
 

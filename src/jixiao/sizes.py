@@ -33,8 +33,7 @@ def too_big(pos: Positions, part_one: dm.PartOne | None, parts: list[dm.Part]) -
     """A diagnostic if the document's printed text exceeds the limit (each cell alone may be fine)."""
     size = 0
     if part_one is not None:
-        size += len(part_one.overall) + sum(len(s.goal) + len(s.indicators) for s in part_one.sub_goals)
-        size += sum(len(m.text) for m in part_one.measures)
+        size += sum(len(b.text) for s in part_one.sections for b in s.blocks)
     for part in parts:
         for t in part.tables:
             size += len(t.name) + len(t.use) + len(t.goal)

@@ -38,11 +38,9 @@ def document_texts(doc: Document) -> Iterator[Text]:
     """Every text of the document: 第一部分 and all tables."""
     one = doc.part_one
     if one is not None:
-        yield Text("总体绩效目标", one.overall, one.source, None)
-        for s in one.sub_goals:
-            yield Text("分项绩效目标", f"{s.title}\n{s.goal}\n{s.indicators}", s.source, None)
-        for m in one.measures:
-            yield Text("工作保障措施", m.text, m.source, None)
+        for section in one.sections:
+            for block in section.blocks:
+                yield Text(section.title, block.text, block.source, None)
     for table in doc.tables():
         yield from table_texts(table)
 

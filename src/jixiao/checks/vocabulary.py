@@ -10,8 +10,8 @@ from pydantic import Field
 from jixiao.checks.base import Vocabulary
 from jixiao.errors import SpecError
 from jixiao.resources import builtin_templates, inside, trusted_folder, user_templates
+from jixiao.spec.base import SpecModel
 from jixiao.spec.load import LoadedSpec, parse_file
-from jixiao.spec.model import SpecModel
 
 FILE_NAME = "词表.yaml"
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")

@@ -124,7 +124,7 @@ def _read_package(path: Path) -> list[tuple[str, bytes]]:
 
 def table_markup(doc: Document, table: ProjectTable) -> Markup:
     """The header block and indicator table of *table* as Word XML."""
-    return Markup(project_tables_xml(header_grid(table, doc.layout), indicator_grid(table)))
+    return Markup(project_tables_xml(header_grid(table), indicator_grid(table)))
 
 
 def table_context(table: ProjectTable, markup: Markup) -> dict[str, Any]:
@@ -146,17 +146,15 @@ def document_context(doc: Document, tables: Mapping[int, Markup]) -> dict[str, A
         part_one = {
             "编号": p.numeral,
             "标题": printable(p.title),
-            "总体绩效目标": _paragraphs(p.overall),
-            "分项绩效目标": [
+            "章节": [
                 {
-                    "序号": g.number,
-                    "标题": printable(g.title),
-                    "绩效目标": printable(g.goal).strip(),
-                    "绩效指标": printable(g.indicators).strip(),
+                    "编号": s.number,
+                    "标题": printable(s.title),
+                    "标题行": printable(s.heading),
+                    "段落": [{"样式": _BLOCK_STYLE[b.kind], "文字": printable(b.text)} for b in s.blocks],
                 }
-                for g in p.sub_goals
+                for s in p.sections
             ],
-            "工作保障措施": [{"序号": m.number, "内容": printable(m.text).strip()} for m in p.measures],
         }
     return {
         **base_context(doc),
@@ -182,5 +180,5 @@ def base_context(doc: Document) -> dict[str, Any]:
     }
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in printable(text).split("\n") if line.strip()]
+#: Block kind → the style name templates test for (小标题 = an item's numbered heading line).
+_BLOCK_STYLE = {"heading": "小标题", "paragraph": "正文"}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from jixiao.chars import printable
-from jixiao.docmodel import Layout, ProjectTable
+from jixiao.docmodel import ProjectTable
 
 #: Text width of A4 portrait with the official margins (left 28 mm, right 26 mm).
 TEXT_WIDTH_MM = 156
@@ -88,17 +88,13 @@ LABEL_GOAL = "绩效目标"
 LABEL_CODE = "项目编码"
 
 
-def schedule_label(layout: Layout) -> str:
-    """资金支出计划（%） or, when the cells carry no % sign, 资金支出计划."""
-    return "资金支出计划（%）" if layout.schedule_percent else "资金支出计划"
-
-
-def header_grid(t: ProjectTable, layout: Layout) -> TableGrid:
+def header_grid(t: ProjectTable) -> TableGrid:
     """The header block above the indicator table."""
+    layout = t.layout
     rows: list[Row] = [
         Row(
             (
-                Cell(t.unit_label, span=1 + 8, role="caption", align="left"),
+                Cell(t.unit_label if layout.unit_line else "", span=1 + 8, role="caption", align="left"),
                 Cell(t.money_unit_label, span=4, role="caption", align="right"),
             ),
             kind="caption",
@@ -135,7 +131,7 @@ def header_grid(t: ProjectTable, layout: Layout) -> TableGrid:
         rows.append(
             Row(
                 (
-                    Cell(schedule_label(layout), merge="restart", rows=2, role="label"),
+                    Cell(layout.schedule_label, merge="restart", rows=2, role="label"),
                     *(Cell(c.label, span=3, role="label") for c in t.schedule),
                 )
             )

@@ -78,7 +78,7 @@ def _listing(dirs: Sequence[Path]) -> str:
 
 def table_markup(doc: Document, table: ProjectTable) -> Markup:
     """The header block and the indicator table of *table* as HTML."""
-    header = grid_html(header_grid(table, doc.layout), key=f"{table.number}-header", kind="header")
+    header = grid_html(header_grid(table), key=f"{table.number}-header", kind="header")
     indicators = grid_html(indicator_grid(table), key=f"{table.number}-indicators", kind="indicators")
     return Markup(header + "\n" + indicators)
 

@@ -16,18 +16,20 @@ from pydantic import BaseModel, ValidationError
 
 from jixiao import limits
 from jixiao.errors import Diagnostic, SpecError, UsageError
+from jixiao.layouts import LayoutLibrary, layout_dirs, load_layouts
 from jixiao.presets import PresetLibrary, PresetSpec, load_library
 from jixiao.resources import inside, link_problem, preset_dirs
+from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.model import (
     CheckSettings,
     Defaults,
     Department,
-    Layout,
+    Item,
     Part,
     PartOne,
     Project,
     RowSpec,
-    SubGoal,
+    Section,
     Unit,
 )
 from jixiao.spec.pydantic_errors import allowed_keys, diagnostics_from_validation
@@ -59,6 +61,7 @@ class LoadedSpec:
     department: Department
     projects: list[ProjectSource]
     presets: PresetLibrary
+    layouts: LayoutLibrary
     #: Problems found while loading files that could be skipped (a project or
     #: preset file); expansion reports them together with its own.
     problems: tuple[Diagnostic, ...] = ()
@@ -92,7 +95,7 @@ def department_file(root: Path) -> Path:
 @lru_cache(maxsize=1)
 def _known_keys() -> frozenset[str]:
     models: list[type[BaseModel]] = [
-        Department, Unit, Defaults, PartOne, SubGoal, Part, Layout, Project, RowSpec, PresetSpec,
+        Department, Unit, Defaults, PartOne, Section, Item, Part, LayoutSpec, Project, RowSpec, PresetSpec,
         CheckSettings,
     ]
     return frozenset(k for m in models for k in allowed_keys(m))
@@ -211,6 +214,8 @@ def load_department(spec: Path | str) -> LoadedSpec:
             projects.append(ProjectSource(path, path.stem, ppos, project))
     presets = load_library(preset_dirs(root))
     diags += presets.diagnostics
+    layouts = load_layouts(layout_dirs(root))
+    diags += layouts.diagnostics
     if department is None or dpos is None:
         raise SpecError(diags)
-    return LoadedSpec(root, dept_path, dpos, department, projects, presets, tuple(diags))
+    return LoadedSpec(root, dept_path, dpos, department, projects, presets, layouts, tuple(diags))

@@ -14,8 +14,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     GetJsonSchemaHandler,
     WithJsonSchema,
@@ -24,6 +22,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 
 from jixiao import limits
+from jixiao.spec.base import SpecModel
+from jixiao.spec.layout import LayoutField
 
 #: A code typed in YAML may look like a number; it is kept as text.
 Code = Annotated[str, WithJsonSchema({"type": ["string", "integer"]})]
@@ -39,14 +39,6 @@ Money = Annotated[Decimal, AfterValidator(_amount_in_range), WithJsonSchema({"ty
 ScheduleEntry = Annotated[str | None, WithJsonSchema({"type": ["string", "number", "null"]})]
 DateStyleName = Literal["点分", "年月日"]
 Framework = Literal["效益", "效果", "2021"]
-
-
-class SpecModel(BaseModel):
-    """Common configuration: immutable, unknown keys forbidden, aliases only."""
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=False, str_strip_whitespace=False
-    )
 
 
 class RowSpec(SpecModel):
@@ -135,22 +127,87 @@ class Unit(SpecModel):
     defaults: Defaults | None = Field(None, alias="默认", description="本单位项目的默认值，覆盖部门默认值")
 
 
-class SubGoal(SpecModel):
-    """One item of 二、分项绩效目标."""
+class Item(SpecModel):
+    """One item of a 第一部分 section: a paragraph, a heading with its body, or a 分项 with 目标 and 指标.
 
-    title: str = Field(alias="标题", description="分项名称，如 做好定点医疗机构专项治理工作")
-    goal: str = Field(alias="绩效目标", description="该分项的绩效目标")
-    indicators: str = Field(alias="绩效指标", description="该分项的绩效指标")
+    Written as text (a paragraph) or as a mapping.
+    """
+
+    title: str | None = Field(None, alias="标题", description="这一项的标题（单独一行，带编号）")
+    text: str | None = Field(None, alias="内容", description="这一项的正文；换行照原样分段")
+    goal: str | None = Field(None, alias="绩效目标", description="分项的绩效目标（印作「绩效目标：…」）")
+    indicators: str | None = Field(None, alias="绩效指标", description="分项的绩效指标（印作「绩效指标：…」，换行照原样分段）")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"内容": data}
+        return data
+
+
+class _AlsoText:
+    """JSON Schema: also written as text (or, for a section, as a list of items)."""
+
+    def __init__(self, *, as_list: bool) -> None:
+        self.as_list = as_list
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        mapping = handler(core_schema)
+        options: list[JsonSchemaValue] = [{"type": "string"}, mapping]
+        if self.as_list:
+            options.append({"type": "array", "items": {"type": ["string", "object"]}})
+        return {"anyOf": options}
+
+
+ItemField = Annotated[Item, _AlsoText(as_list=False)]
+
+
+class Section(SpecModel):
+    """A section of 第一部分 (一、总体绩效目标 …).
+
+    Written as text (one paragraph, printed as is), as a list of items (numbered
+    in the section's default style), or as a mapping with 标题, 编号, 合为一段 and 内容.
+    """
+
+    title: str | None = Field(None, alias="标题", description="章节标题（不含「一、」，编号自动生成）")
+    numbering: str | None = Field(
+        None, alias="编号", description="各项的编号样式，写成第一项的样子：1. 1、 （一） (一)、 一是 （1）；无 = 不编号"
+    )
+    inline: bool = Field(False, alias="合为一段", description="各项连成一段（如「一是……；二是……」）")
+    items: list[ItemField] = Field(default_factory=list, alias="内容", description="各项：文字，或 {标题, 内容}、{标题, 绩效目标, 绩效指标}")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_short(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"内容": [data], "编号": "无"}
+        if isinstance(data, list):
+            return {"内容": data}
+        return data
+
+
+SectionField = Annotated[Section, _AlsoText(as_list=True)]
 
 
 class PartOne(SpecModel):
     """第一部分 部门整体绩效目标."""
 
     title: str = Field("部门整体绩效目标", alias="标题", description="第一部分的标题")
-    overall: str = Field(alias="总体绩效目标", description="一、总体绩效目标（段落）")
-    sub_goals: list[SubGoal] = Field(default_factory=list, alias="分项绩效目标", description="二、分项绩效目标")
-    measures: list[str] = Field(
-        default_factory=list, alias="工作保障措施", description="三、工作保障措施，每项一段，编号自动生成"
+    section_numbering: str = Field(
+        "一、", alias="章节编号", description="章节标题的编号样式（一、总体绩效目标）；无 = 不编号"
+    )
+    overall: SectionField | None = Field(None, alias="总体绩效目标", description="一、总体绩效目标：一段文字，或各段的列表")
+    sub_goals: SectionField | None = Field(
+        None, alias="分项绩效目标", description="二、分项绩效目标：各项 {标题, 绩效目标, 绩效指标}，默认编号 1."
+    )
+    measures: SectionField | None = Field(
+        None, alias="工作保障措施", description="三、工作保障措施：各项一段（默认编号 1.），或 {标题, 内容}，或一段文字"
+    )
+    others: list[SectionField] = Field(
+        default_factory=list, alias="其他章节", description="排在后面的其他章节，各有 标题 和 内容"
     )
 
 
@@ -161,41 +218,9 @@ class Part(SpecModel):
     projects: list[str] | None = Field(
         None, alias="项目", description="本部分的项目文件名（不含 .yaml），按顺序；省略时包含全部项目"
     )
-
-
-class Layout(SpecModel):
-    """Which header rows and columns the tables have, and their labels."""
-
-    show_code: bool = Field(True, alias="项目编码", description="是否有 项目编码 一栏")
-    show_schedule: bool = Field(True, alias="资金支出计划", description="是否有 资金支出计划 一行")
-    show_basis: bool = Field(True, alias="指标值确定依据", description="指标表是否有 指标值确定依据 一列")
-    name_label: str = Field("项目名称", alias="项目名称标签", description="项目名称一栏的标签，如 专项资金名称")
-    schedule_percent: bool = Field(True, alias="支出计划百分号", description="资金支出计划是否带 %")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_name(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            if data not in LAYOUTS:
-                raise ValueError(f"版式只能是 {'、'.join(LAYOUTS)}，或写成详细设置的映射")
-            return LAYOUTS[data]
-        return data
-
-
-#: Named layouts: 河北 as seed 001, 天津 as seed 000.
-LAYOUTS: dict[str, dict[str, Any]] = {
-    "河北": {},
-    "天津": {"项目编码": False, "资金支出计划": False, "指标值确定依据": False},
-}
-
-class _AlsoLayoutName:
-    def __get_pydantic_json_schema__(
-        self, core_schema: Any, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {"anyOf": [{"enum": list(LAYOUTS)}, handler(core_schema)]}
-
-
-LayoutField = Annotated[Layout, _AlsoLayoutName()]
+    layout: LayoutField | None = Field(None, alias="版式", description="本部分表格的版式，覆盖部门的版式")
+    framework: Framework | None = Field(None, alias="指标体系", description="本部分的指标体系，覆盖部门的设置")
+    defaults: Defaults | None = Field(None, alias="默认", description="本部分项目的默认值（单位和项目的设置优先）")
 
 
 class Templates(SpecModel):
@@ -215,7 +240,9 @@ class Department(SpecModel):
     name: str = Field(alias="部门名称", description="部门名称，如 唐山市医疗保障局")
     title: str | None = Field(None, alias="标题", description="文档标题；省略时为「{年度}年{部门名称}部门绩效目标」")
     money_unit: Literal["元", "万元"] = Field(alias="金额单位", description="金额单位：元 或 万元")
-    layout: LayoutField = Field(default_factory=lambda: Layout.model_validate({}), alias="版式", description="表格版式：河北、天津，或详细设置")
+    layout: LayoutField | None = Field(
+        None, alias="版式", description="版式：河北、天津、专项资金、公文，或详细设置；省略时为 河北"
+    )
     framework: Framework = Field(
         "效益", alias="指标体系", description="一级/二级指标体系：效益（2021 年前）、效果（旧式）、2021（成本指标单列）"
     )
@@ -262,3 +289,4 @@ class Project(SpecModel):
     deadline: str | None = Field(None, alias="完成时限", description="本项目的完成时限")
     date_style: DateStyleName | None = Field(None, alias="日期格式", description="本项目的日期格式")
     checks: CheckSettings | None = Field(None, alias="检查", description="本项目的 jixiao check 设置，如 {忽略: [JX110]}")
+    layout: LayoutField | None = Field(None, alias="版式", description="本表的版式（只能设表格的设置，如 单位行、项目名称标签）")

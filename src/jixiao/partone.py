@@ -1,0 +1,139 @@
+"""第一部分 部门整体绩效目标: sections written in the spec → printed paragraphs, numbers included.
+
+Part of the *expand* stage. A section is a list of items, each printed as one
+or more paragraphs ("blocks"):
+
+* text → one body paragraph, numbered in the section's style (``1.`` ``（一）`` …);
+* ``{标题, 内容}`` → a numbered heading line, then the body;
+* ``{标题, 绩效目标, 绩效指标}`` → a numbered heading, then 「绩效目标：…」 and
+  「绩效指标：…」 paragraphs.
+
+Line breaks inside a text start a new paragraph (kept verbatim). With
+``合为一段`` the numbered items run on as one paragraph (「一是……二是……」).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from jixiao import docmodel as dm
+from jixiao import limits
+from jixiao.errors import Diagnostic
+from jixiao.numbering import StyleError, label
+from jixiao.spec.model import Item, PartOne, Section
+from jixiao.spec.yamlio import NodePath, Positions
+
+#: The three standard sections: key, printed title, default item numbering.
+STANDARD = (
+    ("总体绩效目标", "总体绩效目标", "无"),
+    ("分项绩效目标", "分项绩效目标", "1."),
+    ("工作保障措施", "工作保障措施", "1."),
+)
+
+Ref = Callable[[NodePath], dm.SourceRef]
+
+
+def expand_part_one(
+    one: PartOne, numeral: str, pos: Positions, ref: Ref, diags: list[Diagnostic]
+) -> dm.PartOne:
+    """The printed 第一部分; problems (a bad numbering style, a text too long) go to *diags*."""
+    base: NodePath = ("第一部分",)
+    written: list[tuple[str, Section, NodePath, str, str]] = []
+    for key, title, numbering in STANDARD:
+        section = getattr(one, _FIELDS[key])
+        if section is not None:
+            written.append((key, section, (*base, key), title, numbering))
+    for i, section in enumerate(one.others):
+        written.append(("其他章节", section, (*base, "其他章节", i), "", "无"))
+    sections: list[dm.Section] = []
+    for n, (key, section, node, title, numbering) in enumerate(written, 1):
+        number = _label(one.section_numbering, n, pos, (*base, "章节编号"), diags)
+        name = section.title if section.title is not None else title
+        if not name:
+            diags.append(pos.diag(node, "这个章节没有标题", "写出 标题: 章节名称"))
+        style = section.numbering if section.numbering is not None else numbering
+        blocks = list(_blocks(section, style, node, pos, ref, diags))
+        sections.append(
+            dm.Section(key=key, number=number, title=name, heading=f"{number}{name}", blocks=blocks, source=ref(node))
+        )
+    return dm.PartOne(numeral=numeral, title=one.title, source=ref(base), sections=sections)
+
+
+_FIELDS = {"总体绩效目标": "overall", "分项绩效目标": "sub_goals", "工作保障措施": "measures"}
+
+
+def _label(style: str, n: int, pos: Positions, node: NodePath, diags: list[Diagnostic]) -> str:
+    try:
+        return label(style, n)
+    except StyleError as exc:
+        if not any(d.message == exc.message for d in diags):
+            diags.append(pos.diag(node, exc.message, exc.hint))
+        return ""
+
+
+def _item_node(pos: Positions, node: NodePath, i: int) -> NodePath:
+    """Where item *i* of the section at *node* is written: under 内容, in a bare list, or the text itself."""
+    for probe in ((*node, "内容", i), (*node, i)):
+        if probe in pos.values:
+            return probe
+    return node
+
+
+def _blocks(
+    section: Section, style: str, node: NodePath, pos: Positions, ref: Ref, diags: list[Diagnostic]
+) -> Iterator[dm.Block]:
+    run_on: list[str] = []
+    numbering = (*node, "编号") if (*node, "编号") in pos.values else node
+    for i, item in enumerate(section.items):
+        at = _item_node(pos, node, i)
+        number = _label(style, i + 1, pos, numbering, diags)
+        _too_long(item, pos, at, diags)
+        if section.inline:
+            run_on.append(number + "".join(_texts(item)))
+            continue
+        yield from _item_blocks(item, number, ref(at))
+    if run_on:
+        yield dm.Block(kind="paragraph", text="".join(run_on), source=ref(node))
+
+
+def _texts(item: Item) -> Iterator[str]:
+    for prefix, text in (("", item.title), ("", item.text), ("绩效目标：", item.goal), ("绩效指标：", item.indicators)):
+        if text:
+            yield prefix + text.strip()
+
+
+def _item_blocks(item: Item, number: str, source: dm.SourceRef) -> Iterator[dm.Block]:
+    body: list[str] = []
+    if item.goal is not None:
+        body += _lines(item.goal, "绩效目标：")
+    if item.indicators is not None:
+        body += _lines(item.indicators, "绩效指标：")
+    if item.text is not None:
+        body += _lines(item.text, "")
+    if item.title is not None:
+        yield dm.Block(kind="heading", text=f"{number}{item.title.strip()}", source=source)
+    elif body:
+        body[0] = number + body[0]
+    for text in body:
+        yield dm.Block(kind="paragraph", text=text, source=source)
+
+
+def _lines(text: str, prefix: str) -> list[str]:
+    """Paragraphs of *text* (one per non-empty line), the first one after *prefix*."""
+    lines = [line.strip() for line in text.strip().split("\n") if line.strip()]
+    if not lines:
+        return [prefix] if prefix else []
+    lines[0] = prefix + lines[0]
+    return lines
+
+
+def _too_long(item: Item, pos: Positions, node: NodePath, diags: list[Diagnostic]) -> None:
+    for key, text in (("标题", item.title), ("内容", item.text), ("绩效目标", item.goal), ("绩效指标", item.indicators)):
+        if text is not None and len(text) > limits.MAX_CELL_CHARS:
+            diags.append(
+                pos.diag(
+                    (*node, key) if (*node, key) in pos.values else node,
+                    f"「{key}」有 {len(text)} 个字，超过每段 {limits.MAX_CELL_CHARS} 字的上限",
+                    "请精简，或分成几项",
+                )
+            )
