@@ -54,6 +54,25 @@ def test_init_then_new_then_validate(tmp_path: Path) -> None:
     assert tables[0].rows[2].value == "2026.12.31", "完成时限 is derived from 年度"
 
 
+@pytest.mark.parametrize("layout", ["河北", "天津", "专项资金", "公文"])
+def test_init_with_each_built_in_layout(tmp_path: Path, layout: str) -> None:
+    folder = tmp_path / layout
+    result = runner.invoke(app, ["init", str(folder), "--版式", layout, "--年度", "2026"])
+    assert result.exit_code == 0, result.output
+    text = (folder / "部门.yaml").read_text(encoding="utf-8")
+    assert f"\n版式: {layout}\n" in text and "#   支出计划小数位: 2" in text  # every option shown, commented
+    doc = expand_department(load_department(folder))
+    table = doc.tables()[0]
+    if layout == "天津":
+        assert not table.layout.show_code and not table.layout.show_basis
+    if layout == "专项资金":
+        assert table.name_label == "专项资金名称" and not table.layout.unit_line
+    if layout == "公文":
+        assert doc.pages.front == "无" and table.heading.startswith("1、")
+    unknown = runner.invoke(app, ["init", str(tmp_path / "x"), "--版式", "上海"])
+    assert unknown.exit_code == 2 and "版式「上海」不存在" in unknown.stderr
+
+
 def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("keep", encoding="utf-8")
     result = runner.invoke(app, ["init", str(tmp_path)])

@@ -275,12 +275,15 @@ def init(
     folder: Annotated[Path, typer.Argument(help="新部门规格的文件夹（应不存在或为空）", show_default=False)],
     name: Annotated[str, typer.Option("--部门", "--name", help="部门名称")] = "某某局",
     year: Annotated[int | None, typer.Option("--年度", "--year", help="预算年度；默认为明年")] = None,
+    layout: Annotated[
+        str, typer.Option("--版式", "--layout", help="版式：河北、天津、专项资金、公文（见 README「版式」）")
+    ] = "河北",
 ) -> None:
     """新建部门规格文件夹：带注释的 部门.yaml、一个示例项目和 JSON Schema。"""
     from jixiao.scaffold import init_department
 
     try:
-        paths = init_department(folder, name, year)
+        paths = init_department(folder, name, year, layout)
     except JixiaoError as exc:
         _fail(exc)
     for path in paths:

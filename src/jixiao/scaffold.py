@@ -13,6 +13,8 @@ from jixiao import limits
 from jixiao.errors import UsageError
 from jixiao.expand import derive_item
 from jixiao.fileio import write_atomic
+from jixiao.layouts import DEFAULT as DEFAULT_LAYOUT
+from jixiao.layouts import load_layouts
 from jixiao.resources import builtin_templates
 from jixiao.schema import write_schemas
 from jixiao.spec.load import find_root, load_department, project_files
@@ -36,17 +38,21 @@ def safe_file_name(text: str) -> str:
     return _UNSAFE.sub("_", text).strip("._") or "项目"
 
 
-def init_department(folder: Path, name: str, year: int | None = None) -> list[Path]:
+def init_department(folder: Path, name: str, year: int | None = None, layout: str = DEFAULT_LAYOUT) -> list[Path]:
     """Create a new department folder with a commented example.
 
     Raises:
-        UsageError: the folder exists and is not empty.
+        UsageError: the folder exists and is not empty, or *layout* is not a built-in layout.
     """
     if folder.exists() and any(folder.iterdir()):
         raise UsageError(f"「{folder}」已存在且不是空文件夹；请换一个新文件夹名")
+    names = load_layouts([builtin_templates() / "layouts"]).names()
+    if layout not in names:
+        raise UsageError(f"版式「{layout}」不存在；内置的版式：{'、'.join(names)}")
     year = year or dt.date.today().year + 1
     dept = folder / "部门.yaml"
-    write_atomic(dept, _scaffold("部门.yaml", {"年度": year, "部门名称": name}).encode("utf-8"))
+    context = {"年度": year, "部门名称": name, "版式": layout, "版式名称": "、".join(names)}
+    write_atomic(dept, _scaffold("部门.yaml", context).encode("utf-8"))
     first = folder / "projects" / "01-办公费.yaml"
     text = _scaffold(
         "项目.yaml",

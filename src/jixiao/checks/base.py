@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from jixiao.docmodel import Document, IndicatorRow, ProjectTable, SourceRef
-from jixiao.framework import FRAMEWORKS
 
 Level = Literal["error", "warning", "info"]
 LEVEL_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -48,11 +47,6 @@ class CheckContext:
 
     doc: Document
     vocab: Vocabulary
-
-    @property
-    def framework(self) -> dict[str, list[str]]:
-        """一级 → 二级 of the department's chosen framework."""
-        return FRAMEWORKS[self.doc.framework]
 
     def rows(self) -> Iterator[tuple[ProjectTable, IndicatorRow]]:
         """Every indicator row with its table."""

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name
 from jixiao.docmodel import IndicatorRow, ProjectTable
-from jixiao.framework import level1_of
+from jixiao.framework import FRAMEWORKS, level1_of
 
 _OUTPUT_ORDER = ("数量指标", "质量指标", "时效指标")
 
@@ -71,7 +71,7 @@ def _order_problem(table: ProjectTable) -> tuple[int, str] | None:
 def wrong_parent(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """An explicit 一级 that is not the framework's parent of the row's 二级."""
     for table, row in ctx.rows():
-        parent = level1_of(row.level2, ctx.doc.framework)
+        parent = level1_of(row.level2, table.framework)
         if parent is not None and parent != row.level1:
             yield r.at(row.source_of("level2"), f"二级指标「{row.level2}」应属于「{parent}」，这里写在「{row.level1}」下",
                        f"把一级指标改为「{parent}」", table=table)
@@ -103,7 +103,7 @@ def missing_level1(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A table without one of the framework's 一级 (成本 is JX407's business)."""
     for table in ctx.doc.tables():
         present = {row.level1 for row in table.rows}
-        for name in ctx.framework:
+        for name in FRAMEWORKS[table.framework]:
             if name == "成本指标" or name in present:
                 continue
             satisfaction = name == "满意度指标"
@@ -144,6 +144,20 @@ def schedule_blank(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         if blank:
             yield r.at(table.source_of("资金支出计划"), f"资金支出计划的 {'、'.join(blank)} 是空白",
                        "填写累计支出比例；尚未支出的月份写 0%", table=table)
+
+
+@rule("JX410", "warning", "资金支出计划的比例精确得反常",
+      "资金支出计划是计划比例，通常是整数（28% 或 28.00）；其余各格都是整数而某一格是 28.02，多半是录入时的笔误。")
+def schedule_odd_precision(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """One schedule cell with a fraction among whole-number siblings (28.02 among 53.00, 78.00)."""
+    for table in ctx.doc.tables():
+        cells = [(c, c.percent) for c in table.schedule or [] if c.percent is not None]
+        odd = [(c, p) for c, p in cells if p != p.to_integral_value()]
+        if len(cells) >= 3 and len(odd) == 1:
+            cell, percent = odd[0]
+            yield r.at(table.source_of("资金支出计划"),
+                       f"资金支出计划 {cell.label} 为「{cell.text}」，其余各格都是整数",
+                       f"是否应为 {percent.to_integral_value()}？", table=table)
 
 
 @rule("JX409", "error", "表题与项目名称不一致",

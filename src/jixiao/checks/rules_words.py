@@ -81,7 +81,8 @@ def missing_unit(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
       "三级指标应是具体的指标名称，照抄二级指标的名称（如「服务对象满意度指标」）无法考核。")
 def named_as_category(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A 三级指标 named exactly like a 二级 category of the framework."""
-    categories = set(all_level2(ctx.doc.framework)) | {row.level2 for _, row in ctx.rows()}
+    frameworks = {t.framework for t in ctx.doc.tables()} or {ctx.doc.framework}
+    categories = {name for f in frameworks for name in all_level2(f)} | {row.level2 for _, row in ctx.rows()}
     for table, row in ctx.rows():
         if bare_name(row.level3) in categories:
             name = row.level3.removesuffix("指标")

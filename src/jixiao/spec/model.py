@@ -186,6 +186,8 @@ class Section(SpecModel):
             return {"内容": [data], "编号": "无"}
         if isinstance(data, list):
             return {"内容": data}
+        if isinstance(data, dict) and isinstance(data.get("内容"), str):
+            return {**data, "内容": [data["内容"]]}
         return data
 
 
