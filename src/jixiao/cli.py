@@ -80,14 +80,31 @@ def expand(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="把 JSON 写入文件而不是屏幕")
     ] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", help="列出这个项目（序号或项目名称）每一格印出的值来自哪个文件的哪一行", show_default=False),
+    ] = None,
+    row: Annotated[
+        str | None, typer.Option("--行", "--row", help="与 --explain 一起用：只看这一行（行号、键或三级指标）", show_default=False)
+    ] = None,
 ) -> None:
     """展开规格：套用预设、默认值和派生值，得到完整的文档模型。"""
+    if row is not None and explain is None:
+        _fail(UsageError("--行 要与 --explain 一起使用，例如 jixiao expand 规格 --explain 3 --行 成本"))
     try:
         if output is not None:
             check_json_output(spec, output)
         doc = _load_and_expand(spec)
     except JixiaoError as exc:
         _fail(exc)
+    if explain is not None:
+        from jixiao.cli_text import explain_table
+
+        try:
+            out.print(explain_table(doc, explain, row))
+        except JixiaoError as exc:
+            _fail(exc)
+        return
     if as_json or output is not None:
         text = doc.model_dump_json(indent=2) + "\n"
         if output is not None:

@@ -6,7 +6,8 @@ from typing import Any
 
 from rich.table import Table
 
-from jixiao.docmodel import Document
+from jixiao.docmodel import Document, IndicatorRow, ProjectTable, SourceRef
+from jixiao.errors import UsageError
 
 
 def localise() -> None:
@@ -54,3 +55,72 @@ def summary_table(doc: Document) -> Table:
                 str(t.number), t.unit_name, t.name, t.budget_text, str(len(t.rows)), t.preset or "—"
             )
     return table
+
+
+_ROW_CELLS = (("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"), ("description", "绩效指标描述"),
+              ("value", "指标值"), ("basis", "指标值确定依据"))
+_HEADER_CELLS = ("项目名称", "标题", "项目编码", "预算数", "财政资金", "其他资金", "资金用途", "资金支出计划", "绩效目标",
+                 "日期格式")
+
+
+def find_table(doc: Document, wanted: str) -> ProjectTable:
+    """The table named by its number in the document or its 项目名称 (or file name).
+
+    Raises:
+        UsageError: no such table, or the name is ambiguous.
+    """
+    tables = doc.tables()
+    key = wanted.strip()
+    hits = [t for t in tables if (key.isdigit() and t.number == int(key)) or key in (t.name, t.file_stem)]
+    if not hits:
+        raise UsageError(f"没有序号或名称为「{wanted}」的项目（共 {len(tables)} 个项目，序号 1–{len(tables)}）")
+    if len(hits) > 1:
+        numbers = "、".join(str(t.number) for t in hits)
+        raise UsageError(f"有 {len(hits)} 个项目叫「{wanted}」（序号 {numbers}）：请用序号指定")
+    return hits[0]
+
+
+def _where(source: SourceRef) -> str:
+    return f"{source.path}:{source.line}:{source.col}"
+
+
+def _rows(table: ProjectTable, wanted: str | None) -> list[tuple[int, IndicatorRow]]:
+    rows = list(enumerate(table.rows, 1))
+    if wanted is None:
+        return rows
+    key = wanted.strip()
+    chosen = [(i, r) for i, r in rows if (key.isdigit() and i == int(key)) or key in (r.key, r.level3)]
+    if not chosen:
+        keys = "、".join(r.key or r.level3 for r in table.rows)
+        raise UsageError(f"第 {table.number} 表中没有「{wanted}」这一行；可用行号 1–{len(rows)}，或：{keys}")
+    return chosen
+
+
+def explain_table(doc: Document, wanted: str, row: str | None = None) -> Table:
+    """Every printed cell of one table with the file:line:col it comes from."""
+    table = find_table(doc, wanted)
+    out = Table(title=f"第 {table.number} 表 {table.heading}（{table.source.path}）", show_lines=False)
+    for column in ("位置", "印出的内容", "来自"):
+        out.add_column(column)
+    if row is None:
+        values = {
+            "项目名称": table.name, "标题": table.title, "项目编码": table.code or "", "预算数": table.budget_text,
+            "财政资金": table.fiscal_text, "其他资金": table.other_text, "资金用途": table.use,
+            "资金支出计划": "、".join(c.text or "（空）" for c in table.schedule or []), "绩效目标": table.goal,
+            "日期格式": "",
+        }
+        for label in _HEADER_CELLS:
+            if label in table.field_sources:
+                out.add_row(label, values[label], _where(table.field_sources[label]))
+        out.add_section()
+    for i, r in _rows(table, row):
+        name = f"第 {i} 行" + (f"（键：{r.key}）" if r.key else "")
+        for attr, label in _ROW_CELLS:
+            text = getattr(r, attr)
+            if text is None:
+                continue
+            source = r.source_of(attr) if attr != "level1" else r.source
+            origin = "由二级指标推断" if attr == "level1" and "level1" not in r.field_sources else _where(source)
+            out.add_row(f"{name} {label}", text, origin)
+        out.add_section()
+    return out

@@ -8,21 +8,25 @@ add up, a value that cannot be parsed …) is collected and raised together.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from jixiao import docmodel as dm
 from jixiao.budget import (
     SCHEDULE_LABELS,
+    Amounts,
     DeriveError,
     derive_amounts,
     money_text,
     parse_schedule,
     schedule_text,
 )
-from jixiao.errors import Diagnostic, SpecError
-from jixiao.indicators import RowBuilder, source_ref
+from jixiao.errors import Diagnostic, Problem, SpecError
+from jixiao.indicators import RowBuilder, render_field, source_ref
 from jixiao.layouts import DEFAULT as DEFAULT_LAYOUT
 from jixiao.layouts import LayoutProblem, page_layout, page_settings_misplaced, table_layout
 from jixiao.money import format_money, quantum
@@ -33,6 +37,7 @@ from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.load import LoadedSpec, ProjectSource
 from jixiao.spec.model import Defaults, Department, Part, Unit
 from jixiao.spec.yamlio import NodePath, Positions
+from jixiao.textenv import needs_render
 from jixiao.values import DateStyle, ValueError_, format_date, parse_value
 
 NUMERALS = "一二三四五六七八九十"
@@ -142,6 +147,10 @@ def _expand_project(
         units = "、".join(f"{u.code}（{u.name}）" for u in dept.units)
         ctx.diags.append(pos.diag(("单位",), f"单位「{p.unit}」不存在", f"部门.yaml 中的单位：{units}"))
     before = len(ctx.diags)
+    ctx.diags += _no_formulas(pos, {(key,): getattr(p, name) for key, name in zip(
+        _NO_FORMULA_PROJECT, ("name", "title", "item", "code", "unit"), strict=True)})
+    if p.title is not None and not p.title.strip():
+        ctx.diags.append(pos.diag(("标题",), "「标题」是空的", "删去这一行，表题就用项目名称；或写出表题中的名称"))
     ctx.diags += too_long(
         pos, {"项目名称": p.name, "标题": p.title, "项目编码": p.code, "资金用途": p.use, "绩效目标": p.goal}
     )
@@ -196,28 +205,37 @@ def _expand_project(
         preset = None
     basis, basis_pos, basis_node = _inherit(ctx, src, unit, part, "basis")
     basis_source = ctx.ref(basis_pos, basis_node) if basis else None
+    basis_own = basis_pos is pos
     item = p.item or derive_item(p.name)
     rows = ctx.rows.collect(src, preset, part.framework)
-    if amounts is None or rows is None or unit is None or len(ctx.diags) > before:
+    if rows is None:
         return None
+    # Problems above (a bad amount, unit or inherited schedule) do not stop the rows from
+    # being checked: their own problems are reported in the same run.
+    known = amounts or Amounts(Decimal(0), Decimal(0), Decimal(0))
     context: dict[str, Any] = {
         "事项": item,
         "项目名称": p.name,
-        "预算数": amounts.budget,
-        "财政资金": amounts.fiscal,
-        "其他资金": amounts.other,
+        "预算数": known.budget,
+        "财政资金": known.fiscal,
+        "其他资金": known.other,
         "年度": dept.year,
         "完成时限": deadline,
         "金额单位": dept.money_unit,
         "取整步长": quantum(dept.money_unit),
-        "单位名称": unit.name,
+        "单位名称": unit.name if unit is not None else p.unit,
         "部门名称": dept.name,
     }
+    use = _formula(ctx, p.use, context, pos, ("资金用途",), "资金用途")
+    goal = _formula(ctx, p.goal, context, pos, ("绩效目标",), "绩效目标")
+    if basis:
+        basis = _formula(ctx, basis, context, basis_pos, basis_node, "指标值确定依据")
     indicator_rows = ctx.rows.render(
         rows, context, basis=basis, basis_source=basis_source, date_style=date_style,
         project=src.path, preset=preset, framework=part.framework, show_basis=layout.show_basis,
+        basis_own=basis_own,
     )
-    if indicator_rows is None or len(ctx.diags) > before:
+    if indicator_rows is None or amounts is None or unit is None or len(ctx.diags) > before:
         return None
     columns = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"]
     if layout.show_basis:
@@ -244,9 +262,9 @@ def _expand_project(
         budget_text=format_money(amounts.budget, dept.money_unit),
         fiscal_text=money_text(amounts.fiscal, dept.money_unit),
         other_text=money_text(amounts.other, dept.money_unit),
-        use=p.use,
+        use=use,
         schedule=schedule,
-        goal=p.goal,
+        goal=goal,
         preset=preset,
         item=item if preset else p.item,
         columns=columns,
@@ -256,6 +274,35 @@ def _expand_project(
         layout=layout,
         framework=part.framework,
     )
+
+
+def _formula(
+    ctx: _Ctx, raw: str, context: dict[str, Any], pos: Positions, node: NodePath, label: str
+) -> str:
+    """*raw* with its formulas computed (a problem is reported where *raw* is written)."""
+    try:
+        return render_field(raw, context, label)
+    except Problem as exc:
+        ctx.diags.append(pos.diag(node, exc.message, exc.hint))  # repeats are merged at the end
+        return raw
+
+
+#: Texts that are printed as written: a {{ }} there would print literally, so it is refused.
+_NO_FORMULA_PROJECT = ("项目名称", "标题", "事项", "项目编码", "单位")
+
+
+def _no_formulas(pos: Positions, texts: dict[NodePath, str | None]) -> list[Diagnostic]:
+    out = []
+    for node, text in texts.items():
+        if text is not None and needs_render(text):
+            out.append(
+                pos.diag(
+                    node,
+                    f"「{node[-1]}」中不能写公式 {{{{ }}}}：这里的文字照原样印出",
+                    "公式只能写在指标行（三级、描述、值、依据）、资金用途、绩效目标和指标值确定依据中",
+                )
+            )
+    return out
 
 
 def _given(p: Any) -> list[str]:
@@ -363,6 +410,18 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
     _check_units(ctx)
     _check_default_presets(ctx)
     ctx.diags += too_long(spec.pos, {"部门名称": dept.name, "标题": dept.title})
+    ctx.diags += _no_formulas(
+        spec.pos,
+        {
+            ("部门名称",): dept.name,
+            ("标题",): dept.title,
+            **{("单位", i, "单位名称"): u.name for i, u in enumerate(dept.units)},
+            **{("单位", i, "单位编码"): u.code for i, u in enumerate(dept.units)},
+            **{("部分", i, "标题"): part.title for i, part in enumerate(dept.parts)},
+        },
+    )
+    if dept.title is not None and not dept.title.strip():
+        ctx.diags.append(spec.pos.diag(("标题",), "「标题」是空的", "删去这一行，文档标题就是「{年度}年{部门名称}部门绩效目标」"))
     part_one = _part_one(ctx)
     first_part = 2 if part_one is not None else 1
     parts: list[dm.Part] = []
@@ -385,7 +444,7 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
     if not ctx.diags:
         ctx.diags += too_big(spec.pos, part_one, parts)
     if ctx.diags:
-        raise SpecError(ctx.diags)
+        raise SpecError(merge_repeats(ctx.diags, project_paths={src.path for src in spec.projects}))
     return dm.Document(
         title=dept.title or f"{dept.year}年{dept.name}部门绩效目标",
         year=dept.year,
@@ -403,6 +462,21 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
             key: ctx.ref(spec.pos, (key,)) for key in ("部门名称", "标题") if (key,) in spec.pos.values
         },
     )
+
+
+def merge_repeats(diags: list[Diagnostic], project_paths: set[Path]) -> list[Diagnostic]:
+    """One message per cause: a problem in an inherited setting, met by every table that
+    inherits it, is reported once where it is written, with the number of tables affected."""
+    counts: dict[Diagnostic, int] = {}
+    for d in diags:
+        counts[d] = counts.get(d, 0) + 1
+    out = []
+    for d, n in counts.items():
+        if n > 1:
+            what = "出现 {n} 次" if d.path in project_paths else "涉及 {n} 张表"
+            d = dataclasses.replace(d, message=f"{d.message}（{what.format(n=n)}）")
+        out.append(d)
+    return out
 
 
 def _label(ctx: _Ctx, style: str, n: int) -> str:

@@ -17,7 +17,7 @@ from jinja2.exceptions import SecurityError
 
 from jixiao import docmodel as dm
 from jixiao import limits
-from jixiao.errors import Diagnostic
+from jixiao.errors import Diagnostic, Problem
 from jixiao.framework import FRAMEWORKS, all_level2, level1_of
 from jixiao.presets import BaseProblem, PresetLibrary, PresetRow, apply_patch, field_positions
 from jixiao.resources import builtin_templates
@@ -52,6 +52,41 @@ def display_path(root: Path, path: Path) -> str:
 def source_ref(root: Path, path: Path, line: int, col: int) -> dm.SourceRef:
     """A location-independent source reference."""
     return dm.SourceRef(path=display_path(root, path), line=line, col=col)
+
+
+def render_field(raw: str, context: dict[str, Any], label: str) -> str:
+    """*raw* with its formulas computed, within the per-cell size limit.
+
+    Raises:
+        Problem: a formula that is refused, fails or exceeds a limit, or a text too long
+            (message names the field *label*; the caller knows the position).
+    """
+    try:
+        text = render_text(raw, context)
+    except FormulaError as exc:
+        raise Problem(f"「{label}」的公式中{exc.message}", exc.hint) from None
+    except LimitError as exc:
+        raise Problem(
+            f"「{label}」中的公式超出了限制：{exc.message}", "公式只做简单的计算；限制见 README「安全」一节"
+        ) from None
+    except SecurityError as exc:
+        raise Problem(
+            f"「{label}」的公式中不允许访问 Python 内部对象（{exc}） — 只能使用 README 中列出的名字",
+            "README「公式」一节列出了可用的名字和写法",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise Problem(
+            f"「{label}」中的模板用了未定义的名字（{exc.message}）", f"可用的名字：{'、'.join(sorted(context))}"
+        ) from None
+    except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError) as exc:
+        raise Problem(
+            f"「{label}」中的模板无法计算：{exc}", "检查 {{ }} 中的写法，如 {{ 向上取整(预算数 / 12, 0.01) }}"
+        ) from None
+    if len(text) > limits.MAX_CELL_CHARS:
+        raise Problem(
+            f"「{label}」有 {len(text)} 个字，超过每格 {limits.MAX_CELL_CHARS} 字的上限", "表格中的一格写不下这么多文字：请精简"
+        )
+    return text
 
 
 def insert_by_group(rows: list[PresetRow], new: PresetRow, framework: dict[str, list[str]]) -> None:
@@ -120,8 +155,7 @@ class RowBuilder:
             try:
                 rows = self.presets.resolve(preset)
             except BaseProblem as exc:
-                if exc.diagnostic not in self.diags:  # one message per preset, not per project
-                    self.diags.append(exc.diagnostic)
+                self.diags.append(exc.diagnostic)  # merged into one message with the count at the end
                 return None
             except KeyError:
                 if p.preset:
@@ -176,13 +210,16 @@ class RowBuilder:
         preset: str | None,
         framework: str,
         show_basis: bool,
+        basis_own: bool = False,
     ) -> list[dm.IndicatorRow] | None:
         """Render every row's text, parse its value and compute the merge spans.
 
-        A row without its own 依据 takes *basis*, and its 依据 cell is located at
-        *basis_source*, where that default is written.
+        The 依据 of a row, first found: the row's own 依据 written in the project,
+        the project's 指标值确定依据 (*basis* with *basis_own*), the preset row's 依据,
+        then the inherited default (*basis*: unit, part, department). A cell
+        taken from a setting is located at *basis_source*, where it is written.
         """
-        default = (basis, basis_source)
+        default = (basis, basis_source, basis_own)
         rendered = [
             self._render(pr, context, default, date_style, project, preset, framework, show_basis) for pr in rows
         ]
@@ -191,8 +228,8 @@ class RowBuilder:
         return with_spans([r for r in rendered if r is not None])
 
     def _error(self, pr: PresetRow, message: str, hint: str | None = None, name: str | None = None) -> None:
-        line, col = pr.where(name)
-        self.diags.append(Diagnostic(pr.path, line, col, message, hint))
+        path, line, col = pr.where(name)
+        self.diags.append(Diagnostic(path, line, col, message, hint))
 
     def _texts(self, pr: PresetRow, context: dict[str, Any]) -> dict[str, str] | None:
         texts: dict[str, str] = {}
@@ -201,48 +238,17 @@ class RowBuilder:
             if raw is None:
                 continue
             try:
-                text = render_text(raw, context)
-            except FormulaError as exc:
-                self._error(pr, f"「{label}」的公式中{exc.message}", exc.hint, name)
+                texts[name] = render_field(raw, context, label)
+            except Problem as exc:
+                self._error(pr, exc.message, exc.hint, name)
                 return None
-            except LimitError as exc:
-                self._error(
-                    pr, f"「{label}」中的公式超出了限制：{exc.message}", "公式只做简单的计算；限制见 README「安全」一节", name
-                )
-                return None
-            except SecurityError as exc:
-                self._error(
-                    pr,
-                    f"「{label}」的公式中不允许访问 Python 内部对象（{exc}） — 只能使用 README 中列出的名字",
-                    "README「公式」一节列出了可用的名字和写法",
-                    name,
-                )
-                return None
-            except jinja2.UndefinedError as exc:
-                names = "、".join(sorted(context))
-                self._error(pr, f"「{label}」中的模板用了未定义的名字（{exc.message}）", f"可用的名字：{names}", name)
-                return None
-            except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError) as exc:
-                self._error(
-                    pr, f"「{label}」中的模板无法计算：{exc}", "检查 {{ }} 中的写法，如 {{ 向上取整(预算数 / 12, 0.01) }}", name
-                )
-                return None
-            if len(text) > limits.MAX_CELL_CHARS:
-                self._error(
-                    pr,
-                    f"「{label}」有 {len(text)} 个字，超过每格 {limits.MAX_CELL_CHARS} 字的上限",
-                    "表格中的一格写不下这么多文字：请精简",
-                    name,
-                )
-                return None
-            texts[name] = text
         return texts
 
     def _render(
         self,
         pr: PresetRow,
         context: dict[str, Any],
-        default_basis: tuple[str | None, dm.SourceRef | None],
+        default_basis: tuple[str | None, dm.SourceRef | None, bool],
         date_style: DateStyle,
         project: Path,
         preset: str | None,
@@ -273,12 +279,14 @@ class RowBuilder:
         except ValueError_ as exc:
             self._error(pr, exc.message, exc.hint, "value")
             return None
-        field_sources = {name: source_ref(self.root, pr.path, *where) for name, where in pr.fields.items()}
-        basis, basis_source = default_basis
+        field_sources = {name: source_ref(self.root, *where) for name, where in pr.fields.items()}
+        basis, basis_source, basis_own = default_basis
         row_basis = None
         if show_basis:
-            row_basis = texts.get("basis") or basis
-            if "basis" not in texts and basis_source is not None:
+            written_here = "basis" in pr.fields and pr.fields["basis"][0] == project
+            row_basis = texts.get("basis") if written_here or not (basis_own and basis) else None
+            row_basis = row_basis or basis
+            if row_basis == basis and not written_here and basis_source is not None:
                 field_sources["basis"] = basis_source
             if row_basis is None:
                 self._error(pr, "缺少指标值确定依据", "在 默认 中写 指标值确定依据: 工作计划，或在这一行写 依据")

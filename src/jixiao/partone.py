@@ -22,6 +22,7 @@ from jixiao.errors import Diagnostic
 from jixiao.numbering import StyleError, label
 from jixiao.spec.model import Item, PartOne, Section
 from jixiao.spec.yamlio import NodePath, Positions
+from jixiao.textenv import needs_render
 
 #: The three standard sections: key, printed title, default item numbering.
 STANDARD = (
@@ -129,6 +130,14 @@ def _lines(text: str, prefix: str) -> list[str]:
 
 def _too_long(item: Item, pos: Positions, node: NodePath, diags: list[Diagnostic]) -> None:
     for key, text in (("标题", item.title), ("内容", item.text), ("绩效目标", item.goal), ("绩效指标", item.indicators)):
+        if text is not None and needs_render(text):
+            diags.append(
+                pos.diag(
+                    (*node, key) if (*node, key) in pos.values else node,
+                    "第一部分中不能写公式 {{ }}：这里的文字照原样印出",
+                    "删去 {{ }}，直接写出文字",
+                )
+            )
         if text is not None and len(text) > limits.MAX_CELL_CHARS:
             diags.append(
                 pos.diag(

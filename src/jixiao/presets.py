@@ -61,22 +61,24 @@ class PresetRow:
     path: Path
     line: int
     col: int
-    fields: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: Where each written field is: a row changed by 改写 keeps the positions of the
+    #: fields it did not change (in the preset), the changed ones point at the 改写.
+    fields: dict[str, tuple[Path, int, int]] = field(default_factory=dict)
 
-    def where(self, name: str | None = None) -> tuple[int, int]:
-        """Position of field *name* if it was written here, else of the row."""
+    def where(self, name: str | None = None) -> tuple[Path, int, int]:
+        """File and position of field *name* if it was written, else of the row."""
         if name is not None and name in self.fields:
             return self.fields[name]
-        return self.line, self.col
+        return self.path, self.line, self.col
 
 
-def field_positions(pos: Positions, base: tuple[str | int, ...]) -> dict[str, tuple[int, int]]:
-    """Positions of a row's fields, whether written as a mapping or as a list."""
-    out: dict[str, tuple[int, int]] = {}
+def field_positions(pos: Positions, base: tuple[str | int, ...]) -> dict[str, tuple[Path, int, int]]:
+    """File and positions of a row's fields, whether written as a mapping or as a list."""
+    out: dict[str, tuple[Path, int, int]] = {}
     for name, key in FIELD_KEYS.items():
         for probe in ((*base, key), (*base, LIST_INDEX.get(name, -1))):
             if probe in pos.values:
-                out[name] = pos.values[probe]
+                out[name] = (pos.path, *pos.values[probe])
                 break
     return out
 
@@ -162,7 +164,9 @@ def apply_patch(
         if change.drop:
             continue
         line, col = pos.of(node, key=True)
-        fields = {**pr.fields, **field_positions(pos, node)} if pr.path == path else field_positions(pos, node)
+        fields = {**pr.fields, **field_positions(pos, node)}
+        if "level2" in fields and fields["level2"][0] == path and "level1" in fields and fields["level1"][0] != path:
+            del fields["level1"]  # a new 二级 re-derives the 一级 (see merge_row)
         out.append(PresetRow(merge_row(pr.row, change), path, line, col, fields))
     return out
 

@@ -32,7 +32,11 @@ from jixiao.spec.model import (
     Section,
     Unit,
 )
-from jixiao.spec.pydantic_errors import allowed_keys, diagnostics_from_validation
+from jixiao.spec.pydantic_errors import (
+    allowed_keys,
+    diagnostics_from_validation,
+    repair_unknown_keys,
+)
 from jixiao.spec.yamlio import Loaded, NodePath, Positions, load_yaml
 
 DEPARTMENT_FILES = ("部门.yaml", "department.yaml")
@@ -149,7 +153,20 @@ def validate_loaded(
     try:
         return model.model_validate(data), loaded.pos, []
     except ValidationError as exc:
-        return None, loaded.pos, diagnostics_from_validation(exc, loaded.pos, model)
+        diags = diagnostics_from_validation(exc, loaded.pos, model)
+        repaired = repair_unknown_keys(data, exc, model)
+    if repaired is None:
+        return None, loaded.pos, diags
+    # Misspelt keys are reported; go on as if they were spelt right, so the file's
+    # other problems show up in the same run.
+    fixed, renames = repaired
+    try:
+        spec = model.model_validate(fixed)
+    except ValidationError:
+        return None, loaded.pos, diags
+    for old, new in renames:
+        loaded.pos.rename(old, new)
+    return spec, loaded.pos, diags
 
 
 def project_files(root: Path) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import types
 import typing
@@ -134,6 +135,60 @@ def _input_text(value: Any) -> str:
     if value is None:
         return "空值"
     return f"「{value}」"
+
+
+def repair_unknown_keys(
+    data: dict[str, Any], exc: ValidationError, root: type[BaseModel]
+) -> tuple[dict[str, Any], list[tuple[NodePath, NodePath]]] | None:
+    """*data* with each unknown key renamed to its did-you-mean (or dropped), to go on checking.
+
+    Only when every error is an unknown key (or a missing key that a rename
+    supplies): the rest of the file can then still be read, so its semantic
+    problems are reported in the same run. Returns the repaired copy and the
+    (old path, new path) renames, or None.
+    """
+    errors = exc.errors()
+    renames: list[tuple[NodePath, NodePath]] = []
+    drops: list[NodePath] = []
+    for err in errors:
+        if err["type"] != "extra_forbidden":
+            continue
+        loc = tuple(err["loc"])
+        owner = _model_at(root, loc[:-1])
+        allowed = allowed_keys(owner) if owner else []
+        guess = suggest(str(loc[-1]), allowed)
+        if guess is not None:
+            renames.append((loc, (*loc[:-1], guess)))
+        else:
+            drops.append(loc)
+    supplied = {new for _, new in renames}
+    if any(
+        err["type"] != "extra_forbidden" and not (err["type"] == "missing" and tuple(err["loc"]) in supplied)
+        for err in errors
+    ):
+        return None
+    fixed = copy.deepcopy(data)
+    for old, new in renames:
+        parent = _container(fixed, old[:-1])
+        if parent is None:
+            return None
+        value = parent.pop(str(old[-1]))
+        if str(new[-1]) not in parent:  # a key written twice (misspelt and right): keep the right one
+            parent[str(new[-1])] = value
+    for old in drops:
+        parent = _container(fixed, old[:-1])
+        if parent is not None:
+            parent.pop(str(old[-1]), None)
+    return fixed, renames
+
+
+def _container(data: Any, path: tuple[Any, ...]) -> dict[str, Any] | None:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data if isinstance(data, dict) else None
 
 
 def diagnostics_from_validation(

@@ -61,6 +61,13 @@ class Positions:
             probe = probe[:-1]
         return self.values.get((), (1, 1))
 
+    def rename(self, old: NodePath, new: NodePath) -> None:
+        """Positions under *old* are also found under *new* (a misspelt key read as the right one)."""
+        for table in (self.keys, self.values):
+            for path, where in list(table.items()):
+                if path[: len(old)] == old:
+                    table.setdefault((*new, *path[len(old) :]), where)
+
     def diag(
         self, node: NodePath, message: str, hint: str | None = None, *, key: bool = False
     ) -> Diagnostic:
