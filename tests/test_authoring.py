@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import DEPARTMENT, PROJECT
+from conftest import DEPARTMENT, PROJECT, write_tree
 from jixiao import SpecError, expand_department, load_department
 from jixiao.cli import app
 from jixiao.errors import Diagnostic
@@ -139,3 +139,93 @@ def test_explain_shows_where_each_cell_comes_from(spec_dir: Any) -> None:
     assert runner.invoke(app, ["expand", str(spec), "--explain", "9"]).exit_code == 2
     assert runner.invoke(app, ["expand", str(spec), "--explain", "1", "--行", "没有"]).exit_code == 2
     assert runner.invoke(app, ["expand", str(spec), "--行", "1"]).exit_code == 2
+
+
+def test_schedule_numbers_as_written_and_fractions_named(spec_dir: Any) -> None:
+    text = PROJECT + '资金支出计划: ["28.00", "53.00%", 78, 100.0]\n'
+    table = expand_department(load_department(spec_dir({"01-x": text}))).tables()[0]
+    assert table.schedule is not None and [c.text for c in table.schedule] == ["28.00%", "53.00%", "78%", "100.0%"]
+    found = located(problems(spec_dir({"01-x": PROJECT + "资金支出计划: [0.28, 0.53, 0.78, 1]\n"})))
+    assert found == [("01-x.yaml", 6, 28, "资金支出计划看起来写成了小数（1 会读作 1%）")]
+
+
+def test_names_yaml_misreads_are_explained_and_new_quotes_them(spec_dir: Any, tmp_path: Path) -> None:
+    for n, (value, first) in enumerate(
+        (("[1307001]法律顾问费", "["), ("*星号", "*"), ("!感叹", "!"), ("@at", "@"), ("&和", "&"))
+    ):
+        text = PROJECT.replace("项目名称: 法律顾问费", f"项目名称: {value}")
+        found = problems(write_tree(tmp_path / str(n), {"部门.yaml": DEPARTMENT, "projects/01-x.yaml": text}))
+        assert found[0].message.startswith(("「项目名称」的值以", "这里的值以")), (value, found[0].message)
+        assert f"「{first}」" in found[0].message and f'"{value}"' in (found[0].hint or "")
+        assert (found[0].line, found[0].col) == (1, 7)
+    root = spec_dir()
+    result = runner.invoke(app, ["new", str(root), "[1307001]法律顾问费"])
+    assert result.exit_code == 0, result.output
+    written = next((root / "projects").glob("02-*.yaml")).read_text(encoding="utf-8")
+    assert '项目名称: "[1307001]法律顾问费"' in written and "\n事项: 法律顾问" in written
+    assert [t.name for t in expand_department(load_department(root)).tables()][-1] == "[1307001]法律顾问费"
+
+
+def test_new_writes_comments_that_fit_the_preset(spec_dir: Any) -> None:
+    root = spec_dir()
+    name = "城乡居民基本医疗保险财政补助资金-市级资金-津财社指【2025】142号"
+    assert runner.invoke(app, ["new", str(root), name, "--预设", "补助资金类"]).exit_code == 0
+    written = next((root / "projects").glob("02-*.yaml")).read_text(encoding="utf-8")
+    assert "（键：完成率、合格率、时限、成本、效益、满意度）" in written
+    assert "#   完成率: {值: =100%}" in written and "\n事项:" not in written  # too long to shorten: left out
+    assert runner.invoke(app, ["new", str(root), "印刷费", "--预设", "印刷类"]).exit_code == 0
+    printing = next((root / "projects").glob("03-*.yaml")).read_text(encoding="utf-8")
+    assert "\n事项: 印刷" in printing
+    expand_department(load_department(root))  # both scaffolds are valid specs
+
+
+def test_init_force_adds_only_what_is_missing(spec_dir: Any) -> None:
+    root = spec_dir()
+    before = (root / "部门.yaml").read_bytes()
+    refused = runner.invoke(app, ["init", str(root)])
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    result = runner.invoke(app, ["init", str(root), "--force"])
+    assert result.exit_code == 0, result.output
+    assert (root / "部门.yaml").read_bytes() == before
+    assert (root / "schema" / "project.schema.json").is_file()
+    assert "diff=jixiao" in (root / ".gitattributes").read_text(encoding="utf-8")
+    assert "output/" in (root / ".gitignore").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (root / "projects").iterdir()) == ["01-法律顾问费.yaml"]
+    again = runner.invoke(app, ["init", str(root), "--force"])
+    assert again.exit_code == 0 and "没有改动" in again.stdout
+
+
+def test_projects_join_parts_by_pattern_or_by_their_own_setting(spec_dir: Any) -> None:
+    dept = DEPARTMENT + """\
+部分:
+  - 标题: 专项资金绩效目标
+    项目: ["1*"]
+  - 标题: 会议
+  - 标题: 预算项目绩效目标
+    项目: ["0*"]
+"""
+    projects = {
+        "01-a": PROJECT.replace("法律顾问费", "a费"),
+        "02-b": PROJECT.replace("法律顾问费", "b费") + "部分: 会议\n",
+        "11-c": PROJECT.replace("法律顾问费", "c费"),
+        "12-d": PROJECT.replace("法律顾问费", "d费") + "部分: 第三部分\n",
+    }
+    doc = expand_department(load_department(spec_dir(projects, dept)))
+    # 12-d matches "1*" but names 第三部分 itself: its own setting wins over a pattern.
+    assert [[t.name for t in p.tables] for p in doc.parts] == [["c费"], ["b费"], ["a费", "d费"]]
+    wrong = dict(projects, **{"12-d": PROJECT.replace("法律顾问费", "d费") + "部分: 第九部分\n"})
+    found = located(problems(spec_dir(wrong, dept)))
+    assert [m for *_, m in found] == ["没有叫「第九部分」的部分"]
+
+
+def test_an_added_row_can_say_where_it_goes(spec_dir: Any) -> None:
+    row = "绩效指标:\n  - {二级: 数量指标, 三级: 咨询次数, 描述: 全年咨询次数, 值: ≥20次, 位置: {后: 合格率}}\n"
+    table = expand_department(load_department(spec_dir({"01-x": PROJECT + row}))).tables()[0]
+    keys = [r.key or r.level3 for r in table.rows]
+    assert keys.index("咨询次数") == keys.index("合格率") + 1
+    before = row.replace("{后: 合格率}", "{前: 完成率}")
+    table = expand_department(load_department(spec_dir({"01-x": PROJECT + before}))).tables()[0]
+    assert table.rows[0].level3 == "咨询次数"
+    bad = row.replace("{后: 合格率}", "{后: 没有}")
+    found = located(problems(spec_dir({"01-x": PROJECT + bad})))
+    assert [m for *_, m in found] == ["「位置」中的键「没有」不在这张表中"]

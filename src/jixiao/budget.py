@@ -123,6 +123,14 @@ def parse_schedule(entries: list[str | None]) -> list[Decimal | None]:
             )
         last = cell
     if out[3] != 100:
+        given = [v for v in out if v is not None]
+        if given and all(v <= 1 for v in given):
+            raise DeriveError(
+                "资金支出计划",
+                f"资金支出计划看起来写成了小数（{entries[3]} 会读作 {entries[3]}%）",
+                "写成百分数，例如 [28%, 53%, 78%, 100%] 或 [28, 53, 78, 100]",
+                3,
+            )
         raise DeriveError(
             "资金支出计划", "资金支出计划 12月底 应为 100%", "全年预算到年底应全部支出：把最后一项写成 100%", 3
         )

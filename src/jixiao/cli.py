@@ -295,16 +295,21 @@ def init(
     layout: Annotated[
         str, typer.Option("--版式", "--layout", help="版式：河北、天津、专项资金、公文（见 README「版式」）")
     ] = "河北",
+    force: Annotated[
+        bool, typer.Option("--force", help="文件夹已有内容时，只补上缺少的文件（schema/、.gitattributes 等），不改动已有文件")
+    ] = False,
 ) -> None:
     """新建部门规格文件夹：带注释的 部门.yaml、一个示例项目和 JSON Schema。"""
     from jixiao.scaffold import init_department
 
     try:
-        paths = init_department(folder, name, year, layout)
+        paths = init_department(folder, name, year, layout, force=force)
     except JixiaoError as exc:
         _fail(exc)
     for path in paths:
         out.print(f"已创建 {path}", highlight=False)
+    if not paths:
+        out.print(f"{folder} 中已有全部文件，没有改动。", highlight=False)
     out.print(f"下一步：编辑 {folder}/部门.yaml，然后运行 jixiao validate {folder}", highlight=False)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import fnmatch
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -309,54 +310,86 @@ def _given(p: Any) -> list[str]:
     return [k for k, v in (("预算数", p.budget), ("财政资金", p.fiscal), ("其他资金", p.other)) if v is not None]
 
 
-def _parts(ctx: _Ctx) -> list[_PartInfo]:
-    """The parts with their projects (explicit lists, or all remaining), layouts and frameworks."""
+def _parts(ctx: _Ctx, first_part: int) -> list[_PartInfo]:
+    """The parts with their projects, layouts and frameworks.
+
+    A project belongs to the part that lists it by file name, else to the part its
+    own ``部分`` names (title or 编号 such as 第二部分), else to a part whose list
+    has a matching pattern (``0*``, ``1[0-5]-*``), else to the one part without a
+    ``项目`` list. Within a part: the listed order, then the others in file order.
+    """
+    pos = ctx.spec.pos
     by_stem = {src.stem: src for src in ctx.spec.projects}
-    listed: set[str] = set()
-    out: list[list[ProjectSource] | None] = []
-    catch_all = 0
+    owner: dict[str, int] = {}
+    entries: list[list[tuple[int, str, bool]]] = []
+    catch_all = [i for i, part in enumerate(ctx.dept.parts) if part.projects is None]
     for i, part in enumerate(ctx.dept.parts):
-        if part.projects is None:
-            catch_all += 1
-            out.append(None)
-            continue
-        chosen: list[ProjectSource] = []
-        for j, stem in enumerate(part.projects):
-            stem = stem.removesuffix(".yaml")
-            if stem not in by_stem:
-                ctx.diags.append(
-                    ctx.spec.pos.diag(
-                        ("部分", i, "项目", j),
-                        f"项目文件「projects/{stem}.yaml」不存在",
-                        "写 projects 文件夹中的文件名（不含 .yaml）",
-                    )
-                )
-            elif stem in listed:
-                ctx.diags.append(ctx.spec.pos.diag(("部分", i, "项目", j), f"项目「{stem}」列了两次"))
+        mine = [(j, e.removesuffix(".yaml"), any(ch in e for ch in "*?[")) for j, e in enumerate(part.projects or [])]
+        entries.append(mine)
+        for j, stem, pattern in mine:
+            if pattern:
+                if not any(fnmatch.fnmatchcase(s, stem) for s in by_stem):
+                    ctx.diags.append(pos.diag(("部分", i, "项目", j), f"没有文件名符合「{stem}」的项目", _LISTING_HINT))
+            elif stem not in by_stem:
+                ctx.diags.append(pos.diag(("部分", i, "项目", j), f"项目文件「projects/{stem}.yaml」不存在", _LISTING_HINT))
+            elif stem in owner:
+                ctx.diags.append(pos.diag(("部分", i, "项目", j), f"项目「{stem}」列了两次"))
             else:
-                listed.add(stem)
-                chosen.append(by_stem[stem])
-        out.append(chosen)
-    if catch_all > 1:
-        ctx.diags.append(
-            ctx.spec.pos.diag(("部分",), "只能有一个部分省略「项目」列表", "给其余部分写出 项目: [文件名, …]")
-        )
-    rest = [src for src in ctx.spec.projects if src.stem not in listed]
-    if catch_all == 0 and rest:
-        for src in rest:
+                owner[stem] = i
+    if len(catch_all) > 1:
+        ctx.diags.append(pos.diag(("部分",), "只能有一个部分省略「项目」列表", "给其余部分写出 项目: [文件名, …]"))
+    names = {part.title: i for i, part in enumerate(ctx.dept.parts)}
+    names.update({part_numeral(first_part + i): i for i in range(len(ctx.dept.parts))})
+    for src in ctx.spec.projects:
+        if src.spec.part is None:
+            continue
+        index = names.get(src.spec.part.strip())
+        if index is None:
+            listed = "、".join(f"{part_numeral(first_part + i)}（{p.title}）" for i, p in enumerate(ctx.dept.parts))
+            ctx.diags.append(src.pos.diag(("部分",), f"没有叫「{src.spec.part}」的部分", f"部门.yaml 中的部分：{listed}"))
+        elif src.stem in owner and owner[src.stem] != index:
             ctx.diags.append(
-                Diagnostic(src.path, 1, 1, "这个项目没有列入任何部分", "在 部门.yaml 的 部分 中列出它，或让某个部分省略「项目」")
+                src.pos.diag(("部分",), f"这里写属于「{src.spec.part}」，但 部门.yaml 把它列在了"
+                             f"「{ctx.dept.parts[owner[src.stem]].title}」中", "删去其中一处")
             )
+        else:
+            owner[src.stem] = index
+    for i, mine in enumerate(entries):
+        for _, stem, pattern in mine:
+            if pattern:
+                for s in by_stem:
+                    if s not in owner and fnmatch.fnmatchcase(s, stem):
+                        owner[s] = i
+    if catch_all:
+        for s in by_stem:
+            owner.setdefault(s, catch_all[0])
+    for src in ctx.spec.projects:
+        if src.stem not in owner:
+            ctx.diags.append(
+                Diagnostic(src.path, 1, 1, "这个项目没有列入任何部分",
+                           "在项目中写 部分: 部分标题，或在 部门.yaml 的 部分 中列出它，或让某个部分省略「项目」")
+            )
+    chosen: list[list[ProjectSource]] = []
+    for i, mine in enumerate(entries):
+        order: list[str] = []
+        for _, stem, pattern in mine:
+            matched = [s for s in by_stem if fnmatch.fnmatchcase(s, stem)] if pattern else [stem]
+            order += [s for s in matched if owner.get(s) == i and s not in order]
+        order += [s for s in by_stem if owner.get(s) == i and s not in order]
+        chosen.append([by_stem[s] for s in order])
     return [
         _PartInfo(
             index=i,
             spec=part,
-            sources=chosen if chosen is not None else rest,
+            sources=mine,
             layout=_layout_settings(ctx, part.layout, ctx.spec.pos, ("部分", i, "版式"), tables_only=True),
             framework=part.framework or ctx.dept.framework,
         )
-        for i, (part, chosen) in enumerate(zip(ctx.dept.parts, out, strict=True))
+        for i, (part, mine) in enumerate(zip(ctx.dept.parts, chosen, strict=True))
     ]
+
+
+_LISTING_HINT = "写 projects 文件夹中的文件名（不含 .yaml），可用 * ? 通配，如 \"0*\"；或在项目中写 部分: 部分标题"
 
 
 def _part_one(ctx: _Ctx) -> dm.PartOne | None:
@@ -426,7 +459,7 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
     first_part = 2 if part_one is not None else 1
     parts: list[dm.Part] = []
     number = 0
-    for offset, info in enumerate(_parts(ctx)):
+    for offset, info in enumerate(_parts(ctx, first_part)):
         tables: list[dm.ProjectTable] = []
         for i, src in enumerate(info.sources, 1):
             number += 1

@@ -89,6 +89,20 @@ def render_field(raw: str, context: dict[str, Any], label: str) -> str:
     return text
 
 
+def place(rows: list[PresetRow], new: PresetRow, before: str | None, after: str | None) -> tuple[str, str] | None:
+    """Insert *new* before or after the row with that 键; (message, hint) if it cannot."""
+    if (before is None) == (after is None):
+        return "「位置」要写 前 或 后 其中一个", "例如 位置: {前: 合格率}"
+    key = before or after
+    keys = [r.row.key for r in rows]
+    if key not in keys:
+        listed = "、".join(k for k in keys if k) or "（没有带键的行）"
+        return f"「位置」中的键「{key}」不在这张表中", f"可用的键：{listed}"
+    index = keys.index(key)
+    rows.insert(index if before else index + 1, new)
+    return None
+
+
 def insert_by_group(rows: list[PresetRow], new: PresetRow, framework: dict[str, list[str]]) -> None:
     """Insert an added row after the last row of its 二级, else of its 一级 rank."""
     level2 = new.row.level2
@@ -181,10 +195,19 @@ class RowBuilder:
                 pos.diag(("改写",), "没有使用预设，「改写」无从改起", "写出 预设: 名称，或把这些行写在 绩效指标 下", key=True)
             )
         groups = FRAMEWORKS[framework]
+        for key, change in p.patch.items():
+            if change.position is not None:
+                self.diags.append(
+                    pos.diag(("改写", key, "位置"), "「位置」只能用于新增的行（绩效指标 下）", "改写的行留在预设中的位置", key=True)
+                )
         for i, row in enumerate(p.rows):
             line, col = pos.of(("绩效指标", i))
             new = PresetRow(row, src.path, line, col, field_positions(pos, ("绩效指标", i)))
-            if preset is None:
+            if row.position is not None:
+                problem = place(rows, new, row.position.before, row.position.after)
+                if problem is not None:
+                    self.diags.append(pos.diag(("绩效指标", i, "位置"), *problem))
+            elif preset is None:
                 rows.append(new)
             else:
                 insert_by_group(rows, new, groups)

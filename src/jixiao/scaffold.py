@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from jixiao.expand import derive_item
 from jixiao.fileio import write_atomic
 from jixiao.layouts import DEFAULT as DEFAULT_LAYOUT
 from jixiao.layouts import load_layouts
+from jixiao.presets import PresetRow, load_library
 from jixiao.resources import builtin_templates
 from jixiao.schema import write_schemas
 from jixiao.spec.load import find_root, load_department, project_files
@@ -29,8 +31,43 @@ def _scaffold(name: str, context: dict[str, object]) -> str:
         autoescape=False,
         keep_trailing_newline=True,
         max_value=limits.MAX_TEMPLATE_VALUE_CHARS,
+        filters=("join",),
     )
     return render_bounded(env.get_template(name), context)
+
+
+def yaml_text(text: str) -> str:
+    """*text* as a YAML value: as it is when YAML reads it back unchanged, else in double quotes."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        if YAML(typ="safe", pure=True).load(f"k: {text}\n") == {"k": text} and text.strip() == text:
+            return text
+    except YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+_DOC_NUMBER = re.compile(r"[-—－_\s]*[\w]*[【〔\[(（]?(?:19|20)\d{2}[】〕\])）]?\d+号?$")
+_NOISE = (
+    re.compile(r"^[\[【［][^\]】］]*[\]】］]"),  # a budget-system code in front: [1307001]法律顾问费
+    re.compile(r"^(?:19|20)\d{2}年(?:度)?"),
+    re.compile(r"[（(][^）)]*[）)]"),
+)
+
+
+def short_item(name: str) -> str | None:
+    """The 事项 a preset text reads well with: 法律顾问费 → 法律顾问; None for a name too long to shorten.
+
+    A year prefix (2025年), parenthesised notes and a trailing 文号 (津财社指【2025】142号) are left out.
+    """
+    item = _DOC_NUMBER.sub("", name)
+    for pattern in _NOISE:
+        item = pattern.sub("", item)
+    item = re.split(r"[-—－]", item.strip(" -—－"))[0]  # 城乡居民…资金-市级资金 → its first part
+    item = derive_item(item) or name
+    return item if 0 < len(item) <= 12 else None
 
 
 def safe_file_name(text: str) -> str:
@@ -38,34 +75,76 @@ def safe_file_name(text: str) -> str:
     return _UNSAFE.sub("_", text).strip("._") or "项目"
 
 
-def init_department(folder: Path, name: str, year: int | None = None, layout: str = DEFAULT_LAYOUT) -> list[Path]:
-    """Create a new department folder with a commented example.
+GITATTRIBUTES = """\
+# jixiao：规格文件按文本比较；生成的 Word、PDF 用 jixiao textconv 转成文字再比较（见 README）
+*.yaml text eol=lf
+*.docx diff=jixiao
+*.pdf diff=jixiao
+"""
+GITIGNORE = "# jixiao 生成的文件\noutput/\n"
+
+
+def init_department(
+    folder: Path, name: str, year: int | None = None, layout: str = DEFAULT_LAYOUT, *, force: bool = False
+) -> list[Path]:
+    """Create a new department folder with a commented example; the paths written.
+
+    With *force*, an existing folder gets only what it lacks (部门.yaml and an example
+    project if there is none, schema/, .gitattributes, .gitignore); nothing is overwritten.
 
     Raises:
-        UsageError: the folder exists and is not empty, or *layout* is not a built-in layout.
+        UsageError: the folder exists and is not empty (without *force*), or *layout*
+            is not a built-in layout.
     """
-    if folder.exists() and any(folder.iterdir()):
-        raise UsageError(f"「{folder}」已存在且不是空文件夹；请换一个新文件夹名")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"「{folder}」是一个文件，不是文件夹")
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise UsageError(
+            f"「{folder}」已存在且不是空文件夹。要在已有的规格文件夹中补上缺少的文件（schema/、.gitattributes 等），"
+            "加 --force；已有的文件不会被改动"
+        )
     names = load_layouts([builtin_templates() / "layouts"]).names()
     if layout not in names:
         raise UsageError(f"版式「{layout}」不存在；内置的版式：{'、'.join(names)}")
     year = year or dt.date.today().year + 1
-    dept = folder / "部门.yaml"
-    context = {"年度": year, "部门名称": name, "版式": layout, "版式名称": "、".join(names)}
-    write_atomic(dept, _scaffold("部门.yaml", context).encode("utf-8"))
-    first = folder / "projects" / "01-办公费.yaml"
-    text = _scaffold(
-        "项目.yaml",
-        {
-            "项目名称": "办公费",
-            "单位": "000001",
-            "预设": "运转类",
-            "事项": "办公",
-            "模式": "../schema/project.schema.json",
-        },
-    )
-    write_atomic(first, text.encode("utf-8"))
-    return [dept, first, *write_schemas(folder / "schema")]
+    written: list[Path] = []
+
+    def add(path: Path, text: str) -> None:
+        if not path.exists():
+            write_atomic(path, text.encode("utf-8"))
+            written.append(path)
+
+    has_department = any((folder / n).is_file() for n in ("部门.yaml", "department.yaml"))
+    if not has_department:
+        context = {"年度": year, "部门名称": name, "版式": layout, "版式名称": "、".join(names)}
+        add(folder / "部门.yaml", _scaffold("部门.yaml", context))
+    if not has_department and not any((folder / "projects").glob("*.yaml")):
+        context = {
+            "项目名称": "办公费", "单位": "000001", "预设": "运转类", "事项": "办公",
+            "模式": "../schema/project.schema.json", **_preset_example(load_builtin_preset("运转类")),
+        }
+        add(folder / "projects" / "01-办公费.yaml", _scaffold("项目.yaml", context))
+    schema = folder / "schema"
+    if not (schema / "department.schema.json").exists():
+        written += write_schemas(schema)
+    add(folder / ".gitattributes", GITATTRIBUTES)
+    add(folder / ".gitignore", GITIGNORE)
+    return written
+
+
+def load_builtin_preset(name: str) -> list[PresetRow]:
+    """Rows of a built-in preset (for the scaffold's comments)."""
+    return load_library([builtin_templates() / "presets"]).resolve(name)
+
+
+def _preset_example(rows: list[PresetRow]) -> dict[str, object]:
+    """Comment material that fits a preset: its keys, one 改写 example and one 删除 example."""
+    keys = [r.row.key for r in rows if r.row.key]
+    if not keys:
+        return {"键": [], "例键": "键", "例值": "…", "删键": "键"}
+    first = next(r for r in rows if r.row.key)
+    value = first.row.value or "…"
+    return {"键": keys, "例键": keys[0], "例值": yaml_text(value), "删键": keys[-1]}
 
 
 def _schema_ref(projects: Path) -> str:
@@ -99,14 +178,17 @@ def new_project(spec: Path, name: str, preset: str | None, unit: str | None) -> 
     numbers = [int(m.group(1)) for p in project_files(root) if (m := re.match(r"^(\d+)", p.stem))]
     number = max(numbers, default=0) + 1
     path = root / "projects" / f"{number:02d}-{safe_file_name(name)}.yaml"
+    example = _preset_example(loaded.presets.resolve(preset)) if preset is not None else {}
+    item = short_item(name)
     text = _scaffold(
         "项目.yaml",
         {
-            "项目名称": name,
+            "项目名称": yaml_text(name),
             "单位": chosen.code,
             "预设": preset or "",
-            "事项": derive_item(name),
+            "事项": yaml_text(item) if item else "",
             "模式": _schema_ref(root / "projects"),
+            **example,
         },
     )
     write_atomic(path, text.encode("utf-8"))

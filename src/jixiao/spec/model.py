@@ -41,6 +41,13 @@ DateStyleName = Literal["点分", "年月日"]
 Framework = Literal["效益", "效果", "2021"]
 
 
+class Position(SpecModel):
+    """Where an added row goes, relative to a preset row (by its 键)."""
+
+    before: str | None = Field(None, alias="前", description="排在这个键的行之前")
+    after: str | None = Field(None, alias="后", description="排在这个键的行之后")
+
+
 class RowSpec(SpecModel):
     """One indicator row, or a change to a preset row.
 
@@ -56,6 +63,9 @@ class RowSpec(SpecModel):
     value: str | None = Field(None, alias="值", description="指标值，如 ≥90%、≤0.5万元/月、2025.12.31、有所提升")
     basis: str | None = Field(None, alias="依据", description="指标值确定依据；省略时用默认值")
     drop: bool = Field(False, alias="删除", description="为 true 时从预设中删除这一行")
+    position: Position | None = Field(
+        None, alias="位置", description="新增的行排在哪里：{前: 键} 或 {后: 键}；省略时排在同一二级指标的最后"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -279,6 +289,9 @@ class Project(SpecModel):
         None, alias="资金支出计划", description="3月底、6月底、10月底、12月底 累计支出比例；省略时用默认值"
     )
     goal: str = Field(alias="绩效目标", description="项目绩效目标")
+    part: str | None = Field(
+        None, alias="部分", description="本项目属于哪个部分：部分的标题或编号（如 第二部分）；也可在 部门.yaml 的 部分 中列出"
+    )
     preset: str | None = Field(None, alias="预设", description="指标预设名称；「无」表示不用预设")
     item: str | None = Field(None, alias="事项", description="预设文字中的事项，如 法律顾问；省略时由项目名称去掉「费/经费」得出")
     patch: dict[str, RowPatch] = Field(

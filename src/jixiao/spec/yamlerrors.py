@@ -37,6 +37,48 @@ def _quote_closed_early(problem: str, lines: list[str], line: int, opener: Any) 
     )
 
 
+#: ``key: value`` where the value starts with a character YAML reads as syntax.
+_SPECIAL_START = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"\[\]{},][^:#]*?):\s+([\[{*&!@`%|>])(.*)$")
+
+
+def _closes_then_text(value: str) -> bool:
+    """``[1307…]法律顾问费``: a bracket that closes with more text after it on the same line."""
+    depth = 0
+    for i, ch in enumerate(value):
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 0:
+                rest = value[i + 1 :].split(" #")[0].strip()
+                return bool(rest)
+    return False
+
+
+def unquoted_special(path: Path, lines: list[str], rows: list[int], problem: str) -> Diagnostic | None:
+    """A value that starts with ``[ { * & ! @ ` % | >`` and needed quotes, on one of *rows*."""
+    for row in rows:
+        if not 0 <= row < len(lines):
+            continue
+        m = _SPECIAL_START.match(lines[row])
+        if m is None:
+            continue
+        indent, key, first, rest = m.groups()
+        value = first + rest
+        syntax = first in "[{" and _closes_then_text(value)
+        syntax = syntax or (first == "*" and "alias" in problem) or (first == "!" and ("tag" in problem or "URI" in problem))
+        syntax = syntax or first in "@`%"
+        if syntax:
+            return Diagnostic(
+                path,
+                row + 1,
+                len(indent) + len(key) + 3,
+                f"「{key.strip()}」的值以「{first}」开头，YAML 会把它当作特殊符号而不是文字",
+                f'给整个值加引号，例如 {key.strip()}: "{value.strip()}"',
+            )
+    return None
+
+
 def translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic:
     """One Chinese diagnostic for a YAML syntax error, at the line the author should look at."""
     mark = err.problem_mark or err.context_mark
@@ -44,6 +86,10 @@ def translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic:
     col = mark.column if mark is not None else 0
     problem = str(err.problem or err.context or "")
     text = lines[line] if line < len(lines) else ""
+    opener = err.context_mark.line if err.context_mark is not None else line
+    special = unquoted_special(path, lines, [line, opener, line - 1], problem)
+    if special is not None:
+        return special
     if "\t" in problem or ("\t" in text[: col + 1] and "token" in problem):
         return Diagnostic(
             path,

@@ -172,6 +172,13 @@ def _plain(node: Node, path: NodePath, walk: _Walk) -> Any:
         return items
     tag = str(node.tag)
     if tag == f"{_CORE}null":
+        if getattr(node, "anchor", None) and node.value == "":
+            # 「项目名称: &和」: YAML read the text as an anchor name and the value as empty.
+            raise _Refused(
+                node.start_mark,
+                f"这里的值以「&」开头，YAML 把「&{node.anchor}」当作锚点，值成了空的",
+                f'给整个值加引号，例如 "&{node.anchor}"',
+            )
         return None
     if tag == f"{_CORE}bool":
         return str(node.value).lower() == "true"
