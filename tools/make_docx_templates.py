@@ -4,9 +4,9 @@ Run from the repository root: ``.venv/bin/python tools/make_docx_templates.py``.
 The templates are written from scratch as plain OOXML (no python-docx default
 template, so no thumbnail, no customXml, no "python-docx" creator) and carry
 docxtpl tags. Users may replace them with a template designed in Word: keep the
-tags (``{{ 标题 }}``, ``{%p for 部分 in 各部分 %}``, ``{{p 表.表格 }}`` …) and the
-style names 表格文字/表题 the generated tables use. tests/test_docx.py checks the
-committed files equal this script's output.
+tags (``{{ 标题 }}``, ``{%p for 部分 in 各部分 %}``, ``{{p 表.表格 }}``, ``{{p 目录 }}`` …)
+and the style names 表格文字/表题 the generated tables use and toc 1/toc 2 the 目录
+uses. tests/test_docx.py checks the committed files equal this script's output.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ KAI = "楷体_GB2312"
 FANG = "仿宋_GB2312"
 SONG = "宋体"
 
-# Page: A4 portrait, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (twips).
+# Page: A4 portrait, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (twips);
+# the text is 156 mm wide.
+TEXT_WIDTH = 8844
 SECT = (
     '<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter"/>'
     '<w:pgSz w:w="11906" w:h="16838"/>'
@@ -65,19 +67,26 @@ def para_style(
     bold: bool = False,
     based_on: str = "Normal",
     snap: bool = True,
+    right_tab: bool = False,
+    left_chars: int = 0,  # left indent of every line, in characters of this size
 ) -> str:
     ppr = "<w:pPr>"
     if keep_next:
         ppr += "<w:keepNext/>"
     ppr += '<w:widowControl w:val="0"/>'
+    if right_tab:
+        # 目录 entries: the page number at the right margin after a dot leader.
+        ppr += f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>'
     if not snap:
-        # Table text must not snap to the page's 28 pt line grid.
+        # Table text and the 目录 (24 pt lines, as in the PDF) must not snap to the page's 28 pt line grid.
         ppr += '<w:snapToGrid w:val="0"/>'
     spacing = f'<w:spacing w:before="{before}" w:after="{after}"'
     spacing += f' w:line="{line}" w:lineRule="exact"/>' if line else ' w:line="240" w:lineRule="auto"/>'
     ppr += spacing
     if indent:
         ppr += '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
+    elif left_chars:
+        ppr += f'<w:ind w:left="{left_chars * int(size_pt * 20)}"/>'
     ppr += f'<w:jc w:val="{jc}"/>'
     if outline is not None:
         ppr += f'<w:outlineLvl w:val="{outline}"/>'
@@ -119,8 +128,9 @@ def styles() -> str:
         para_style("JxTableTitle", "表题", HEI, 16, jc="center", outline=1, line=None,
                    before=0, after=240, keep_next=True),
         para_style("JxTocHeading", "目录标题", HEI, 16, jc="center", line=None, after=240),
-        para_style("TOC1", "toc 1", HEI, 14, jc="left", line=480),
-        para_style("TOC2", "toc 2", FANG, 14, jc="left", line=480),
+        para_style("TOC1", "toc 1", HEI, 14, jc="left", line=480, snap=False, right_tab=True),
+        para_style("TOC2", "toc 2", FANG, 14, jc="left", line=480, snap=False, right_tab=True,
+                   left_chars=2),
         para_style("JxTableText", "表格文字", FANG, 10.5, jc="center", line=None, snap=False),
         para_style("JxGap", "表间空行", FANG, 1, jc="left", line=20, snap=False),
         para_style("Footer", "footer", SONG, 14, jc="center", line=None),
@@ -140,34 +150,44 @@ def tag(text: str) -> str:
     return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
-def two_line(style: str, first: str, second: str, *, page_break: bool) -> str:
-    brk = "<w:pageBreakBefore/>" if page_break else ""
+def two_line(style: str, first: str, second: str, *, ppr: str = "") -> str:
+    """A heading printed on two lines (第一部分 / its title); *ppr* adds to its paragraph properties."""
     return (
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{brk}</w:pPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>'
         f'<w:r><w:t xml:space="preserve">{first}</w:t></w:r><w:r><w:br/></w:r>'
         f'<w:r><w:t xml:space="preserve">{second}</w:t></w:r></w:p>'
     )
 
 
-def toc() -> str:
-    # A real TOC field; settings.xml asks Word to refresh fields when the file opens.
-    return (
-        p("JxTocHeading", "目　录")
-        + '<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>'
-        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        '<w:r><w:t>（打开文件时 Word 会更新目录；如未更新，请右键单击此处选择「更新域」。）</w:t></w:r>'
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
-    )
+def when(condition: str, xml: str) -> str:
+    """*xml* where the docxtpl *condition* holds (inside one paragraph)."""
+    return f"{{% if {condition} %}}{xml}{{% endif %}}"
+
+
+PAGE_BREAK = "<w:pageBreakBefore/>"
+# A heading alone on its page is not kept with the table title after it (which starts the next page).
+KEEP_NEXT_OFF = '<w:keepNext w:val="0"/>'
+# A part heading alone on its page sits a third of the way down (60 mm), as in the PDF.
+ALONE_SPACING = '<w:spacing w:before="3402"/>'
 
 
 def document_body() -> str:
+    # 版式.首页: 目录 = title and 目录 on a page of their own; 标题 = the title, the
+    # text right after it; 无 = the text from the first line. 版式.部分标题: 单独成页 =
+    # a part's heading alone on its page; 表前 = above the part's first table.
+    # 目录 is the TOC field with its entries filled in (see render/docx.py).
+    first_part = "loop.first and not 第一部分"
     parts = [
+        tag('{%p if 版式.首页 != "无" %}'),
         p("Title", "{{ 标题 }}"),
-        toc(),
+        tag("{%p endif %}"),
+        tag('{%p if 版式.首页 == "目录" %}'),
+        p("JxTocHeading", "目　录"),
+        tag("{{p 目录 }}"),
+        tag("{%p endif %}"),
         tag("{%p if 第一部分 %}"),
-        two_line("Heading1", "{{ 第一部分.编号 }}", "{{ 第一部分.标题 }}", page_break=True),
+        two_line("Heading1", "{{ 第一部分.编号 }}", "{{ 第一部分.标题 }}",
+                 ppr=when('版式.首页 == "目录"', PAGE_BREAK)),
         tag("{%p for 章 in 第一部分.章节 %}"),
         p("Heading2", "{{ 章.标题行 }}"),
         tag("{%p for 段 in 章.段落 %}"),
@@ -178,10 +198,16 @@ def document_body() -> str:
         tag("{%p endfor %}"),
         tag("{%p endif %}"),
         tag("{%p for 部分 in 各部分 %}"),
-        two_line("Heading1", "{{ 部分.编号 }}", "{{ 部分.标题 }}", page_break=True),
+        two_line(
+            "Heading1", "{{ 部分.编号 }}", "{{ 部分.标题 }}",
+            ppr=when('版式.部分标题 == "单独成页"', KEEP_NEXT_OFF)
+            + when(f'not ({first_part}) or 版式.首页 == "目录"', PAGE_BREAK)
+            + when(f'版式.部分标题 == "单独成页" and not ({first_part} and 版式.首页 == "标题")', ALONE_SPACING),
+        ),
         tag("{%p for 表 in 部分.表 %}"),
-        '<w:p><w:pPr><w:pStyle w:val="JxTableTitle"/>{% if not loop.first %}<w:pageBreakBefore/>{% endif %}'
-        '</w:pPr><w:r><w:t xml:space="preserve">{{ 表.表题 }}</w:t></w:r></w:p>',
+        '<w:p><w:pPr><w:pStyle w:val="JxTableTitle"/>'
+        + when('not loop.first or 版式.部分标题 == "单独成页"', PAGE_BREAK)
+        + '</w:pPr><w:r><w:t xml:space="preserve">{{ 表.表题 }}</w:t></w:r></w:p>',
         tag("{{p 表.表格 }}"),
         tag("{%p endfor %}"),
         tag("{%p endfor %}"),

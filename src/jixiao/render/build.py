@@ -3,7 +3,8 @@
 Reads only the expanded :class:`~jixiao.docmodel.Document`. Everything is
 rendered in memory first and written at the end (:mod:`jixiao.render.outputs`).
 Per-project PDFs are page ranges of the one combined PDF layout (each table
-starts on a new page), so the set costs one layout, not 55.
+starts on a new page), so the set costs one layout, not 55. That layout comes
+first: the combined Word file's 目录 takes its page numbers from it.
 """
 
 from __future__ import annotations
@@ -95,18 +96,15 @@ def render_department(
     width = number_width(doc)
     when = issued_at(doc)
 
-    if "docx" in options.formats:
-        marks = {t.number: table_markup(doc, t) for t in (doc.tables() if combined else tables)}
-        if combined:
-            report_progress("Word 总文档", 0, 1)
-            template = WordTemplate(word_template("document", doc, spec_root, options.template))
-            outputs.add(f"{stem}.docx", template.render(
-                document_context(doc, marks), title=doc.title, author=doc.department, when=when
-            ))
-            report_progress("Word 总文档", 1, 1)
-        _word_tables(doc, tables, marks, outputs, width, when, options, spec_root, report_progress)
+    # Word templates are read first, so that a broken one stops before the slow PDF layout.
+    word = "docx" in options.formats
+    document_template = (
+        WordTemplate(word_template("document", doc, spec_root, options.template)) if word and combined else None
+    )
+    table_template = WordTemplate(word_template("table", doc, spec_root, options.table_template)) if word else None
 
-    pdf_warnings: list[str] = []
+    # The PDF is laid out before the Word files: its pages give the Word 目录 its page numbers.
+    layout = None
     if "pdf" in options.formats or "html" in options.formats:
         from jixiao.render import pdf  # WeasyPrint: slow to import, needs Pango
 
@@ -117,17 +115,31 @@ def render_department(
             outputs.add(f"{stem}.html", html.encode("utf-8"))
         if "pdf" in options.formats:
             layout = pdf.layout_pdf(html, dirs, issued=when, title=doc.title)
-            report_progress("排版 PDF", 1, 1)
-            whole, parts = layout.write_set(
-                [t.number for t in tables],
-                combined=combined,
-                done=lambda n: report_progress("PDF 项目表", n, len(tables)),
-            )
-            if whole is not None:
-                outputs.add(f"{stem}.pdf", whole)
-            for t in tables:
-                outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.pdf", parts[t.number])
-            pdf_warnings = layout.warnings
+        report_progress("排版 PDF", 1, 1)
+
+    if table_template is not None:
+        marks = {t.number: table_markup(doc, t) for t in (doc.tables() if combined else tables)}
+        if document_template is not None:
+            report_progress("Word 总文档", 0, 1)
+            pages = layout.anchor_pages() if layout is not None else None
+            outputs.add(f"{stem}.docx", document_template.render(
+                document_context(doc, marks, pages), title=doc.title, author=doc.department, when=when
+            ))
+            report_progress("Word 总文档", 1, 1)
+        _word_tables(doc, tables, marks, outputs, width, when, table_template, report_progress)
+
+    pdf_warnings: list[str] = []
+    if layout is not None:
+        whole, parts = layout.write_set(
+            [t.number for t in tables],
+            combined=combined,
+            done=lambda n: report_progress("PDF 项目表", n, len(tables)),
+        )
+        if whole is not None:
+            outputs.add(f"{stem}.pdf", whole)
+        for t in tables:
+            outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.pdf", parts[t.number])
+        pdf_warnings = layout.warnings
 
     done = outputs.write(
         prune=combined, on_wait=lambda: report_progress("等待另一个 jixiao render 写完", 0, 1)
@@ -144,11 +156,9 @@ def _word_tables(
     outputs: OutputSet,
     width: int,
     when: dt.datetime,
-    options: RenderOptions,
-    spec_root: Path,
+    template: WordTemplate,
     progress: Progress,
 ) -> None:
-    template = WordTemplate(word_template("table", doc, spec_root, options.table_template))
     base = base_context(doc)
     for i, t in enumerate(tables, 1):
         data = template.render(

@@ -2,10 +2,12 @@
 
 Every project table starts on a new page, so a project's PDF is a page range
 of the combined layout (:meth:`PdfLayout.write_table`): 54 projects cost one
-layout, not 55. Each written file is a fresh :class:`weasyprint.Document` copy,
-so its fonts are subset to the glyphs of its own pages only, and its footers
-are those of the combined pages 1, 2 … so that it is numbered from 1 like the
-per-project Word file.
+layout, not 55. Where a part's heading stands above its first table (部分标题:
+表前), that page is copied without the heading and the table moved up. Each
+written file is a fresh :class:`weasyprint.Document` copy, so its fonts are
+subset to the glyphs of its own pages only, and its footers are those of the
+combined pages 1, 2 … so that it is numbered from 1 like the per-project Word
+file.
 
 Output is deterministic: creation and modification dates come from *issued*,
 the file identifier is a hash of the content, and nothing else varies.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gc
+import itertools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +36,7 @@ from typing import Any
 import pydyf
 import weasyprint
 from weasyprint.document import Page
+from weasyprint.formatting_structure import boxes
 from weasyprint.formatting_structure.boxes import MarginBox
 
 from jixiao.chars import NOT_PRINTABLE, printable
@@ -130,6 +134,18 @@ class PdfLayout:
         """
         return dict(self._ranges)
 
+    def anchor_pages(self) -> dict[str, int]:
+        """Anchor id (``part-1``, ``table-3`` …) → number of the page it is on (the first page is 1).
+
+        The page numbers the combined PDF prints (``counter(page)`` of the
+        built-in style sheet) and its 目录 shows; the Word 目录 takes them over.
+        """
+        out: dict[str, int] = {}
+        for index, page in enumerate(self._document.pages, 1):
+            for anchor in page.anchors:
+                out.setdefault(anchor, index)
+        return out
+
     def write(self) -> bytes:
         """The combined PDF."""
         return self._write(self._document.copy(), self._title)
@@ -196,7 +212,8 @@ class PdfLayout:
             raise RenderError(f"PDF 排版中找不到第 {number} 个项目表（标记 table-{number}）。HTML 模板是否删去了表题的 id？")
         start, end = self._ranges[number]
         pages = self._document.pages
-        renumbered = [_with_margins(pages[i], pages[i - start]) for i in range(start, end)]
+        first = _table_alone(pages[start], number)
+        renumbered = [_with_margins(first if i == start else pages[i], pages[i - start]) for i in range(start, end)]
         return self._write(self._document.copy(renumbered), self._titles.get(number) or self._title)
 
     def _write(self, document: Any, title: str) -> bytes:
@@ -253,6 +270,70 @@ def _with_margins(page: Any, donor: Any) -> Any:
     return Page(box)
 
 
+def _table_alone(page: Any, number: int) -> Any:
+    """*page* without what is laid out above table *number*'s section, the section moved up in its place.
+
+    The first table of a part whose heading stands above it (部分标题: 表前)
+    shares its first page with that heading; the project's own PDF shows the
+    table alone, at the top of the page like every other table. *page* itself
+    when nothing is above the section (or the section is not on it).
+    """
+    path = _path_to_section(page._page_box, number)
+    above = _above(path) if path is not None else []
+    if path is None or not above:
+        return page
+    dy = min(b.position_y for b in above) - path[-1].position_y
+    box = _moved(path[-1], dy)
+    for parent, child in reversed(list(itertools.pairwise(path))):
+        index = parent.children.index(child)
+        before = [b for b in parent.children[:index] if isinstance(b, MarginBox)]
+        after = [b if isinstance(b, MarginBox) else _moved(b, dy) for b in parent.children[index + 1:]]
+        parent = parent.copy()  # not copy_with_children: that resets the original's decoration sides
+        parent.children = (*before, box, *after)
+        box = parent
+    return Page(box)
+
+
+def _path_to_section(box: Any, number: int) -> list[Any] | None:
+    """Boxes from *box* down to the section of table *number* (``data-table``), or None."""
+    element = box.element
+    if element is not None and element.tag == "section" and element.get("data-table") == str(number):
+        return [box]
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.Box):
+            below = _path_to_section(child, number)
+            if below is not None:
+                return [box, *below]
+    return None
+
+
+def _above(path: Sequence[Any]) -> list[Any]:
+    """The page's content boxes laid out before the last box of *path* (from the page box down)."""
+    out: list[Any] = []
+    for parent, child in itertools.pairwise(path):
+        index = parent.children.index(child)
+        out += [b for b in parent.children[:index] if not isinstance(b, MarginBox)]
+    return out
+
+
+def _shares_first_page(page: Any, number: int) -> bool:
+    """Whether something is laid out above table *number*'s section on *page* (its first page)."""
+    path = _path_to_section(page._page_box, number)
+    return path is not None and bool(_above(path))
+
+
+def _moved(box: Any, dy: float) -> Any:
+    """A copy of *box* and everything in it, *dy* lower on the page; the combined layout's boxes stay put."""
+    if dy == 0:
+        return box
+    copied = box.deepcopy()
+    for inner in copied.descendants():
+        if isinstance(inner, boxes.TableBox):  # their column boxes are not children, but move with them
+            inner.column_groups = tuple(group.deepcopy() for group in inner.column_groups)
+    copied.translate(0, dy)
+    return copied
+
+
 def layout_pdf(html: str, template_dirs: Sequence[Path], issued: dt.date, title: str) -> PdfLayout:
     """Lay out *html* (from :func:`render_html`) for printing.
 
@@ -302,6 +383,10 @@ def _relayout_tables(
         return None
     numbers = sorted({found.grid_tables[g] for g in grids})
     if any(n not in found.sections for n in numbers):
+        return None
+    # A table below its part's heading (部分标题: 表前) would lose the heading and
+    # start higher when laid out alone: lay out the whole document again instead.
+    if any(_shares_first_page(document.pages[found.sections[n][0]], n) for n in numbers):
         return None
     # Each table starts on a page of the side (left/right) it starts on in the full layout.
     sides = {n: "right" if found.sections[n][0] % 2 == 0 else "left" for n in numbers}
