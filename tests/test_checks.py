@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from conftest import DEPARTMENT, write_tree
 from jixiao import expand_department, load_department
-from jixiao.checks import RULES, Finding, run_checks
-from jixiao.checks.report import rules_markdown
+from jixiao.checks import LEVEL_LABEL, RULES, Finding, run_checks
+from jixiao.checks.report import rules_markdown, table_numbers
 from jixiao.cli import app
 from jixiao.resources import builtin_templates
 from seedtext import DONGLI, TANGSHAN, parse_seed
@@ -64,10 +64,14 @@ CASES: dict[str, tuple[Projects, Projects]] = {
     "JX101": ({"a": edit("因合同纠纷引发的诉讼次数", "保障作正常开展")},
               {"a": edit("因合同纠纷引发的诉讼次数", "保障工作正常开展")}),
     "JX102": ({"a": edit("法律意见采纳率", "法律意见意见采纳率")}, {"a": CLEAN}),
-    "JX103": ({"a": edit("业务科室满意度", "业务科室满眼度")},
+    "JX103": ({"a": edit("审查合同和重大决策", "审查合同，拔付顾问费")},
               {"a": edit("年度法律顾问工作", "学院法律顾问工作")}),  # 学院 outside a training context
     "JX104": ({"a": edit("≥90%]\n  - [时效", "≥90]\n  - [时效")}, {"a": CLEAN}),
     "JX105": ({"a": edit("业务科室满意度", "服务对象满意度指标")}, {"a": CLEAN}),
+    "JX106": ({"a": edit("业务科室满意度", "业务科室满眼度")},
+              {"a": edit("审查合同和重大决策", "完成律师费支付")}),  # 律师 is not 完成律's 律
+    "JX107": ({"a": edit("问卷中对法律服务表示满意的科室比例", "业务科室满意率")},
+              {"a": edit("业务科室满意度", "业务科室满意率")}),  # one spelling throughout
     "JX201": ({"a": edit("≥90%]\n  - [时效", "≥5天]\n  - [时效")}, {"a": CLEAN}),
     "JX202": ({"a": edit("=100%", "≥100%")}, {"a": CLEAN}),
     "JX203": ({"a": edit("≥90%]\n  - [时效", '">90%"]\n  - [时效')}, {"a": CLEAN}),
@@ -103,6 +107,9 @@ CASES: dict[str, tuple[Projects, Projects]] = {
     "JX407": ({"a": edit(ROW_COST, "")}, {"a": CLEAN}),
     "JX408": ({"a": edit("预设: 无\n", "预设: 无\n资金支出计划: [~, 50%, 80%, 100%]\n")},
               {"a": edit("预设: 无\n", "预设: 无\n资金支出计划: [0%, 50%, 80%, 100%]\n")}),
+    "JX411": ({"a": edit("[质量指标, 法律意见采纳率, 被采纳的法律意见占出具意见总数的比例",
+                         "[质量指标, 法律意见出具及时率, 按期出具的法律意见占出具意见总数的比例")},
+              {"a": edit(ROW_TIME, "  - [时效指标, 法律意见出具及时率, 按期出具的法律意见占出具意见总数的比例, ≥95%]\n")}),
     "JX410": ({"a": edit("预设: 无\n", "预设: 无\n资金支出计划: [\"28.02\", \"53.00\", \"78.00\", \"100.00\"]\n")},
               {"a": edit("预设: 无\n", "预设: 无\n资金支出计划: [\"28.00\", \"53.00\", \"78.00\", \"100.00\"]\n")}),
     "JX409": ({"a": edit("预设: 无\n", "预设: 无\n标题: 法律顾问服务费\n")}, {"a": CLEAN}),
@@ -111,6 +118,13 @@ CASES: dict[str, tuple[Projects, Projects]] = {
     "JX502": ({"a": edit("已审查合同数占提交审查合同数的比例", "合同审查完成率")}, {"a": CLEAN}),
     "JX503": ({"a": edit("预设: 无\n", "预设: 无\n指标值确定依据: 恳请贵局安排经费6万元\n")},
               {"a": edit("预设: 无\n", "预设: 无\n指标值确定依据: 2025年工作计划\n")}),
+    "JX504": ({"a": edit("预设: 无\n", "预设: 无\n指标值确定依据: 法律顾问费\n")},
+              {"a": edit("预设: 无\n", "预设: 无\n指标值确定依据: 2025年工作计划\n")}),
+    "JX505": ({"a": edit("1.为重大决策和合同提供法律审查，降低法律风险。", "1.聘请常年法律顾问，审查合同和重大决策。")},
+              {"a": CLEAN}),
+    "JX506": ({"a": edit("审查合同和重大决策", "按2020年合同范本审查合同")},
+              {"a": edit("审查合同和重大决策", "按冀政发〔2016〕20号和《2023年版合同范本》审查2024年结转合同，"
+                                                 "落实2021—2025年规划，自2018年以来未发生诉讼")}),
     "JX601": ({"a": edit("审查合同和重大决策", "按津财社指【2025】142号文件执行")},
               {"a": edit("审查合同和重大决策", "按津财社指〔2025〕142号文件执行")}),
     "JX602": ({"a": edit("聘请常年法律顾问", "聘请常年法律顾问（含合同审查")},
@@ -273,3 +287,215 @@ def test_examples_match_the_golden_findings(name: str, monkeypatch: pytest.Monke
     golden = (ROOT / "tests" / "golden" / f"check-{name}.txt").read_text(encoding="utf-8")
     assert result.stdout == golden, "运行 python tools/update_golden.py 更新（先逐条核对）"
     assert result.exit_code == 1  # both published documents contain error-level slips
+
+
+# --- levels: the rule list says what the output gives -------------------------------------------
+
+def _all_findings(tmp: Path) -> list[Finding]:
+    """Findings of every rule's firing fixture and of both examples."""
+    out: list[Finding] = []
+    for rule_id, (bad, _) in sorted(CASES.items()):
+        out += findings(tmp / rule_id, bad)
+    for name in ("tangshan-2025", "dongli-2025"):
+        spec = load_department(ROOT / "specs" / name)
+        out += run_checks(spec, expand_department(spec))
+    return out
+
+
+def test_every_finding_has_a_documented_level(tmp_path: Path) -> None:
+    """A finding's level is its rule's, or another level the rule lists and explains in its rationale."""
+    for r in RULES.values():
+        for level in r.also:
+            assert level != r.level and LEVEL_LABEL[level] in r.rationale, (r.id, level)
+    extra = {
+        "JX302": edit("≤6万元", "≥6万元", "法律顾问费支出总额", "人均补助标准"),  # 补助标准 → warning
+        "JX303": edit("≤6万元", "≤5万元"),  # below the budget → warning
+        "JX405": edit(ROW_SATISFACTION, ""),  # no 满意度指标 → warning
+        "JX602": edit("聘请常年法律顾问", "聘请常年法律顾问（含合同审查)"),  # mixed pair → warning
+    }
+    found = _all_findings(tmp_path)
+    for rule_id, text in extra.items():
+        got = findings(tmp_path / f"extra-{rule_id}", {"a": text}, [rule_id])
+        assert [f.level for f in got] == ["warning"], (rule_id, got)
+        found += got
+    for f in found:
+        assert f.level in RULES[f.rule].levels, (f.rule, f.level, f.message)
+    assert "错误 / 警告" in rules_markdown()  # the list shows both levels of JX303
+
+
+def test_messages_naming_the_table_can_be_grouped(tmp_path: Path) -> None:
+    """A message that names its table has a group text without the name (how it shows once for many tables)."""
+    names = {t.name for t in parse_seed(TANGSHAN)} | {"法律顾问费"}
+    for f in _all_findings(tmp_path):
+        named = [n for n in names if f"「{n}」" in f.message]
+        if named and not f.message.startswith(("绩效目标与第", "资金用途与第")):  # JX501 names the *other* table
+            assert f.group and not any(n in f.group for n in named), f
+
+
+# --- grouping and --summary ---------------------------------------------------------------------
+
+def test_the_same_finding_in_many_tables_is_shown_once(tmp_path: Path) -> None:
+    no_cost = edit(ROW_COST, "")
+    projects = {"a": no_cost, "b": other("宣传费", edit("预算数: 6.00", "预算数: 8.00", text=no_cost)),
+                "c": other("印刷费", no_cost)}
+    files = {"部门.yaml": DEPARTMENT}
+    files.update({f"projects/{i:02d}-{n}.yaml": t for i, (n, t) in enumerate(projects.items(), 1)})
+    root = write_tree(tmp_path, files)
+    result = runner.invoke(app, ["check", str(root), "--select", "JX407"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == (f"{root / 'projects' / '01-a.yaml'}:1:1: JX407 错误 没有成本指标 — "
+                        "加上成本指标，如 项目总成本 ≤预算数（涉及 3 张表：第 1～3 表）")
+    assert lines[1:3] == [f"    {root / 'projects' / '02-b.yaml'}:1:1", f"    {root / 'projects' / '03-c.yaml'}:1:1"]
+    assert lines[-1] == "共 3 条（相同的问题合并后 1 项）：错误 3 条。"
+    data = json.loads(runner.invoke(app, ["check", str(root), "--select", "JX407", "--format", "json"]).stdout)
+    assert [(f["file"].rsplit("/", 1)[-1], f["tables"]) for f in data["findings"]] == [
+        ("01-a.yaml", [1]), ("02-b.yaml", [2]), ("03-c.yaml", [3])]
+    assert data["findings"][0]["message"] == "「法律顾问费」没有成本指标"  # each record keeps its own message
+    assert data["findings"][0]["hint"] == "加上成本指标，如 项目总成本 ≤6万元"
+    one = runner.invoke(app, ["check", str(root / "projects" / "02-b.yaml"), "--select", "JX407"]).stdout
+    assert one.splitlines()[0].endswith("JX407 错误 「宣传费」没有成本指标 — 加上成本指标，如 项目总成本 ≤8万元")
+
+
+def test_table_numbers_are_written_as_ranges() -> None:
+    assert table_numbers([19, 20, 21, 22, 36, 2, 3, 5]) == "第 2、3、5、19～22、36 表"
+    assert table_numbers(range(1, 40, 2), limit=3) == "第 1、3、5… 表"
+
+
+def test_summary_counts_by_rule(tmp_path: Path) -> None:
+    text = edit("≤6万元", "≥6万元", "=100%", "≥100%", "≥90%]\n  - [时效", "≥100%]\n  - [时效")
+    root = write_tree(tmp_path, {"部门.yaml": DEPARTMENT, "projects/01-a.yaml": text,
+                                 "projects/02-b.yaml": other("宣传费", edit("=100%", "≥100%", "1.为重大决策", "1.为宣传工作"))})
+    result = runner.invoke(app, ["check", str(root), "--summary"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "规则   级别  条数  涉及表  名称",
+        "JX302  错误     1       1  成本指标不是上限",
+        "JX202  警告     3       2  「≥100%」无法超额完成",
+        "",
+        "共 4 条：错误 1 条，警告 3 条。",
+    ]
+    data = json.loads(runner.invoke(app, ["check", str(root), "--summary", "--format", "json"]).stdout)
+    assert data["rules"][1] == {"rule": "JX202", "level": "warning", "title": "「≥100%」无法超额完成",
+                                "count": 3, "tables": 2}
+    clean = write_tree(tmp_path / "clean", {"部门.yaml": DEPARTMENT, "projects/01-a.yaml": CLEAN})
+    assert runner.invoke(app, ["check", str(clean), "--summary"]).output == ""
+
+
+# --- findings stay where the text is written ----------------------------------------------------
+
+PRESET = """\
+说明: 测试预设
+绩效指标:
+  - {键: 完成率, 二级: 数量指标, 三级: 工作完成率, 描述: 实际完成量占计划量的比例, 值: ≥100%}
+  - {键: 成本, 二级: 成本指标, 三级: 项目总成本, 描述: 全年支出, 值: "≤{{ 预算数 }}万元"}
+  - {键: 时限, 二级: 时效指标, 三级: 完成时限, 描述: 全部完成的日期, 值: "{{ 完成时限 }}"}
+  - {键: 效益, 二级: 社会效益指标, 三级: 因经费不足延误工作次数, 描述: 延误次数, 值: 0次}
+  - {键: 满意度, 二级: 服务对象满意度指标, 三级: 服务对象满意度, 描述: 满意的比例, 值: ≥90%}
+"""
+
+
+def test_preset_findings_stay_on_the_preset_line(tmp_path: Path) -> None:
+    """A project that changes other fields of a preset row leaves the ≥100% where it is written."""
+    head = "单位: \"100001\"\n预算数: 6.00\n资金用途: 聘请法律顾问\n绩效目标: 1.降低法律风险。\n预设: 测试\n"
+    projects = {
+        "01-a.yaml": "项目名称: 法律顾问费\n" + head,
+        "02-b.yaml": "项目名称: 宣传费\n" + head + "改写:\n  完成率: {描述: 宣传工作实际完成量占计划量的比例}\n",
+        "03-c.yaml": "项目名称: 印刷费\n" + head + "改写:\n  完成率: {三级: 印刷完成率}\n",
+        "04-d.yaml": "项目名称: 会议费\n" + head + "改写:\n  完成率: {值: ≥100%}\n",
+    }
+    root = write_tree(tmp_path, {"部门.yaml": DEPARTMENT, "presets/测试.yaml": PRESET,
+                                 **{f"projects/{k}": v for k, v in projects.items()}})
+    spec = load_department(root)
+    found = run_checks(spec, expand_department(spec), select=["JX202"])
+    assert [(f.path, f.line, f.tables) for f in found] == [
+        ("presets/测试.yaml", 3, (1, 2, 3)),  # 改写 of 描述 or 三级 leaves the value on the preset line
+        ("projects/04-d.yaml", 8, (4,)),  # the project wrote the value itself
+    ]
+    # 03 renamed the indicator: the preset line's finding speaks for all three tables.
+    assert found[0].message == "指标值「≥100%」无法超额完成"
+
+
+# --- every offending part, numbers as printed ---------------------------------------------------
+
+def test_a_finding_names_every_offending_part(tmp_path: Path) -> None:
+    text = edit("审查合同和重大决策", "按冀政发(2016)20号和津财社指【2025】142号,审查合同;和重大决策")
+    by_rule = {f.rule: f for f in findings(tmp_path / "a", {"a": text}, ["JX601", "JX603"])}
+    assert by_rule["JX601"].message == "资金用途中的文号年份写成了「(2016)」「【2025】」"
+    assert by_rule["JX601"].fix is not None and "冀政发〔2016〕20号和津财社指〔2025〕142号" in by_rule["JX601"].fix
+    assert by_rule["JX603"].message == "资金用途中用了半角「,」「;」（2 处）：「142号,审查合同」「审查合同;和重大决」"
+    (f,) = findings(tmp_path / "b", {"a": edit("法律意见采纳率", "法律意见意见采纳率采纳率")}, ["JX102"])
+    assert (f.message, f.fix) == ("「法律意见意见采纳率采纳率」中「意见」「采纳率」重复了一遍", "法律意见采纳率")
+    typos = edit("审查合同和重大决策", "审查合同，拔付顾问费，核对帐户")
+    (f,) = findings(tmp_path / "c", {"a": typos}, ["JX103"])
+    assert (f.message, f.hint) == ("资金用途中的「帐户」「拔付」疑似错别字", "应为「账户」「拨付」？")
+    assert findings(tmp_path / "d", {"a": edit("审查合同和重大决策", "见目录（2023）")}, ["JX601"]) == []
+
+
+def test_hints_print_numbers_as_the_document_does(tmp_path: Path) -> None:
+    big = edit("预算数: 6.00", "预算数: 4000.00", "≤6万元", "≤100%")
+    (f,) = findings(tmp_path / "a", {"a": big}, ["JX301"])
+    assert f.hint == "写成 ≤金额，如 ≤4000万元"
+    (f,) = findings(tmp_path / "b", {"a": edit("预算数: 6.00", "预算数: 4000.00", "≤6万元", "≤4500万元")}, ["JX303"])
+    assert (f.hint, f.fix) == ("成本上限应等于预算数：「≤4000万元」", "≤4000万元")
+    (f,) = findings(tmp_path / "c", {"a": edit("预算数: 6.00", "预算数: 4000.50", ROW_COST, "")}, ["JX407"])
+    assert f.hint == "加上成本指标，如 项目总成本 ≤4000.5万元"
+    odd = edit("预设: 无\n", "预设: 无\n资金支出计划: [\"28.02\", \"53.00\", \"78.00\", \"100.00\"]\n")
+    (f,) = findings(tmp_path / "d", {"a": odd}, ["JX410"])
+    assert f.hint == "是否应为「28.00%」？"  # as the cell prints: 28.02%
+
+
+# --- the new rules' finer points ----------------------------------------------------------------
+
+def test_years_that_are_not_leftovers(tmp_path: Path) -> None:
+    def years(text: str) -> list[str]:
+        return [f.message for f in findings(tmp_path / str(len(list(tmp_path.iterdir()))),
+                                             {"a": edit("审查合同和重大决策", text)}, ["JX506"])]
+
+    assert years("审查2025年、2024年结转合同") == []
+    assert years("按津财社指【2020】5号和冀政发〔2016〕20号审查合同") == []  # 文号 years are references
+    assert years("按《2020年版合同范本》审查") == []  # a document's title
+    assert years("落实2016—2025年规划，2018年以来无诉讼") == []
+    assert years("审查合同，项目编码13020020P00682510503U") == []
+    assert years("审查2020年、2019.6.30和2026年合同") == ["资金用途中出现了「2020年」「2019年」「2026年」，不是 2025 年度或上一年度"]
+    # A year in the project's own name (carried-over funds) may be repeated in its texts.
+    named = other("2023年中央财政补助资金", edit("审查合同和重大决策", "使用2023年中央财政补助资金"))
+    assert findings(tmp_path / "named", {"a": named}, ["JX506"]) == []
+
+
+def test_basis_without_a_basis(tmp_path: Path) -> None:
+    def basis(text: str) -> list[str]:
+        project = edit("预设: 无\n", f"预设: 无\n指标值确定依据: {json.dumps(text, ensure_ascii=False)}\n")
+        return [f.message for f in findings(tmp_path / str(len(list(tmp_path.iterdir()))), {"a": project}, ["JX504"])]
+
+    assert basis(" ") == ["指标值确定依据没有写出任何依据"]
+    assert basis("无") == ["指标值确定依据只写了「无」"]
+    assert basis("《法律顾问费》") == ["指标值确定依据只是项目名称"]  # one finding for the shared default
+    assert basis("历年指标及相关文件") == []
+    row = edit(ROW_BENEFIT, "  - {二级: 社会效益指标, 三级: 因合同纠纷引发的诉讼次数, 描述: 诉讼次数, 值: 0次, "
+                            "依据: 因合同纠纷引发的诉讼次数}\n")
+    assert [f.message for f in findings(tmp_path / "row", {"a": row}, ["JX504"])] == [
+        "指标值确定依据只是重复了指标「因合同纠纷引发的诉讼次数」"]
+
+
+def test_homophones_and_spellings_from_the_vocabulary(tmp_path: Path) -> None:
+    (f,) = findings(tmp_path / "a", {"a": edit("合同审查完成率", "合同审查完成律")}, ["JX106"])
+    assert (f.message, f.hint, f.fix) == ("三级指标中的「完成律」疑似拼音输入的同音错字", "应为「完成率」？", "合同审查完成率")
+    (f,) = findings(tmp_path / "b", {"a": edit("审查合同和重大决策", "按积效目标完成律师费支付和部署，布署工作")},
+                    ["JX106"])
+    assert (f.message, f.fix) == ("资金用途中的「积效目标」「布署」疑似拼音输入的同音错字",
+                                  "聘请常年法律顾问，按绩效目标完成律师费支付和部署，部署工作")
+    (f,) = findings(tmp_path / "c", {"a": edit("问卷中对法律服务表示满意的科室比例", "业务科室满意率")}, ["JX107"])
+    assert (f.line, f.message, f.hint) == (13, "本表中「满意率」与「满意度」混用（「满意度」1 处，「满意率」1 处）",
+                                           "统一写成「满意度」")
+    # Another table's spelling is not this table's business.
+    two = {"a": CLEAN, "b": other("宣传费", edit("业务科室满意度", "业务科室满意率", "1.为重大决策", "1.为宣传工作"))}
+    assert findings(tmp_path / "d", two, ["JX107"]) == []
+
+
+def test_a_homophone_inside_its_right_word_is_refused(tmp_path: Path) -> None:
+    vocab = (ROOT / "templates" / "checks" / "词表.yaml").read_text(encoding="utf-8")
+    vocab = vocab.replace("  满意度: [满眼度]\n", "  满意度: [满眼度, 满意]\n", 1)
+    root = write_tree(tmp_path, {"部门.yaml": DEPARTMENT, "projects/01-a.yaml": CLEAN, "checks/词表.yaml": vocab})
+    result = runner.invoke(app, ["check", str(root)])
+    assert result.exit_code == 1 and "错误写法「满意」是正确写法「满意度」的一部分" in result.stderr

@@ -147,8 +147,14 @@ def check(
         list[str] | None, typer.Option("--ignore", help="不运行这些规则（可写前缀）；可重复")
     ] = None,
     list_rules: Annotated[bool, typer.Option("--list-rules", help="列出全部规则及其说明")] = False,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="只列出每条规则发现了多少问题（规则、级别、条数、涉及表数、名称）")
+    ] = False,
 ) -> None:
-    """检查绩效目标中的常见问题：错别字、单位、成本与预算、结构、照抄、标点。有「错误」时退出码为 1。"""
+    """检查绩效目标中的常见问题：错别字、单位、成本与预算、结构、照抄、标点。有「错误」时退出码为 1。
+
+    同一个问题出现在多张表中时只列一次，下面缩进列出其余各处；--format json 每处一条记录。
+    """
     from jixiao.checks import report, run_checks
 
     if list_rules:
@@ -173,7 +179,9 @@ def check(
         numbers = {t.number for t in doc.tables() if t.file_stem == spec.stem}
         findings = [f for f in findings if numbers & set(f.tables)]
     base = Path.cwd()
-    if fmt is CheckFormat.json:
+    if summary:
+        sys.stdout.write(report.summary_json(findings) if fmt is CheckFormat.json else report.format_summary(findings))
+    elif fmt is CheckFormat.json:
         sys.stdout.write(report.format_json(findings, loaded.root, base))
     else:
         sys.stdout.write(report.format_text(findings, loaded.root, base))
@@ -237,6 +245,8 @@ def render(
         _fail(exc)
     from jixiao.render.progress import summary
 
+    for note in report.warnings:
+        err.print(f"提示：{note}", markup=False, highlight=False)
     for warning in report.pdf_warnings:
         err.print(f"PDF 排版提示（WeasyPrint）：{warning}", markup=False, highlight=False)
     out.print(summary(report, Path.cwd()), highlight=False)

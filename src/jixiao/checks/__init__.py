@@ -7,6 +7,7 @@ at the same place (a preset line used by many tables) and sorts them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -102,18 +103,35 @@ def run_checks(
     ctx = CheckContext(doc, load_vocabulary(spec))
     files = _line_ignores(spec)
     # One place, one finding: a preset line used by 40 tables is one thing to fix.
-    merged: dict[tuple[str, str, int, int], Finding] = {}
+    found: dict[tuple[str, str, str, int, int], list[Finding]] = {}
     for r in rules:
         for f in r.fn(ctx, r):
             if f.tables and all(_matches(f.rule, per_table.get(n, ())) for n in f.tables):
                 continue
             if _suppressed(f, files):
                 continue
-            key = (f.rule, f.path, f.line, f.col)
-            if key in merged:
-                old = merged[key]
-                tables = tuple(sorted(set(old.tables) | set(f.tables)))
-                merged[key] = replace(old, tables=tables)
-            else:
-                merged[key] = f
-    return sorted(merged.values(), key=lambda f: (f.path, f.line, f.col, f.rule))
+            found.setdefault((f.rule, f.level, f.path, f.line, f.col), []).append(f)
+    merged = [_merge(group) for group in found.values()]
+    return sorted(merged, key=lambda f: (f.path, f.line, f.col, f.rule))
+
+
+def _merge(same_place: list[Finding]) -> Finding:
+    """Findings of one rule at one place (a preset line, many tables) as one.
+
+    The tables' messages differ where the line holds a formula or a 改写 renamed the
+    indicator: then the rule's message without the tables' own parts (``group``)
+    speaks for all, else the most common message (the first table's on a tie).
+    """
+    first = same_place[0]
+    tables = tuple(sorted({n for f in same_place for n in f.tables}))
+    messages = Counter(f.message for f in same_place)
+    if len(messages) == 1:
+        return replace(first, tables=tables)
+    groups = {f.group for f in same_place}
+    if len(groups) == 1 and first.group is not None:
+        hints = {f.hint for f in same_place}
+        fixes = {f.fix for f in same_place}
+        return replace(first, message=first.group, hint=hints.pop() if len(hints) == 1 else first.group_hint,
+                       fix=fixes.pop() if len(fixes) == 1 else None, tables=tables)
+    message = messages.most_common(1)[0][0]
+    return replace(next(f for f in same_place if f.message == message), tables=tables)

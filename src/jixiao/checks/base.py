@@ -30,6 +30,16 @@ class Finding:
     hint: str | None = None
     fix: str | None = None
     tables: tuple[int, ...] = ()
+    #: The message without what is particular to one table (「X」没有成本指标 → 没有成本指标):
+    #: findings of one rule with the same ``group`` are shown once, with the list of places.
+    group: str | None = None
+    #: The hint shown with ``group`` when the tables' own hints differ.
+    group_hint: str | None = None
+
+    @property
+    def group_key(self) -> tuple[str, str, str]:
+        """Findings with equal keys are the same problem (in different places)."""
+        return (self.rule, self.level, self.group or self.message)
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,12 @@ class Vocabulary:
     terms: frozenset[str]
     typos: tuple[tuple[str, str, str | None], ...]
     vague: frozenset[str]
+    #: (wrong, right): homophones that pinyin input puts in place of a domain term.
+    homophones: tuple[tuple[str, str], ...] = ()
+    #: Right words in which a wrong homophone does not count (律师).
+    homophone_exceptions: tuple[str, ...] = ()
+    #: Spellings of one term; the first is the one to keep.
+    variants: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass
@@ -68,6 +84,13 @@ class Rule:
     title: str
     rationale: str
     fn: RuleFn = field(compare=False)
+    #: Other levels the rule may give, each explained in ``rationale`` (JX302: 补助标准 → 警告).
+    also: tuple[Level, ...] = ()
+
+    @property
+    def levels(self) -> tuple[Level, ...]:
+        """Every level this rule may give: its own first."""
+        return (self.level, *self.also)
 
     def at(
         self,
@@ -78,8 +101,14 @@ class Rule:
         fix: str | None = None,
         table: ProjectTable | None = None,
         level: Level | None = None,
+        group: str | None = None,
+        group_hint: str | None = None,
     ) -> Finding:
-        """A finding of this rule at *source*."""
+        """A finding of this rule at *source*.
+
+        *group* is *message* without the table's own name or numbers, for showing
+        the same finding of many tables once (and *group_hint* its hint).
+        """
         return Finding(
             rule=self.id,
             level=level or self.level,
@@ -90,6 +119,8 @@ class Rule:
             hint=hint,
             fix=fix,
             tables=(table.number,) if table is not None else (),
+            group=group,
+            group_hint=group_hint,
         )
 
 
@@ -105,15 +136,19 @@ FAMILIES = {
 }
 
 
-def rule(rule_id: str, level: Level, title: str, rationale: str) -> Callable[[RuleFn], Rule]:
+def rule(
+    rule_id: str, level: Level, title: str, rationale: str, *, also: tuple[Level, ...] = ()
+) -> Callable[[RuleFn], Rule]:
     """Register the decorated function as rule *rule_id*.
 
     The function is called as ``fn(ctx, rule)`` and makes findings with ``rule.at(…)``.
+    A rule that gives another level in some cases lists it in *also* and says when
+    in *rationale* (a test holds every finding to its rule's documented levels).
     """
 
     def register(fn: RuleFn) -> Rule:
         family = FAMILIES[rule_id[:3]]
-        r = Rule(rule_id, level, family, title, rationale, fn)
+        r = Rule(rule_id, level, family, title, rationale, fn, also)
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
         RULES[rule_id] = r

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
-from jixiao.checks.base import FAMILIES, LEVEL_LABEL, RULES, Finding
+from jixiao.checks.base import FAMILIES, LEVEL_LABEL, RULES, Finding, Rule
 
 
 def shown_path(root: Path, path: str, base: Path | None = None) -> str:
@@ -23,35 +26,136 @@ def shown_path(root: Path, path: str, base: Path | None = None) -> str:
     return full.as_posix()
 
 
-def _tables_note(f: Finding) -> str:
-    if len(f.tables) <= 1:
+def table_numbers(numbers: Iterable[int], limit: int = 12) -> str:
+    """``第 2、3、5～14、37 表``: runs of consecutive tables as ranges, at most *limit* items."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    items = [str(r[0]) if len(r) == 1 else f"{r[0]}、{r[1]}" if len(r) == 2 else f"{r[0]}～{r[-1]}" for r in runs]
+    shown = "、".join(items[:limit]) + ("…" if len(items) > limit else "")
+    return f"第 {shown} 表"
+
+
+def _note(places: int, tables: set[int]) -> str:
+    """（涉及 18 张表：第 19～36 表）, with the number of places when it says more."""
+    if not tables:
+        return f"（共 {places} 处）" if places > 1 else ""
+    if len(tables) <= 1 and places <= 1:
         return ""
-    numbers = "、".join(str(n) for n in f.tables[:6]) + ("…" if len(f.tables) > 6 else "")
-    return f"（涉及 {len(f.tables)} 张表：第 {numbers} 表）"
+    where = f"共 {places} 处，" if places not in (1, len(tables)) else ""
+    return f"（{where}涉及 {len(tables)} 张表：{table_numbers(tables)}）"
+
+
+@dataclass
+class Group:
+    """The same finding in several places (or one place used by several tables), shown once."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def first(self) -> Finding:
+        return self.findings[0]
+
+    def line(self, root: Path, base: Path | None) -> str:
+        """The group's first place, rule, level, message, hint and the tables it concerns."""
+        f = self.first
+        message, hint = f.message, f.hint
+        if len(self.findings) > 1:
+            if len({g.message for g in self.findings}) > 1:
+                message = f.group or f.message
+            hints = {g.hint for g in self.findings}
+            hint = hints.pop() if len(hints) == 1 else f.group_hint
+        tables = {n for g in self.findings for n in g.tables}
+        tail = f" — {hint}" if hint else ""
+        return (f"{shown_path(root, f.path, base)}:{f.line}:{f.col}: {f.rule} {LEVEL_LABEL[f.level]} "
+                f"{message}{tail}{_note(len(self.findings), tables)}")
+
+
+def group_findings(findings: list[Finding]) -> list[Group]:
+    """Findings grouped by rule, level and message (without table names), in order of first place."""
+    groups: dict[tuple[str, str, str], Group] = {}
+    for f in sorted(findings, key=lambda f: (f.path, f.line, f.col, f.rule)):
+        groups.setdefault(f.group_key, Group()).findings.append(f)
+    return list(groups.values())
 
 
 def format_text(findings: list[Finding], root: Path, base: Path | None = None) -> str:
-    """ruff-style lines grouped by file, then a summary line; empty when there is nothing."""
+    """ruff-style lines by file, then a summary line; empty when there is nothing.
+
+    The same finding in many tables is one line at its first place, with the
+    other places listed below it, indented, one per line.
+    """
     if not findings:
         return ""
+    groups = group_findings(findings)
     out: list[str] = []
-    for _, group in groupby(findings, key=lambda f: f.path):
-        for f in group:
-            hint = f" — {f.hint}" if f.hint else ""
-            out.append(
-                f"{shown_path(root, f.path, base)}:{f.line}:{f.col}: {f.rule} {LEVEL_LABEL[f.level]} "
-                f"{f.message}{hint}{_tables_note(f)}"
-            )
+    for _, in_file in groupby(groups, key=lambda g: g.first.path):
+        for g in in_file:
+            out.append(g.line(root, base))
+            out += [f"    {shown_path(root, f.path, base)}:{f.line}:{f.col}" for f in g.findings[1:]]
         out.append("")
-    out.append(summary(findings))
+    out.append(summary(findings, len(groups)))
     return "\n".join(out) + "\n"
 
 
-def summary(findings: list[Finding]) -> str:
-    """``共 12 条：错误 2 条，警告 9 条，提示 1 条。``"""
+def summary(findings: list[Finding], shown: int | None = None) -> str:
+    """``共 12 条：错误 2 条，警告 9 条，提示 1 条。`` (and how many lines they took when grouped)."""
     levels = Counter(f.level for f in findings)
     parts = [f"{LEVEL_LABEL[lv]} {levels[lv]} 条" for lv in ("error", "warning", "info") if levels[lv]]
-    return f"共 {len(findings)} 条：{'，'.join(parts)}。"
+    merged = f"（相同的问题合并后 {shown} 项）" if shown is not None and shown != len(findings) else ""
+    return f"共 {len(findings)} 条{merged}：{'，'.join(parts)}。"
+
+
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _by_rule(findings: list[Finding]) -> list[tuple[str, str, int, int]]:
+    """(rule, level, findings, tables) per rule and level: errors first, then by rule."""
+    count: Counter[tuple[str, str]] = Counter()
+    tables: dict[tuple[str, str], set[int]] = {}
+    for f in findings:
+        count[f.rule, f.level] += 1
+        tables.setdefault((f.rule, f.level), set()).update(f.tables)
+    keys = sorted(count, key=lambda k: (_ORDER[k[1]], k[0]))
+    return [(rule, level, count[rule, level], len(tables[rule, level])) for rule, level in keys]
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_summary(findings: list[Finding]) -> str:
+    """``--summary``: how many findings each rule gave, errors first; empty when there is nothing."""
+    if not findings:
+        return ""
+    rows = [("规则", "级别", "条数", "涉及表", "名称")]
+    rows += [(rule, LEVEL_LABEL[level], str(n), str(t) if t else "—", RULES[rule].title)
+             for rule, level, n, t in _by_rule(findings)]
+    widths = [max(_width(r[i]) for r in rows) for i in range(4)]
+    out = []
+    for r in rows:
+        cells = [_pad(r[0], widths[0]), _pad(r[1], widths[1])]
+        cells += [" " * (widths[i] - _width(r[i])) + r[i] for i in (2, 3)]
+        out.append("  ".join([*cells, r[4]]))
+    return "\n".join([*out, "", summary(findings)]) + "\n"
+
+
+def summary_json(findings: list[Finding]) -> str:
+    """``--summary --format json``: the counts per rule and level."""
+    levels = Counter(f.level for f in findings)
+    data = {
+        "rules": [{"rule": rule, "level": level, "title": RULES[rule].title, "count": n, "tables": t}
+                  for rule, level, n, t in _by_rule(findings)],
+        "summary": {"total": len(findings), **{lv: levels[lv] for lv in ("error", "warning", "info")}},
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def format_json(findings: list[Finding], root: Path, base: Path | None = None) -> str:
@@ -77,6 +181,11 @@ def format_json(findings: list[Finding], root: Path, base: Path | None = None) -
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def level_text(r: Rule) -> str:
+    """``错误``, or ``错误 / 警告`` for a rule that also gives another level (its rationale says when)."""
+    return " / ".join(LEVEL_LABEL[lv] for lv in r.levels)
+
+
 def rules_markdown() -> str:
     """docs/rules.md: every rule by family, with its level and rationale."""
     out = [
@@ -88,26 +197,28 @@ def rules_markdown() -> str:
         "`检查: {忽略: [JX110]}`；或在某一行末尾写注释 `# jixiao: ignore[JX110]`"
         "（不写编号则忽略该行的全部规则）。",
         "",
-        "级别：**错误** 使 `jixiao check` 以退出码 1 结束；**警告**、**提示** 只列出。",
+        "级别：**错误** 使 `jixiao check` 以退出码 1 结束；**警告**、**提示** 只列出。"
+        "写着「错误 / 警告」的规则在说明所述的情形下给出警告。",
         "",
     ]
     for prefix, family in FAMILIES.items():
         rules = [r for rid, r in sorted(RULES.items()) if rid.startswith(prefix)]
         out += [f"## {prefix}xx {family}", "", "| 规则 | 级别 | 名称 | 说明 |", "|---|---|---|---|"]
-        out += [f"| {r.id} | {LEVEL_LABEL[r.level]} | {r.title} | {r.rationale} |" for r in rules]
+        out += [f"| {r.id} | {level_text(r)} | {r.title} | {r.rationale} |" for r in rules]
         out.append("")
     return "\n".join(out)
 
 
 def rules_text() -> str:
     """The rule list for the terminal."""
-    return "\n".join(f"{r.id}  {LEVEL_LABEL[r.level]}  {r.title} — {r.rationale}" for _, r in sorted(RULES.items())) + "\n"
+    return "\n".join(f"{r.id}  {level_text(r)}  {r.title} — {r.rationale}" for _, r in sorted(RULES.items())) + "\n"
 
 
 def rules_json() -> str:
     """The rule list as JSON."""
     return json.dumps(
-        [{"rule": r.id, "level": r.level, "family": r.family, "title": r.title, "rationale": r.rationale}
+        [{"rule": r.id, "level": r.level, "also": list(r.also), "family": r.family, "title": r.title,
+          "rationale": r.rationale}
          for _, r in sorted(RULES.items())],
         ensure_ascii=False,
         indent=2,

@@ -6,8 +6,10 @@ import re
 from collections.abc import Iterator
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
+from jixiao.checks.fields import document_texts
 from jixiao.checks.text import bare_name
 from jixiao.docmodel import ProjectTable
+from jixiao.values import ValueError_, parse_value
 
 
 def _norm(text: str) -> str:
@@ -54,3 +56,112 @@ def basis_is_request(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
                 yield r.at(row.source_of("basis"), "指标值确定依据写成了申请或说明",
                            "写明依据的计划、标准或文件，如「2025年工作计划」", table=table)
                 break
+
+
+#: What trimming leaves out of a 依据 before deciding whether anything is said.
+_NOT_WORDS = re.compile(r"[\s\u3000、，,。．.；;：:／/\\—\-–_~～·…“”\"'‘’（）()【】\[\]《》]+")
+_NO_BASIS = frozenset({"", "无", "暂无", "略", "空", "依据", "根据"})
+
+
+def _bare(text: str) -> str:
+    return _NOT_WORDS.sub("", bare_name(text))
+
+
+@rule("JX504", "warning", "指标值确定依据没有写出依据",
+      "指标值确定依据应写明计划标准、行业标准、历史标准或文件（如「2025年工作计划」「历年指标」、文号）；"
+      "空着、只写「无」，或只写项目名称、指标名称，审核时会被退回。")
+def basis_missing(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A 依据 that is empty after trimming, 无, or only the 项目名称 / 三级指标 / 描述."""
+    seen: set[tuple[int, str, int, int]] = set()
+    for table in ctx.doc.tables():
+        for row in table.rows:
+            if row.basis is None:
+                continue
+            basis = _bare(row.basis)
+            if basis in _NO_BASIS:
+                what = "没有写出任何依据" if not basis else f"只写了「{row.basis.strip()}」"
+            elif basis == _bare(table.name):
+                what = "只是项目名称"
+            elif basis in (_bare(row.level3), _bare(row.description)):
+                what = f"只是重复了指标「{row.level3}」"
+            else:
+                continue
+            source = row.source_of("basis")
+            key = (table.number, what, source.line, source.col)
+            if key in seen:  # one default 依据 shared by every row is one thing to fix
+                continue
+            seen.add(key)
+            yield r.at(source, f"指标值确定依据{what}",
+                       f"写明依据的计划、标准或文件，如「{ctx.doc.year}年工作计划」", table=table)
+
+
+_NUMBERED = re.compile(r"^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）]、?)\s*")
+
+
+def _goal_text(text: str) -> str:
+    """A text without its item number (1. or （一）), spaces and a final full stop."""
+    return _norm(_NUMBERED.sub("", text))
+
+
+@rule("JX505", "warning", "资金用途与绩效目标相同",
+      "资金用途写钱用在哪里，绩效目标写用了钱要达到的产出和效果；两栏照抄同一句话，等于没有写绩效目标。")
+def use_is_goal(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A table whose 绩效目标 (without its item number) is its 资金用途."""
+    for table in ctx.doc.tables():
+        use = _goal_text(table.use)
+        if use and use == _goal_text(table.goal):
+            yield r.at(table.source_of("绩效目标"), "绩效目标与本表的资金用途完全相同",
+                       "绩效目标写明预期的产出和效果（做多少、做到什么程度、带来什么效益）", table=table)
+
+
+#: A year written as a year: 2020年, 2020.12.31, 2020-12-31 (not inside a longer number).
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=年|[.\-/]\d{1,2}[.\-/]\d{1,2}(?!\d))")
+#: A year that starts a range (2021—2025年) or tells history (2018年以来) is not a leftover.
+_HISTORY = re.compile(r"年?\s*(?:[—–\-～~至到]|以来|起|至今|开始|版)")
+_TITLE = re.compile(r"《[^《》]*》")
+
+
+def stale_years(text: str, allowed: set[int]) -> list[str]:
+    """Years in *text* outside *allowed*, each once, in order.
+
+    Not counted: years in a document's title (《…》), a range's first year, a year
+    followed by 以来/起/至今/版, and 文号 years, which are written in brackets with no 年.
+    """
+    plain = _TITLE.sub(lambda m: " " * len(m.group()), text)
+    out: list[str] = []
+    for m in _YEAR.finditer(plain):
+        if int(m.group(1)) in allowed or _HISTORY.match(plain, m.end()):
+            continue
+        out.append(m.group(1))
+    return list(dict.fromkeys(out))
+
+
+@rule("JX506", "warning", "文字中的年份不是本年度或上一年度",
+      "项目绩效目标是本预算年度的目标，文字中出现别的年份（2025 年的文本里写着「2020年」）多半是沿用往年文本没有改。"
+      "不检查：文号中的年份（〔2023〕等，引用的文件可以较早）、《》中的文件名称、「2021—2025年」这样的起始年份、"
+      "「2018年以来」「2023年版」、项目编码，以及项目名称本身带有的年份（如结转资金「2023年中央财政…」）。")
+def stale_year(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A year other than 年度 and 年度 − 1 in a text of the document."""
+    year = ctx.doc.year
+    for item in document_texts(ctx.doc):
+        if item.label in ("项目名称", "标题") or (item.label == "指标值" and _is_date(item.text)):
+            continue  # a name's year is the name's; a date value's year is JX207's
+        allowed = {year, year - 1}
+        if item.table is not None:
+            allowed |= {int(y) for y in _YEAR.findall(item.table.name)}
+        found = stale_years(item.text, allowed)
+        if found:
+            years = "".join(f"「{y}年」" for y in found)
+            if all(int(y) > year for y in found):
+                hint = f"年度绩效目标应在 {year} 年内完成；跨年度的目标不应填作年度目标"
+            else:
+                hint = f"多半是沿用往年文本时没有改：应为 {year} 年？"
+            yield r.at(item.source, f"{item.label}中出现了{years}，不是 {year} 年度或上一年度", hint,
+                       table=item.table, group=f"文字中出现了{years}，不是 {year} 年度或上一年度")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return parse_value(text).kind == "date"
+    except ValueError_:
+        return False

@@ -9,7 +9,7 @@ from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import is_money_unit
 from jixiao.docmodel import IndicatorRow, ProjectTable
 from jixiao.money import ceil_to, format_money, quantum, to_yuan
-from jixiao.values import quantity_text
+from jixiao.values import plain_number, quantity_text
 
 COST_LEVEL2 = ("成本指标", "经济成本指标")
 #: Names of per-unit costs: their value is not comparable with the whole budget.
@@ -39,11 +39,12 @@ def cost_not_money(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         v = row.parsed
         if v.kind != "quantity" or (v.unit is not None and not is_money_unit(v.unit)):
             yield r.at(row.source_of("value"), f"成本指标「{row.level3}」的指标值「{row.value}」不是金额",
-                       f"写成 ≤金额，如 ≤{table.budget_text}{table.money_unit}", table=table)
+                       f"写成 ≤金额，如 ≤{plain_number(table.budget)}{table.money_unit}", table=table)
 
 
 @rule("JX302", "error", "成本指标不是上限",
-      "成本是需要控制的支出，应写成上限（≤）；「≥500元/月」表示至少花这么多。补助标准类指标降为警告。")
+      "成本是需要控制的支出，应写成上限（≤）；「≥500元/月」表示至少花这么多。补助标准类指标降为警告。",
+      also=("warning",))
 def cost_floor(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A cost written with ≥ or >."""
     for table, row in ctx.rows():
@@ -65,7 +66,9 @@ def _total_rows(table: ProjectTable) -> Iterator[IndicatorRow]:
 
 
 @rule("JX303", "error", "总额成本与预算数不符",
-      "总额型成本指标（项目总成本、经费控制数）应等于预算数；预算调整后常常忘了改它。")
+      "总额型成本指标（项目总成本、经费控制数）应等于预算数；预算调整后常常忘了改它。"
+      "超过预算数是错误；低于预算数给出警告（预算可能无法全部支出）。",
+      also=("warning",))
 def total_vs_budget(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A total-cost ceiling above the budget (error) or below it (warning)."""
     for table in ctx.doc.tables():
@@ -77,12 +80,15 @@ def total_vs_budget(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
             if amount == budget:
                 continue
             shown = f"{format_money(table.budget, table.money_unit)}{table.money_unit}"
+            # The budget in the value's own unit, printed as a formula prints it (≤4000万元).
+            fixed = quantity_text("≤", budget / 10000 if v.unit.startswith("万") else budget, v.unit)
             if amount > budget:
                 yield r.at(row.source_of("value"), f"成本上限「{row.value}」超过了预算数 {shown}",
-                           "成本上限应等于预算数", table=table)
+                           f"成本上限应等于预算数：「{fixed}」", fix=fixed, table=table)
             else:
                 yield r.at(row.source_of("value"), f"成本上限「{row.value}」低于预算数 {shown}",
-                           "预算数可能无法全部支出：核对成本指标或预算数", table=table, level="warning")
+                           f"预算数可能无法全部支出：核对成本指标或预算数（等于预算数应为「{fixed}」）",
+                           table=table, level="warning")
 
 
 def _monthly_rows(table: ProjectTable) -> Iterator[tuple[IndicatorRow, Decimal]]:

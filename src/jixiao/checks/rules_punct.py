@@ -10,7 +10,12 @@ from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.fields import Text, all_texts, document_texts
 from jixiao.checks.text import CJK
 
-_DOC_YEAR = re.compile(r"[【\[［]\s*((?:19|20)\d{2})\s*[】\]］]")
+#: A year alone in brackets: 〔2023〕 is right; 【2023】 [2023] ［2023］ ﹝2023﹞ (2023) （2023） and
+#: mixed pairs such as 〔2023） are not.
+_DOC_YEAR = re.compile(r"(?P<open>[【\[［﹝〔(（])\s*(?P<year>(?:19|20)\d{2})\s*(?P<close>[】\]］﹞〕)）])")
+_ROUND = frozenset("(（)）")
+#: After a year in round brackets, a serial number makes it a 文号: 冀政发(2016)20号.
+_SERIAL = re.compile(r"\s*\d+\s*号")
 _PAIRS = {"（": "）", "(": ")", "《": "》", "【": "】", "〔": "〕", "“": "”", "‘": "’", "[": "]", "「": "」"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 _FAMILY = {"（": "(", "(": "(", "）": ")", ")": ")"}
@@ -19,16 +24,42 @@ _HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
 _HALF_IN_CJK = re.compile(rf"(?<=[{CJK}])(?:([,;:?!])(?=[{CJK}])|([,;:?!.])(?=\s*$))")
 
 
+def doc_years(text: str) -> list[re.Match[str]]:
+    """Years of 文号 written in brackets other than 〔〕, in order.
+
+    【2023】 [2023] ［2023］ ﹝2023﹞ and mixed pairs are always a 文号's year; round
+    brackets only between an issuer's abbreviation and a serial number
+    (会议纪要（2006）8号), since （2023） alone may be an ordinary aside.
+    """
+    out = []
+    for m in _DOC_YEAR.finditer(text):
+        pair = (m["open"], m["close"])
+        if pair == ("〔", "〕"):
+            continue
+        if set(pair) <= _ROUND:
+            before = text[: m.start()].rstrip()
+            if not (before and re.match(f"[{CJK}]", before[-1]) and _SERIAL.match(text, m.end())):
+                continue
+        out.append(m)
+    return out
+
+
 @rule("JX601", "warning", "文号年份应使用六角括号〔〕",
-      "GB/T 9704-2012 规定发文字号的年份用六角括号〔〕，不用【】或 []。")
+      "GB/T 9704-2012 规定发文字号的年份用六角括号〔〕，不用【】、[]、［］、﹝﹞或圆括号（）；"
+      "圆括号中的年份只在「机关代字（年份）序号号」中才看作文号。")
 def doc_number_brackets(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
-    """A year in 【】 or [] inside a document number."""
+    """Every year of a document number in brackets other than 〔〕, one finding per text."""
     for item in _once_per_table(document_texts(ctx.doc)):
-        m = _DOC_YEAR.search(item.text)
-        if m:
-            fixed = _DOC_YEAR.sub(r"〔\1〕", item.text)
-            yield r.at(item.source, f"{item.label}中的文号年份写成了「{m.group(0)}」",
-                       f"写成「〔{m.group(1)}〕」", fix=fixed, table=item.table)
+        found = doc_years(item.text)
+        if not found:
+            continue
+        fixed = item.text
+        for m in reversed(found):
+            fixed = fixed[: m.start()] + f"〔{m['year']}〕" + fixed[m.end():]
+        written = "".join(dict.fromkeys(f"「{m.group(0)}」" for m in found))
+        right = "".join(dict.fromkeys(f"「〔{m['year']}〕」" for m in found))
+        yield r.at(item.source, f"{item.label}中的文号年份写成了{written}", f"写成{right}", fix=fixed,
+                   table=item.table)
 
 
 def _bracket_problem(text: str) -> tuple[str, bool] | None:
@@ -50,7 +81,8 @@ def _bracket_problem(text: str) -> tuple[str, bool] | None:
 
 
 @rule("JX602", "error", "括号不成对",
-      "括号、书名号、引号要成对出现；同一对括号不要一个全角一个半角（混用给出警告）。")
+      "括号、书名号、引号要成对出现；同一对括号不要一个全角一个半角（混用给出警告）。",
+      also=("warning",))
 def unbalanced(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """Unbalanced brackets (error) or a mixed full/half-width pair (warning)."""
     for item in _once_per_table(document_texts(ctx.doc)):
@@ -66,13 +98,16 @@ def unbalanced(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 def half_width(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """Half-width , ; : ? ! . between Chinese characters (or ending a Chinese sentence)."""
     for item in _once_per_table(document_texts(ctx.doc)):
-        m = _HALF_IN_CJK.search(item.text)
-        if m:
-            mark = m.group(1) or m.group(2)
-            fixed = _HALF_IN_CJK.sub(lambda x: _HALF[x.group(1) or x.group(2)], item.text)
-            context = item.text[max(0, m.start() - 4): m.end() + 4].replace("\n", " ")
-            yield r.at(item.source, f"{item.label}中用了半角「{mark}」：「{context}」",
-                       f"改为全角「{_HALF[mark]}」", fix=fixed, table=item.table)
+        found = list(_HALF_IN_CJK.finditer(item.text))
+        if not found:
+            continue
+        marks = list(dict.fromkeys(m.group(1) or m.group(2) for m in found))
+        contexts = "".join(f"「{item.text[max(0, m.start() - 4): m.end() + 4]}」".replace("\n", " ") for m in found)
+        fixed = _HALF_IN_CJK.sub(lambda x: _HALF[x.group(1) or x.group(2)], item.text)
+        shown = "".join(f"「{mark}」" for mark in marks)
+        where = f"：{contexts}" if len(found) == 1 else f"（{len(found)} 处）：{contexts}"
+        yield r.at(item.source, f"{item.label}中用了半角{shown}{where}",
+                   f"改为全角{''.join(f'「{_HALF[mark]}」' for mark in marks)}", fix=fixed, table=item.table)
 
 
 @rule("JX604", "warning", "文字中有不可见的控制字符",

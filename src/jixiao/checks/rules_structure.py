@@ -9,6 +9,7 @@ from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name
 from jixiao.docmodel import IndicatorRow, ProjectTable
 from jixiao.framework import FRAMEWORKS, level1_of
+from jixiao.values import plain_number
 
 _OUTPUT_ORDER = ("数量指标", "质量指标", "时效指标")
 
@@ -97,8 +98,22 @@ def misfiled(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
                 break
 
 
+_TIMELY = re.compile(r"及时(率|性)$")
+
+
+@rule("JX411", "warning", "及时率归在了质量指标下",
+      "及时率、及时性反映完成得是否及时，属于时效指标；写在质量指标下，时效与质量就混在了一起。")
+def timely_as_quality(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A 及时率/及时性 indicator filed under 质量指标."""
+    for table, row in ctx.rows():
+        if row.level2 == "质量指标" and _TIMELY.search(bare_name(row.level3)):
+            yield r.at(row.source_of("level2"), f"「{row.level3}」归在了质量指标下",
+                       "及时率反映时效，应归入 时效指标", fix="时效指标", table=table)
+
+
 @rule("JX405", "error", "缺少必要的一级指标",
-      "项目绩效目标应同时有产出和效益（效果）指标；满意度指标几乎每张表都有，缺少时给出警告。")
+      "项目绩效目标应同时有产出和效益（效果）指标；满意度指标几乎每张表都有，缺少满意度指标时给出警告。",
+      also=("warning",))
 def missing_level1(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A table without one of the framework's 一级 (成本 is JX407's business)."""
     for table in ctx.doc.tables():
@@ -108,7 +123,8 @@ def missing_level1(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
                 continue
             satisfaction = name == "满意度指标"
             yield r.at(table.source_of("项目名称"), f"「{table.name}」缺少{name}",
-                       "加上至少一个三级指标", table=table, level="warning" if satisfaction else None)
+                       "加上至少一个三级指标", table=table, level="warning" if satisfaction else None,
+                       group=f"缺少{name}")
 
 
 @rule("JX406", "warning", "产出指标中没有数量指标",
@@ -120,7 +136,7 @@ def no_quantity(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
             row.level2 == "数量指标" for row in table.rows
         ):
             yield r.at(table.source_of("项目名称"), f"「{table.name}」的产出指标中没有数量指标",
-                       "加上一个数量指标", table=table)
+                       "加上一个数量指标", table=table, group="产出指标中没有数量指标")
 
 
 @rule("JX407", "error", "缺少成本指标",
@@ -130,7 +146,8 @@ def no_cost(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     for table in ctx.doc.tables():
         if not any(row.level2 in ("成本指标", "经济成本指标") or row.level1 == "成本指标" for row in table.rows):
             yield r.at(table.source_of("项目名称"), f"「{table.name}」没有成本指标",
-                       f"加上成本指标，如 项目总成本 ≤{table.budget_text}{table.money_unit}", table=table)
+                       f"加上成本指标，如 项目总成本 ≤{plain_number(table.budget)}{table.money_unit}", table=table,
+                       group="没有成本指标", group_hint="加上成本指标，如 项目总成本 ≤预算数")
 
 
 @rule("JX408", "error", "资金支出计划有空白",
@@ -155,9 +172,11 @@ def schedule_odd_precision(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         odd = [(c, p) for c, p in cells if p != p.to_integral_value()]
         if len(cells) >= 3 and len(odd) == 1:
             cell, percent = odd[0]
+            whole = percent.to_integral_value().quantize(percent)
+            shown = f"{whole}%" if cell.text.endswith("%") else f"{whole}"
             yield r.at(table.source_of("资金支出计划"),
                        f"资金支出计划 {cell.label} 为「{cell.text}」，其余各格都是整数",
-                       f"是否应为 {percent.to_integral_value()}？", table=table)
+                       f"是否应为「{shown}」？", table=table)
 
 
 @rule("JX409", "error", "表题与项目名称不一致",
@@ -167,4 +186,4 @@ def title_differs(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     for table in ctx.doc.tables():
         if table.title != table.name:
             yield r.at(table.source_of("标题"), f"表题中的名称「{table.title}」与项目名称「{table.name}」不一致",
-                       "删去 标题，或把两处改成一致", table=table)
+                       "删去 标题，或把两处改成一致", table=table, group="表题中的名称与项目名称不一致")

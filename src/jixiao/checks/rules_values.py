@@ -36,7 +36,7 @@ def at_least_100(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         v = row.parsed
         if v.kind == "quantity" and v.unit == "%" and v.op == "≥" and v.number == 100:
             yield r.at(row.source_of("value"), f"「{row.level3}」的指标值「{row.value}」无法超额完成",
-                       "写成「=100%」", fix="=100%", table=table)
+                       "写成「=100%」", fix="=100%", table=table, group="指标值「≥100%」无法超额完成")
 
 
 @rule("JX203", "warning", "使用了严格不等号",
@@ -47,8 +47,10 @@ def strict_operator(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         v = row.parsed
         if v.kind == "quantity" and v.op in (">", "<"):
             fixed = row.value.replace(">", "≥").replace("＞", "≥").replace("<", "≤").replace("＜", "≤")
+            wide = "≥" if v.op == ">" else "≤"
             yield r.at(row.source_of("value"), f"指标值「{row.value}」使用了严格不等号",
-                       f"一般写成「{fixed}」", fix=fixed, table=table)
+                       f"一般写成「{fixed}」", fix=fixed, table=table,
+                       group=f"指标值使用了严格不等号「{v.op}」", group_hint=f"一般写成「{wide}」")
 
 
 @rule("JX204", "warning", "名称中的计量口径与单位不符",
@@ -75,7 +77,8 @@ def wan_without_yuan(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         if v.kind == "quantity" and v.unit and (v.unit == "万" or v.unit.startswith("万/")):
             fixed = row.value.replace(v.unit, "万元" + v.unit[1:], 1)
             yield r.at(row.source_of("value"), f"指标值「{row.value}」的金额单位写成了「万」",
-                       f"写成「{fixed}」", fix=fixed, table=table)
+                       f"写成「{fixed}」", fix=fixed, table=table,
+                       group="指标值的金额单位写成了「万」", group_hint="写成「万元」")
 
 
 @rule("JX206", "warning", "日期写法不统一",

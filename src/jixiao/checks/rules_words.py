@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
-from jixiao.checks.fields import document_texts
-from jixiao.checks.text import bare_name, is_rate_name, one_edit_apart, repeated_chunk
+from jixiao.checks.fields import Text, document_texts, table_texts
+from jixiao.checks.text import bare_name, is_rate_name, one_edit_apart, repeated_chunks
 from jixiao.framework import all_level2
 
 #: Shorter terms are too easily one character away from another real word.
@@ -43,10 +43,14 @@ def doubled(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
             text = getattr(row, attr)
             if attr == "description" and text == row.level3:
                 continue  # the same slip, already reported on the name
-            chunk = repeated_chunk(text)
-            if chunk:
-                yield r.at(row.source_of(attr), f"「{text}」中「{chunk}」重复了一遍",
-                           "删去重复的字词", fix=text.replace(chunk * 2, chunk, 1), table=table)
+            chunks = repeated_chunks(text)
+            if chunks:
+                fixed = text
+                for chunk in chunks:
+                    fixed = fixed.replace(chunk * 2, chunk)
+                shown = "".join(f"「{chunk}」" for chunk in chunks)
+                yield r.at(row.source_of(attr), f"「{text}」中{shown}重复了一遍",
+                           "删去重复的字词", fix=fixed, table=table)
 
 
 @rule("JX103", "warning", "常见错别字",
@@ -54,10 +58,35 @@ def doubled(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 def known_typos(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """Typo pairs from the vocabulary, optionally only in a matching context."""
     for item in document_texts(ctx.doc):
-        for wrong, right, context in ctx.vocab.typos:
-            if wrong in item.text and (context is None or re.search(context, item.text)):
-                yield r.at(item.source, f"{item.label}中的「{wrong}」疑似错别字", f"应为「{right}」？",
-                           fix=item.text.replace(wrong, right), table=item.table)
+        pairs = [(wrong, right) for wrong, right, context in ctx.vocab.typos
+                 if wrong in item.text and (context is None or re.search(context, item.text))]
+        if pairs:
+            yield _replacements(r, item, pairs, "疑似错别字")
+
+
+def _mask(text: str, words: tuple[str, ...]) -> str:
+    """*text* with each of *words* replaced by a private-use placeholder (U+E000 + index)."""
+    for i, word in enumerate(words):
+        text = text.replace(word, chr(0xE000 + i))
+    return text
+
+
+def _unmask(text: str, words: tuple[str, ...]) -> str:
+    for i, word in enumerate(words):
+        text = text.replace(chr(0xE000 + i), word)
+    return text
+
+
+def _replacements(r: Rule, item: Text, pairs: list[tuple[str, str]], what: str,
+                  protect: tuple[str, ...] = ()) -> Finding:
+    """One finding naming every (wrong, right) pair found in *item* (outside the *protect* words)."""
+    fixed = _mask(item.text, protect)
+    for wrong, right in pairs:
+        fixed = fixed.replace(wrong, right)
+    fixed = _unmask(fixed, protect)
+    wrongs = "".join(f"「{wrong}」" for wrong, _ in pairs)
+    rights = "".join(f"「{right}」" for _, right in pairs)
+    return r.at(item.source, f"{item.label}中的{wrongs}{what}", f"应为{rights}？", fix=fixed, table=item.table)
 
 
 @rule("JX104", "warning", "指标值缺少计量单位",
@@ -88,3 +117,46 @@ def named_as_category(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
             name = row.level3.removesuffix("指标")
             yield r.at(row.source_of("level3"), f"三级指标「{row.level3}」与二级指标同名",
                        f"写具体的指标名称，如「{name}」", fix=name, table=table)
+
+
+@rule("JX106", "warning", "术语的同音错字",
+      "用拼音输入法打字时，术语常被选成读音相同或相近的别字（如「合格律」「积效目标」「布署」）；"
+      "词表 templates/checks/词表.yaml 的「同音错字」一节列出各术语和它常见的错误写法。")
+def homophones(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """Wrong homophones of domain terms, every one in a text named in one finding."""
+    protect = ctx.vocab.homophone_exceptions
+    for item in document_texts(ctx.doc):
+        text = _mask(item.text, protect)
+        pairs = [(wrong, right) for wrong, right in ctx.vocab.homophones if wrong in text]
+        if pairs:
+            yield _replacements(r, item, pairs, "疑似拼音输入的同音错字", protect)
+
+
+@rule("JX107", "info", "同一表中一个说法有两种写法",
+      "同一张表里同一个概念应当只用一种说法（如「满意度」与「满意率」、「其他」与「其它」不要混用）；"
+      "词表的「同一说法」一节列出这些写法，排在前面的是建议的写法。")
+def two_spellings(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A table using two spellings of one term; reported where a less preferred one first appears."""
+    for table in ctx.doc.tables():
+        texts = list(table_texts(table))
+        for spellings in ctx.vocab.variants:
+            used = {s: [i for i, t in enumerate(texts) if _uses(t.text, s, spellings)] for s in spellings}
+            present = [s for s in spellings if used[s]]
+            if len(present) < 2:
+                continue
+            keep = present[0]
+            other = present[1:]
+            first = texts[min(i for s in other for i in used[s])]
+            counts = "，".join(f"「{s}」{len(used[s])} 处" for s in present)
+            shown = "".join(f"「{s}」" for s in other)
+            yield r.at(first.source, f"本表中{shown}与「{keep}」混用（{counts}）",
+                       f"统一写成「{keep}」", table=table, group=f"同一表中{shown}与「{keep}」混用")
+
+
+def _uses(text: str, spelling: str, spellings: tuple[str, ...]) -> bool:
+    """*text* contains *spelling* other than as part of a longer spelling of the same term."""
+    longer = [s for s in spellings if s != spelling and spelling in s]
+    rest = text
+    for s in longer:
+        rest = rest.replace(s, "")
+    return spelling in rest

@@ -43,3 +43,8 @@ def repeated_chunk(text: str) -> str | None:
     """A 2–4 character CJK chunk written twice in a row (信息信息), if any."""
     m = _REPEAT.search(text)
     return m.group(1) if m else None
+
+
+def repeated_chunks(text: str) -> list[str]:
+    """Every 2–4 character CJK chunk written twice in a row, in order, each once."""
+    return list(dict.fromkeys(m.group(1) for m in _REPEAT.finditer(text)))

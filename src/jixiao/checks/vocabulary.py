@@ -31,6 +31,12 @@ class VocabularySpec(SpecModel):
     terms: list[str] = Field(default_factory=list, alias="常用指标")
     typos: list[TypoEntry] = Field(default_factory=list, alias="错别字")
     vague: list[str] = Field(default_factory=list, alias="含糊的定性值")
+    #: term → the wrong homophones pinyin input gives for it.
+    homophones: dict[str, list[str]] = Field(default_factory=dict, alias="同音错字")
+    #: Right words that contain a wrong homophone (律师 contains 完成律's 律).
+    homophone_exceptions: list[str] = Field(default_factory=list, alias="同音错字例外")
+    #: Spellings of one term, the preferred one first.
+    variants: list[list[str]] = Field(default_factory=list, alias="同一说法")
 
 
 def vocabulary_file(root: Path) -> Path:
@@ -62,11 +68,23 @@ def load_vocabulary(spec: LoadedSpec) -> Vocabulary:
     Raises:
         SpecError: the vocabulary file is invalid.
     """
-    model, _, diags = parse_file(vocabulary_file(spec.root), VocabularySpec)
+    model, pos, diags = parse_file(vocabulary_file(spec.root), VocabularySpec)
     if model is None:
+        raise SpecError(diags)
+    assert pos is not None
+    # A wrong spelling found inside its own right word would flag every correct use of it.
+    diags = [
+        pos.diag(("同音错字", right, i), f"错误写法「{wrong}」是正确写法「{right}」的一部分，每处正确的写法都会被提示",
+                 "写出更长的错误写法（带上前后文）")
+        for right, wrongs in model.homophones.items() for i, wrong in enumerate(wrongs) if not wrong or wrong in right
+    ]
+    if diags:
         raise SpecError(diags)
     return Vocabulary(
         terms=frozenset(model.terms) | frozenset(preset_terms(spec)),
         typos=tuple((t.wrong, t.right, t.context) for t in model.typos),
         vague=frozenset(model.vague),
+        homophones=tuple((wrong, right) for right, wrongs in model.homophones.items() for wrong in wrongs),
+        homophone_exceptions=tuple(model.homophone_exceptions),
+        variants=tuple(tuple(group) for group in model.variants if len(group) >= 2),
     )
