@@ -213,7 +213,7 @@ class Document(DocModel):
     check_ignore: list[str] = []
     #: Date written into document properties (编制日期, default 1 January of 年度).
     issued: dt.date
-    #: Word templates named in 部门.yaml (``document``/``table``), relative to the spec folder.
+    #: Templates named in 部门.yaml (``document``/``table`` Word files, ``html`` folder), relative to the spec folder.
     templates: dict[str, str] = {}
     #: Where document-level texts were written (部门名称, 标题).
     field_sources: dict[str, SourceRef] = {}

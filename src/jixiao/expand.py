@@ -528,7 +528,7 @@ def _templates(dept: Department) -> dict[str, str]:
     t = dept.templates
     if t is None:
         return {}
-    return {k: v for k, v in (("document", t.document), ("table", t.table)) if v}
+    return {k: v for k, v in (("document", t.document), ("table", t.table), ("html", t.html)) if v}
 
 
 __all__ = ["derive_item", "expand_department", "part_numeral"]

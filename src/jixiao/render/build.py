@@ -27,7 +27,7 @@ from jixiao.render.docx import (
     table_markup,
 )
 from jixiao.render.outputs import PROJECTS_DIR, OutputSet, combined_stem, number_width, table_stem
-from jixiao.render.templates import html_dirs, word_template
+from jixiao.render.templates import html_dirs, one_sided, word_template
 
 #: Called as progress(stage, done, total) while rendering.
 Progress = Callable[[str, int, int], None]
@@ -54,6 +54,8 @@ class RenderReport:
     combined: bool = True
     #: WeasyPrint's warnings while laying out and writing the PDF (English).
     pdf_warnings: list[str] = field(default_factory=list)
+    #: jixiao's own warnings about the render (Chinese), e.g. only Word templates overridden.
+    warnings: list[str] = field(default_factory=list)
 
 
 def select_tables(doc: Document, only: Sequence[str]) -> list[ProjectTable]:
@@ -108,7 +110,7 @@ def render_department(
     if "pdf" in options.formats or "html" in options.formats:
         from jixiao.render import pdf  # WeasyPrint: slow to import, needs Pango
 
-        dirs = html_dirs(spec_root)
+        dirs = html_dirs(spec_root, doc.templates.get("html"))
         report_progress("排版 PDF", 0, 1)
         html = pdf.render_html(doc, dirs)
         if "html" in options.formats and combined:
@@ -145,7 +147,8 @@ def render_department(
         prune=combined, on_wait=lambda: report_progress("等待另一个 jixiao render 写完", 0, 1)
     )
     return RenderReport(
-        written=done.written, removed=done.removed, tables=tables, combined=combined, pdf_warnings=pdf_warnings
+        written=done.written, removed=done.removed, tables=tables, combined=combined, pdf_warnings=pdf_warnings,
+        warnings=[w for w in (one_sided(doc),) if w is not None],
     )
 
 

@@ -64,9 +64,40 @@ def template_roots(spec_root: Path) -> list[Path]:
     return roots
 
 
-def html_dirs(spec_root: Path) -> list[Path]:
-    """``templates/html`` folders in look-up order (user's first, built-in last)."""
-    return [root / "html" for root in template_roots(spec_root) if trusted_folder(root / "html")]
+def html_dirs(spec_root: Path, configured: str | None = None) -> list[Path]:
+    """HTML template folders in look-up order: 模板.网页 of 部门.yaml, the user's ``templates/html``, built-in.
+
+    Raises:
+        RenderError: 模板.网页 lies outside the spec folder or is not a folder.
+    """
+    dirs = [root / "html" for root in template_roots(spec_root) if trusted_folder(root / "html")]
+    if configured is not None:
+        folder = spec_root / configured
+        if not inside(folder, spec_root):
+            raise RenderError(
+                f"部门.yaml 中「模板.网页」指定的文件夹 {configured} 在规格文件夹以外：jixiao 只读取规格文件夹中的模板。"
+            )
+        if not folder.is_dir():
+            raise RenderError(
+                f"部门.yaml 中「模板.网页」指定的文件夹 {folder} 不存在。路径相对于规格文件夹；"
+                "文件夹中放 document.html.j2 和/或 style.css（缺少的从内置模板中取）。"
+            )
+        dirs.insert(0, folder)
+    return dirs
+
+
+def one_sided(doc: Document) -> str | None:
+    """A warning when 部门.yaml's 模板 overrides only Word or only the PDF (the other side stays built-in)."""
+    word = "document" in doc.templates or "table" in doc.templates
+    html = "html" in doc.templates
+    if word and not html:
+        return (
+            "部门.yaml 的「模板」只指定了 Word 模板；PDF 仍用网页模板（templates/html/ 或内置的）。"
+            "要让 PDF 的版面也一致，写 模板: {网页: 文件夹}，文件夹中放 document.html.j2、style.css。"
+        )
+    if html and not word:
+        return "部门.yaml 的「模板」只指定了网页模板；Word 仍用 templates/docx/ 或内置的 Word 模板。"
+    return None
 
 
 def read_template_text(path: Path) -> str:

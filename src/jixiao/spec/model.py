@@ -236,10 +236,13 @@ class Part(SpecModel):
 
 
 class Templates(SpecModel):
-    """Word templates of this department (paths relative to the spec folder)."""
+    """Templates of this department (paths relative to the spec folder)."""
 
     document: str | None = Field(None, alias="文档", description="总文档的 Word 模板（.docx），如 模板/文档.docx")
     table: str | None = Field(None, alias="项目表", description="单个项目绩效目标表的 Word 模板（.docx）")
+    html: str | None = Field(
+        None, alias="网页", description="PDF 和网页用的模板文件夹（放 document.html.j2、style.css），如 模板/网页"
+    )
 
 
 class Department(SpecModel):
