@@ -229,3 +229,26 @@ def test_an_added_row_can_say_where_it_goes(spec_dir: Any) -> None:
     bad = row.replace("{后: 合格率}", "{后: 没有}")
     found = located(problems(spec_dir({"01-x": PROJECT + bad})))
     assert [m for *_, m in found] == ["「位置」中的键「没有」不在这张表中"]
+
+
+def test_word_and_pdf_templates_named_together(spec_dir: Any, tmp_path: Path) -> None:
+    from jixiao.resources import builtin_templates
+
+    docx = (builtin_templates() / "docx" / "table.docx").read_bytes()
+    css = (builtin_templates() / "html" / "style.css").read_text(encoding="utf-8") + "\n/* 自己的样式 */\n"
+    spec = spec_dir(extra={"模板/网页/style.css": css})
+    (spec / "模板" / "表.docx").write_bytes(docx)
+    dept = (spec / "部门.yaml").read_text(encoding="utf-8")
+    (spec / "部门.yaml").write_text(dept + "模板: {项目表: 模板/表.docx}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    only_word = runner.invoke(app, ["render", str(spec), "-o", str(out), "--format", "docx", "--format", "html"])
+    assert only_word.exit_code == 0, only_word.output
+    assert "只指定了 Word 模板" in only_word.stderr
+    assert "自己的样式" not in next(out.glob("*.html")).read_text(encoding="utf-8")
+    (spec / "部门.yaml").write_text(dept + "模板: {项目表: 模板/表.docx, 网页: 模板/网页}\n", encoding="utf-8")
+    both = runner.invoke(app, ["render", str(spec), "-o", str(out), "--format", "docx", "--format", "html"])
+    assert both.exit_code == 0 and "只指定了" not in both.stderr
+    assert "自己的样式" in next(out.glob("*.html")).read_text(encoding="utf-8")
+    (spec / "部门.yaml").write_text(dept + "模板: {网页: ../外面}\n", encoding="utf-8")
+    outside = runner.invoke(app, ["render", str(spec), "-o", str(out), "--format", "html"])
+    assert outside.exit_code == 1 and "在规格文件夹以外" in outside.stderr
