@@ -179,6 +179,18 @@ def schedule_odd_precision(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
                        f"是否应为「{shown}」？", table=table)
 
 
+@rule("JX412", "warning", "资金支出计划像是写成了小数",
+      "资金支出计划是百分比：0.28 会读作 0.28%，而不是 28%。小于 1 的比例（0 除外）多半是把 28% 写成了 0.28。")
+def schedule_fraction(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A schedule cell between 0 and 1 (exclusive): 0.28 written for 28%."""
+    for table in ctx.doc.tables():
+        small = [c for c in table.schedule or [] if c.percent is not None and 0 < c.percent < 1]
+        if small:
+            cells = "、".join(f"{c.label}「{c.text}」" for c in small)
+            yield r.at(table.source_of("资金支出计划"), f"资金支出计划 {cells} 小于 1%",
+                       f"是否应为 {small[0].percent * 100:g}%？百分比请写成 28% 或 28", table=table)
+
+
 @rule("JX409", "error", "表题与项目名称不一致",
       "表题「N.项目名称绩效目标表」中的名称应与表内「项目名称」一栏完全相同。")
 def title_differs(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
