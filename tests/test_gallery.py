@@ -16,7 +16,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from docxtext import W, document_root, dump
+from docxtext import W, document_root, dump, paragraph_text
 from jixiao import expand_department, load_department
 from jixiao.checks import run_checks
 from jixiao.docmodel import Document
@@ -43,8 +43,20 @@ class Rendered:
         return next((self.out / "projects").glob(f"{stem}*.{suffix}"))
 
     def words(self) -> list[str]:
-        """Paragraphs and cells of the combined Word file, one per line, blank lines dropped."""
-        return [line.strip() for line in dump(self.combined_docx).splitlines() if line.strip()]
+        """Paragraphs and cells of the combined Word file, one each, blank ones dropped.
+
+        A cell's line breaks (a long label is printed on two lines) are joined.
+        """
+        body = document_root(self.combined_docx).find(f"{W}body")
+        assert body is not None
+        out: list[str] = []
+        for element in body:
+            if element.tag == f"{W}p":
+                out += [line.strip() for line in paragraph_text(element).split("\n")]
+            elif element.tag == f"{W}tbl":
+                for tc in element.iter(f"{W}tc"):
+                    out.append("".join(paragraph_text(p) for p in tc.findall(f"{W}p")).replace("\n", "").strip())
+        return [w for w in out if w]
 
     def pdf_pages(self, path: Path | None = None) -> list[str]:
         """Text of each page of a PDF, whitespace removed."""

@@ -3,9 +3,13 @@
 Written as XML text directly: docxtpl's ``{% vm %}`` merges a whole loop, not
 one 一级/二级 group, so the vertical merges (``w:vMerge`` restart/continue) are
 set here cell by cell. Column widths go into both ``w:tblGrid`` (LibreOffice
-reads these) and every ``w:tcW`` (Word reads these). The column-title row is
-marked ``w:tblHeader`` so Word repeats it on each page, and no row may split
-across pages (``w:cantSplit``).
+reads these) and every ``w:tcW`` (Word reads these); the header block and the
+indicator table of a project share one grid (see :mod:`jixiao.render.grid`),
+so their ``w:gridCol`` lists are identical and their column lines meet. The
+column-title row is marked ``w:tblHeader`` so Word repeats it on each page,
+and no row may split across pages (``w:cantSplit``). A label the grid broke
+into lines is one paragraph with line breaks (``w:br``), like ``<br>`` in the
+HTML; text written on several lines is one paragraph per line.
 """
 
 from __future__ import annotations
@@ -89,19 +93,26 @@ def _cell(cell: Cell, width: int, *, caption: bool) -> str:
             (_BORDER if s == "bottom" else _NO_BORDER).format(side=s) for s in _SIDES
         ) + "</w:tcBorders>"
     tcpr += '<w:vAlign w:val="center"/>'
-    paragraphs = "".join(_paragraph(line, cell) for line in ([""] if cell.merge == "continue" else cell.lines))
+    if cell.merge == "continue":
+        paragraphs = _paragraph([""], cell)
+    elif cell.printed is not None:
+        paragraphs = _paragraph(cell.lines, cell)
+    else:
+        paragraphs = "".join(_paragraph([line], cell) for line in cell.lines)
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{paragraphs}</w:tc>"
 
 
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
-def _paragraph(text: str, cell: Cell) -> str:
+def _paragraph(lines: list[str], cell: Cell) -> str:
+    """One paragraph holding *lines*, separated by line breaks."""
     ppr = f'<w:pPr><w:pStyle w:val="{TABLE_TEXT_STYLE}"/><w:jc w:val="{_JC[cell.align]}"/></w:pPr>'
-    if not text:
+    if not any(lines):
         return f"<w:p>{ppr}</w:p>"
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if cell.role == "head" else ""
-    return f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
+    return f"<w:p>{ppr}<w:r>{rpr}{runs}</w:r></w:p>"
 
 
 def project_tables_xml(header: TableGrid, indicators: TableGrid) -> str:

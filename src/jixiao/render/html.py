@@ -12,7 +12,8 @@ cells.
 Table markup carries what the PDF layout needs to repair vertically merged
 cells at page breaks (see :mod:`jixiao.render.breaks`): ``data-grid`` on each
 table, ``data-row`` (the grid row index) on each row and ``data-col`` (the
-first grid column) on each cell.
+first grid column) on each cell. A label whose printed lines each fit their
+cell has class ``jx-keep`` (the style sheet does not wrap it again).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from markupsafe import Markup, escape
 from jixiao.docmodel import Document, ProjectTable
 from jixiao.errors import RenderError
 from jixiao.render.docx import document_context
-from jixiao.render.grid import Cell, Row, TableGrid, header_grid, indicator_grid
+from jixiao.render.grid import TEXT_WIDTH_MM, Cell, Row, TableGrid, header_grid, indicator_grid
 from jixiao.render.templates import TemplateFolderLoader, read_template_text, template_failure
 from jixiao.textenv import markup_env, render_bounded
 
@@ -89,7 +90,9 @@ def grid_html(grid: TableGrid, *, key: str, kind: str) -> str:
     Head rows go into ``<thead>`` (repeated on every page), the others into one
     ``<tbody>``.
     """
-    out = [f'<table class="jx-grid jx-{kind}" data-grid="{escape(key)}">', "<colgroup>"]
+    width = grid.width_mm
+    style = "" if abs(width - TEXT_WIDTH_MM) < 0.01 else f' style="width: {width:.3f}mm"'
+    out = [f'<table class="jx-grid jx-{kind}" data-grid="{escape(key)}"{style}>', "<colgroup>"]
     out += [f'<col style="width: {w:.3f}mm">' for w in grid.widths_mm]
     out.append("</colgroup>")
     head = [(i, r) for i, r in enumerate(grid.rows) if r.kind == "head"]
@@ -112,7 +115,8 @@ def _row(index: int, row: Row) -> str:
 
 def _cell(cell: Cell, col: int, *, head: bool) -> str:
     tag = "th" if head else "td"
-    attrs = f' data-col="{col}" class="jx-{cell.role} jx-{cell.align}"'
+    keep = " jx-keep" if cell.keep else ""
+    attrs = f' data-col="{col}" class="jx-{cell.role} jx-{cell.align}{keep}"'
     if cell.span > 1:
         attrs += f' colspan="{cell.span}"'
     if cell.merge == "restart" and cell.rows > 1:
