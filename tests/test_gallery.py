@@ -9,6 +9,7 @@ there or not, the 第一部分 paragraphs, the schedule's printed format.
 from __future__ import annotations
 
 import io
+import zipfile
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,6 +222,8 @@ def test_title_only_front_page_numbering_and_column_widths(tmp_path_factory: pyt
     assert [t.heading for t in r.doc.tables()] == ["（一）办公费绩效目标表", "（二）印刷费绩效目标表"]
     words = r.words()
     assert words[0] == "2026年某县医疗保障局部门绩效目标" and "目　录" not in words
+    with zipfile.ZipFile(r.combined_docx) as zf:  # no 目录: Word need not ask to update fields
+        assert b"updateFields" not in zf.read("word/settings.xml")
     pages = r.pdf_pages()
     assert pages[0].startswith("2026年某县医疗保障局部门绩效目标") and "目录" not in pages[0]
     assert "（一）办公费绩效目标表" in "".join(pages[:2])

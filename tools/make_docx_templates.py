@@ -237,7 +237,8 @@ FOOTER = (
 
 
 def settings(update_fields: bool) -> str:
-    update = '<w:updateFields w:val="true"/>' if update_fields else ""
+    # Word asks to update fields on opening only when there is a 目录 to update.
+    update = '{% if 版式.首页 == "目录" %}<w:updateFields w:val="true"/>{% endif %}' if update_fields else ""
     return (
         HEAD + f'<w:settings xmlns:w="{W}">{update}<w:defaultTabStop w:val="420"/>'
         '<w:characterSpacingControl w:val="compressPunctuation"/>'

@@ -39,7 +39,7 @@ from jixiao.render.package import core_properties, write_package
 from jixiao.render.templates import template_failure
 from jixiao.textenv import markup_env, render_bounded
 
-_TAGGED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_TAGGED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|settings)\.xml$")
 _CORE = "docProps/core.xml"
 _THUMBNAIL = re.compile(r"^docProps/thumbnail\.\w+$")
 # docxtpl's tag patcher is stateless; using it needs no loaded document.
