@@ -9,8 +9,8 @@ there or not, the 第一部分 paragraphs, the schedule's printed format.
 from __future__ import annotations
 
 import io
-import zipfile
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
