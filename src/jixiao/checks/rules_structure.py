@@ -184,11 +184,11 @@ def schedule_odd_precision(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 def schedule_fraction(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A schedule cell between 0 and 1 (exclusive): 0.28 written for 28%."""
     for table in ctx.doc.tables():
-        small = [c for c in table.schedule or [] if c.percent is not None and 0 < c.percent < 1]
+        small = [(c, c.percent) for c in table.schedule or [] if c.percent is not None and 0 < c.percent < 1]
         if small:
-            cells = "、".join(f"{c.label}「{c.text}」" for c in small)
+            cells = "、".join(f"{c.label}「{c.text}」" for c, _ in small)
             yield r.at(table.source_of("资金支出计划"), f"资金支出计划 {cells} 小于 1%",
-                       f"是否应为 {small[0].percent * 100:g}%？百分比请写成 28% 或 28", table=table)
+                       f"是否应为 {small[0][1] * 100:g}%？百分比请写成 28% 或 28", table=table)
 
 
 @rule("JX409", "error", "表题与项目名称不一致",
