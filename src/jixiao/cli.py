@@ -340,6 +340,32 @@ def new(
     out.print(f"已创建 {path}", highlight=False)
 
 
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="去年的 Word 文件（.docx；有 LibreOffice 时也可以是 .doc、.wps）", show_default=False)],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="要新建的规格文件夹；默认为当前文件夹下与 Word 文件同名的文件夹", show_default=False),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--年度", "--year", help="规格的预算年度；默认为 Word 文件中的年度", show_default=False)
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="规格文件夹已存在时，用导入的结果替换它")] = False,
+) -> None:
+    """从已有的 Word 文件导入：写出 部门.yaml、projects/ 和 presets/，校验后列出导入报告。"""
+    from jixiao.importer import format_report, import_document
+    from jixiao.scaffold import safe_file_name
+
+    target = output if output is not None else Path(safe_file_name(file.stem))
+    try:
+        report = import_document(file, target, year=year, force=force)
+    except JixiaoError as exc:
+        _fail(exc)
+    out.print(format_report(report, base=Path.cwd()), highlight=False, markup=False, end="")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 @app.command()
 def doctor() -> None:
     """检查本机环境：Python、Pango、HarfBuzz、中文字体、LibreOffice。"""

@@ -1,0 +1,175 @@
+"""Which preset each table uses, and which presets are kept.
+
+Every table tries every proposed preset with each of its candidate 事项 and
+keeps the shortest spelling (:mod:`jixiao.importer.spell`); writing the rows
+out in full is always possible. A preset that fewer than three tables end up
+using is dropped (unless another kept preset is based on it) and its tables
+choose again. Kept presets are then named after what their tables share:
+a word of their project names (会议, 印刷), else their unit (本级, 分局).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from jixiao.expand import derive_item
+from jixiao.importer.memory import preset_library
+from jixiao.importer.mining import MIN_TABLES, MinedPreset
+from jixiao.importer.spell import Spelling, TableCtx, full_rows, probe_department, try_preset
+from jixiao.importer.units import short_unit
+from jixiao.presets import PresetLibrary
+
+_RESERVED = ("运转类", "会议类", "培训类", "印刷类", "补助资金类", "无")
+
+
+@dataclass
+class Choice:
+    """A table's chosen spelling."""
+
+    ctx: TableCtx
+    spelling: Spelling
+
+
+def preset_data(p: MinedPreset, names: dict[int, str]) -> dict[str, Any]:
+    """A mined preset as preset-file data (``基于`` by the base's name)."""
+    if p.base is not None:
+        return {"基于": names[p.base], "改写": dict(p.patch)}
+    return {"绩效指标": [dict(r) for r in p.rows]}
+
+
+def _library(mined: list[MinedPreset], names: dict[int, str]) -> PresetLibrary:
+    return preset_library({names[p.ident]: preset_data(p, names) for p in mined})
+
+
+def _fits(ctx: TableCtx, p: MinedPreset, by_id: dict[int, MinedPreset]) -> bool:
+    """Worth trying: the preset's rows and the table's share most 二级."""
+    root = p
+    while root.base is not None:
+        root = by_id[root.base]
+    mine = Counter(r.level2 for r in ctx.table.rows)
+    theirs = Counter(r["二级"] for r in root.rows)
+    common = sum((mine & theirs).values())
+    return common * 2 >= max(len(ctx.table.rows), 1)
+
+
+def choose(
+    ctxs: list[TableCtx], mined: list[MinedPreset], year: int, department: str
+) -> tuple[list[Choice], list[MinedPreset]]:
+    """Each table's shortest spelling, and the presets kept."""
+    kept = list(mined)
+    while True:
+        names = {p.ident: f"P{p.ident}" for p in kept}
+        lib = _library(kept, names)
+        by_id = {p.ident: p for p in kept}
+        choices = [_best(ctx, kept, by_id, names, lib, year, department) for ctx in ctxs]
+        used = Counter(c.spelling.preset for c in choices if c.spelling.preset)
+        needed = {p.ident for p in kept if used[names[p.ident]] >= MIN_TABLES}
+        for p in kept:  # a base of a kept preset stays
+            probe = p
+            while probe.ident in needed and probe.base is not None:
+                needed.add(probe.base)
+                probe = by_id[probe.base]
+        if len(needed) == len(kept):
+            return choices, kept
+        kept = [p for p in kept if p.ident in needed]
+
+
+def _best(
+    ctx: TableCtx,
+    kept: list[MinedPreset],
+    by_id: dict[int, MinedPreset],
+    names: dict[int, str],
+    lib: PresetLibrary,
+    year: int,
+    department: str,
+) -> Choice:
+    best = full_rows(ctx)
+    dept = probe_department(ctx, year, department)
+    default = derive_item(ctx.facts.name)
+    for p in kept:
+        if not _fits(ctx, p, by_id):
+            continue
+        for item in ctx.items[:3]:
+            spelling = try_preset(ctx, names[p.ident], None if item == default else item, lib, dept)
+            if spelling is not None and (
+                spelling.lines < best.lines or (spelling.lines == best.lines and best.preset is None)
+            ):
+                best = spelling
+    return Choice(ctx, best)
+
+
+def name_presets(kept: list[MinedPreset], choices: list[Choice], department: str) -> dict[int, str]:
+    """Readable names for the kept presets (by ident); the clearest claim to a name wins it."""
+    users: dict[str, list[Choice]] = {}
+    for c in choices:
+        if c.spelling.preset:
+            users.setdefault(c.spelling.preset, []).append(c)
+    others = [c.ctx.facts.name for c in choices]
+    claims: list[tuple[float, int, str]] = []
+    for p in kept:
+        mine = users.get(f"P{p.ident}", [])
+        if not mine:  # only a base: name it after the tables of the presets based on it
+            mine = [c for q in kept if q.base == p.ident for c in users.get(f"P{q.ident}", [])]
+        for name, strength in (_word(mine, others), _unit_name(mine, department)):
+            if name:
+                claims.append((strength, p.ident, name))
+    out: dict[int, str] = {}
+    taken: set[str] = set(_RESERVED)
+    for _, ident, name in sorted(claims, key=lambda c: (-c[0], c[1])):
+        if ident not in out and name not in taken:
+            out[ident] = name
+            taken.add(name)
+    for p in kept:
+        if p.ident not in out:
+            name, k = "通用", 2
+            while name in taken:
+                name, k = f"通用{k}", k + 1
+            out[p.ident] = name
+            taken.add(name)
+    return out
+
+
+def _word(mine: list[Choice], all_names: list[str]) -> tuple[str | None, float]:
+    """A word (2–4 characters) in the project names of most of *mine* and few others; its strength."""
+    names = [c.ctx.facts.name for c in mine]
+    if not names:
+        return None, 0.0
+    words = {name[i : i + n] for name in set(names) for n in (2, 3, 4) for i in range(len(name) - n + 1)}
+    best, best_score, best_inside = None, 0, 0
+    for word in sorted(words):
+        if word.endswith(("费", "经", "用")):
+            continue
+        inside = sum(word in x for x in names)
+        if inside * 5 < len(names) * 3:
+            continue
+        outside = sum(word in x for x in all_names) - inside
+        if outside > inside or inside < MIN_TABLES:
+            continue
+        score = inside * 2 - outside
+        if score > best_score or (score == best_score and best is not None and len(word) < len(best)):
+            best, best_score, best_inside = word, score, inside
+    if best is None:
+        return None, 0.0
+    return best, 1 + best_inside / len(names)
+
+
+def _unit_name(mine: list[Choice], department: str) -> tuple[str | None, float]:
+    """The unit most of *mine* belong to (short name), or what their units' names end with; its strength."""
+    units = Counter(c.ctx.facts.unit_name for c in mine)
+    if not units:
+        return None, 0.0
+    name, n = units.most_common(1)[0]
+    share = n / sum(units.values())
+    if share >= 0.6:
+        return short_unit(name, department), share
+    shorts = [short_unit(u, department) for u in units]
+    suffix = shorts[0]
+    for s in shorts[1:]:
+        k = 0
+        while k < min(len(s), len(suffix)) and s[-1 - k] == suffix[-1 - k]:
+            k += 1
+        suffix = suffix[len(suffix) - k :] if k else ""
+    suffix = suffix.lstrip("省市区县")
+    return (suffix, 0.5) if len(suffix) >= 2 else (None, 0.0)
