@@ -340,6 +340,23 @@ def new(
     out.print(f"已创建 {path}", highlight=False)
 
 
+@app.command()
+def serve(
+    spec: SpecArg,
+    port: Annotated[
+        int, typer.Option("--port", "-p", min=0, max=65535, help="端口（只在本机 127.0.0.1 上）；0 表示任选一个空闲端口")
+    ] = 8000,
+) -> None:
+    """实时预览：在浏览器中查看整个文档和检查结果，保存规格、预设或模板后自动更新。按 Ctrl-C 停止。"""
+    from jixiao.serve import serve_spec
+
+    try:
+        serve_spec(spec, port=port, log=lambda text: err.print(text, markup=False, highlight=False))
+    except JixiaoError as exc:
+        _fail(exc)
+    err.print("已停止。", highlight=False)
+
+
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="去年的 Word 文件（.docx；有 LibreOffice 时也可以是 .doc、.wps）", show_default=False)],
@@ -401,3 +418,6 @@ def main() -> None:
         err.print(f"jixiao 内部错误：{type(exc).__name__}: {exc}", markup=False)
         err.print("这是 jixiao 的缺陷，不是您的规格有误；请把这条信息和规格一起报告给维护者。")
         sys.exit(3)
+
+
+from jixiao import cli_git as _cli_git  # noqa: E402,F401  (registers fmt, diff, textconv, rollover)
