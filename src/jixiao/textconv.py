@@ -1,0 +1,192 @@
+"""``jixiao textconv``: a rendered .docx or .pdf as plain text, for ``git diff``.
+
+Paragraphs are lines; a table is one line per cell, each prefixed with its row
+(``产出指标／数量指标／工作完成率 ｜ 指标值：≥90%``), so that a change in one cell is a
+change in one line and the line says where it is. Text a layout broke over
+several lines inside a cell is joined again. Git calls this through
+``.gitattributes`` (``*.docx diff=jixiao``) and ``git config diff.jixiao.textconv
+"jixiao textconv"``.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from jixiao.errors import JixiaoError, UsageError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Row-label columns of an indicator table: the row is named by them.
+KEY_COLUMNS = ("一级指标", "二级指标", "三级指标")
+#: Labels inside a row of the header block: the cells after one belong to it (项目编码 1302… 项目名称 办公费).
+HEADER_LABELS = frozenset({"项目编码", "项目名称", "专项资金名称", "预算数", "其中：财政资金", "财政资金", "其他资金"})
+_PAGE_NUMBER = re.compile(r"^[—–-]\s*\d+\s*[—–-]$")
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+class TextconvError(JixiaoError):
+    """The file cannot be read as a Word or PDF document."""
+
+
+def one_line(text: str) -> str:
+    """A cell's text on one line: line breaks joined (with a space between two Latin words)."""
+    parts = _BREAK.split(text.strip())
+    out = parts[0]
+    for part in parts[1:]:
+        joiner = " " if out and part and _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(part[0]) else ""
+        out += joiner + part
+    return out
+
+
+def table_lines(rows: list[list[str | None]]) -> list[str]:
+    """One line per cell, prefixed with its row; None is a merged cell (its text is above or to the left).
+
+    A row is named by its first cell (merged cells take the text above); rows
+    under a header row ``一级指标 二级指标 三级指标 …`` are named by those three
+    columns and each cell is labelled with its column.
+    """
+    out: list[str] = []
+    header: list[str | None] | None = None
+    above: list[str] = []
+    for raw in rows:
+        cells = [one_line(c) if c is not None else None for c in raw]
+        if cells and cells[0] == KEY_COLUMNS[0]:
+            header = cells
+            above = []
+            out.append("｜".join(c for c in cells if c))
+            continue
+        keys = [i for i, h in enumerate(header or []) if h in KEY_COLUMNS] if header else [0]
+        filled = list(above) + [""] * max(0, len(cells) - len(above))
+        for i in keys:
+            if i < len(cells) and cells[i] is not None:
+                filled[i] = cells[i] or ""
+                for j in keys:
+                    if j > i:
+                        filled[j] = ""  # a new 一级 starts its 二级 afresh
+        above = filled
+        name = "／".join(filled[i] for i in keys if i < len(filled) and filled[i])
+        rest = [(i, c) for i, c in enumerate(cells) if c is not None and i not in keys and c]
+        if not rest:
+            out.append(name)
+            continue
+        for i, text in rest:
+            if header is None and text in HEADER_LABELS:
+                name = text
+                continue
+            label = header[i] if header and i < len(header) and header[i] else None
+            out.append(f"{name} ｜ {label}：{text}" if label else f"{name} ｜ {text}")
+    return out
+
+
+def _paragraph(p: object) -> str:
+    parts: list[str] = []
+    for el in p.iter(f"{W}t", f"{W}br", f"{W}tab", f"{W}cr"):  # type: ignore[attr-defined]
+        if el.tag == f"{W}t":
+            parts.append(el.text or "")
+        elif el.tag == f"{W}tab":
+            parts.append(" ")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _docx_rows(table: object) -> list[list[str | None]]:
+    rows: list[list[str | None]] = []
+    for tr in table.findall(f"{W}tr"):  # type: ignore[attr-defined]
+        row: list[str | None] = []
+        for tc in tr.findall(f"{W}tc"):
+            span = tc.find(f"{W}tcPr/{W}gridSpan")
+            merge = tc.find(f"{W}tcPr/{W}vMerge")
+            continued = merge is not None and merge.get(f"{W}val") in (None, "continue")
+            text = "\n".join(_paragraph(p) for p in tc.findall(f"{W}p"))
+            row.append(None if continued else text)
+            row += [None] * (int(span.get(f"{W}val", "1")) - 1 if span is not None else 0)
+        rows.append(row)
+    return rows
+
+
+def docx_lines(data: bytes) -> Iterator[str]:
+    """Lines of a Word document's body."""
+    from io import BytesIO
+
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            xml = zf.read("word/document.xml")
+        body = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True)).find(f"{W}body")
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise TextconvError(f"不是可以读取的 Word 文件（.docx）：{exc}") from None
+    if body is None:
+        return
+    for el in body:
+        if el.tag == f"{W}p":
+            text = one_line(_paragraph(el))
+            if text:
+                yield text
+        elif el.tag == f"{W}tbl":
+            yield from table_lines(_docx_rows(el))
+
+
+def pdf_lines(path: Path) -> Iterator[str]:
+    """Lines of a PDF: the text of each page outside its tables, then each table (pdfplumber)."""
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - a dependency of jixiao
+        raise TextconvError("读取 PDF 需要 pdfplumber：pip install pdfplumber") from None
+    lines: list[str] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                lines += _page_lines(page)
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds of error on a damaged file
+        raise TextconvError(f"不是可以读取的 PDF 文件：{exc}") from None
+    yield from lines
+
+
+def _page_lines(page: object) -> Iterator[str]:
+    tables = page.find_tables()  # type: ignore[attr-defined]
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict[str, float]) -> bool:
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    # Text above the first table, the tables in order, then what is below them.
+    items: list[tuple[float, list[str]]] = []
+    text = page.filter(outside).extract_text_lines()  # type: ignore[attr-defined]
+    for line in text:
+        content = line["text"].strip()
+        if content and not _PAGE_NUMBER.match(content):
+            items.append((line["top"], [content]))
+    for table in tables:
+        items.append((table.bbox[1], table_lines(table.extract())))
+    for _, lines in sorted(items, key=lambda item: item[0]):
+        yield from lines
+
+
+def textconv(path: Path) -> str:
+    """The text of a .docx or .pdf file (told by its content, not its name).
+
+    Raises:
+        UsageError: the file does not exist.
+        TextconvError: it is neither a Word nor a PDF file, or cannot be read.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"找不到文件「{path}」") from None
+    except OSError as exc:
+        raise UsageError(f"无法读取「{path}」：{exc.strerror}") from None
+    if not data:
+        return ""
+    if data.startswith(b"PK"):
+        lines = list(docx_lines(data))
+    elif data.lstrip()[:5] == b"%PDF-":
+        lines = list(pdf_lines(path))
+    else:
+        raise TextconvError(f"「{path.name}」既不是 Word 文件（.docx）也不是 PDF 文件")
+    return "".join(line + "\n" for line in lines)
