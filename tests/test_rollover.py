@@ -181,3 +181,18 @@ def test_leftover_years_for_a_check_rule(tmp_path: Path) -> None:
     })
     found = [(y.label, y.mention.year, y.table.number if y.table else None) for y in leftover_years(_doc(spec))]
     assert found == [("资金用途", 2025, 1)]
+
+
+def test_check_flags_last_years_mentions_after_a_rollover(rolled: tuple[Path, Path, str]) -> None:
+    """JX507 points at the years a rollover leaves in texts; each is in the checklist too."""
+    from jixiao.checks import run_checks
+
+    old, new, _ = rolled
+    assert not [f for f in run_checks(load_department(old), _doc(old)) if f.rule == "JX507"]
+    spec = load_department(new)
+    found = [f for f in run_checks(spec, _doc(new), select=["JX507"])]
+    checklist = (new / "顺延清单-2026.md").read_text(encoding="utf-8")
+    for f in found:
+        assert f"`{f.path}:{f.line}:" in checklist, f.path
+    if old.name == "tangshan-2025":
+        assert found, "Tangshan's texts say 2025 in places: after the rollover they are 2025 in a 2026 document"

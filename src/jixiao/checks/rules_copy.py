@@ -10,6 +10,7 @@ from jixiao.checks.fields import document_texts
 from jixiao.checks.text import bare_name
 from jixiao.docmodel import ProjectTable
 from jixiao.values import ValueError_, parse_value
+from jixiao.years import leftover_years
 
 
 def _norm(text: str) -> str:
@@ -158,6 +159,26 @@ def stale_year(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
                 hint = f"多半是沿用往年文本时没有改：应为 {year} 年？"
             yield r.at(item.source, f"{item.label}中出现了{years}，不是 {year} 年度或上一年度", hint,
                        table=item.table, group=f"文字中出现了{years}，不是 {year} 年度或上一年度")
+
+
+@rule("JX507", "info", "文字中有上一年度的年份",
+      "顺延到新年度（jixiao rollover）后，文字中多半还留着上一年度的年份（「按2025年工作计划」）；"
+      "有意保留的（如「比2025年增长」），在这一行末尾加 # jixiao: ignore[JX507]。文号、《》中的名称、"
+      "日期型的指标值（JX207）和项目名称本身带的年份不算。")
+def leftover_year(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A mention of the year before 年度 in a printed text (what a rollover leaves behind)."""
+    seen: set[tuple[str, int, int, int | None]] = set()
+    for found in leftover_years(ctx.doc):
+        if found.mention.year != ctx.doc.year - 1:
+            continue  # other years are JX506's
+        key = (found.source.path, found.source.line, found.source.col, found.table.number if found.table else None)
+        if key in seen:
+            continue  # a shared 依据 printed in every row: once per table
+        seen.add(key)
+        year = found.mention.year
+        yield r.at(found.source, f"{found.label}中有「{year}年」，不是 {ctx.doc.year} 年度",
+                   f"改为「{ctx.doc.year}年」，或在这一行末尾加 # jixiao: ignore[JX507] 表示有意保留",
+                   table=found.table, group=f"文字中有「{year}年」，不是 {ctx.doc.year} 年度")
 
 
 def _is_date(text: str) -> bool:
