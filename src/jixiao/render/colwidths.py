@@ -1,0 +1,393 @@
+"""Column widths of a project's tables from their labels and content (rules in :mod:`jixiao.render.grid`)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from jixiao.chars import printable
+from jixiao.docmodel import ProjectTable
+from jixiao.render.tablecells import (
+    CELL_EXTRA_MM,
+    EM_MM,
+    LABEL_BUDGET,
+    LABEL_CODE,
+    LABEL_FISCAL,
+    LABEL_GOAL,
+    LABEL_OTHER,
+    LABEL_TOTAL,
+    TEXT_WIDTH_MM,
+)
+from jixiao.render.textwidth import _longest_mm, break_label, min_label_mm, text_em, wrapped_lines
+
+_NAME_EM = 5.0  # 一级/二级 names on one line up to this width
+_VALUE_EM = 6.0  # 指标值: longest value on one line, up to this
+_BASIS_EM = 7.0  # 指标值确定依据 likewise
+_LEVEL3_SHARE = 2 / 5  # of width that saves no line: 三级 : 描述 = 2 : 3
+#: Columns that take the free width, in order of preference on a tie:
+#: 描述, 三级, 依据, 指标值.
+_FREE = (3, 2, 5, 4)
+_LOOKAHEAD = 8
+
+
+def _em_mm(em: float) -> float:
+    return em * EM_MM + CELL_EXTRA_MM
+
+
+def _names_mm(names: Iterable[str]) -> float:
+    """Width for 一级/二级 names: one line up to 5 em, longer ones at their word boundaries."""
+    out = CELL_EXTRA_MM
+    for n in names:
+        one_line = _longest_mm([n])
+        out = max(out, min(one_line, max(_em_mm(_NAME_EM), min_label_mm(n, name=True))))
+    return out
+
+
+def header_labels(t: ProjectTable) -> list[str]:
+    """The labels printed in the header block's label column."""
+    labels = [LABEL_CODE if t.layout.show_code else t.name_label, LABEL_BUDGET]
+    if t.layout.show_schedule and t.schedule is not None:
+        labels.append(t.layout.schedule_label)
+    return [*labels, LABEL_GOAL]
+
+
+def _column_texts(t: ProjectTable) -> dict[int, list[str]]:
+    """The running text of the 三级, 描述, 指标值 and 依据 columns, row by row."""
+    out = {2: [r.level3 for r in t.rows], 3: [r.description for r in t.rows], 4: [r.value for r in t.rows]}
+    if len(t.columns) >= 6:
+        out[5] = [r.basis or "" for r in t.rows]
+    return out
+
+
+def _floors(t: ProjectTable, raised: dict[int, float]) -> tuple[list[float], list[float]]:
+    """(hard, soft) minimum widths of the indicator columns (rule steps 2 and 4): titles, labels
+    and names are hard; 指标值, 依据 and what the 预算数 row needs are soft."""
+    n = len(t.columns)
+    hard = [min_label_mm(c) for c in t.columns]
+    hard[0] = max(hard[0], _names_mm(r.level1 for r in t.rows), *(min_label_mm(x) for x in header_labels(t)))
+    if n > 1:
+        hard[1] = max(hard[1], _names_mm(r.level2 for r in t.rows))
+    soft = list(hard)
+    caps = {4: _VALUE_EM, 5: _BASIS_EM}
+    for i, texts in _column_texts(t).items():
+        if i < n and i in caps:
+            soft[i] = max(hard[i], min(_longest_mm(texts), _em_mm(caps[i])))
+    for i, w in raised.items():
+        soft[i] = max(soft[i], w)
+    return hard, soft
+
+
+def _fit(hard: list[float], soft: list[float]) -> list[float]:
+    """*soft* minimums within the text width: soft excess given back first, then all scaled."""
+    total = sum(soft)
+    if total <= TEXT_WIDTH_MM:
+        return soft
+    excess = total - sum(hard)
+    if sum(hard) < TEXT_WIDTH_MM and excess > 0:
+        keep = (TEXT_WIDTH_MM - sum(hard)) / excess
+        return [h + (s - h) * keep for h, s in zip(hard, soft, strict=True)]
+    return [h * TEXT_WIDTH_MM / sum(hard) for h in hard]
+
+
+def _cell_lines(ems: Sequence[float], width: float) -> int:
+    """Lines a cell of written lines *ems* (em widths) takes at *width*, estimated."""
+    room = max((width - CELL_EXTRA_MM) / EM_MM, 0.5)
+    return sum(max(1, math.ceil(e / room - 1e-9)) for e in ems)
+
+
+def _next_drop(ems: Sequence[float], width: float) -> float | None:
+    """The narrowest width above *width* at which the cell takes a line fewer."""
+    room = max((width - CELL_EXTRA_MM) / EM_MM, 0.5)
+    rooms = [e / (k - 1) for e in ems if (k := math.ceil(e / room - 1e-9)) > 1]
+    if not rooms:
+        return None
+    return math.ceil((min(rooms) * EM_MM + CELL_EXTRA_MM) * 10 - 1e-6) / 10
+
+
+#: A cell for :func:`_grow`: the em widths of its written lines, and the width
+#: it has besides its column's (the code cell spans 二级 + 三级).
+_Text = tuple[list[float], float]
+
+
+def _grow(widths: list[float], cells: dict[int, list[_Text]]) -> list[float]:
+    """Hand the rest of the text width out where it saves the most printed lines (step 3).
+
+    A table is as tall as the sum of its rows, a row as its tallest cell. First
+    greedily, a step at a time to the best lines-saved-per-millimetre; then
+    width moves from one column to another while that prints fewer lines (a
+    greedy step cannot see that 6 mm more for 描述 saves three lines when 1 mm
+    saves none).
+    """
+    free = [c for c in _FREE if c in cells]
+    if not free:
+        return widths
+    rows = range(len(cells[free[0]]))
+    floors = list(widths)
+    budget = TEXT_WIDTH_MM - sum(widths)
+
+    def at(c: int, width: float) -> list[int]:
+        return [_cell_lines(ems, width + beside) for ems, beside in cells[c]]
+
+    def drops(c: int, width: float, limit: float) -> list[float]:
+        """Widths above *width* (up to *limit*) at which a cell of column *c* takes a line fewer."""
+        out = set()
+        for ems, beside in cells[c]:
+            d = _next_drop(ems, width + beside)
+            while d is not None and d - beside <= limit + 1e-9:
+                out.add(round(d - beside, 1))
+                d = _next_drop(ems, d)
+        return sorted(w for w in out if w > width)[:_LOOKAHEAD]
+
+    lines = {c: at(c, widths[c]) for c in free}
+
+    def height(changed: dict[int, list[int]]) -> int:
+        return sum(max((changed.get(c) or lines[c])[r] for c in free) for r in rows)
+
+    now = height({})
+    while budget > 0.05:
+        best: tuple[tuple[float, int], int, float, list[int], int] | None = None
+        for priority, c in enumerate(free):
+            for d in drops(c, widths[c], widths[c] + budget):
+                new = at(c, d)
+                h = height({c: new})
+                if h < now:
+                    key = ((now - h) / (d - widths[c]), -priority)
+                    if best is None or key > best[0]:
+                        best = (key, c, d, new, h)
+        if best is None:
+            break
+        _, c, d, new, now = best
+        budget -= d - widths[c]
+        widths[c], lines[c] = d, new
+    for _ in range(4 * len(free)):
+        moved: tuple[tuple[int, float, int], int, float, list[int], int, float, list[int]] | None = None
+        for priority, c in enumerate(free):
+            for o in free:
+                spare = widths[o] - floors[o]
+                if o == c or spare <= 0.05:
+                    continue
+                for d in drops(c, widths[c], widths[c] + budget + spare):
+                    give = max(0.0, d - widths[c] - budget)
+                    new_c, new_o = at(c, d), at(o, widths[o] - give)
+                    h = height({c: new_c, o: new_o})
+                    if h < now:
+                        rank = (now - h, -(d - widths[c]), -priority)
+                        if moved is None or rank > moved[0]:
+                            moved = (rank, c, d, new_c, o, widths[o] - give, new_o)
+        if moved is None:
+            break
+        _, c, d, new_c, o, w_o, new_o = moved
+        budget -= d - widths[c] - (widths[o] - w_o)
+        widths[c], lines[c], widths[o], lines[o] = d, new_c, w_o, new_o
+        now = height({})
+    if budget > 0 and len(widths) > 3:
+        widths[2] += budget * _LEVEL3_SHARE
+        widths[3] += budget * (1 - _LEVEL3_SHARE)
+    elif budget > 0:
+        widths[-1] += budget
+    return widths
+
+
+def indicator_widths(t: ProjectTable, raised: dict[int, float] | None = None) -> tuple[float, ...]:
+    """Widths (mm) of the indicator columns of *t*, by the rule in the module docstring.
+
+    *raised* gives columns a larger minimum (what the 预算数 row needs there).
+    """
+    n = len(t.columns)
+    given = t.layout.widths
+    if given is not None and len(given) == n and all(w > 0 for w in given):
+        total = sum(given)
+        scale = TEXT_WIDTH_MM / total if total > TEXT_WIDTH_MM else 1.0
+        return _rounded([w * scale for w in given], min(total, TEXT_WIDTH_MM))
+    hard, soft = _floors(t, raised or {})
+    widths = _fit(hard, soft)
+    cells: dict[int, list[_Text]] = {
+        i: [([text_em(line) for line in printable(text).split("\n")], 0.0) for text in texts]
+        for i, texts in _column_texts(t).items()
+        if i < n
+    }
+    if t.layout.show_code and t.code and 2 in cells:
+        # The 项目编码 row: the code over 二级 + 三级, best on one line.
+        for i, column in cells.items():
+            column.append(([text_em(t.code)], widths[1]) if i == 2 else ([], 0.0))
+    return _rounded(_grow(widths, cells), TEXT_WIDTH_MM)
+
+
+def _rounded(widths: Sequence[float], total: float) -> tuple[float, ...]:
+    """*widths* to 0.1 mm, the widest taking the rounding so that they add up to *total*."""
+    out = [round(w, 1) for w in widths]
+    widest = max(range(len(out)), key=lambda i: (out[i], -i))
+    out[widest] = round(out[widest] + round(total, 1) - sum(out), 1)
+    return tuple(out)
+
+
+# --- Placing the header block on the indicator columns ----------------------------
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A header cell to place: the width it needs and the lines it takes at a width.
+
+    A ``firm`` need is met first when a column is too narrow for all its cells.
+    """
+
+    need: float
+    lines: Callable[[float], int]
+    firm: bool = False
+
+
+def label_item(text: str) -> _Item:
+    return _Item(min_label_mm(text), lambda w: len(break_label(text, w)[0]), firm=True)
+
+
+def _whole_item(text: str) -> _Item:
+    """Amounts: never broken (1 mm to spare for wider digits); a blank one as wide as a short amount."""
+    return _Item(max(_longest_mm([text]) + 1.0, _em_mm(3)), lambda w: 1)
+
+
+def running_item(text: str) -> _Item:
+    """Codes, names, schedule cells: broken between characters as needed."""
+    return _Item(CELL_EXTRA_MM + EM_MM, lambda w: wrapped_lines(text, w))
+
+
+def _score(items: Sequence[_Item], widths: Sequence[float]) -> tuple[float, int, int]:
+    """(how far cells fall short of what they need, most lines, all lines)."""
+    short = sum(max(0.0, it.need - w) for it, w in zip(items, widths, strict=True))
+    lines = [it.lines(w) for it, w in zip(items, widths, strict=True)]
+    return round(short, 3), max(lines), sum(lines)
+
+
+def _groupings(m: int, k: int) -> Iterator[tuple[int, ...]]:
+    """Every way to cut *m* columns into *k* non-empty runs, as run lengths."""
+    for cuts in itertools.combinations(range(1, m), k - 1):
+        bounds = (0, *cuts, m)
+        yield tuple(b - a for a, b in itertools.pairwise(bounds))
+
+
+def group(
+    items: Sequence[_Item], cols: Sequence[float], tie: Callable[[list[float]], tuple[float, ...]]
+) -> tuple[int, ...]:
+    """Run lengths putting *items* on consecutive runs of *cols*: the best score, then *tie*."""
+    best: tuple[tuple[float, ...], tuple[int, ...]] | None = None
+    for runs in _groupings(len(cols), len(items)):
+        widths = _run_widths(cols, runs)
+        key = (*_score(items, widths), *(round(x, 3) for x in tie(widths)))
+        if best is None or key < best[0]:
+            best = (key, runs)
+    assert best is not None
+    return best[1]
+
+
+def _run_widths(cols: Sequence[float], runs: Sequence[int]) -> list[float]:
+    out, i = [], 0
+    for r in runs:
+        out.append(sum(cols[i : i + r]))
+        i += r
+    return out
+
+
+def _share(width: float, items: Sequence[_Item]) -> list[float]:
+    """Cut a column of *width* into pieces for *items*: evenly when all fit, else by need.
+
+    When even the needs do not fit, firm needs (labels) are met first.
+    """
+    k = len(items)
+    needs = [it.need for it in items]
+    if all(n <= width / k for n in needs):
+        return [width / k] * k
+    extra = width - sum(needs)
+    if extra >= 0:
+        return [n + extra / k for n in needs]
+    firm = sum(it.need for it in items if it.firm)
+    soft = sum(it.need for it in items if not it.firm)
+    if firm < width and soft > 0:
+        return [it.need if it.firm else (width - firm) * it.need / soft for it in items]
+    return [width * n / sum(needs) for n in needs]
+
+
+def _split(items: Sequence[_Item], cols: Sequence[float]) -> tuple[list[list[float]], list[float]]:
+    """More *items* than *cols*: each column holds one or more items in order (its pieces).
+
+    Chooses the columns to split so that every item gets what it needs, then
+    the widest pieces, then the fewest lines. Returns the pieces of each
+    column and by how much each column is too narrow for its items.
+    """
+    extra = len(items) - len(cols)
+    best: tuple[tuple[float, float, int, int], list[list[float]], list[float]] | None = None
+    for chosen in itertools.combinations_with_replacement(range(len(cols)), extra):
+        counts = [1 + chosen.count(j) for j in range(len(cols))]
+        pieces, widths, short, i = [], [], [], 0
+        for j, c in enumerate(counts):
+            part = _share(cols[j], items[i : i + c])
+            pieces.append(part)
+            widths += part
+            short.append(max(0.0, sum(it.need for it in items[i : i + c]) - cols[j]))
+            i += c
+        narrowest = min(cols[j] / c for j, c in enumerate(counts) if c > 1)
+        total_short, most, lines = _score(items, widths)
+        key = (total_short, -round(narrowest, 3), most, lines)
+        if best is None or key < best[0]:
+            best = (key, pieces, short)
+    assert best is not None
+    return best[1], best[2]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The shared column grid of one project's two tables.
+
+    ``indicators`` are the indicator column widths, ``pieces`` the grid column
+    widths each is cut into (one piece unless the 预算数 row splits it).
+    """
+
+    indicators: tuple[float, ...]
+    pieces: tuple[tuple[float, ...], ...]
+
+    @property
+    def grid(self) -> tuple[float, ...]:
+        """Widths of all grid columns."""
+        return tuple(w for p in self.pieces for w in p)
+
+    def span(self, first: int, count: int = 1) -> int:
+        """Grid columns covered by indicator columns ``first … first+count-1``."""
+        return sum(len(p) for p in self.pieces[first : first + count])
+
+
+def budget_items(t: ProjectTable) -> list[_Item]:
+    """The six cells after the label of the 预算数 row."""
+    return [
+        label_item(LABEL_TOTAL), _whole_item(t.budget_text),
+        label_item(LABEL_FISCAL), _whole_item(t.fiscal_text),
+        label_item(LABEL_OTHER), _whole_item(t.other_text),
+    ]
+
+
+def plan(t: ProjectTable) -> Plan:
+    """The column grid of *t*: indicator widths, with the 预算数 row's splits.
+
+    When the split columns are too narrow for the 预算数 row's cells, their
+    minimum is raised and the widths are worked out again.
+    """
+    items = budget_items(t)
+    raised: dict[int, float] = {}
+    for _ in range(3):
+        widths = indicator_widths(t, raised)
+        rest = widths[1:]
+        if len(rest) >= len(items):
+            return Plan(widths, tuple((w,) for w in widths))
+        pieces, short = _split(items, rest)
+        if t.layout.widths is not None or max(short) < 0.05:
+            break
+        for j, missing in enumerate(short):
+            if missing >= 0.05:
+                raised[j + 1] = rest[j] + missing
+    out: list[tuple[float, ...]] = [(widths[0],)]
+    for piece, width in zip(pieces, rest, strict=True):
+        head = [round(w, 1) for w in piece[:-1]]
+        out.append((*head, round(width - sum(head), 1)))  # pieces add up to their column exactly
+    return Plan(widths, tuple(out))
+
+
+# --- The two tables -----------------------------------------------------------------

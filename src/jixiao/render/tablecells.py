@@ -1,0 +1,86 @@
+"""Cells, rows and tables on a column grid: what both renderers draw (see :mod:`jixiao.render.grid`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from jixiao.chars import printable
+
+#: Text width of A4 portrait with the official margins (left 28 mm, right 26 mm).
+TEXT_WIDTH_MM = 156.0
+#: One em of the table text (五号, 10.5 pt) in millimetres.
+EM_MM = 10.5 * 25.4 / 72
+#: What a cell needs besides its text: 1 mm padding each side, the rules, slack.
+CELL_EXTRA_MM = 2.5
+
+Merge = Literal["restart", "continue"] | None
+Role = Literal["caption", "label", "text", "head", "level", "number"]
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text, grid columns spanned and vertical-merge role.
+
+    A ``continue`` cell belongs to the merged cell above it and prints nothing;
+    ``rows`` on a ``restart`` cell says how many rows the merged cell covers.
+    ``printed`` holds the lines a label is printed on when the grid broke it
+    (the text is unchanged); ``keep`` says each printed line fits its cell and
+    must not be wrapped again.
+    """
+
+    text: str
+    span: int = 1
+    merge: Merge = None
+    rows: int = 1
+    role: Role = "text"
+    align: Align = "center"
+    printed: tuple[str, ...] | None = None
+    keep: bool = False
+
+    @property
+    def lines(self) -> list[str]:
+        """The cell's text as printed lines."""
+        if self.printed is not None:
+            return [printable(line) for line in self.printed]
+        return printable(self.text).split("\n")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row. ``kind`` is ``caption`` for the borderless unit line,
+    ``head`` for the repeated column-title row, else ``body``."""
+
+    cells: tuple[Cell, ...]
+    kind: Literal["caption", "head", "body"] = "body"
+
+
+@dataclass(frozen=True)
+class TableGrid:
+    """A table: column widths in millimetres and its rows."""
+
+    widths_mm: tuple[float, ...]
+    rows: tuple[Row, ...]
+    repeat_header: bool = False
+    name: str = ""
+
+    @property
+    def width_mm(self) -> float:
+        """Width of the whole table."""
+        return sum(self.widths_mm)
+
+    def check(self) -> None:
+        """Assert every row covers exactly the grid (a renderer bug otherwise)."""
+        for i, row in enumerate(self.rows):
+            covered = sum(c.span for c in row.cells)
+            if covered != len(self.widths_mm):
+                raise AssertionError(f"{self.name} row {i}: covers {covered} of {len(self.widths_mm)} columns")
+
+
+LABEL_BUDGET = "预算规模及资金用途"
+LABEL_FISCAL = "其中：财政资金"
+LABEL_OTHER = "其他资金"
+LABEL_TOTAL = "预算数"
+LABEL_GOAL = "绩效目标"
+LABEL_CODE = "项目编码"
