@@ -14,26 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from jixiao import docmodel as dm
 from jixiao.errors import Diagnostic
-from jixiao.resources import builtin_templates, link_problem, trusted_folder, user_templates
+from jixiao.resources import lookup_dirs
 from jixiao.spec.layout import ALIASES, PAGE_FIELDS, LayoutSpec
-from jixiao.spec.pydantic_errors import diagnostics_from_validation
-from jixiao.spec.yamlio import Positions, load_yaml
+from jixiao.spec.named import load_named
+from jixiao.spec.yamlio import Positions
 
 DEFAULT = "河北"
 
 
 def layout_dirs(spec_root: Path) -> list[Path]:
     """Layout folders in look-up order: spec folder, user repository, built-in."""
-    dirs = [spec_root / "layouts"]
-    user = user_templates(spec_root)
-    if user is not None and trusted_folder(user / "layouts"):
-        dirs.append(user / "layouts")
-    dirs.append(builtin_templates() / "layouts")
-    return [d for d in dirs if d.is_dir()]
+    return lookup_dirs(spec_root, "layouts")
 
 
 @dataclass
@@ -115,24 +108,7 @@ def page_layout(settings: dict[str, Any]) -> dm.Pages:
 
 def load_layouts(dirs: list[Path]) -> LayoutLibrary:
     """Load every ``*.yaml`` layout in *dirs*; earlier folders win by name."""
-    lib = LayoutLibrary()
-    for folder in dirs:
-        root = folder.resolve().parent
-        for path in sorted(folder.glob("*.yaml")):
-            if path.stem in lib.layouts:
-                continue
-            problem = link_problem(path, root) if path.is_symlink() else None
-            if problem is not None:
-                lib.diagnostics.append(Diagnostic(path, 1, 1, problem, "把版式文件本身复制到 layouts 文件夹中"))
-                continue
-            loaded = load_yaml(path)
-            if isinstance(loaded, Diagnostic):
-                lib.diagnostics.append(loaded)
-                continue
-            try:
-                spec = LayoutSpec.model_validate(loaded.data if loaded.data is not None else {})
-            except ValidationError as exc:
-                lib.diagnostics.extend(diagnostics_from_validation(exc, loaded.pos, LayoutSpec))
-                continue
-            lib.layouts[path.stem] = NamedLayout(path.stem, path, spec, loaded.pos)
-    return lib
+    found, problems = load_named(dirs, LayoutSpec, "把版式文件本身复制到 layouts 文件夹中")
+    return LayoutLibrary(
+        layouts={name: NamedLayout(name, n.path, n.spec, n.pos) for name, n in found.items()}, diagnostics=problems
+    )

@@ -21,14 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from jixiao.errors import Diagnostic
-from jixiao.resources import link_problem
 from jixiao.spec.base import SpecModel
 from jixiao.spec.model import RowList, RowPatch, RowSpec
-from jixiao.spec.pydantic_errors import diagnostics_from_validation
-from jixiao.spec.yamlio import NodePath, Positions, load_yaml
+from jixiao.spec.named import load_named
+from jixiao.spec.yamlio import NodePath, Positions
 
 
 class PresetSpec(SpecModel):
@@ -185,31 +184,13 @@ def merge_row(base: RowSpec, change: RowSpec) -> RowSpec:
 
 def load_library(dirs: list[Path]) -> PresetLibrary:
     """Load every ``*.yaml`` preset in *dirs*; earlier folders win by name."""
-    lib = PresetLibrary()
-    for folder in dirs:
-        # A preset may link to a file of the same spec folder or templates folder, no further.
-        root = folder.resolve().parent
-        for path in sorted(folder.glob("*.yaml")):
-            name = path.stem
-            if name in lib.presets:
-                continue
-            problem = link_problem(path, root) if path.is_symlink() else None
-            if problem is not None:
-                lib.diagnostics.append(Diagnostic(path, 1, 1, problem, "把预设文件本身复制到 presets 文件夹中"))
-                continue
-            loaded = load_yaml(path)
-            if isinstance(loaded, Diagnostic):
-                lib.diagnostics.append(loaded)
-                continue
-            try:
-                spec = PresetSpec.model_validate(loaded.data if loaded.data is not None else {})
-            except ValidationError as exc:
-                lib.diagnostics.extend(diagnostics_from_validation(exc, loaded.pos, PresetSpec))
-                continue
-            for i, row in enumerate(spec.rows):
-                if not row.key:
-                    lib.diagnostics.append(
-                        loaded.pos.diag(("绩效指标", i), "预设中的每一行都要有「键」", "加上 键: 完成率 之类的短名，项目用它来改写或删除这一行")
-                    )
-            lib.presets[name] = Preset(name, path, spec, loaded.pos)
+    found, problems = load_named(dirs, PresetSpec, "把预设文件本身复制到 presets 文件夹中")
+    lib = PresetLibrary(diagnostics=problems)
+    for name, named in found.items():
+        for i, row in enumerate(named.spec.rows):
+            if not row.key:
+                lib.diagnostics.append(
+                    named.pos.diag(("绩效指标", i), "预设中的每一行都要有「键」", "加上 键: 完成率 之类的短名，项目用它来改写或删除这一行")
+                )
+        lib.presets[name] = Preset(name, named.path, named.spec, named.pos)
     return lib

@@ -89,11 +89,16 @@ def link_problem(path: Path, root: Path) -> str | None:
     return None
 
 
+def lookup_dirs(spec_root: Path, name: str) -> list[Path]:
+    """Folders *name* (presets, layouts) in look-up order: spec folder, user repository, built-in."""
+    dirs = [spec_root / name]
+    user = user_templates(spec_root)
+    if user is not None and trusted_folder(user / name):
+        dirs.append(user / name)
+    dirs.append(builtin_templates() / name)
+    return [d for d in dirs if d.is_dir()]
+
+
 def preset_dirs(spec_root: Path) -> list[Path]:
     """Preset folders in look-up order: spec folder, user repository, built-in."""
-    dirs = [spec_root / "presets"]
-    user = user_templates(spec_root)
-    if user is not None and trusted_folder(user / "presets"):
-        dirs.append(user / "presets")
-    dirs.append(builtin_templates() / "presets")
-    return [d for d in dirs if d.is_dir()]
+    return lookup_dirs(spec_root, "presets")
