@@ -1,116 +1,168 @@
-"""Render benchmark: the Tangshan example, combined document + 54 project tables, Word + PDF.
+"""Render benchmark: the Tangshan example (combined document + 54 project tables, Word + PDF).
 
 Run: ``.venv/bin/python benchmarks/render_bench.py [SPEC] [--repeat N]``.
 
-Runs the whole render N times (default 3), each in a fresh Python process as
-``jixiao render`` would run, and prints, for each stage, the median wall time
-and the peak memory (resident set, reset before each stage through
-/proc/self/clear_refs). Where LibreOffice is installed, it
-then times ``soffice --headless --convert-to pdf`` on the combined .docx (also
-N times after one warm-up start, median) and prints the ratio of jixiao's whole
-render to that conversion (target: at most 4.0).
+Every time is the median of N (default 5) fresh ``jixiao render`` processes,
+as a user runs it, and is printed beside LibreOffice converting the combined
+.docx to PDF in the same run (``soffice --headless --convert-to pdf``, after
+one warm-up start): the ratio is jixiao's time over LibreOffice's.
 
-The PDF files are written as ``jixiao render`` writes them: the combined file
-and the project files at once, in two processes. The two single-process write
-stages are shown for comparison and not counted in the total.
-Nothing is written into the repository; the conversion runs in a temporary folder.
+* 冷启动：an empty cache, with ``JIXIAO_JOBS`` = 1, 2 and all cores
+  (target: at most 2.0 × LibreOffice with 2 cores);
+* 增量：after a render, one project's 预算数 edited, rendered again
+  (target: at most 0.3 ×); and again with nothing changed;
+* 启动：``jixiao --help`` (target 0.15 s) and ``jixiao validate SPEC`` (0.35 s);
+* 内存：the peak, over one more run, of the memory of all its processes added
+  up (target: 300 MB): PSS (shared pages counted once, split between the
+  processes sharing them) and RSS (counted in every process).
+
+Nothing is written into the repository: the spec is copied to a temporary
+folder, outputs and caches go there too. Python's bytecode cache is allowed
+(``PYTHONDONTWRITEBYTECODE`` is removed), as on a user's machine.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import resource
+import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from jixiao.expand import expand_department  # noqa: E402
-from jixiao.render import pdf  # noqa: E402
-from jixiao.render.build import issued_at  # noqa: E402
-from jixiao.render.docx import (  # noqa: E402
-    WordTemplate,
-    base_context,
-    document_context,
-    table_context,
-    table_markup,
-)
-from jixiao.render.templates import html_dirs, word_template  # noqa: E402
-from jixiao.spec.load import load_department  # noqa: E402
-
-T = TypeVar("T")
-#: Stage name → (seconds, peak MB) of each run.
-Runs = dict[str, list[tuple[float, float]]]
-#: Stages shown for comparison only: the render does them in parallel.
-SERIAL_ONLY = ("PDF 写出（总文档，单进程）", "PDF 写出（单表，单进程）")
+JIXIAO = [sys.executable, "-m", "jixiao"]
+TARGET_COLD = 2.0
+TARGET_EDIT = 0.3
+TARGET_HELP = 0.15
+TARGET_VALIDATE = 0.35
+TARGET_MB = 300
 
 
-def _reset_peak() -> None:
-    with contextlib.suppress(OSError):  # not Linux: the figure is then the peak so far
-        Path("/proc/self/clear_refs").write_text("5")
+@dataclass
+class Run:
+    seconds: float
+    pss_mb: float
+    rss_mb: float
 
 
-def _peak_mb() -> float:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "JIXIAO_JOBS", "JIXIAO_CACHE")}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    env.update(extra)
+    return env
 
 
-def once(spec: Path, runs: Runs) -> tuple[bytes, int, int, int, int]:
-    """One full render; returns the combined docx and the output sizes."""
+def _tree(pid: int) -> list[int]:
+    """*pid* and all its descendants."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                children = Path(f"/proc/{current}/task/{task}/children").read_text().split()
+                todo += [int(c) for c in children]
+        except OSError:
+            continue
+    return out
 
-    def stage(name: str, fn: Callable[[], T]) -> T:
-        _reset_peak()
-        start = time.perf_counter()
-        result = fn()
-        runs.setdefault(name, []).append((time.perf_counter() - start, _peak_mb()))
-        return result
 
-    loaded = stage("读取规格（load）", lambda: load_department(spec))
-    doc = stage("展开（expand）", lambda: expand_department(loaded))
-    when = issued_at(doc)
-    tables = doc.tables()
-    numbers = [t.number for t in tables]
+def _memory(pids: Sequence[int]) -> tuple[float, float]:
+    """Summed PSS and RSS of *pids* in MB (0 where /proc does not tell)."""
+    pss = rss = 0
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for name, value in re.findall(r"^(Pss|Rss):\s+(\d+) kB", text, re.M):
+            if name == "Pss":
+                pss += int(value)
+            else:
+                rss += int(value)
+    return pss / 1024, rss / 1024
 
-    def word() -> tuple[bytes, list[bytes]]:
-        marks = {t.number: table_markup(doc, t) for t in tables}
-        combined = WordTemplate(word_template("document", doc, spec, None)).render(
-            document_context(doc, marks), title=doc.title, author=doc.department, when=when
-        )
-        one = WordTemplate(word_template("table", doc, spec, None))
-        base = base_context(doc)
-        per = [
-            one.render({**base, "表": table_context(t, marks[t.number])}, title=t.heading, author=doc.department, when=when)
-            for t in tables
-        ]
-        return combined, per
 
-    combined_docx, per_docx = stage(f"Word（总文档 + {len(tables)} 张单表）", word)
-    dirs = html_dirs(spec)
-    html = stage("HTML", lambda: pdf.render_html(doc, dirs))
-    layout = stage("PDF 排版（layout）", lambda: pdf.layout_pdf(html, dirs, issued=when, title=doc.title))
-    # First, as the render does it (fonts built from scratch); then each half alone, for comparison.
-    combined_pdf, per_pdf = stage(
-        "PDF 写出（总文档与单表并行，render 的做法）", lambda: layout.write_set(numbers, combined=True)
-    )
-    stage(SERIAL_ONLY[0], layout.write)
-    stage(SERIAL_ONLY[1], lambda: [layout.write_table(n) for n in numbers])
-    assert combined_pdf is not None
-    per_docx_avg = sum(map(len, per_docx)) // len(per_docx)
-    per_pdf_avg = sum(map(len, per_pdf.values())) // len(per_pdf)
-    return combined_docx, len(combined_docx), len(combined_pdf), per_docx_avg, per_pdf_avg
+def timed(args: Sequence[str], env: dict[str, str], cwd: Path, *, memory: bool = False) -> Run:
+    """Run *args*: its wall time, and with *memory* the peak summed memory of its processes.
+
+    Memory is sampled every 20 ms from /proc (which slows the run down a
+    little: timed runs do not sample).
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0.0, 0.0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            pss, rss = _memory(_tree(process.pid))
+            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if memory:
+        sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - start
+    if memory:
+        sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{stderr.decode(errors='replace')}")
+    return Run(seconds, peak[0], peak[1])
+
+
+def cold(spec: Path, work: Path, jobs: int, repeat: int) -> Run:
+    """A render into an empty folder with an empty cache (*repeat* timed runs, one more for memory)."""
+    runs = []
+    for i in range(repeat + 1):
+        out, cache = work / f"cold-{jobs}-{i}", work / f"cache-cold-{jobs}-{i}"
+        env = _env(JIXIAO_JOBS=str(jobs), JIXIAO_CACHE_DIR=str(cache))
+        runs.append(timed([*JIXIAO, "render", str(spec), "-o", str(out), "--force"], env, work, memory=i == repeat))
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+    return _combine(runs[:-1], runs[-1])
+
+
+def _combine(timings: Sequence[Run], memory: Run) -> Run:
+    return Run(statistics.median(r.seconds for r in timings), memory.pss_mb, memory.rss_mb)
+
+
+def edited(spec: Path, work: Path, repeat: int) -> tuple[Run, Run, bytes]:
+    """Render once, then (median of *repeat*) after editing one 预算数, and with nothing changed."""
+    copy = work / "spec-edit"
+    shutil.copytree(spec, copy)
+    project = sorted((copy / "projects").glob("*.yaml"))[2]
+    text = project.read_text(encoding="utf-8")
+    budget = re.search(r"^预算数: *([0-9.]+)", text, re.M)
+    if budget is None:
+        raise SystemExit(f"{project} 中没有 预算数")
+    out, cache = work / "edit-out", work / "edit-cache"
+    env = _env(JIXIAO_CACHE_DIR=str(cache))
+    command = [*JIXIAO, "render", str(copy), "-o", str(out), "--force"]
+    timed(command, env, work)
+    docx = next(out.glob("*.docx")).read_bytes()
+    runs, same = [], []
+    for i in range(repeat + 1):
+        value = f"{float(budget.group(1)) + (i + 1) / 100:.2f}"
+        project.write_text(text[:budget.start(1)] + value + text[budget.end(1):], encoding="utf-8")
+        runs.append(timed(command, env, work, memory=i == repeat))
+        same.append(timed(command, env, work, memory=i == repeat))
+    return _combine(runs[:-1], runs[-1]), _combine(same[:-1], same[-1]), docx
+
+
+def startup(spec: Path, work: Path, repeat: int) -> tuple[float, float]:
+    env = _env()
+    help_times = [timed([*JIXIAO, "--help"], env, work).seconds for _ in range(repeat)]
+    validate = [timed([*JIXIAO, "validate", str(spec)], env, work).seconds for _ in range(repeat)]
+    return statistics.median(help_times), statistics.median(validate)
 
 
 def office_seconds(docx: bytes, repeat: int) -> float | None:
@@ -136,52 +188,42 @@ def office_seconds(docx: bytes, repeat: int) -> float | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description="jixiao render 基准测试")
     parser.add_argument("spec", nargs="?", type=Path, default=ROOT / "specs" / "tangshan-2025")
-    parser.add_argument("--repeat", type=int, default=3, help="重复次数，取中位数（默认 3）")
-    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: one run, figures to this file
+    parser.add_argument("--repeat", type=int, default=5, help="重复次数，取中位数（默认 5）")
     args = parser.parse_args()
-    if args.one is not None:
-        runs: Runs = {}
-        docx, *sizes = once(args.spec, runs)
-        child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        args.one.with_suffix(".docx").write_bytes(docx)
-        args.one.write_text(json.dumps({"runs": runs, "sizes": sizes, "child_mb": child_mb}), encoding="utf-8")
-        return
+    repeat = max(1, args.repeat)
+    spec = args.spec.resolve()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+        work = Path(tmp)
+        # Warm-up: bytecode caches, the page cache of fonts and libraries.
+        timed([*JIXIAO, "render", str(spec), "-o", str(work / "warm"), "--force"],
+              _env(JIXIAO_CACHE_DIR=str(work / "warm-cache")), work)
+        figures = {jobs: cold(spec, work, jobs, repeat) for jobs in sorted({1, 2, cores})}
+        edit, same, docx = edited(spec, work, repeat)
+        help_s, validate_s = startup(spec, work, repeat * 2)
+    office = office_seconds(docx, repeat)
 
-    runs = {}
-    child_mb = 0.0
-    with tempfile.TemporaryDirectory() as tmp:
-        figures = Path(tmp) / "run.json"
-        for _ in range(max(1, args.repeat)):
-            subprocess.run([sys.executable, __file__, str(args.spec), "--one", str(figures)], check=True)
-            data = json.loads(figures.read_text(encoding="utf-8"))
-            for name, samples in data["runs"].items():
-                runs.setdefault(name, []).extend(tuple(s) for s in samples)
-            child_mb = max(child_mb, data["child_mb"])
-        docx = figures.with_suffix(".docx").read_bytes()
-    docx_kb, pdf_kb, per_docx, per_pdf = data["sizes"]
+    def ratio(seconds: float) -> str:
+        return f"{seconds / office:5.2f}" if office else "    –"
 
-    total = 0.0
-    print(f"{'阶段（' + str(args.repeat) + ' 次的中位数）':<40}{'耗时/秒':>8}{'峰值内存/MB':>14}")
-    for name, samples in runs.items():
-        seconds = statistics.median(s for s, _ in samples)
-        mb = max(m for _, m in samples)
-        shown = f"（对照）{name}" if name in SERIAL_ONLY else name
-        print(f"{shown:<40}{seconds:>8.2f}{mb:>14.0f}")
-        if name not in SERIAL_ONLY:
-            total += seconds
-    print(f"{'合计（不含对照）':<40}{total:>8.2f}")
-    if child_mb:
-        print(f"并行写出的子进程峰值内存：{child_mb:.0f} MB（与主进程共享未改动的内存页）")
-    print(
-        f"输出大小：总文档 docx {docx_kb / 1024:.0f} KB、pdf {pdf_kb / 1024:.0f} KB；"
-        f"单表 docx 平均 {per_docx / 1024:.0f} KB、pdf 平均 {per_pdf / 1024:.0f} KB"
-    )
-    office = office_seconds(docx, max(1, args.repeat))
-    if office is None:
-        print("未安装 LibreOffice：跳过与 soffice --convert-to pdf 的比较。")
-        return
-    print(f"LibreOffice 转换总文档 docx → pdf：{office:.2f} 秒（{args.repeat} 次的中位数）")
-    print(f"比值（jixiao 全部输出 ÷ LibreOffice 转换）：{total / office:.2f}（目标 ≤ 4.0）")
+    print(f"jixiao render {spec.name} --force（总文档 + 单表，Word + PDF；{repeat} 次新进程的中位数；本机 {cores} 核）")
+    if office:
+        print(f"LibreOffice 转换总文档 docx → pdf：{office:.2f} s（{repeat} 次的中位数）")
+    else:
+        print("未安装 LibreOffice：不计算比值。")
+    print(f"{'':<30}{'耗时/s':>8}{'÷LibreOffice':>14}{'目标':>8}{'全部进程峰值 PSS/MB':>22}{'RSS/MB':>9}")
+    for jobs, run in figures.items():
+        target = f"≤{TARGET_COLD}" if jobs == 2 else ""
+        print(f"{'冷启动（空缓存），' + str(jobs) + ' 个进程':<30}{run.seconds:>8.2f}{ratio(run.seconds):>14}"
+              f"{target:>8}{run.pss_mb:>22.0f}{run.rss_mb:>9.0f}")
+    print(f"{'改一个项目的预算数后再生成':<30}{edit.seconds:>8.2f}{ratio(edit.seconds):>14}{'≤' + str(TARGET_EDIT):>8}"
+          f"{edit.pss_mb:>22.0f}{edit.rss_mb:>9.0f}")
+    print(f"{'什么都没改，再生成':<30}{same.seconds:>8.2f}{ratio(same.seconds):>14}{'':>8}"
+          f"{same.pss_mb:>22.0f}{same.rss_mb:>9.0f}")
+    print(f"{'jixiao --help':<30}{help_s:>8.2f}{'':>14}{'≤' + str(TARGET_HELP):>8}")
+    print(f"{'jixiao validate ' + spec.name:<30}{validate_s:>8.2f}{'':>14}{'≤' + str(TARGET_VALIDATE):>8}")
+    peak = max(run.pss_mb for run in figures.values())
+    print(f"内存：冷启动全部进程合计峰值 PSS {peak:.0f} MB（目标 ≤ {TARGET_MB} MB）")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Renders in tests use a cache folder of their own, never the user's ~/.cache/jixiao."""
+    os.environ.setdefault("JIXIAO_CACHE_DIR", tempfile.mkdtemp(prefix="jixiao-test-cache-"))
 
 DEPARTMENT = """\
 年度: 2025

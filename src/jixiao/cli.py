@@ -5,10 +5,12 @@ Exit codes: 0 成功；1 规格或检查未通过；2 用法错误；3 内部错
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from jixiao.spec.load import LoadedSpec
 
 cli_text.localise()
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="jixiao",
@@ -200,10 +204,19 @@ class RenderFormat(StrEnum):
 
 @app.command()
 def render(
-    spec: SpecArg,
+    specs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="部门规格文件夹（含 部门.yaml）或其中的某个文件；可以给多个（如 specs/*），同时生成", show_default=False
+        ),
+    ],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="输出文件夹；默认为 output/<规格文件夹名>/", show_default=False),
+        typer.Option(
+            "-o", "--output",
+            help="输出文件夹；默认为 output/<规格文件夹名>/；给出多个规格时写到其中的 <规格文件夹名>/",
+            show_default=False,
+        ),
     ] = None,
     formats: Annotated[
         list[RenderFormat] | None,
@@ -222,27 +235,35 @@ def render(
     force: Annotated[bool, typer.Option("--force", help="检查发现「错误」时仍然生成")] = False,
 ) -> None:
     """生成 Word 和 PDF：总文档一份，另按项目各生成一份单表文件（projects/ 下）。"""
-    from jixiao.render.progress import render_with_progress
+    chosen = {f.value for f in formats or [RenderFormat.all]}
+    if "all" in chosen:
+        chosen = (chosen - {"all"}) | {"docx", "pdf"}
+    if len(specs) > 1:
+        _render_many(specs, output, frozenset(chosen), only, template, table_template, force)
+        return
+    spec = specs[0]
+    from jixiao.render import workers
 
-    try:
-        out_dir = output if output is not None else Path("output") / spec_folder(spec).name
-        check_output_folder(spec, out_dir, explicit=output is not None)
-        loaded, doc = _load_checked(spec, force=force)
-        chosen = {f.value for f in formats or [RenderFormat.all]}
-        if "all" in chosen:
-            chosen = (chosen - {"all"}) | {"docx", "pdf"}
-        report = render_with_progress(
-            doc,
-            loaded.root,
-            out_dir=out_dir,
-            formats=frozenset(chosen),
-            only=tuple(_split(only) or ()),
-            template=template,
-            table_template=table_template,
-            console=err,
-        )
-    except JixiaoError as exc:
-        _fail(exc)
+    # The PDF workers start now and import WeasyPrint while this process reads and checks the spec.
+    with workers.started(warm=workers.PDF_WARM_UP) if "pdf" in chosen else contextlib.nullcontext():
+        from jixiao.render.progress import render_with_progress
+
+        try:
+            out_dir = output if output is not None else Path("output") / spec_folder(spec).name
+            check_output_folder(spec, out_dir, explicit=output is not None)
+            loaded, doc = _load_checked(spec, force=force)
+            report = render_with_progress(
+                doc,
+                loaded.root,
+                out_dir=out_dir,
+                formats=frozenset(chosen),
+                only=tuple(_split(only) or ()),
+                template=template,
+                table_template=table_template,
+                console=err,
+            )
+        except JixiaoError as exc:
+            _fail(exc)
     from jixiao.render.progress import summary
 
     for note in report.warnings:
@@ -250,6 +271,75 @@ def render(
     for warning in report.pdf_warnings:
         err.print(f"PDF 排版提示（WeasyPrint）：{warning}", markup=False, highlight=False)
     out.print(summary(report, Path.cwd()), highlight=False)
+
+
+def _render_many(
+    specs: list[Path],
+    output: Path | None,
+    formats: frozenset[str],
+    only: list[str] | None,
+    template: Path | None,
+    table_template: Path | None,
+    force: bool,
+) -> None:
+    """``jixiao render A B …``: each department into its own folder, several at once."""
+    from jixiao.render.batch import Request, render_many
+
+    try:
+        if only:
+            raise UsageError("--only 只能用于一个规格；给出了多个规格时请去掉 --only。")
+        requests: list[Request] = []
+        seen: dict[str, Path] = {}
+        for spec in specs:
+            name = spec_folder(spec).name
+            if name in seen:
+                raise UsageError(f"{seen[name]} 和 {spec} 的文件夹同名（{name}），输出会写到同一个文件夹；请分两次生成。")
+            seen[name] = spec
+            out_dir = (output if output is not None else Path("output")) / name
+            check_output_folder(spec, out_dir, explicit=output is not None)
+            requests.append(Request(spec, out_dir, formats, template, table_template, force))
+    except JixiaoError as exc:
+        _fail(exc)
+    outcomes = _with_bar(len(requests), lambda done: render_many(requests, Path.cwd(), done))
+    for outcome in outcomes:
+        out.print(f"—— {outcome.spec} ——", markup=False, highlight=False)
+        for line in outcome.stderr:
+            err.print(line, markup=False, highlight=False)
+        for line in outcome.stdout:
+            out.print(line, markup=False, highlight=False)
+    failed = [o for o in outcomes if o.code]
+    if failed:
+        err.print(f"{len(failed)} 个规格未能生成（共 {len(outcomes)} 个）。", style="bold red", highlight=False)
+        raise typer.Exit(max(o.code for o in failed))
+
+
+def _with_bar(total: int, work: Callable[[Callable[[int, object], None]], T]) -> T:
+    """*work(done)* with a progress bar of *total* departments on a terminal."""
+    if not err.is_terminal:
+        return work(lambda index, value: None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("生成规格"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("生成规格", total=total)
+        return work(lambda index, value: bar.advance(task))
+
+
+@app.command()
+def serve(
+    spec: SpecArg,
+    port: Annotated[
+        int, typer.Option("--port", "-p", min=0, max=65535, help="端口（只在本机 127.0.0.1 上）；0 表示任选一个空闲端口")
+    ] = 8000,
+) -> None:
+    """实时预览：在浏览器中查看整个文档和检查结果，保存规格、预设或模板后自动更新。按 Ctrl-C 停止。"""
+    from jixiao.serve import serve_spec
+
+    try:
+        serve_spec(spec, port=port, log=lambda text: err.print(text, markup=False, highlight=False))
+    except JixiaoError as exc:
+        _fail(exc)
+    err.print("已停止。", highlight=False)
 
 
 def _load_checked(spec: Path, *, force: bool) -> tuple[LoadedSpec, Document]:
@@ -340,23 +430,6 @@ def new(
     out.print(f"已创建 {path}", highlight=False)
 
 
-@app.command()
-def serve(
-    spec: SpecArg,
-    port: Annotated[
-        int, typer.Option("--port", "-p", min=0, max=65535, help="端口（只在本机 127.0.0.1 上）；0 表示任选一个空闲端口")
-    ] = 8000,
-) -> None:
-    """实时预览：在浏览器中查看整个文档和检查结果，保存规格、预设或模板后自动更新。按 Ctrl-C 停止。"""
-    from jixiao.serve import serve_spec
-
-    try:
-        serve_spec(spec, port=port, log=lambda text: err.print(text, markup=False, highlight=False))
-    except JixiaoError as exc:
-        _fail(exc)
-    err.print("已停止。", highlight=False)
-
-
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="去年的 Word 文件（.docx；有 LibreOffice 时也可以是 .doc、.wps）", show_default=False)],
@@ -418,6 +491,5 @@ def main() -> None:
         err.print(f"jixiao 内部错误：{type(exc).__name__}: {exc}", markup=False)
         err.print("这是 jixiao 的缺陷，不是您的规格有误；请把这条信息和规格一起报告给维护者。")
         sys.exit(3)
-
 
 from jixiao import cli_git as _cli_git  # noqa: E402,F401  (registers fmt, diff, textconv, rollover)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from jixiao.docmodel import Document, IndicatorRow, ProjectTable, SourceRef
 from jixiao.errors import UsageError
+
+if TYPE_CHECKING:  # only annotations: `jixiao --help` need not load the document model
+    from jixiao.docmodel import Document, IndicatorRow, ProjectTable, SourceRef
 
 
 def localise() -> None:

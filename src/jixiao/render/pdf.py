@@ -1,5 +1,9 @@
 """PDF output: one WeasyPrint layout of the combined document, cut into per-project files.
 
+``jixiao render`` normally lays the document out in parts (:mod:`jixiao.render.pdfset`);
+this whole-document layout is what it falls back to when a template or style
+sheet needs it (see :func:`jixiao.render.chunks.unsupported`).
+
 Every project table starts on a new page, so a project's PDF is a page range
 of the combined layout (:meth:`PdfLayout.write_table`): 54 projects cost one
 layout, not 55. Where a part's heading stands above its first table (部分标题:
@@ -25,22 +29,16 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import gc
-import itertools
-import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pydyf
 import weasyprint
-from weasyprint.document import Page
-from weasyprint.formatting_structure import boxes
-from weasyprint.formatting_structure.boxes import MarginBox
 
 from jixiao.chars import NOT_PRINTABLE, printable
 from jixiao.errors import RenderError
+from jixiao.render import pagebox
 from jixiao.render.beside import run_beside
 from jixiao.render.breaks import PageScan, only_sections, scan, split_merged
 from jixiao.render.fetcher import (
@@ -51,56 +49,22 @@ from jixiao.render.fetcher import (
     refusals_stop,
 )
 from jixiao.render.html import render_html
+from jixiao.render.pagebox import (
+    collecting,
+    gc_paused,
+    shares_first_page,
+    table_alone,
+    table_ranges,
+    with_margins,
+)
 from jixiao.render.pdffonts import FontStore, compact_fonts, finisher
 
 __all__ = ["PdfLayout", "ResourceRefused", "TemplateFetcher", "layout_pdf", "render_html"]
 
 #: Layouts at most: the first, then re-layouts after cutting merged cells at page breaks.
-MAX_LAYOUTS = 3
+MAX_LAYOUTS = pagebox.MAX_LAYOUTS
 
 _WRITE_OPTIONS: dict[str, Any] = {"pdf_identifier": True, "uncompressed_pdf": False}
-
-
-class _Collect(logging.Handler):
-    """Keeps WeasyPrint's warnings and errors (bad CSS, missing glyphs …)."""
-
-    def __init__(self, sink: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.sink = sink
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if message not in self.sink:
-            self.sink.append(message)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while WeasyPrint works.
-
-    Layout and drawing allocate millions of small objects but leave almost no
-    cyclic garbage, so the collector's repeated scans of the growing box tree
-    are pure cost: about a quarter of the layout time, for under 2 % more peak
-    memory (measured in ``benchmarks/render_bench.py``).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def _collecting(sink: list[str]) -> Iterator[None]:
-    logger = logging.getLogger("weasyprint")
-    handler = _Collect(sink)
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
 
 
 class PdfLayout:
@@ -115,7 +79,7 @@ class PdfLayout:
         self._fetcher = fetcher
         self._attachments = list(attachments)
         self._titles = found.titles
-        self._ranges = _table_ranges(document.pages, found.sections)
+        self._ranges = table_ranges(document.pages, found.sections)
         self._fonts: dict[Any, Any] = {}  # see FontStore
         self._keep = list(keep)  # layouts some pages come from: their fonts must stay alive
         #: WeasyPrint's warnings (messages in English), e.g. a glyph missing from every font.
@@ -212,8 +176,8 @@ class PdfLayout:
             raise RenderError(f"PDF 排版中找不到第 {number} 个项目表（标记 table-{number}）。HTML 模板是否删去了表题的 id？")
         start, end = self._ranges[number]
         pages = self._document.pages
-        first = _table_alone(pages[start], number)
-        renumbered = [_with_margins(first if i == start else pages[i], pages[i - start]) for i in range(start, end)]
+        first = table_alone(pages[start], number)
+        renumbered = [with_margins(first if i == start else pages[i], pages[i - start]) for i in range(start, end)]
         return self._write(self._document.copy(renumbered), self._titles.get(number) or self._title)
 
     def _write(self, document: Any, title: str) -> bytes:
@@ -222,7 +186,7 @@ class PdfLayout:
         document.metadata.title = printable(title)
         document.metadata.created = document.metadata.modified = self._created
         document.metadata.attachments = [a.attachment(self._when) for a in self._attachments]
-        with refusals_stop(self._fetcher), _collecting(self.warnings), compact_fonts(), _gc_paused():
+        with refusals_stop(self._fetcher), collecting(self.warnings), compact_fonts(), gc_paused():
             data: bytes = document.write_pdf(finisher=self._finish, **_WRITE_OPTIONS)
         return data
 
@@ -235,103 +199,6 @@ class PdfLayout:
                 if isinstance(params, dict):
                     params["CreationDate"] = params["ModDate"] = stamp
         finisher(document, pdf_file)
-
-
-def _table_ranges(pages: Sequence[Any], sections: dict[int, list[int]]) -> dict[int, tuple[int, int]]:
-    starts: dict[int, int] = {}
-    for index, page in enumerate(pages):
-        for anchor in page.anchors:
-            number = _table_number(anchor)
-            if number is not None:
-                starts.setdefault(number, index)
-    ordered = sorted(starts.values())
-    out: dict[int, tuple[int, int]] = {}
-    for number, start in sorted(starts.items()):
-        section = sections.get(number)
-        end = max(section) + 1 if section else next((s for s in ordered if s > start), len(pages))
-        out[number] = (start, max(end, start + 1))
-    return out
-
-
-def _table_number(anchor: str) -> int | None:
-    if anchor.startswith("table-") and anchor[6:].isdigit():
-        return int(anchor[6:])
-    return None
-
-
-def _with_margins(page: Any, donor: Any) -> Any:
-    """*page* with the margin boxes (page number footer …) of *donor*."""
-    if page is donor:
-        return page
-    box = page._page_box.copy()
-    own = [child for child in box.children if not isinstance(child, MarginBox)]
-    margins = [child for child in donor._page_box.children if isinstance(child, MarginBox)]
-    box.children = tuple(own + margins)
-    return Page(box)
-
-
-def _table_alone(page: Any, number: int) -> Any:
-    """*page* without what is laid out above table *number*'s section, the section moved up in its place.
-
-    The first table of a part whose heading stands above it (部分标题: 表前)
-    shares its first page with that heading; the project's own PDF shows the
-    table alone, at the top of the page like every other table. *page* itself
-    when nothing is above the section (or the section is not on it).
-    """
-    path = _path_to_section(page._page_box, number)
-    above = _above(path) if path is not None else []
-    if path is None or not above:
-        return page
-    dy = min(b.position_y for b in above) - path[-1].position_y
-    box = _moved(path[-1], dy)
-    for parent, child in reversed(list(itertools.pairwise(path))):
-        index = parent.children.index(child)
-        before = [b for b in parent.children[:index] if isinstance(b, MarginBox)]
-        after = [b if isinstance(b, MarginBox) else _moved(b, dy) for b in parent.children[index + 1:]]
-        parent = parent.copy()  # not copy_with_children: that resets the original's decoration sides
-        parent.children = (*before, box, *after)
-        box = parent
-    return Page(box)
-
-
-def _path_to_section(box: Any, number: int) -> list[Any] | None:
-    """Boxes from *box* down to the section of table *number* (``data-table``), or None."""
-    element = box.element
-    if element is not None and element.tag == "section" and element.get("data-table") == str(number):
-        return [box]
-    for child in getattr(box, "children", ()):
-        if isinstance(child, boxes.Box):
-            below = _path_to_section(child, number)
-            if below is not None:
-                return [box, *below]
-    return None
-
-
-def _above(path: Sequence[Any]) -> list[Any]:
-    """The page's content boxes laid out before the last box of *path* (from the page box down)."""
-    out: list[Any] = []
-    for parent, child in itertools.pairwise(path):
-        index = parent.children.index(child)
-        out += [b for b in parent.children[:index] if not isinstance(b, MarginBox)]
-    return out
-
-
-def _shares_first_page(page: Any, number: int) -> bool:
-    """Whether something is laid out above table *number*'s section on *page* (its first page)."""
-    path = _path_to_section(page._page_box, number)
-    return path is not None and bool(_above(path))
-
-
-def _moved(box: Any, dy: float) -> Any:
-    """A copy of *box* and everything in it, *dy* lower on the page; the combined layout's boxes stay put."""
-    if dy == 0:
-        return box
-    copied = box.deepcopy()
-    for inner in copied.descendants():
-        if isinstance(inner, boxes.TableBox):  # their column boxes are not children, but move with them
-            inner.column_groups = tuple(group.deepcopy() for group in inner.column_groups)
-    copied.translate(0, dy)
-    return copied
 
 
 def layout_pdf(html: str, template_dirs: Sequence[Path], issued: dt.date, title: str) -> PdfLayout:
@@ -353,7 +220,7 @@ def layout_pdf(html: str, template_dirs: Sequence[Path], issued: dt.date, title:
         return weasyprint.HTML(string=text, base_url=base_url, url_fetcher=fetcher).render()
 
     keep: list[Any] = []
-    with refusals_stop(fetcher), _collecting(warnings), _gc_paused():
+    with refusals_stop(fetcher), collecting(warnings), gc_paused():
         document = render(html)
         found = scan(document.pages)
         cut = split_merged(html, found.page_starts)
@@ -386,7 +253,7 @@ def _relayout_tables(
         return None
     # A table below its part's heading (部分标题: 表前) would lose the heading and
     # start higher when laid out alone: lay out the whole document again instead.
-    if any(_shares_first_page(document.pages[found.sections[n][0]], n) for n in numbers):
+    if any(shares_first_page(document.pages[found.sections[n][0]], n) for n in numbers):
         return None
     # Each table starts on a page of the side (left/right) it starts on in the full layout.
     sides = {n: "right" if found.sections[n][0] % 2 == 0 else "left" for n in numbers}
@@ -407,7 +274,7 @@ def _relayout_tables(
         if len(old) != len(new) or old != list(range(old[0], old[0] + len(old))):
             return None
         for i, j in zip(old, new, strict=True):
-            pages[i] = _with_margins(part.pages[j], document.pages[i])
+            pages[i] = with_margins(part.pages[j], document.pages[i])
     return pages
 
 

@@ -26,6 +26,7 @@ fonts are simply embedded the usual, larger way.
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,31 +99,115 @@ def install() -> None:
         session = _SESSION.get()
         if session is not None and to_unicode and _compact(self, to_unicode, hinting, session):
             return
+        if self.file_content is LAZY:  # WeasyPrint's own subsetting (and what follows) reads the file
+            from weasyprint.text.fonts import get_hb_object_data
+
+            self.file_content = get_hb_object_data(self.hb_face)
         original(self, to_unicode, hinting)
 
     subset._jixiao = True  # type: ignore[attr-defined]
     fonts.Font.subset = subset
 
 
+class _Lazy(bytes):
+    """The type of :data:`LAZY`."""
+
+
+#: ``Font.file_content`` of a font made by :func:`lazy_font` until something needs the file.
+LAZY = _Lazy()
+
+
+def lazy_font(pango_font: Any, description: Any, size: float) -> Any:
+    """A WeasyPrint ``Font`` that does not copy its font file until it is needed.
+
+    ``Font`` copies the whole file (some 20 MB for a Noto CJK collection) on
+    creation, though a compact subset (:func:`compact_fonts`) is made from the
+    HarfBuzz face and drawing needs none of it; the copy is made only if
+    WeasyPrint's own subsetting is used after all (see :func:`install`).
+    """
+    install()
+    from weasyprint.pdf import fonts
+
+    original = fonts.get_hb_object_data
+
+    def face_data(*args: Any, **kwargs: Any) -> Any:
+        return LAZY if len(args) == 1 and not kwargs else original(*args, **kwargs)
+
+    fonts.get_hb_object_data = face_data
+    try:
+        return fonts.Font(pango_font, description, size)
+    finally:
+        fonts.get_hb_object_data = original
+
+
+#: Compact subsets made by this process: (font, glyphs, hinting) → (OpenType, CFF) or None (not compactable).
+_MADE: dict[tuple[str, str, tuple[int, ...], bool], tuple[bytes, bytes] | None] = {}
+_MADE_MAX = 512
+
+
 def _compact(font: Any, to_unicode: dict[int, str], hinting: bool, session: _Session) -> bool:
-    """Subset *font* to its used glyphs, renumbered; False to leave it to WeasyPrint."""
+    """Subset *font* to its used glyphs, renumbered; False to leave it to WeasyPrint.
+
+    The same glyphs of the same font give the same subset: many project
+    tables share one (the bold column titles), so subsets are kept for the
+    process (a few hundred, some KB each).
+    """
     try:
         if _CFF.decode() not in font.tables or "fvar" in font.tables or font.missing or font.bitmap:
             return False
         gids = sorted({0, *to_unicode})
-        if not _cid_is_gid(font.hb_face, gids):
-            return False
-        otf = _hb_subset(font.hb_face, gids, hinting)
-        if otf is None:
-            return False
-        cff = _table(otf, _CFF)
-        if cff is None or not _cids_preserved(cff, gids):
-            return False
+        key = (font.hash, face_id(font), tuple(gids), hinting)
+        if key not in _MADE:
+            if len(_MADE) >= _MADE_MAX:
+                _MADE.clear()
+            _MADE[key] = _subset(font, gids, hinting)
+        made = _MADE[key]
     except Exception:  # an unexpected font or WeasyPrint version: its own subset is still right
         return False
+    if made is None:
+        return False
+    otf, cff = made
     font.file_content = otf
     session.programs[id(otf)] = (otf, cff)
     return True
+
+
+def _subset(font: Any, gids: list[int], hinting: bool) -> tuple[bytes, bytes] | None:
+    if not _cid_is_gid(font.hb_face, gids):
+        return None
+    otf = _hb_subset(font.hb_face, gids, hinting)
+    if otf is None:
+        return None
+    cff = _table(otf, _CFF)
+    if cff is None or not _cids_preserved(cff, gids):
+        return None
+    return otf, cff
+
+
+def face_id(font: Any) -> str:
+    """Fingerprint of the font file behind *font*: face index, glyph count, units per em and its ``head`` table.
+
+    The ``head`` table holds the font's checksum and dates, so another file
+    (a new version of the font) gives another fingerprint.
+    """
+    cached: str | None = getattr(font, "_jixiao_face", None)
+    if cached is not None:
+        return cached
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    face = font.hb_face
+    blob = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(b"head", -1))
+    try:
+        length = ffi.new("unsigned int *")
+        pointer = harfbuzz.hb_blob_get_data(blob, length)
+        head = bytes(ffi.buffer(pointer, length[0])) if pointer != ffi.NULL else b""
+    finally:
+        harfbuzz.hb_blob_destroy(blob)
+    digest = hashlib.sha256(
+        b"%d/%d/%d/" % (font.index, harfbuzz.hb_face_get_glyph_count(face), font.upem) + head
+    ).hexdigest()[:32]
+    font._jixiao_face = digest
+    return digest
 
 
 def _hb_subset(face: Any, gids: list[int], hinting: bool) -> bytes | None:

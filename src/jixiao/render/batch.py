@@ -1,0 +1,91 @@
+"""``jixiao render specs/*``: many departments rendered over a pool of processes.
+
+Each department is read, checked and rendered in one worker
+(:mod:`jixiao.render.workers`), its PDF laid out in that process; as many
+departments render at once as there are cores. A department that fails (an
+invalid spec, errors found by the checks, a file that cannot be written)
+does not stop the others. What each would print is returned as text
+(:class:`Outcome`) and printed by the command in the order the specs were
+given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jixiao.errors import JixiaoError, SpecError, UsageError
+
+
+@dataclass(frozen=True)
+class Request:
+    """One department to render."""
+
+    spec: Path
+    out_dir: Path
+    formats: frozenset[str]
+    template: Path | None = None
+    table_template: Path | None = None
+    force: bool = False
+
+
+@dataclass
+class Outcome:
+    """What rendering one department printed, and its exit code (0, 1 or 2)."""
+
+    spec: Path
+    code: int = 0
+    stdout: list[str] = field(default_factory=list)
+    stderr: list[str] = field(default_factory=list)
+
+
+def render_one(request: Request, base: Path) -> Outcome:
+    """Read, check and render one department; never raises a JixiaoError (it becomes the outcome)."""
+    from jixiao.checks import report, run_checks
+    from jixiao.expand import expand_department
+    from jixiao.render.build import RenderOptions, render_department
+    from jixiao.render.progress import summary
+    from jixiao.render.workers import Inline
+    from jixiao.spec.load import load_department
+
+    outcome = Outcome(request.spec)
+    try:
+        loaded = load_department(request.spec)
+        doc = expand_department(loaded)
+        errors = [f for f in run_checks(loaded, doc) if f.level == "error"]
+        if errors and not request.force:
+            outcome.stderr += report.format_text(errors, loaded.root, base).splitlines()
+            outcome.stderr.append(
+                f"检查发现 {len(errors)} 个错误，未生成文件。请改正后重试，或加 --force 强制生成。"
+            )
+            outcome.code = 1
+            return outcome
+        options = RenderOptions(out_dir=request.out_dir, formats=request.formats, template=request.template,
+                                table_template=request.table_template)
+        rendered = render_department(doc, loaded.root, options, runner=Inline())
+    except SpecError as exc:
+        outcome.stderr += [d.format(base=base) for d in exc.diagnostics]
+        outcome.stderr.append(f"共 {len(exc.diagnostics)} 个问题，未通过。")
+        outcome.code = 1
+        return outcome
+    except JixiaoError as exc:
+        outcome.stderr.append(f"错误：{exc}")
+        outcome.code = 2 if isinstance(exc, UsageError) else 1
+        return outcome
+    outcome.stderr += [f"提示：{note}" for note in rendered.warnings]
+    outcome.stderr += [f"PDF 排版提示（WeasyPrint）：{w}" for w in rendered.pdf_warnings]
+    outcome.stdout += summary(rendered, base).splitlines()
+    return outcome
+
+
+def render_many(requests: Sequence[Request], base: Path,
+                done: Callable[[int, object], None] | None = None) -> list[Outcome]:
+    """Render every department of *requests*, as many at once as there are cores."""
+    from jixiao.render import workers
+
+    runner = workers.start(min(workers.jobs(), len(requests)))
+    try:
+        return runner.run([("jixiao.render.batch:render_one", (request, base)) for request in requests], done)
+    finally:
+        runner.close()
