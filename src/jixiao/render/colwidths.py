@@ -23,7 +23,7 @@ from jixiao.render.tablecells import (
 from jixiao.render.textwidth import _longest_mm, break_label, min_label_mm, text_em, wrapped_lines
 
 _NAME_EM = 5.0  # 一级/二级 names on one line up to this width
-_VALUE_EM = 6.0  # 指标值: longest value on one line, up to this
+_VALUE_EM = 7.5  # 指标值: longest value on one line, up to this (≤92767000元)
 _BASIS_EM = 7.0  # 指标值确定依据 likewise
 _LEVEL3_SHARE = 2 / 5  # of width that saves no line: 三级 : 描述 = 2 : 3
 #: Columns that take the free width, in order of preference on a tie:

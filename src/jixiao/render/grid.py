@@ -38,7 +38,7 @@ counts 1 em = 3.70 mm, ASCII characters their Noto Serif CJK widths, digits
    narrowest break (资金支出计划（%） → 6 em) and the 一级 names on one line
    (满意度指标); 二级 holds the 二级 names on one line up to 5 em, longer ones
    at their word boundaries (服务对象 | 满意度指标). 指标值 holds its longest
-   value on one line up to 6 em; 指标值确定依据 its longest text on one line up
+   value on one line up to 7.5 em; 指标值确定依据 its longest text on one line up
    to 7 em (so a 文号 such as 某政办【2016】17号 takes at most two lines).
 3. The rest of the 156 mm goes, a step at a time, to 三级, 描述, 依据 or 指标值:
    each step to the column where it saves the most printed lines per
