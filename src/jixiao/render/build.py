@@ -27,9 +27,8 @@ from markupsafe import Markup
 from jixiao.docmodel import Document, ProjectTable
 from jixiao.errors import UsageError
 from jixiao.render.cache import Cache, code_digest, digest, files_digest, font_environment
-from jixiao.render.outputs import PROJECTS_DIR, combined_stem, number_width, table_stem
+from jixiao.render.outputs import PROJECTS_DIR, OutputSet, combined_stem, number_width, table_stem
 from jixiao.render.templates import html_dirs, one_sided, word_template
-from jixiao.render.unchanged import OutputFiles
 from jixiao.render.workers import PDF_WARM_UP, Runner
 
 if TYPE_CHECKING:
@@ -133,7 +132,7 @@ def _render(doc: Document, spec_root: Path, options: RenderOptions, report_progr
             runner: Runner | None, *, release: bool) -> RenderReport:
     tables = select_tables(doc, options.only)
     combined = not options.only
-    outputs = OutputFiles(options.out_dir)
+    outputs = OutputSet(options.out_dir)
     stem = combined_stem(doc)
     width = number_width(doc)
     when = issued_at(doc)

@@ -128,7 +128,9 @@ class OutputSet:
                 previous = read_manifest(self.root)
                 entries, stale = self._plan(previous, prune=prune)
                 files = {**self.files, self.root / MANIFEST: manifest_bytes(entries)}
-                write_set(files, remove=stale)
+                # A file already holding its new bytes is left alone: after editing one project the
+                # other files keep their dates, and a synchronised drive or open viewer sees only what changed.
+                write_set({p: d for p, d in files.items() if not holds(p, d)}, remove=stale)
         except OSError as exc:  # locking or making the folder again; write_set reports its own
             remove_empty(created)
             raise write_error(exc, self.root) from exc
@@ -239,3 +241,15 @@ def _kind(rel: str) -> str:
 def _fold(rel: str) -> str:
     """*rel* as a case-insensitive, normalising file system (macOS, Windows) compares it."""
     return unicodedata.normalize("NFC", rel).casefold()
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Is *path* a regular file (not a link) whose content is exactly *data*?"""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(len(data) + 1) == data
+    except OSError:
+        return False
