@@ -127,8 +127,8 @@ def expand(
     out.print(summary_table(doc))
 
 
-class CheckFormat(StrEnum):
-    """Output formats of ``jixiao check``."""
+class ReportFormat(StrEnum):
+    """Output formats of the reporting commands (check, diff)."""
 
     text = "text"
     json = "json"
@@ -142,8 +142,8 @@ def check(
         typer.Argument(help="部门规格文件夹（含 部门.yaml），或其中的某个文件", show_default=False),
     ] = None,
     fmt: Annotated[
-        CheckFormat, typer.Option("--format", help="输出格式：text、json；列规则时还可用 markdown")
-    ] = CheckFormat.text,
+        ReportFormat, typer.Option("--format", help="输出格式：text、json；列规则时还可用 markdown")
+    ] = ReportFormat.text,
     select: Annotated[
         list[str] | None, typer.Option("--select", help="只运行这些规则（可写前缀，如 JX2）；可重复")
     ] = None,
@@ -167,7 +167,7 @@ def check(
         return
     if spec is None:
         _fail(UsageError("请给出要检查的规格文件夹，例如 jixiao check specs/tangshan-2025"))
-    if fmt is CheckFormat.markdown:
+    if fmt is ReportFormat.markdown:
         _fail(UsageError("--format markdown 只能与 --list-rules 一起使用"))
     from jixiao.expand import expand_department
     from jixiao.spec.load import load_department
@@ -184,8 +184,8 @@ def check(
         findings = [f for f in findings if numbers & set(f.tables)]
     base = Path.cwd()
     if summary:
-        sys.stdout.write(report.summary_json(findings) if fmt is CheckFormat.json else report.format_summary(findings))
-    elif fmt is CheckFormat.json:
+        sys.stdout.write(report.summary_json(findings) if fmt is ReportFormat.json else report.format_summary(findings))
+    elif fmt is ReportFormat.json:
         sys.stdout.write(report.format_json(findings, loaded.root, base))
     else:
         sys.stdout.write(report.format_text(findings, loaded.root, base))

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli import SpecArg, _fail, app, err, out
+from jixiao.cli import ReportFormat, SpecArg, _fail, app, err, out
 from jixiao.errors import JixiaoError, SpecError, UsageError
 
 
@@ -47,14 +47,6 @@ def fmt(
         raise typer.Exit(1)
 
 
-class DiffFormat(StrEnum):
-    """Output formats of ``jixiao diff``."""
-
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
 @app.command()
 def diff(
     old: Annotated[str, typer.Argument(help="旧版本：规格文件夹，或 git 版本（HEAD~1、v2025、分支名，或 版本:路径）", show_default=False)],
@@ -65,7 +57,7 @@ def diff(
         Path | None,
         typer.Option("--规格", "--spec", help="两边都是 git 版本时比较哪一份规格（仓库中有多份规格时）", show_default=False),
     ] = None,
-    fmt_: Annotated[DiffFormat, typer.Option("--format", help="输出格式：text、json、markdown（用于合并请求的评论）")] = DiffFormat.text,
+    fmt_: Annotated[ReportFormat, typer.Option("--format", help="输出格式：text、json、markdown（用于合并请求的评论）")] = ReportFormat.text,
 ) -> None:
     """比较两个版本展开后的文档：表、表头、指标行、第一部分的改动。相同时退出码为 0，不同时为 1。"""
     from contextlib import ExitStack
@@ -90,9 +82,9 @@ def diff(
         except JixiaoError as exc:
             _fail(exc)
     labels = Labels(a.label, b.label, b.spec if b.spec is not None else a.spec, a.commit, b.commit)
-    if fmt_ is DiffFormat.json:
+    if fmt_ is ReportFormat.json:
         sys.stdout.write(to_json(result, labels))
-    elif fmt_ is DiffFormat.markdown:
+    elif fmt_ is ReportFormat.markdown:
         sys.stdout.write(markdown(result, labels))
     elif out.is_terminal and not out.no_color:
         out.print(coloured(result, labels), end="")
