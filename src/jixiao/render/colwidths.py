@@ -364,7 +364,24 @@ def budget_items(t: ProjectTable) -> list[_Item]:
     ]
 
 
+#: Plans by table content: the HTML and the Word file of a render, and the header block and
+#: indicator table of each, all need the same plan (it costs about 1 ms a table).
+_PLANS: dict[str, Plan] = {}
+_MAX_PLANS = 1024
+
+
 def plan(t: ProjectTable) -> Plan:
+    """The column grid of table *t* (see :func:`compute_plan`), computed once per content."""
+    key = t.model_dump_json()
+    found = _PLANS.get(key)
+    if found is None:
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        found = _PLANS[key] = compute_plan(t)
+    return found
+
+
+def compute_plan(t: ProjectTable) -> Plan:
     """The column grid of *t*: indicator widths, with the 预算数 row's splits.
 
     When the split columns are too narrow for the 预算数 row's cells, their
