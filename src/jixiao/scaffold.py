@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 from pathlib import Path
@@ -21,6 +20,7 @@ from jixiao.resources import builtin_templates
 from jixiao.schema import write_schemas
 from jixiao.spec.load import find_root, load_department, project_files
 from jixiao.textenv import render_bounded, sandbox
+from jixiao.yamlscalar import scalar
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -34,19 +34,6 @@ def _scaffold(name: str, context: dict[str, object]) -> str:
         filters=("join",),
     )
     return render_bounded(env.get_template(name), context)
-
-
-def yaml_text(text: str) -> str:
-    """*text* as a YAML value: as it is when YAML reads it back unchanged, else in double quotes."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        if YAML(typ="safe", pure=True).load(f"k: {text}\n") == {"k": text} and text.strip() == text:
-            return text
-    except YAMLError:
-        pass
-    return json.dumps(text, ensure_ascii=False)
 
 
 _DOC_NUMBER = re.compile(r"[-—－_\s]*[\w]*[【〔\[(（]?(?:19|20)\d{2}[】〕\])）]?\d+号?$")
@@ -144,7 +131,7 @@ def _preset_example(rows: list[PresetRow]) -> dict[str, object]:
         return {"键": [], "例键": "键", "例值": "…", "删键": "键"}
     first = next(r for r in rows if r.row.key)
     value = first.row.value or "…"
-    return {"键": keys, "例键": keys[0], "例值": yaml_text(value), "删键": keys[-1]}
+    return {"键": keys, "例键": keys[0], "例值": scalar(value), "删键": keys[-1]}
 
 
 def _schema_ref(projects: Path) -> str:
@@ -183,10 +170,10 @@ def new_project(spec: Path, name: str, preset: str | None, unit: str | None) -> 
     text = _scaffold(
         "项目.yaml",
         {
-            "项目名称": yaml_text(name),
+            "项目名称": scalar(name),
             "单位": chosen.code,
             "预设": preset or "",
-            "事项": yaml_text(item) if item else "",
+            "事项": scalar(item) if item else "",
             "模式": _schema_ref(root / "projects"),
             **example,
         },

@@ -9,62 +9,15 @@ lists are written on one line is decided by the caller (``flow``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from jixiao.yamlscalar import Quoted, flow, plain_ok, scalar
 
 Path_ = tuple[str | int, ...]
 FlowRule = Callable[[Path_, Any], bool]
 
-
-@lru_cache(maxsize=65536)
-def plain_ok(text: str, flow: bool) -> bool:
-    """Does YAML read *text*, written without quotes, back as the same text?"""
-    if not text or text != text.strip() or "\n" in text or "\t" in text:
-        return False
-    doc = f"k: [{text}]\n" if flow else f"k: {text}\n"
-    want: Any = [text] if flow else text
-    try:
-        if YAML(typ="base").load(doc) != {"k": want}:
-            return False
-        value = YAML(typ="safe", pure=True).load(doc)["k"]
-    except (YAMLError, ValueError, TypeError, KeyError):
-        return False
-    value = value[0] if flow else value
-    return not (value is None or isinstance(value, bool))
-
-
-class Quoted(str):
-    """A text always written in quotes (a code such as "619001" that editors should not read as a number)."""
-
-    __slots__ = ()
-
-
-def scalar(value: Any, *, flow: bool = False) -> str:
-    """One scalar: ``~`` for None, true/false, a plain or double-quoted text."""
-    if isinstance(value, Quoted):
-        return json.dumps(str(value), ensure_ascii=False)
-    if value is None:
-        return "~"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value)
-    return text if plain_ok(text, flow) else json.dumps(text, ensure_ascii=False)
-
-
-def flow(value: Any) -> str:
-    """*value* on one line: ``[a, b]``, ``{k: v}`` or a scalar."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{scalar(k, flow=True)}: {flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(flow(v) for v in value) + "]"
-    return scalar(value, flow=True)
+__all__ = ["FlowRule", "Path_", "Quoted", "dump", "flow", "plain_ok", "scalar"]
 
 
 def dump(data: dict[str, Any], is_flow: FlowRule, comments: dict[Path_, str] | None = None) -> list[str]:
