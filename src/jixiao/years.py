@@ -143,27 +143,11 @@ class DocumentYear:
 
 def document_years(doc: Document) -> Iterator[DocumentYear]:
     """Year mentions in every printed text: 第一部分, and each table's header and rows."""
-    one = doc.part_one
-    if one is not None:
-        for section in one.sections:
-            for block in section.blocks:
-                for m in mentions(block.text):
-                    yield DocumentYear(section.title, block.source, None, m)
-    for table in doc.tables():
-        texts: list[tuple[str, str, SourceRef]] = [
-            ("项目名称", table.name, table.source_of("项目名称")),
-            ("资金用途", table.use, table.source_of("资金用途")),
-            ("绩效目标", table.goal, table.source_of("绩效目标")),
-        ]
-        for row in table.rows:
-            for attr, label in (("level3", "三级指标"), ("description", "绩效指标描述"), ("value", "指标值"),
-                                ("basis", "指标值确定依据")):
-                text = getattr(row, attr)
-                if text:
-                    texts.append((label, text, row.source_of(attr)))
-        for label, text, source in texts:
-            for m in mentions(text):
-                yield DocumentYear(label, source, table, m)
+    from jixiao.checks.fields import document_texts  # the one walker over the document's texts
+
+    for text in document_texts(doc):
+        for m in mentions(text.text):
+            yield DocumentYear(text.label, text.source, text.table, m)
 
 
 def leftover_years(doc: Document, kept: frozenset[int] = frozenset()) -> list[DocumentYear]:
@@ -171,7 +155,7 @@ def leftover_years(doc: Document, kept: frozenset[int] = frozenset()) -> list[Do
 
     Not counted (they are not the budget year, so they are kept by what they are):
     文号 years, names in 《》, the first year of a range, 「2018年以来」「2023年版」,
-    the table's own 项目名称 and years its 项目名称 carries (a carried-over fund).
+    the table's own 项目名称 and 标题 and years its 项目名称 carries (a carried-over fund).
     Dates in an indicator value are the date check's (日期不在本预算年度).
     """
     out = []
@@ -180,7 +164,7 @@ def leftover_years(doc: Document, kept: frozenset[int] = frozenset()) -> list[Do
         if m.year == doc.year or m.year in kept or m.kind in ("docno", "book", "range", "history"):
             continue
         if found.table is not None and (
-            found.label == "项目名称" or str(m.year) in found.table.name
+            found.label in ("项目名称", "标题") or str(m.year) in found.table.name
             or (found.label == "指标值" and m.kind == "date")
         ):
             continue

@@ -6,11 +6,10 @@ import re
 from collections.abc import Iterator
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
-from jixiao.checks.fields import document_texts
 from jixiao.checks.text import bare_name
 from jixiao.docmodel import ProjectTable
 from jixiao.values import ValueError_, parse_value
-from jixiao.years import leftover_years
+from jixiao.years import DocumentYear, leftover_years
 
 
 def _norm(text: str) -> str:
@@ -115,50 +114,28 @@ def use_is_goal(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
                        "绩效目标写明预期的产出和效果（做多少、做到什么程度、带来什么效益）", table=table)
 
 
-#: A year written as a year: 2020年, 2020.12.31, 2020-12-31 (not inside a longer number).
-_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=年|[.\-/]\d{1,2}[.\-/]\d{1,2}(?!\d))")
-#: A year that starts a range (2021—2025年) or tells history (2018年以来) is not a leftover.
-_HISTORY = re.compile(r"年?\s*(?:[—–\-～~至到]|以来|起|至今|开始|版)")
-_TITLE = re.compile(r"《[^《》]*》")
-
-
-def stale_years(text: str, allowed: set[int]) -> list[str]:
-    """Years in *text* outside *allowed*, each once, in order.
-
-    Not counted: years in a document's title (《…》), a range's first year, a year
-    followed by 以来/起/至今/版, and 文号 years, which are written in brackets with no 年.
-    """
-    plain = _TITLE.sub(lambda m: " " * len(m.group()), text)
-    out: list[str] = []
-    for m in _YEAR.finditer(plain):
-        if int(m.group(1)) in allowed or _HISTORY.match(plain, m.end()):
-            continue
-        out.append(m.group(1))
-    return list(dict.fromkeys(out))
-
-
 @rule("JX506", "warning", "文字中的年份不是本年度或上一年度",
       "项目绩效目标是本预算年度的目标，文字中出现别的年份（2025 年的文本里写着「2020年」）多半是沿用往年文本没有改。"
       "不检查：文号中的年份（〔2023〕等，引用的文件可以较早）、《》中的文件名称、「2021—2025年」这样的起始年份、"
       "「2018年以来」「2023年版」、项目编码，以及项目名称本身带有的年份（如结转资金「2023年中央财政…」）。")
 def stale_year(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
-    """A year other than 年度 and 年度 − 1 in a text of the document."""
+    """A year other than 年度 and 年度 − 1 in a text of the document (once per text, all its years)."""
     year = ctx.doc.year
-    for item in document_texts(ctx.doc):
-        if item.label in ("项目名称", "标题") or (item.label == "指标值" and _is_date(item.text)):
-            continue  # a name's year is the name's; a date value's year is JX207's
-        allowed = {year, year - 1}
-        if item.table is not None:
-            allowed |= {int(y) for y in _YEAR.findall(item.table.name)}
-        found = stale_years(item.text, allowed)
-        if found:
-            years = "".join(f"「{y}年」" for y in found)
-            if all(int(y) > year for y in found):
-                hint = f"年度绩效目标应在 {year} 年内完成；跨年度的目标不应填作年度目标"
-            else:
-                hint = f"多半是沿用往年文本时没有改：应为 {year} 年？"
-            yield r.at(item.source, f"{item.label}中出现了{years}，不是 {year} 年度或上一年度", hint,
-                       table=item.table, group=f"文字中出现了{years}，不是 {year} 年度或上一年度")
+    texts: dict[tuple[str, str, int, int, int | None], tuple[DocumentYear, list[str]]] = {}
+    for found in leftover_years(ctx.doc, kept=frozenset({year - 1})):
+        key = (found.label, found.source.path, found.source.line, found.source.col,
+               found.table.number if found.table else None)
+        _, years = texts.setdefault(key, (found, []))
+        if str(found.mention.year) not in years:
+            years.append(str(found.mention.year))
+    for found, years in texts.values():
+        shown = "".join(f"「{y}年」" for y in years)
+        if all(int(y) > year for y in years):
+            hint = f"年度绩效目标应在 {year} 年内完成；跨年度的目标不应填作年度目标"
+        else:
+            hint = f"多半是沿用往年文本时没有改：应为 {year} 年？"
+        yield r.at(found.source, f"{found.label}中出现了{shown}，不是 {year} 年度或上一年度", hint,
+                   table=found.table, group=f"文字中出现了{shown}，不是 {year} 年度或上一年度")
 
 
 @rule("JX507", "info", "文字中有上一年度的年份",
