@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name
 from jixiao.docmodel import ProjectTable
-from jixiao.values import ValueError_, parse_value
 from jixiao.years import DocumentYear, leftover_years
 
 
@@ -156,10 +155,3 @@ def leftover_year(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         yield r.at(found.source, f"{found.label}中有「{year}年」，不是 {ctx.doc.year} 年度",
                    f"改为「{ctx.doc.year}年」，或在这一行末尾加 # jixiao: ignore[JX507] 表示有意保留",
                    table=found.table, group=f"文字中有「{year}年」，不是 {ctx.doc.year} 年度")
-
-
-def _is_date(text: str) -> bool:
-    try:
-        return parse_value(text).kind == "date"
-    except ValueError_:
-        return False
