@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from jixiao.checks import run_checks
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
 from jixiao.spec.load import load_department
 
 T = TypeVar("T")

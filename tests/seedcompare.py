@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jixiao.docmodel import Document, ProjectTable
+from jixiao.model.document import Document, ProjectTable
 from seedtext import SeedTable
 
 

@@ -136,7 +136,7 @@ def test_doctor_lists_every_component() -> None:
 def test_doctor_reports_weasyprint_without_the_harfbuzz_subsetter(monkeypatch: pytest.MonkeyPatch) -> None:
     from weasyprint.text import ffi
 
-    from jixiao.doctor import run_checks
+    from jixiao.authoring.doctor import run_checks
 
     monkeypatch.setattr(ffi, "harfbuzz_subset", None)
     (line,) = [f for f in run_checks() if f.name.startswith("HarfBuzz")]
@@ -176,11 +176,12 @@ def test_ctrl_c_says_so_and_exits_130(
     import sys
 
     import jixiao.cli as cli
+    import jixiao.cli.render as render_command
 
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_load_checked", interrupted)
+    monkeypatch.setattr(render_command, "open_spec", interrupted)
     monkeypatch.setattr(sys, "argv", ["jixiao", "render", str(spec_dir())])
     with pytest.raises(SystemExit) as exit_info:
         cli.main()

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from conftest import write_tree
 from jixiao.cli import app
-from jixiao.diff import compare
-from jixiao.diff_text import Labels, markdown, plain, renumbered_text, tables_text, word_ops
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
 from jixiao.spec.load import load_department
+from jixiao.vcs.diff.compare import compare
+from jixiao.vcs.diff.text import Labels, markdown, plain, renumbered_text, tables_text, word_ops
 
 runner = CliRunner()
 

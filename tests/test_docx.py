@@ -14,9 +14,9 @@ import pytest
 from lxml import etree
 
 from docxtext import W, document_root, dump
-from jixiao.docmodel import Document
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
 from jixiao.limits import MAX_FILE_NAME_BYTES
+from jixiao.model.document import Document
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.outputs import safe_name
 from jixiao.spec.load import load_department

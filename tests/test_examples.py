@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from jixiao import expand_department, load_department
 from jixiao.cli import app
-from jixiao.docmodel import Document
-from jixiao.schema import SCHEMAS, schema_text
+from jixiao.model.document import Document
+from jixiao.spec.schema import SCHEMAS, schema_text
 from seedcompare import compare_document
 from seedtext import DONGLI, TANGSHAN, parse_seed, part_one_text
 

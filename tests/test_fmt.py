@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 from conftest import DEPARTMENT, write_tree
 from jixiao.cli import app
 from jixiao.errors import Diagnostic, SpecError
-from jixiao.expand import expand_department
-from jixiao.fmt import canonical, comments, spec_files
+from jixiao.expand.department import expand_department
 from jixiao.spec.load import load_department
 from jixiao.spec.yamlio import load_yaml
+from jixiao.vcs.fmt import canonical, comments, spec_files
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(spec_files([ROOT / "specs", ROOT / "tests" / "fixtures" / "gallery"]))

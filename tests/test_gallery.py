@@ -20,7 +20,7 @@ import pytest
 from docxtext import W, document_root, dump, paragraph_text
 from jixiao import expand_department, load_department
 from jixiao.checks import run_checks
-from jixiao.docmodel import Document
+from jixiao.model.document import Document
 from jixiao.render.build import RenderOptions, render_department
 
 GALLERY = Path(__file__).parent / "fixtures" / "gallery"

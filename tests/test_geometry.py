@@ -26,8 +26,8 @@ import pytest
 from lxml import etree
 
 from conftest import DEPARTMENT, PROJECT, write_tree
-from jixiao.docmodel import Document, ProjectTable
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
+from jixiao.model.document import Document, ProjectTable
 from jixiao.render import pdf
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.grid import TableGrid, header_grid, indicator_grid, plan

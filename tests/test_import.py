@@ -23,9 +23,9 @@ from typer.testing import CliRunner
 from docxtext import dump
 from jixiao.checks import run_checks
 from jixiao.cli import app
-from jixiao.docmodel import Document, ProjectTable
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
 from jixiao.importer import ImportReport, format_report, import_document
+from jixiao.model.document import Document, ProjectTable
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.spec.load import load_department
 from seedcompare import compare_document

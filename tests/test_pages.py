@@ -26,7 +26,7 @@ from markupsafe import Markup
 from conftest import PROJECT
 from docxtext import W, document_root, paragraph_text
 from jixiao import expand_department, load_department
-from jixiao.docmodel import Document, Pages
+from jixiao.model.document import Document, Pages
 from jixiao.render import pdf
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.docx import TOC_FIELD, document_context, toc_entries

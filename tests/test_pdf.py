@@ -18,9 +18,9 @@ import pdfplumber
 import pypdf
 import pytest
 
-from jixiao.docmodel import Document, IndicatorRow, ProjectTable
 from jixiao.errors import RenderError
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
+from jixiao.model.document import Document, IndicatorRow, ProjectTable
 from jixiao.render import pdf
 from jixiao.render.grid import TableGrid, header_grid, indicator_grid
 from jixiao.render.html import render_html

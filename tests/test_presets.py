@@ -10,7 +10,7 @@ import pytest
 
 from conftest import DEPARTMENT, PROJECT
 from jixiao import expand_department, load_department
-from jixiao.docmodel import ProjectTable
+from jixiao.model.document import ProjectTable
 from jixiao.resources import builtin_templates
 
 

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from jixiao.cli import app
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
 from jixiao.render import cache as cache_module
 from jixiao.render import workers
 from jixiao.render.build import RenderOptions, RenderReport, render_department

@@ -10,17 +10,17 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import DEPARTMENT, PROJECT, write_tree
+from jixiao.checks.years import leftover_years, mentions
 from jixiao.cli import app
-from jixiao.docmodel import Document
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
+from jixiao.model.document import Document
 from jixiao.spec.load import load_department
-from jixiao.years import leftover_years, mentions
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ["tangshan-2025", "dongli-2025"]
 runner = CliRunner()
 
-#: A year written as one (independently of jixiao.years): 2025年, a date, a 文号 year.
+#: A year written as one (independently of jixiao.checks.years): 2025年, a date, a 文号 year.
 _LITERAL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|[.\-/]\d{1,2}[.\-/]\d{1,2}|[〕】\])）])")
 
 

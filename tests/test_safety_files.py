@@ -28,9 +28,10 @@ from typer.testing import CliRunner
 
 from conftest import PROJECT
 from jixiao import cli, fileio
-from jixiao.docmodel import Document
-from jixiao.expand import expand_department
+from jixiao.cli import render as render_command
+from jixiao.expand.department import expand_department
 from jixiao.limits import MAX_FILE_NAME_BYTES
+from jixiao.model.document import Document
 from jixiao.render import outputs
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.outputs import MANIFEST, safe_name
@@ -191,7 +192,7 @@ def test_explicit_output_inside_the_spec_folder_is_refused(
     def not_reached(*args: Any, **kw: Any) -> Any:
         raise AssertionError("the spec was loaded before the output folder was checked")
 
-    monkeypatch.setattr(cli, "_load_checked", not_reached)
+    monkeypatch.setattr(render_command, "open_spec", not_reached)
     target = case.spec / inside
     result = case.run("render", str(case.spec), "-o", str(target), "--format", "docx")
     assert result.exit_code == 2

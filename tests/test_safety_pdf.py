@@ -34,7 +34,7 @@ from typer.testing import CliRunner
 from conftest import DEPARTMENT
 from jixiao.cli import app
 from jixiao.errors import RenderError
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
 from jixiao.render import beside, pdf
 from jixiao.render.html import render_html
 from jixiao.render.package import core_properties

@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from jixiao.cli import app
-from jixiao.docmodel import Document, ProjectTable
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
+from jixiao.model.document import Document, ProjectTable
 from jixiao.spec.load import load_department
-from jixiao.textconv import table_lines, textconv
+from jixiao.vcs.textconv import table_lines, textconv
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ["tangshan-2025", "dongli-2025"]
@@ -134,7 +134,7 @@ def test_git_diff_of_rendered_files(rendered: dict[str, tuple[Document, Path]], 
     out.mkdir(parents=True)
     docx = _main_file(folder, ".docx")
     shutil.copy(docx, out / docx.name)
-    from jixiao.scaffold import GITATTRIBUTES
+    from jixiao.authoring.scaffold import GITATTRIBUTES
 
     (repo / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
     jixiao = Path(sys.executable).with_name("jixiao")

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.budget import DeriveError, derive_amounts, parse_schedule, schedule_text
-from jixiao.money import ceil_to, format_money
-from jixiao.values import OPERATORS, ValueError_, format_date, parse_value, quantity_text
+from jixiao.expand.budget import DeriveError, derive_amounts, parse_schedule, schedule_text
+from jixiao.model.money import ceil_to, format_money
+from jixiao.model.values import OPERATORS, ValueError_, format_date, parse_value, quantity_text
 
 UNITS = ["%", "人", "人次", "次", "台", "条", "个月", "年", "天", "元", "万元", "元/月", "万元/月",
          "元/人·年", "元/平方米", "万/月", "元/人.年", "月", None]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jixiao.errors import Diagnostic, JixiaoError, SpecError
-    from jixiao.expand import expand_department
+    from jixiao.expand.department import expand_department
     from jixiao.spec.load import load_department
 
 __all__ = [
@@ -30,7 +30,7 @@ _EXPORTS = {
     "Diagnostic": "jixiao.errors",
     "JixiaoError": "jixiao.errors",
     "SpecError": "jixiao.errors",
-    "expand_department": "jixiao.expand",
+    "expand_department": "jixiao.expand.department",
     "load_department": "jixiao.spec.load",
 }
 

@@ -38,8 +38,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from jixiao import limits
 from jixiao.errors import Problem
-from jixiao.money import ceil_to
-from jixiao.values import plain_number
+from jixiao.model.money import ceil_to
+from jixiao.model.values import plain_number
 
 #: Filters a document template may use (none of them can amplify its input).
 TEMPLATE_FILTERS = (

@@ -21,9 +21,9 @@ from jixiao.checks import (  # noqa: F401 - importing registers the rules
 )
 from jixiao.checks.base import LEVEL_LABEL, RULES, CheckContext, Finding, Rule
 from jixiao.checks.vocabulary import load_vocabulary
-from jixiao.docmodel import Document
 from jixiao.errors import Diagnostic, SpecError, UsageError
-from jixiao.indicators import display_path
+from jixiao.expand.indicators import display_path
+from jixiao.model.document import Document
 from jixiao.spec.load import LoadedSpec
 from jixiao.spec.yamlio import Positions
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from jixiao.docmodel import Document, IndicatorRow, ProjectTable, SourceRef
+from jixiao.model.document import Document, IndicatorRow, ProjectTable, SourceRef
 
 Level = Literal["error", "warning", "info"]
 LEVEL_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}

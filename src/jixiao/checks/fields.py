@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from jixiao.docmodel import Document, ProjectTable, SourceRef
+from jixiao.model.document import Document, ProjectTable, SourceRef
 
 ROW_FIELDS = (("level3", "三级指标"), ("description", "绩效指标描述"), ("value", "指标值"), ("basis", "指标值确定依据"))
 HEADER_FIELDS = (("name", "项目名称"), ("title", "标题"), ("use", "资金用途"), ("goal", "绩效目标"))

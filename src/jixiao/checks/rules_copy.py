@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name
-from jixiao.docmodel import ProjectTable
-from jixiao.years import DocumentYear, leftover_years
+from jixiao.checks.years import DocumentYear, leftover_years
+from jixiao.model.document import ProjectTable
 
 
 def _norm(text: str) -> str:

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import is_money_unit
-from jixiao.docmodel import IndicatorRow, ProjectTable
-from jixiao.money import ceil_to, format_money, quantum, to_yuan
-from jixiao.values import plain_number, quantity_text
+from jixiao.model.document import IndicatorRow, ProjectTable
+from jixiao.model.money import ceil_to, format_money, quantum, to_yuan
+from jixiao.model.values import plain_number, quantity_text
 
 COST_LEVEL2 = ("成本指标", "经济成本指标")
 #: Names of per-unit costs: their value is not comparable with the whole budget.

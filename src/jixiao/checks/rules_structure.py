@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name
-from jixiao.docmodel import IndicatorRow, ProjectTable
-from jixiao.framework import FRAMEWORKS, level1_of
-from jixiao.values import plain_number
+from jixiao.model.document import IndicatorRow, ProjectTable
+from jixiao.model.framework import FRAMEWORKS, level1_of
+from jixiao.model.values import plain_number
 
 _OUTPUT_ORDER = ("数量指标", "质量指标", "时效指标")
 

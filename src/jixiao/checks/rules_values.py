@@ -10,8 +10,8 @@ from typing import cast
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name, is_rate_name
-from jixiao.docmodel import IndicatorRow
-from jixiao.values import DateStyle, format_date
+from jixiao.model.document import IndicatorRow
+from jixiao.model.values import DateStyle, format_date
 
 _TIME_WORDS = (("日均", ("/日", "/天")), ("月均", ("/月",)), ("单次", ("/次",)), ("每次", ("/次",)))
 _OPERATOR = re.compile(r"[≥≤><＞＜=]")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.fields import Text, document_texts, table_texts
 from jixiao.checks.text import bare_name, is_rate_name, one_edit_apart, repeated_chunks
-from jixiao.framework import all_level2
+from jixiao.model.framework import all_level2
 
 #: Shorter terms are too easily one character away from another real word.
 MIN_TERM = 5

@@ -11,15 +11,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from jixiao.framework import FRAMEWORKS, level1_of
+from jixiao.authoring.scaffold import safe_file_name
 from jixiao.importer import header as hd
 from jixiao.importer import layout as lay
 from jixiao.importer.found import FoundDoc, FoundTable, Note
 from jixiao.importer.spell import TableCtx
 from jixiao.importer.templating import Facts, date_style, escape
 from jixiao.importer.units import split_unit
-from jixiao.money import MoneyUnit
-from jixiao.scaffold import safe_file_name
+from jixiao.model.framework import FRAMEWORKS, level1_of
+from jixiao.model.money import MoneyUnit
 
 
 @dataclass

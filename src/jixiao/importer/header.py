@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from jixiao.budget import money_text
+from jixiao.expand.budget import money_text
 from jixiao.importer.found import FoundTable, Note
 from jixiao.importer.labels import table_title
-from jixiao.money import MoneyUnit, format_money
+from jixiao.model.money import MoneyUnit, format_money
 
 _BLANKS = ("", "-", "—", "－", "/", "／", "无", "0", "0.00")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")

@@ -2,7 +2,7 @@
 
 Preset texts say 「{{ 事项 }}工作完成率」; to write them, each table's 事项
 must be found. Candidates are jixiao's default (项目名称 without 费/经费,
-:func:`jixiao.expand.derive_item`), the short form :func:`jixiao.scaffold.short_item`,
+:func:`jixiao.expand.department.derive_item`), the short form :func:`jixiao.authoring.scaffold.short_item`,
 and the words that differ between tables in the same kind of row: where
 「法律顾问工作完成率」 and 「基金监管工作完成率」 share 「工作完成率」, the
 rest is a candidate. Each table takes the candidate that makes the most of
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from jixiao.expand import derive_item
+from jixiao.authoring.scaffold import short_item
+from jixiao.expand.department import derive_item
 from jixiao.importer.found import FoundTable
 from jixiao.importer.templating import ITEM, escape
-from jixiao.scaffold import short_item
 
 _FIELDS = ("level3", "description", "value")
 Slot = tuple[str, int, str]

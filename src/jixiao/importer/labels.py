@@ -1,6 +1,6 @@
 """Printed labels and numbers: table titles, part headings, numbering styles.
 
-Numbering styles are written the way :mod:`jixiao.numbering` reads them (the
+Numbering styles are written the way :mod:`jixiao.model.numbering` reads them (the
 label of item one: ``1.`` ``1、`` ``（一）`` …), so a style found here can go
 into the spec as it is.
 """
@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from jixiao.importer.found import norm
-from jixiao.numbering import chinese
+from jixiao.model.numbering import chinese
 
 _CN = "零一二三四五六七八九十百"
 #: (pattern, style template with {n} for the counter's place); tried in order.

@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from jixiao import docmodel as dm
 from jixiao.importer.found import FoundDoc, FoundTable
 from jixiao.importer.labels import parse_label
 from jixiao.importer.memory import builtin_layouts
-from jixiao.layouts import DEFAULT
+from jixiao.model import document as dm
 from jixiao.spec.layout import ALIASES, LayoutSpec
+from jixiao.spec.layouts import DEFAULT
 
 TABLE = ("unit_line", "show_code", "name_label", "show_schedule", "schedule_label", "schedule_percent", "show_basis")
 PAGE = ("front", "part_heading", "title_numbering", "numbering_scope")

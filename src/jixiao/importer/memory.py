@@ -2,7 +2,7 @@
 
 Every spelling the importer considers is checked this way: the spec data (the
 dicts that will be written as YAML) is validated by the spec model and
-expanded by :func:`jixiao.expand.expand_department`, exactly as ``jixiao
+expanded by :func:`jixiao.expand.department.expand_department`, exactly as ``jixiao
 render`` would, without writing a file. A single project expands in well
 under a millisecond, so each table can try every preset.
 """
@@ -16,15 +16,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from jixiao.docmodel import Document, PartOne, ProjectTable
 from jixiao.errors import SpecError
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
 from jixiao.importer.found import FoundPartOne, FoundTable
-from jixiao.layouts import LayoutLibrary, load_layouts
-from jixiao.presets import Preset, PresetLibrary, PresetSpec
+from jixiao.model.document import Document, PartOne, ProjectTable
 from jixiao.resources import builtin_templates
+from jixiao.spec.layouts import LayoutLibrary, load_layouts
 from jixiao.spec.load import LoadedSpec, ProjectSource
 from jixiao.spec.model import Department, Project
+from jixiao.spec.presets import Preset, PresetLibrary, PresetSpec
 from jixiao.spec.yamlio import Positions
 
 ROOT = Path("/jixiao-import")

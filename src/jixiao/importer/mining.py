@@ -17,9 +17,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from jixiao.framework import level1_of
 from jixiao.importer.found import FoundTable
 from jixiao.importer.templating import Facts, candidates
+from jixiao.model.framework import level1_of
 
 FIELDS = (("level3", "三级"), ("description", "描述"), ("value", "值"))
 MIN_TABLES = 3

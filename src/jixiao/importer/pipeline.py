@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.errors import SpecError, UsageError
-from jixiao.expand import expand_department
+from jixiao.expand.department import expand_department
 from jixiao.importer import context as cx
 from jixiao.importer.assemble import Assembly, assemble
 from jixiao.importer.found import FoundDoc, Note
@@ -28,8 +28,8 @@ from jixiao.importer.source import load_source
 from jixiao.importer.spell import full_rows
 from jixiao.importer.write import check_target, publish, staged, texts
 from jixiao.importer.yamltext import flow
-from jixiao.presets import PresetLibrary
 from jixiao.spec.load import load_department
+from jixiao.spec.presets import PresetLibrary
 
 
 @dataclasses.dataclass

@@ -14,12 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from jixiao.expand import derive_item
+from jixiao.expand.department import derive_item
 from jixiao.importer.memory import preset_library
 from jixiao.importer.mining import MIN_TABLES, MinedPreset
 from jixiao.importer.spell import Spelling, TableCtx, full_rows, probe_department, try_preset
 from jixiao.importer.units import short_unit
-from jixiao.presets import PresetLibrary
+from jixiao.spec.presets import PresetLibrary
 
 _RESERVED = ("运转类", "会议类", "培训类", "印刷类", "补助资金类", "无")
 

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from jixiao.expand import part_numeral
+from jixiao.expand.department import part_numeral
 from jixiao.importer import labels as lb
 from jixiao.importer.found import FoundDoc, FoundPart, FoundTable, ImportProblem, Note, clean, short
 from jixiao.importer.read import Block, Para, RawDoc, Table

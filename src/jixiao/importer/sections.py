@@ -1,6 +1,6 @@
 """第一部分 from its paragraphs: sections, their numbering and items.
 
-The inverse of :mod:`jixiao.partone`: section headings are found by their
+The inverse of :mod:`jixiao.expand.partone`: section headings are found by their
 numbering (``一、`` …, the style of the first heading), items by theirs
 (``1.`` ``（一）`` …, counted 1, 2, 3 in order). An item whose next paragraph
 starts with 「绩效目标：」 or 「绩效指标：」 is a 分项 with a heading; a short

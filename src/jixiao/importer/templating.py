@@ -18,9 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.errors import Problem
-from jixiao.indicators import render_field
-from jixiao.money import MoneyUnit, quantum
-from jixiao.values import DateStyle, format_date
+from jixiao.expand.indicators import render_field
+from jixiao.model.money import MoneyUnit, quantum
+from jixiao.model.values import DateStyle, format_date
 
 DEADLINE = "{{ 完成时限 }}"
 ITEM = "{{ 事项 }}"

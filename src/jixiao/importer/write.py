@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from jixiao.authoring.scaffold import GITATTRIBUTES, GITIGNORE
 from jixiao.errors import RenderError, UsageError
 from jixiao.fileio import os_error_cause
 from jixiao.importer.assemble import Assembly
 from jixiao.importer.yamltext import Path_, dump
-from jixiao.scaffold import GITATTRIBUTES, GITIGNORE
-from jixiao.schema import write_schemas
 from jixiao.spec.load import DEPARTMENT_FILES
+from jixiao.spec.schema import write_schemas
 
 _SCHEMA = "# yaml-language-server: $schema={}"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from jixiao.yamlscalar import Quoted, flow, plain_ok, scalar
+from jixiao.spec.yamlscalar import Quoted, flow, plain_ok, scalar
 
 Path_ = tuple[str | int, ...]
 FlowRule = Callable[[Path_, Any], bool]

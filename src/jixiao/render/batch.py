@@ -43,7 +43,7 @@ class Outcome:
 def render_one(request: Request, base: Path) -> Outcome:
     """Read, check and render one department; never raises a JixiaoError (it becomes the outcome)."""
     from jixiao.checks import report, run_checks
-    from jixiao.expand import expand_department
+    from jixiao.expand.department import expand_department
     from jixiao.render.build import RenderOptions, render_department
     from jixiao.render.progress import summary
     from jixiao.render.workers import Inline

@@ -1,6 +1,6 @@
 """Render a department: the combined document and one file pair per project.
 
-Reads only the expanded :class:`~jixiao.docmodel.Document`. Everything is
+Reads only the expanded :class:`~jixiao.model.document.Document`. Everything is
 rendered in memory first and written at the end (:mod:`jixiao.render.outputs`),
 where files that already hold the same bytes are left as they are.
 
@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from jixiao.docmodel import Document, ProjectTable
 from jixiao.errors import UsageError
+from jixiao.model.document import Document, ProjectTable
 from jixiao.render.cache import Cache, code_digest, digest, files_digest, font_environment
 from jixiao.render.outputs import PROJECTS_DIR, OutputSet, combined_stem, number_width, table_stem
 from jixiao.render.templates import html_dirs, one_sided, word_template

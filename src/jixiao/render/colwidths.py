@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from jixiao.chars import printable
-from jixiao.docmodel import ProjectTable
+from jixiao.model.document import ProjectTable
 from jixiao.render.tablecells import (
     CELL_EXTRA_MM,
     EM_MM,

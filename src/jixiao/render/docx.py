@@ -31,8 +31,8 @@ from markupsafe import Markup, escape
 
 from jixiao import limits
 from jixiao.chars import printable
-from jixiao.docmodel import Document, ProjectTable
 from jixiao.errors import RenderError
+from jixiao.model.document import Document, ProjectTable
 from jixiao.render.docx_table import project_tables_xml
 from jixiao.render.grid import header_grid, indicator_grid
 from jixiao.render.package import core_properties, write_package

@@ -69,7 +69,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jixiao.docmodel import ProjectTable
+from jixiao.model.document import ProjectTable
 from jixiao.render.colwidths import Plan, group, label_item, plan, running_item
 from jixiao.render.tablecells import (
     LABEL_BUDGET,

@@ -24,8 +24,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from jixiao.docmodel import Document, ProjectTable
 from jixiao.errors import RenderError
+from jixiao.model.document import Document, ProjectTable
 from jixiao.render.docx import document_context
 from jixiao.render.grid import TEXT_WIDTH_MM, Cell, Row, TableGrid, header_grid, indicator_grid
 from jixiao.render.templates import TemplateFolderLoader, read_template_text, template_failure

@@ -31,7 +31,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from jixiao.docmodel import Document, ProjectTable
 from jixiao.fileio import (
     folder_lock,
     make_folders,
@@ -41,6 +40,7 @@ from jixiao.fileio import (
     write_set,
 )
 from jixiao.limits import MAX_FILE_NAME_BYTES
+from jixiao.model.document import Document, ProjectTable
 
 PROJECTS_DIR = "projects"
 FORMATS = ("docx", "pdf", "html")

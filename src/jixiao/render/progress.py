@@ -18,7 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from jixiao.docmodel import Document
+from jixiao.model.document import Document
 from jixiao.render.build import RenderOptions, RenderReport, render_department
 
 

@@ -18,8 +18,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 
 from jixiao import limits
-from jixiao.docmodel import Document
 from jixiao.errors import RenderError
+from jixiao.model.document import Document
 from jixiao.resources import builtin_templates, inside, trusted_folder, user_templates
 from jixiao.textenv import LimitError
 

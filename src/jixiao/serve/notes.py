@@ -15,8 +15,8 @@ from typing import Any
 
 from jixiao.checks.base import LEVEL_LABEL, Finding
 from jixiao.checks.report import shown_path
-from jixiao.docmodel import ProjectTable, SourceRef
 from jixiao.errors import Diagnostic
+from jixiao.model.document import ProjectTable, SourceRef
 from jixiao.resources import builtin_templates
 
 #: A JSON-ready note, problem or finding.

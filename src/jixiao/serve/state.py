@@ -29,17 +29,15 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from jixiao.checks import run_checks
 from jixiao.checks.base import Finding
-from jixiao.docmodel import Document
 from jixiao.errors import JixiaoError, SpecError
-from jixiao.expand import expand_department
+from jixiao.model.document import Document
 from jixiao.render.html import render_html
 from jixiao.render.templates import html_dirs
 from jixiao.resources import builtin_templates, user_templates
 from jixiao.serve.notes import Item, counts, finding_item, problem_item, table_notes
 from jixiao.serve.watch import fingerprint
-from jixiao.spec.load import load_department
+from jixiao.workflow import Checks, open_spec
 
 
 def digest(text: str) -> str:
@@ -143,9 +141,8 @@ class Builder:
             )
 
     def _preview(self, version: int, started: float) -> Preview:
-        loaded = load_department(self.root)
-        doc = expand_department(loaded)
-        findings = run_checks(loaded, doc)
+        opened = open_spec(self.root, checks=Checks.REPORT)
+        loaded, doc, findings = opened.loaded, opened.doc, opened.findings
         dirs = tuple(html_dirs(loaded.root, doc.templates.get("html")))
         html = render_html(doc, dirs)
         by_table: dict[int, list[Finding]] = {}

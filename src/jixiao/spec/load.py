@@ -16,10 +16,9 @@ from pydantic import BaseModel, ValidationError
 
 from jixiao import limits
 from jixiao.errors import Diagnostic, SpecError, UsageError
-from jixiao.layouts import LayoutLibrary, layout_dirs, load_layouts
-from jixiao.presets import PresetLibrary, PresetSpec, load_library
 from jixiao.resources import inside, link_problem, preset_dirs
 from jixiao.spec.layout import LayoutSpec
+from jixiao.spec.layouts import LayoutLibrary, layout_dirs, load_layouts
 from jixiao.spec.model import (
     CheckSettings,
     Defaults,
@@ -32,6 +31,7 @@ from jixiao.spec.model import (
     Section,
     Unit,
 )
+from jixiao.spec.presets import PresetLibrary, PresetSpec, load_library
 from jixiao.spec.pydantic_errors import (
     allowed_keys,
     diagnostics_from_validation,

@@ -1,6 +1,6 @@
 """The expanded document model: everything a renderer needs, nothing it must compute.
 
-Produced by :func:`jixiao.expand.expand_department`; renderers and checks read
+Produced by :func:`jixiao.expand.department.expand_department`; renderers and checks read
 only this. Every table has every row with its printed text, the parsed value,
 the vertical-merge spans of the 一级/二级 columns and where the row came from.
 """
@@ -29,7 +29,7 @@ class SourceRef(DocModel):
 
 
 class ParsedValue(DocModel):
-    """The parsed form of an indicator value (see :mod:`jixiao.values`)."""
+    """The parsed form of an indicator value (see :mod:`jixiao.model.values`)."""
 
     kind: Literal["quantity", "date", "text", "empty"]
     op: str | None = None

@@ -1,6 +1,6 @@
 """``jixiao diff``: what changed in the *expanded document* between two versions of a spec.
 
-Both sides are loaded and expanded as usual and two :class:`~jixiao.docmodel.Document`
+Both sides are loaded and expanded as usual and two :class:`~jixiao.model.document.Document`
 objects are compared:
 
 - tables are matched by project file name, then by 项目名称 (a renamed file);
@@ -11,7 +11,7 @@ objects are compared:
 A change whose cell comes from a preset line that itself changed is shown once,
 under the preset, with the tables it affects; the same change inherited by
 several tables (部门.yaml defaults, 年度) is shown once as well. Nothing here
-prints: :mod:`jixiao.diff_text` formats the result.
+prints: :mod:`jixiao.vcs.diff.text` formats the result.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from jixiao.docmodel import Document, IndicatorRow, Layout, PartOne, ProjectTable
-from jixiao.indicators import display_path
+from jixiao.expand.indicators import display_path
+from jixiao.model.document import Document, IndicatorRow, Layout, PartOne, ProjectTable
 from jixiao.spec.load import LoadedSpec
 
 
@@ -338,7 +338,7 @@ class Sides:
 
 def compare(old: tuple[LoadedSpec, Document], new: tuple[LoadedSpec, Document]) -> DocumentDiff:
     """Everything that differs between the documents of two specs."""
-    from jixiao.diff_tables import compare_tables
+    from jixiao.vcs.diff.tables import compare_tables
 
     (old_spec, old_doc), (new_spec, new_doc) = old, new
     sides = Sides(old_spec, new_spec, preset_lines(old_spec), preset_lines(new_spec))

@@ -11,16 +11,16 @@ import jinja2
 
 from jixiao import limits
 from jixiao.errors import UsageError
-from jixiao.expand import derive_item
+from jixiao.expand.department import derive_item
 from jixiao.fileio import write_atomic
-from jixiao.layouts import DEFAULT as DEFAULT_LAYOUT
-from jixiao.layouts import load_layouts
-from jixiao.presets import PresetRow, load_library
 from jixiao.resources import builtin_templates
-from jixiao.schema import write_schemas
+from jixiao.spec.layouts import DEFAULT as DEFAULT_LAYOUT
+from jixiao.spec.layouts import load_layouts
 from jixiao.spec.load import find_root, load_department, project_files
+from jixiao.spec.presets import PresetRow, load_library
+from jixiao.spec.schema import write_schemas
+from jixiao.spec.yamlscalar import scalar
 from jixiao.textenv import render_bounded, sandbox
-from jixiao.yamlscalar import scalar
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 

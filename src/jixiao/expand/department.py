@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jixiao import docmodel as dm
-from jixiao.budget import (
+from jixiao.errors import Diagnostic, Problem, SpecError
+from jixiao.expand.budget import (
     SCHEDULE_LABELS,
     Amounts,
     DeriveError,
@@ -26,20 +26,20 @@ from jixiao.budget import (
     parse_schedule,
     schedule_text,
 )
-from jixiao.errors import Diagnostic, Problem, SpecError
-from jixiao.indicators import RowBuilder, render_field, source_ref
-from jixiao.layouts import DEFAULT as DEFAULT_LAYOUT
-from jixiao.layouts import LayoutProblem, page_layout, page_settings_misplaced, table_layout
-from jixiao.money import format_money, quantum
-from jixiao.numbering import StyleError, label
-from jixiao.partone import expand_part_one
-from jixiao.sizes import too_big, too_long
+from jixiao.expand.indicators import RowBuilder, render_field, source_ref
+from jixiao.expand.partone import expand_part_one
+from jixiao.expand.sizes import too_big, too_long
+from jixiao.model import document as dm
+from jixiao.model.money import format_money, quantum
+from jixiao.model.numbering import StyleError, label
+from jixiao.model.values import DateStyle, ValueError_, format_date, parse_value
 from jixiao.spec.layout import LayoutSpec
+from jixiao.spec.layouts import DEFAULT as DEFAULT_LAYOUT
+from jixiao.spec.layouts import LayoutProblem, page_layout, page_settings_misplaced, table_layout
 from jixiao.spec.load import LoadedSpec, ProjectSource
 from jixiao.spec.model import Defaults, Department, Part, Unit
 from jixiao.spec.yamlio import NodePath, Positions
 from jixiao.textenv import needs_render
-from jixiao.values import DateStyle, ValueError_, format_date, parse_value
 
 NUMERALS = "一二三四五六七八九十"
 NO_PRESET = "无"

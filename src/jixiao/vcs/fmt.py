@@ -42,10 +42,10 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 from ruamel.yaml.tag import Tag
 
 from jixiao.errors import Diagnostic
+from jixiao.spec.files import spec_files
 from jixiao.spec.load import PROJECTS_DIR
 from jixiao.spec.yamlio import load_yaml
-from jixiao.specfiles import spec_files
-from jixiao.yamltext import comments, keep_gaps, split_start, tidy
+from jixiao.vcs.fmtlines import comments, keep_gaps, split_start, tidy
 
 ROWS_KEY = "绩效指标"
 _STR = "tag:yaml.org,2002:str"

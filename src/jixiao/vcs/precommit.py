@@ -13,8 +13,8 @@ from pathlib import Path
 from rich.console import Console
 
 from jixiao.errors import SpecError, UsageError
+from jixiao.spec.files import spec_folders
 from jixiao.spec.load import find_root
-from jixiao.specfiles import spec_folders
 
 
 def spec_roots(files: list[Path]) -> list[Path]:
@@ -34,29 +34,21 @@ def spec_roots(files: list[Path]) -> list[Path]:
 
 def run_hook(kind: str, files: list[Path], *, out: Console, err: Console) -> bool:
     """Validate (``validate``) or check at error level (``check``) the spec folders of *files*; True if one failed."""
-    from jixiao.checks import report, run_checks
-    from jixiao.expand import expand_department
-    from jixiao.spec.load import load_department
+    from jixiao.workflow import Checks, ChecksFailed, open_spec, problem_lines
 
     base = Path.cwd()
     failed = False
     for root in spec_roots(files):
         shown = _shown(root, base)
         try:
-            loaded = load_department(root)
-            doc = expand_department(loaded)
-        except SpecError as exc:
-            for d in exc.diagnostics:
-                err.print(d.format(base=base), markup=False, highlight=False)
-            err.print(f"{shown}：共 {len(exc.diagnostics)} 个问题，未通过。", highlight=False, markup=False)
+            open_spec(root, checks=Checks.GATE if kind == "check" else Checks.SKIP)
+        except (SpecError, ChecksFailed) as exc:
+            lines, _ = problem_lines(exc, base)
+            for line in lines[:-1]:
+                err.print(line, markup=False, highlight=False)
+            err.print(f"{shown}：{lines[-1]}", highlight=False, markup=False)
             failed = True
             continue
-        if kind == "check":
-            errors = [f for f in run_checks(loaded, doc) if f.level == "error"]
-            if errors:
-                err.print(report.format_text(errors, loaded.root, base), end="", markup=False, highlight=False)
-                failed = True
-                continue
         out.print(f"✓ {shown}", markup=False, highlight=False)
     return failed
 

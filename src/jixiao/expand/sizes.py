@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from jixiao import docmodel as dm
 from jixiao import limits
 from jixiao.errors import Diagnostic
+from jixiao.model import document as dm
 from jixiao.spec.yamlio import NodePath, Positions
 
 

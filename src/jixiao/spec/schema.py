@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from jixiao.presets import PresetSpec
 from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.model import Department, Project
+from jixiao.spec.presets import PresetSpec
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "department.schema.json": (Department, "jixiao 部门规格（部门.yaml）"),

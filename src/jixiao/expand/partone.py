@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from jixiao import docmodel as dm
 from jixiao import limits
 from jixiao.errors import Diagnostic
-from jixiao.numbering import StyleError, label
+from jixiao.model import document as dm
+from jixiao.model.numbering import StyleError, label
 from jixiao.spec.model import Item, PartOne, Section
 from jixiao.spec.yamlio import NodePath, Positions
 from jixiao.textenv import needs_render

@@ -10,11 +10,11 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli import ReportFormat, SpecArg, _fail, app, err, out
-from jixiao.errors import JixiaoError, SpecError, UsageError
+from jixiao.cli.app import ReportFormat, SpecArg, command, err, out
+from jixiao.errors import SpecError, UsageError
 
 
-@app.command()
+@command()
 def fmt(
     paths: Annotated[
         list[Path],
@@ -25,14 +25,11 @@ def fmt(
     ] = False,
 ) -> None:
     """把规格文件整理成统一的格式：保留注释、空行和键的顺序，只在需要时加引号，每个指标行写成一行。"""
-    from jixiao.fmt import format_paths, write_result
+    from jixiao.vcs.fmt import format_paths, write_result
 
-    try:
-        result = format_paths(paths)
-        if not check:
-            write_result(result)
-    except JixiaoError as exc:
-        _fail(exc)
+    result = format_paths(paths)
+    if not check:
+        write_result(result)
     base = Path.cwd()
     for problem in result.problems:
         err.print(problem.format(base=base), markup=False, highlight=False)
@@ -47,7 +44,7 @@ def fmt(
         raise typer.Exit(1)
 
 
-@app.command()
+@command()
 def diff(
     old: Annotated[str, typer.Argument(help="旧版本：规格文件夹，或 git 版本（HEAD~1、v2025、分支名，或 版本:路径）", show_default=False)],
     new: Annotated[
@@ -62,25 +59,21 @@ def diff(
     """比较两个版本展开后的文档：表、表头、指标行、第一部分的改动。相同时退出码为 0，不同时为 1。"""
     from contextlib import ExitStack
 
-    from jixiao.diff import compare
-    from jixiao.diff_text import Labels, coloured, markdown, plain, to_json
-    from jixiao.expand import expand_department
-    from jixiao.gitrev import open_sides
-    from jixiao.spec.load import load_department
+    from jixiao.vcs.diff.compare import compare
+    from jixiao.vcs.diff.text import Labels, coloured, markdown, plain, to_json
+    from jixiao.vcs.gitrev import open_sides
+    from jixiao.workflow import open_spec
 
     with ExitStack() as stack:
-        try:
-            a, b = open_sides(old, new, spec, stack)
-            sides = []
-            for side in (a, b):
-                try:
-                    loaded = load_department(side.root)
-                    sides.append((loaded, expand_department(loaded)))
-                except SpecError as exc:
-                    raise SpecError([dataclasses.replace(d, path=side.shown(d.path)) for d in exc.diagnostics]) from None
-            result = compare(sides[0], sides[1])
-        except JixiaoError as exc:
-            _fail(exc)
+        a, b = open_sides(old, new, spec, stack)
+        sides = []
+        for side in (a, b):
+            try:
+                opened = open_spec(side.root)
+            except SpecError as exc:
+                raise SpecError([dataclasses.replace(d, path=side.shown(d.path)) for d in exc.diagnostics]) from None
+            sides.append((opened.loaded, opened.doc))
+        result = compare(sides[0], sides[1])
     labels = Labels(a.label, b.label, b.spec if b.spec is not None else a.spec, a.commit, b.commit)
     if fmt_ is ReportFormat.json:
         sys.stdout.write(to_json(result, labels))
@@ -94,21 +87,17 @@ def diff(
         raise typer.Exit(1)
 
 
-@app.command()
+@command()
 def textconv(
     file: Annotated[Path, typer.Argument(help="生成的 .docx 或 .pdf 文件", show_default=False)],
 ) -> None:
     """把 Word、PDF 文件转成文字（表格每格一行，带上所在的行），供 git diff 比较生成的文件。"""
-    from jixiao.textconv import textconv as convert
+    from jixiao.vcs.textconv import textconv as convert
 
-    try:
-        text = convert(file)
-    except JixiaoError as exc:
-        _fail(exc)
-    sys.stdout.write(text)
+    sys.stdout.write(convert(file))
 
 
-@app.command()
+@command()
 def rollover(
     spec: SpecArg,
     year: Annotated[int, typer.Option("--年度", "--year", help="新的预算年度，如 2026", show_default=False)],
@@ -122,25 +111,22 @@ def rollover(
     ] = None,
 ) -> None:
     """由本年度的规格生成下一年度的规格，并列出需要人工更新的清单（年份、日期、预算、项目编码……）。"""
-    from jixiao.rollover import default_destination, plan, write
-    from jixiao.rollover_checklist import CHECKLIST_NAME, checklist_text
+    from jixiao.vcs.rollover.checklist import CHECKLIST_NAME, checklist_text
+    from jixiao.vcs.rollover.plan import default_destination, plan, write
 
-    try:
-        result = plan(spec, year, clear_budget=clear_budget)
-        dest = output if output is not None else default_destination(spec, result.old_year, year)
-        name = CHECKLIST_NAME.format(year=year)
-        if checklist is not None:
-            if checklist.is_dir():
-                raise UsageError(f"「{checklist}」是文件夹：--清单 写一个文件名，如 {checklist / name}")
-            from jixiao.fileio import write_atomic
+    result = plan(spec, year, clear_budget=clear_budget)
+    dest = output if output is not None else default_destination(spec, result.old_year, year)
+    name = CHECKLIST_NAME.format(year=year)
+    if checklist is not None:
+        if checklist.is_dir():
+            raise UsageError(f"「{checklist}」是文件夹：--清单 写一个文件名，如 {checklist / name}")
+        from jixiao.fileio import write_atomic
 
-            write(result, dest, None)
-            write_atomic(checklist, checklist_text(result, dest).encode("utf-8"))
-            written = checklist
-        else:
-            written = write(result, dest, name)
-    except JixiaoError as exc:
-        _fail(exc)
+        write(result, dest, None)
+        write_atomic(checklist, checklist_text(result, dest).encode("utf-8"))
+        written = checklist
+    else:
+        written = write(result, dest, name)
     sys.stdout.write(checklist_text(result, dest))
     err.print(f"已生成 {dest}（{year} 年度）；清单已写入 {written}", highlight=False, markup=False)
 
@@ -152,17 +138,13 @@ class HookKind(StrEnum):
     check = "check"
 
 
-@app.command("pre-commit", hidden=True)
+@command("pre-commit", hidden=True)
 def pre_commit(
     kind: Annotated[HookKind, typer.Argument(help="validate 或 check")],
     files: Annotated[list[Path] | None, typer.Argument(help="pre-commit 传来的文件")] = None,
 ) -> None:
     """pre-commit 钩子的入口：对这些文件所在的每份规格运行 validate 或 check（只看「错误」）。"""
-    from jixiao.precommit import run_hook
+    from jixiao.vcs.precommit import run_hook
 
-    try:
-        failed = run_hook(kind.value, files or [], out=out, err=err)
-    except JixiaoError as exc:
-        _fail(exc)
-    if failed:
+    if run_hook(kind.value, files or [], out=out, err=err):
         raise typer.Exit(1)

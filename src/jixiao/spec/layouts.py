@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jixiao import docmodel as dm
 from jixiao.errors import Diagnostic
+from jixiao.model import document as dm
 from jixiao.resources import lookup_dirs
 from jixiao.spec.layout import ALIASES, PAGE_FIELDS, LayoutSpec
 from jixiao.spec.named import load_named

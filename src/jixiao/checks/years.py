@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jixiao.docmodel import Document, ProjectTable, SourceRef
+from jixiao.model.document import Document, ProjectTable, SourceRef
 from jixiao.spec.yamlio import Loaded, NodePath
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")

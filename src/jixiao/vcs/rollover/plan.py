@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao import limits
+from jixiao.checks.years import KINDS, SpecYear, relative, spec_years
 from jixiao.errors import Diagnostic, JixiaoError, SpecError, UsageError
-from jixiao.spec.load import DEPARTMENT_FILES, PROJECTS_DIR, find_root, load_department
+from jixiao.spec.load import DEPARTMENT_FILES, PROJECTS_DIR, find_root
 from jixiao.spec.yamlio import Loaded, NodePath, load_yaml
-from jixiao.years import KINDS, SpecYear, relative, spec_years
 
 _DATE = re.compile(r"(?P<q>[\"']?)(?P<y>\d{4})(?P<rest>[.\-/]\d{1,2}[.\-/]\d{1,2}|年\d{1,2}月\d{1,2}日)(?P=q)")
 _NUMBER = re.compile(r"(?P<q>[\"']?)[-+]?[0-9][0-9.,_]*(?P=q)")
@@ -121,10 +121,10 @@ def plan(spec: Path, year: int, *, clear_budget: bool = False) -> Plan:
         SpecError: the spec itself does not validate (fix it first).
     """
     root = find_root(spec)
-    from jixiao.expand import expand_department
+    from jixiao.workflow import open_spec
 
-    loaded = load_department(root)
-    doc = expand_department(loaded)
+    opened = open_spec(root)
+    loaded, doc = opened.loaded, opened.doc
     old = loaded.department.year
     if not limits.MIN_YEAR <= year <= limits.MAX_YEAR:
         raise UsageError(f"年度 {year} 不在 {limits.MIN_YEAR}–{limits.MAX_YEAR} 之间")
@@ -238,9 +238,9 @@ def write(result: Plan, dest: Path, checklist_name: str | None) -> Path:
         UsageError: *dest* is a file, a folder with files in it, or inside the spec folder.
         JixiaoError: the new spec does not validate (a defect: please report).
     """
-    from jixiao.expand import expand_department
     from jixiao.fileio import write_set
-    from jixiao.rollover_checklist import checklist_text
+    from jixiao.vcs.rollover.checklist import checklist_text
+    from jixiao.workflow import open_spec
 
     in_place = dest.exists() and dest.resolve() == result.source.resolve()
     if dest.exists() and not in_place and (not dest.is_dir() or any(dest.iterdir())):
@@ -260,7 +260,7 @@ def write(result: Plan, dest: Path, checklist_name: str | None) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         try:
-            expand_department(load_department(stage))
+            open_spec(stage)
         except SpecError as exc:
             first = exc.diagnostics[0] if exc.diagnostics else None
             raise JixiaoError(

@@ -9,7 +9,7 @@ from rich.table import Table
 from jixiao.errors import UsageError
 
 if TYPE_CHECKING:  # only annotations: `jixiao --help` need not load the document model
-    from jixiao.docmodel import Document, IndicatorRow, ProjectTable, SourceRef
+    from jixiao.model.document import Document, IndicatorRow, ProjectTable, SourceRef
 
 
 def localise() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from jixiao.rollover import Plan, kinds_text
-from jixiao.years import SpecYear
+from jixiao.checks.years import SpecYear
+from jixiao.vcs.rollover.plan import Plan, kinds_text
 
 CHECKLIST_NAME = "顺延清单-{year}.md"
 

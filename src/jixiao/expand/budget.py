@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from jixiao.errors import Problem
-from jixiao.money import MoneyUnit, fits_unit, format_money
+from jixiao.model.money import MoneyUnit, fits_unit, format_money
 
 SCHEDULE_LABELS = ("3月底", "6月底", "10月底", "12月底")
 

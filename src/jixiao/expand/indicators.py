@@ -15,16 +15,16 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from jixiao import docmodel as dm
 from jixiao import limits
 from jixiao.errors import Diagnostic, Problem
-from jixiao.framework import FRAMEWORKS, all_level2, level1_of
-from jixiao.presets import BaseProblem, PresetLibrary, PresetRow, apply_patch, field_positions
+from jixiao.model import document as dm
+from jixiao.model.framework import FRAMEWORKS, all_level2, level1_of
+from jixiao.model.values import DateStyle, ValueError_, parse_value
 from jixiao.resources import builtin_templates
 from jixiao.spec.load import ProjectSource
 from jixiao.spec.model import RowSpec
+from jixiao.spec.presets import BaseProblem, PresetLibrary, PresetRow, apply_patch, field_positions
 from jixiao.textenv import FormulaError, LimitError, render_text
-from jixiao.values import DateStyle, ValueError_, parse_value
 
 _TEXT_FIELDS = (
     ("level1", "一级"),

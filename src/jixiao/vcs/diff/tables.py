@@ -1,11 +1,12 @@
-"""The project-table half of :mod:`jixiao.diff`: tables, header fields, rows, and shared changes."""
+"""The project-table half of :mod:`jixiao.vcs.diff.compare`: tables, header fields, rows, and shared changes."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from jixiao.diff import (
+from jixiao.model.document import Document, IndicatorRow, ProjectTable
+from jixiao.vcs.diff.compare import (
     ROW_FIELDS,
     Cell,
     Change,
@@ -22,7 +23,6 @@ from jixiao.diff import (
     row_cells,
     row_name,
 )
-from jixiao.docmodel import Document, IndicatorRow, ProjectTable
 
 
 @dataclass

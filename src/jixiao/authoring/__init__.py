@@ -1,0 +1,1 @@
+"""Starting a spec and checking the machine: init/new scaffolds, doctor."""

@@ -1,0 +1,90 @@
+"""Commands that start or extend a spec, and the machine check: init, new, import, doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jixiao.cli.app import SpecArg, command, err, out
+
+
+@command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="新部门规格的文件夹（应不存在或为空）", show_default=False)],
+    name: Annotated[str, typer.Option("--部门", "--name", help="部门名称")] = "某某局",
+    year: Annotated[int | None, typer.Option("--年度", "--year", help="预算年度；默认为明年")] = None,
+    layout: Annotated[
+        str, typer.Option("--版式", "--layout", help="版式：河北、天津、专项资金、公文（见 README「版式」）")
+    ] = "河北",
+    force: Annotated[
+        bool, typer.Option("--force", help="文件夹已有内容时，只补上缺少的文件（schema/、.gitattributes 等），不改动已有文件")
+    ] = False,
+) -> None:
+    """新建部门规格文件夹：带注释的 部门.yaml、一个示例项目和 JSON Schema。"""
+    from jixiao.authoring.scaffold import init_department
+
+    paths = init_department(folder, name, year, layout, force=force)
+    for path in paths:
+        out.print(f"已创建 {path}", highlight=False)
+    if not paths:
+        out.print(f"{folder} 中已有全部文件，没有改动。", highlight=False)
+    out.print(f"下一步：编辑 {folder}/部门.yaml，然后运行 jixiao validate {folder}", highlight=False)
+
+
+@command()
+def new(
+    spec: SpecArg,
+    name: Annotated[str, typer.Argument(help="项目名称，如 法律顾问费", show_default=False)],
+    preset: Annotated[str | None, typer.Option("--预设", "--preset", help="指标预设；默认用单位或部门的默认预设")] = None,
+    unit: Annotated[str | None, typer.Option("--单位", "--unit", help="单位编码或名称；默认为第一个单位")] = None,
+) -> None:
+    """按预设新建一个项目文件 projects/NN-项目名称.yaml。"""
+    from jixiao.authoring.scaffold import new_project
+
+    path = new_project(spec, name, preset, unit)
+    out.print(f"已创建 {path}", highlight=False)
+
+
+@command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="去年的 Word 文件（.docx；有 LibreOffice 时也可以是 .doc、.wps）", show_default=False)],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="要新建的规格文件夹；默认为当前文件夹下与 Word 文件同名的文件夹", show_default=False),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--年度", "--year", help="规格的预算年度；默认为 Word 文件中的年度", show_default=False)
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="规格文件夹已存在时，用导入的结果替换它")] = False,
+) -> None:
+    """从已有的 Word 文件导入：写出 部门.yaml、projects/ 和 presets/，校验后列出导入报告。"""
+    from jixiao.authoring.scaffold import safe_file_name
+    from jixiao.importer import format_report, import_document
+
+    target = output if output is not None else Path(safe_file_name(file.stem))
+    report = import_document(file, target, year=year, force=force)
+    out.print(format_report(report, base=Path.cwd()), highlight=False, markup=False, end="")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@command()
+def doctor() -> None:
+    """检查本机环境：Python、Pango、HarfBuzz、中文字体、LibreOffice。"""
+    from rich.table import Table
+
+    from jixiao.authoring.doctor import run_checks
+
+    findings = run_checks()
+    table = Table(title="jixiao 环境检查")
+    for column in ("项目", "状态", "详情", "解决办法"):
+        table.add_column(column)
+    for f in findings:
+        state = "✓" if f.ok else ("✗" if f.required else "！可选")
+        table.add_row(f.name, state, f.detail, "" if f.ok else f.fix)
+    out.print(table)
+    if any(f.required and not f.ok for f in findings):
+        err.print("有必需的组件缺失，请按「解决办法」安装。", highlight=False)
+        raise typer.Exit(1)

@@ -1,0 +1,128 @@
+"""Commands that read a spec: validate, expand, check, schema."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jixiao.cli.app import ReportFormat, SpecArg, command, out, split_option
+from jixiao.errors import UsageError
+from jixiao.outpaths import check_json_output
+from jixiao.workflow import Checks, open_spec
+
+
+@command()
+def validate(spec: SpecArg) -> None:
+    """检查规格：语法、键名、类型、单位、预设、金额与支出计划，一次列出全部问题。"""
+    doc = open_spec(spec).doc
+    tables = doc.tables()
+    rows = sum(len(t.rows) for t in tables)
+    out.print(f"✓ 规格有效：{len(tables)} 张项目绩效目标表，{rows} 行指标。", highlight=False)
+
+
+@command()
+def expand(
+    spec: SpecArg,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出完整的文档模型")] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="把 JSON 写入文件而不是屏幕")
+    ] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", help="列出这个项目（序号或项目名称）每一格印出的值来自哪个文件的哪一行", show_default=False),
+    ] = None,
+    row: Annotated[
+        str | None, typer.Option("--行", "--row", help="与 --explain 一起用：只看这一行（行号、键或三级指标）", show_default=False)
+    ] = None,
+) -> None:
+    """展开规格：套用预设、默认值和派生值，得到完整的文档模型。"""
+    if row is not None and explain is None:
+        raise UsageError("--行 要与 --explain 一起使用，例如 jixiao expand 规格 --explain 3 --行 成本")
+    if output is not None:
+        check_json_output(spec, output)
+    doc = open_spec(spec).doc
+    if explain is not None:
+        from jixiao.cli.text import explain_table
+
+        out.print(explain_table(doc, explain, row))
+        return
+    if as_json or output is not None:
+        text = doc.model_dump_json(indent=2) + "\n"
+        if output is not None:
+            from jixiao.fileio import write_atomic
+
+            write_atomic(output, text.encode("utf-8"))
+            out.print(f"已写入 {output}", highlight=False)
+        else:
+            sys.stdout.write(text)
+        return
+    from jixiao.cli.text import summary_table
+
+    out.print(summary_table(doc))
+
+
+@command()
+def check(
+    spec: Annotated[
+        Path | None,
+        typer.Argument(help="部门规格文件夹（含 部门.yaml），或其中的某个文件", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="输出格式：text、json；列规则时还可用 markdown")
+    ] = ReportFormat.text,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="只运行这些规则（可写前缀，如 JX2）；可重复")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="不运行这些规则（可写前缀）；可重复")
+    ] = None,
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="列出全部规则及其说明")] = False,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="只列出每条规则发现了多少问题（规则、级别、条数、涉及表数、名称）")
+    ] = False,
+) -> None:
+    """检查绩效目标中的常见问题：错别字、单位、成本与预算、结构、照抄、标点。有「错误」时退出码为 1。
+
+    同一个问题出现在多张表中时只列一次，下面缩进列出其余各处；--format json 每处一条记录。
+    """
+    from jixiao.checks import report
+
+    if list_rules:
+        text = {"text": report.rules_text, "json": report.rules_json, "markdown": report.rules_markdown}
+        sys.stdout.write(text[fmt.value]())
+        return
+    if spec is None:
+        raise UsageError("请给出要检查的规格文件夹，例如 jixiao check specs/tangshan-2025")
+    if fmt is ReportFormat.markdown:
+        raise UsageError("--format markdown 只能与 --list-rules 一起使用")
+    opened = open_spec(spec, checks=Checks.REPORT, select=split_option(select), ignore=split_option(ignore) or ())
+    findings = opened.findings
+    if spec.is_file() and spec.resolve().parent.name == "projects":
+        # One project file: its own findings, and those of preset lines its table uses.
+        numbers = {t.number for t in opened.doc.tables() if t.file_stem == spec.stem}
+        findings = [f for f in findings if numbers & set(f.tables)]
+    base = Path.cwd()
+    if summary:
+        sys.stdout.write(report.summary_json(findings) if fmt is ReportFormat.json else report.format_summary(findings))
+    elif fmt is ReportFormat.json:
+        sys.stdout.write(report.format_json(findings, opened.root, base))
+    else:
+        sys.stdout.write(report.format_text(findings, opened.root, base))
+    if any(f.level == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+@command()
+def schema(
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="写入的文件夹")
+    ] = Path("schema"),
+) -> None:
+    """生成 JSON Schema，供 VS Code（YAML 插件）补全和检查规格文件。"""
+    from jixiao.spec.schema import write_schemas
+
+    for path in write_schemas(output):
+        out.print(f"已写入 {path}", highlight=False)

@@ -1,0 +1,1 @@
+"""Specs kept in git: fmt, semantic diff, textconv, rollover, the pre-commit hooks."""

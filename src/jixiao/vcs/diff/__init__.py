@@ -1,0 +1,1 @@
+"""Semantic diff of two expanded documents: compare, match tables, print."""
