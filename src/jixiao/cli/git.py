@@ -126,7 +126,7 @@ def rollover(
         write_atomic(checklist, checklist_text(result, dest).encode("utf-8"))
         written = checklist
     else:
-        written = write(result, dest, name)
+        written = write(result, dest, (name, checklist_text(result, dest).encode("utf-8")))
     sys.stdout.write(checklist_text(result, dest))
     err.print(f"已生成 {dest}（{year} 年度）；清单已写入 {written}", highlight=False, markup=False)
 

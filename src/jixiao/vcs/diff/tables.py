@@ -1,4 +1,4 @@
-"""The project-table half of :mod:`jixiao.vcs.diff.compare`: tables, header fields, rows, and shared changes."""
+"""The project-table half of a diff (:mod:`jixiao.vcs.diff.changes` has the rest): tables, header fields, rows, and shared changes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from jixiao.model.document import Document, IndicatorRow, ProjectTable
-from jixiao.vcs.diff.compare import (
+from jixiao.vcs.diff.changes import (
     ROW_FIELDS,
     Cell,
     Change,

@@ -11,7 +11,7 @@ from typing import Any
 
 from rich.text import Text
 
-from jixiao.vcs.diff.compare import Change, DocumentDiff, RowDiff, SharedDiff, TableDiff
+from jixiao.vcs.diff.changes import Change, DocumentDiff, RowDiff, SharedDiff, TableDiff
 
 #: Texts longer than this are shown as a word diff rather than old → new.
 WORD_DIFF_AT = 30

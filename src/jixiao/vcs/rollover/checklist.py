@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from jixiao.checks.years import SpecYear
-from jixiao.vcs.rollover.plan import Plan, kinds_text
+from jixiao.checks.years import KINDS, SpecYear
+from jixiao.vcs.rollover.plan import Plan
 
 CHECKLIST_NAME = "顺延清单-{year}.md"
+
+
+def kinds_text(kind: str) -> str:
+    """The checklist's word for a kind of year mention."""
+    return KINDS.get(kind, kind)
 
 
 def _where(path: str, line: int, col: int) -> str:

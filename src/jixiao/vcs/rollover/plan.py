@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao import limits
-from jixiao.checks.years import KINDS, SpecYear, relative, spec_years
+from jixiao.checks.years import SpecYear, relative, spec_years
 from jixiao.errors import Diagnostic, JixiaoError, SpecError, UsageError
 from jixiao.spec.load import DEPARTMENT_FILES, PROJECTS_DIR, find_root
 from jixiao.spec.yamlio import Loaded, NodePath, load_yaml
@@ -228,8 +228,8 @@ def default_destination(spec: Path, old: int, new: int) -> Path:
     return root.parent / name
 
 
-def write(result: Plan, dest: Path, checklist_name: str | None) -> Path:
-    """Put the new spec at *dest* (a new or empty folder, or the spec folder itself) with its checklist.
+def write(result: Plan, dest: Path, checklist: tuple[str, bytes] | None) -> Path:
+    """Put the new spec at *dest* (a new or empty folder, or the spec folder itself) with *checklist* (name, text).
 
     The new spec is validated in a temporary folder beside *dest* first; on any
     problem nothing is put in place.
@@ -239,7 +239,6 @@ def write(result: Plan, dest: Path, checklist_name: str | None) -> Path:
         JixiaoError: the new spec does not validate (a defect: please report).
     """
     from jixiao.fileio import write_set
-    from jixiao.vcs.rollover.checklist import checklist_text
     from jixiao.workflow import open_spec
 
     in_place = dest.exists() and dest.resolve() == result.source.resolve()
@@ -250,8 +249,8 @@ def write(result: Plan, dest: Path, checklist_name: str | None) -> Path:
     parent = dest.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     files = dict(result.files)
-    if checklist_name is not None:
-        files[checklist_name] = checklist_text(result, dest).encode("utf-8")
+    if checklist is not None:
+        files[checklist[0]] = checklist[1]
     stage = Path(tempfile.mkdtemp(prefix=".jx-rollover-", dir=parent))
     try:
         stage.chmod(0o777 & ~_umask())
@@ -277,15 +276,10 @@ def write(result: Plan, dest: Path, checklist_name: str | None) -> Path:
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
-    return dest / checklist_name if checklist_name is not None else dest
+    return dest / checklist[0] if checklist is not None else dest
 
 
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def kinds_text(kind: str) -> str:
-    """The checklist's word for a kind of year mention."""
-    return KINDS.get(kind, kind)
