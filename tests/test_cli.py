@@ -20,7 +20,8 @@ runner = CliRunner()
 def test_help_is_chinese() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for text in ("命令", "选项", "显示帮助并退出。", "检查规格", "展开规格", "新建部门规格", "检查本机环境"):
+    for text in ("规格：校验、展开、检查", "生成文档", "新建与导入", "用 git 管理规格", "选项", "显示帮助并退出。", "检查规格",
+                 "展开规格", "新建部门规格", "检查本机环境"):
         assert text in result.output
     for command in ("validate", "expand", "schema", "init", "new", "doctor"):
         assert command in result.output
@@ -187,3 +188,26 @@ def test_ctrl_c_says_so_and_exits_130(
         cli.main()
     assert exit_info.value.code == 130
     assert "已中断" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["render", "--help"], ["expand", "specs/tangshan-2025", "--explain", "3"]],
+    ids=["help", "render-help", "explain"],
+)
+def test_output_to_a_pipe_is_not_cut(args: list[str]) -> None:
+    """Piped output (CI logs, `| less`) is 120 columns wide and never cut with「…」."""
+    from rich.cells import cell_len
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("COLUMNS", "TERMINAL_WIDTH")}
+    result = subprocess.run([sys.executable, "-m", "jixiao", *args], capture_output=True, text=True,
+                            cwd=root, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 120
+    assert not [line for line in lines if "… │" in line or line.rstrip().endswith("…")]  # rich's cut mark
+    if "--explain" in args:
+        assert "projects/03-基金监管专项经费.yaml:5:1" in result.stdout  # the whole source, on one line
+    else:
+        assert max(cell_len(line) for line in lines) > 100  # wider than rich's fallback of 80

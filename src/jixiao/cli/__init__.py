@@ -1,9 +1,11 @@
 """Command line: parse options, make one library call; see :mod:`jixiao.cli.app`.
 
-Importing this package registers every command on :data:`app`.
+Importing this package registers every command on :data:`app`, in the order ``--help`` lists them.
 """
 
-from jixiao.cli import authoring, git, render, spec  # noqa: F401 - importing registers the commands
+# isort: off
+from jixiao.cli import spec, render, authoring, git  # noqa: F401 - importing registers the commands
+# isort: on
 from jixiao.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -10,6 +10,7 @@ and :func:`fail` — the only place that prints one — picks the exit code.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -67,8 +68,15 @@ def fail(exc: JixiaoError) -> NoReturn:
     raise typer.Exit(code)
 
 
-def command(name: str | None = None, **options: Any) -> Callable[[F], F]:
-    """Register a command of :data:`app`; a JixiaoError it raises goes through :func:`fail`."""
+#: Width of help texts and tables when the output is not a terminal (a pipe, a CI log): nothing is cut.
+PIPE_COLUMNS = "120"
+
+
+def command(name: str | None = None, *, panel: str, **options: Any) -> Callable[[F], F]:
+    """Register a command of :data:`app` under the help panel *panel*.
+
+    A JixiaoError the command raises goes through :func:`fail`.
+    """
 
     def register(func: F) -> F:
         @functools.wraps(func)
@@ -78,7 +86,7 @@ def command(name: str | None = None, **options: Any) -> Callable[[F], F]:
             except JixiaoError as exc:
                 fail(exc)
 
-        app.command(name, **options)(run)
+        app.command(name, rich_help_panel=panel, **options)(run)
         return func
 
     return register
@@ -93,6 +101,9 @@ def split_option(values: list[str] | None) -> list[str] | None:
 
 def main() -> None:
     """Console-script entry point: never shows a traceback to the user."""
+    if not sys.stdout.isatty():
+        # rich would fall back to 80 columns and cut help texts and tables with「…」.
+        os.environ.setdefault("COLUMNS", PIPE_COLUMNS)
     try:
         app()
     except KeyboardInterrupt:

@@ -9,8 +9,10 @@ import typer
 
 from jixiao.cli.app import SpecArg, command, err, out
 
+PANEL = "新建与导入"
 
-@command()
+
+@command(panel=PANEL)
 def init(
     folder: Annotated[Path, typer.Argument(help="新部门规格的文件夹（应不存在或为空）", show_default=False)],
     name: Annotated[str, typer.Option("--部门", "--name", help="部门名称")] = "某某局",
@@ -33,7 +35,7 @@ def init(
     out.print(f"下一步：编辑 {folder}/部门.yaml，然后运行 jixiao validate {folder}", highlight=False)
 
 
-@command()
+@command(panel=PANEL)
 def new(
     spec: SpecArg,
     name: Annotated[str, typer.Argument(help="项目名称，如 法律顾问费", show_default=False)],
@@ -47,7 +49,7 @@ def new(
     out.print(f"已创建 {path}", highlight=False)
 
 
-@command("import")
+@command("import", panel=PANEL)
 def import_(
     file: Annotated[Path, typer.Argument(help="去年的 Word 文件（.docx；有 LibreOffice 时也可以是 .doc、.wps）", show_default=False)],
     output: Annotated[
@@ -70,7 +72,7 @@ def import_(
         raise typer.Exit(1)
 
 
-@command()
+@command(panel=PANEL)
 def doctor() -> None:
     """检查本机环境：Python、Pango、HarfBuzz、中文字体、LibreOffice。"""
     from rich.table import Table

@@ -13,8 +13,10 @@ import typer
 from jixiao.cli.app import ReportFormat, SpecArg, command, err, out
 from jixiao.errors import SpecError, UsageError
 
+PANEL = "用 git 管理规格"
 
-@command()
+
+@command(panel=PANEL)
 def fmt(
     paths: Annotated[
         list[Path],
@@ -44,7 +46,7 @@ def fmt(
         raise typer.Exit(1)
 
 
-@command()
+@command(panel=PANEL)
 def diff(
     old: Annotated[str, typer.Argument(help="旧版本：规格文件夹，或 git 版本（HEAD~1、v2025、分支名，或 版本:路径）", show_default=False)],
     new: Annotated[
@@ -87,7 +89,7 @@ def diff(
         raise typer.Exit(1)
 
 
-@command()
+@command(panel=PANEL)
 def textconv(
     file: Annotated[Path, typer.Argument(help="生成的 .docx 或 .pdf 文件", show_default=False)],
 ) -> None:
@@ -97,7 +99,7 @@ def textconv(
     sys.stdout.write(convert(file))
 
 
-@command()
+@command(panel=PANEL)
 def rollover(
     spec: SpecArg,
     year: Annotated[int, typer.Option("--年度", "--year", help="新的预算年度，如 2026", show_default=False)],
@@ -138,7 +140,7 @@ class HookKind(StrEnum):
     check = "check"
 
 
-@command("pre-commit", hidden=True)
+@command("pre-commit", panel=PANEL, hidden=True)
 def pre_commit(
     kind: Annotated[HookKind, typer.Argument(help="validate 或 check")],
     files: Annotated[list[Path] | None, typer.Argument(help="pre-commit 传来的文件")] = None,

@@ -15,6 +15,9 @@ from jixiao.errors import UsageError
 from jixiao.outpaths import check_output_folder, spec_folder
 from jixiao.workflow import Checks, open_spec
 
+PANEL = "生成文档"
+
+
 T = TypeVar("T")
 
 
@@ -27,7 +30,7 @@ class RenderFormat(StrEnum):
     all = "all"
 
 
-@command()
+@command(panel=PANEL)
 def render(
     specs: Annotated[
         list[Path],
@@ -144,7 +147,7 @@ def _with_bar(total: int, work: Callable[[Callable[[int, object], None]], T]) ->
         return work(lambda index, value: bar.advance(task))
 
 
-@command()
+@command(panel=PANEL)
 def serve(
     spec: SpecArg,
     port: Annotated[

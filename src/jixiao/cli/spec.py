@@ -13,8 +13,10 @@ from jixiao.errors import UsageError
 from jixiao.outpaths import check_json_output
 from jixiao.workflow import Checks, open_spec
 
+PANEL = "规格：校验、展开、检查"
 
-@command()
+
+@command(panel=PANEL)
 def validate(spec: SpecArg) -> None:
     """检查规格：语法、键名、类型、单位、预设、金额与支出计划，一次列出全部问题。"""
     doc = open_spec(spec).doc
@@ -23,7 +25,7 @@ def validate(spec: SpecArg) -> None:
     out.print(f"✓ 规格有效：{len(tables)} 张项目绩效目标表，{rows} 行指标。", highlight=False)
 
 
-@command()
+@command(panel=PANEL)
 def expand(
     spec: SpecArg,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出完整的文档模型")] = False,
@@ -64,7 +66,7 @@ def expand(
     out.print(summary_table(doc))
 
 
-@command()
+@command(panel=PANEL)
 def check(
     spec: Annotated[
         Path | None,
@@ -115,7 +117,7 @@ def check(
         raise typer.Exit(1)
 
 
-@command()
+@command(panel=PANEL)
 def schema(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="写入的文件夹")

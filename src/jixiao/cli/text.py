@@ -49,7 +49,7 @@ def summary_table(doc: Document) -> Table:
     """One line per project table: number, unit, name, budget, rows, preset."""
     table = Table(title=f"{doc.title}（金额单位：{doc.money_unit}）", show_lines=False)
     for column in ("序号", "单位", "项目名称", "预算数", "指标行", "预设"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for part in doc.parts:
         table.add_section()
         for t in part.tables:
@@ -102,8 +102,9 @@ def explain_table(doc: Document, wanted: str, row: str | None = None) -> Table:
     """Every printed cell of one table with the file:line:col it comes from."""
     table = find_table(doc, wanted)
     out = Table(title=f"第 {table.number} 表 {table.heading}（{table.source.path}）", show_lines=False)
-    for column in ("位置", "印出的内容", "来自"):
-        out.add_column(column)
+    out.add_column("位置", overflow="fold")
+    out.add_column("印出的内容", overflow="fold")
+    out.add_column("来自", no_wrap=True, overflow="fold", min_width=len("jixiao:templates/presets/") + 12)
     if row is None:
         values = {
             "项目名称": table.name, "标题": table.title, "项目编码": table.code or "", "预算数": table.budget_text,
