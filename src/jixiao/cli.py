@@ -444,9 +444,9 @@ def import_(
 ) -> None:
     """从已有的 Word 文件导入：写出 部门.yaml、projects/ 和 presets/，校验后列出导入报告。"""
     from jixiao.importer import format_report, import_document
-    from jixiao.scaffold import safe_file_name
+    from jixiao.safenames import safe_name
 
-    target = output if output is not None else Path(safe_file_name(file.stem))
+    target = output if output is not None else Path(safe_name(file.stem, fallback="规格"))
     try:
         report = import_document(file, target, year=year, force=force)
     except JixiaoError as exc:

@@ -53,5 +53,7 @@ MAX_VALUE_DECIMALS = 6
 MIN_YEAR = 1990
 MAX_YEAR = 2100
 
-#: Bytes of an output file name (file systems allow 255; temporary names need room).
+#: Characters and bytes of a file name made from a text (file systems allow 255 bytes; temporary
+#: names and the folder path on Windows need room).
+MAX_FILE_NAME_CHARS = 80
 MAX_FILE_NAME_BYTES = 150

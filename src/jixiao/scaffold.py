@@ -17,12 +17,11 @@ from jixiao.layouts import DEFAULT as DEFAULT_LAYOUT
 from jixiao.layouts import load_layouts
 from jixiao.presets import PresetRow, load_library
 from jixiao.resources import builtin_templates
+from jixiao.safenames import inside, safe_name
 from jixiao.schema import write_schemas
 from jixiao.spec.load import find_root, load_department, project_files
 from jixiao.textenv import render_bounded, sandbox
 from jixiao.yamlscalar import scalar
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 def _scaffold(name: str, context: dict[str, object]) -> str:
@@ -55,11 +54,6 @@ def short_item(name: str) -> str | None:
     item = re.split(r"[-—－]", item.strip(" -—－"))[0]  # 城乡居民…资金-市级资金 → its first part
     item = derive_item(item) or name
     return item if 0 < len(item) <= 12 else None
-
-
-def safe_file_name(text: str) -> str:
-    """A file name that every file system accepts (no / \\ : * ? " < > | or spaces)."""
-    return _UNSAFE.sub("_", text).strip("._") or "项目"
 
 
 GITATTRIBUTES = """\
@@ -164,7 +158,7 @@ def new_project(spec: Path, name: str, preset: str | None, unit: str | None) -> 
         raise UsageError(f"预设「{preset}」不存在；可用的预设：{'、'.join(loaded.presets.names())}")
     numbers = [int(m.group(1)) for p in project_files(root) if (m := re.match(r"^(\d+)", p.stem))]
     number = max(numbers, default=0) + 1
-    path = root / "projects" / f"{number:02d}-{safe_file_name(name)}.yaml"
+    path = inside(root, "projects", f"{number:02d}-{safe_name(name, fallback='项目')}.yaml")
     example = _preset_example(loaded.presets.resolve(preset)) if preset is not None else {}
     item = short_item(name)
     text = _scaffold(

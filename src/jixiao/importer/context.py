@@ -19,7 +19,7 @@ from jixiao.importer.spell import TableCtx
 from jixiao.importer.templating import Facts, date_style, escape
 from jixiao.importer.units import split_unit
 from jixiao.money import MoneyUnit
-from jixiao.scaffold import safe_file_name
+from jixiao.safenames import safe_name
 
 
 @dataclass
@@ -105,7 +105,7 @@ def stems(found: FoundDoc, names: dict[int, str]) -> dict[int, str]:
     """File names of the projects: ``NN-名称`` (numbered in document order)."""
     width = max(2, len(str(len(found.tables))))
     return {
-        t.number: f"{t.number:0{width}d}-{safe_file_name(names[t.number])[:60]}" for t in found.tables
+        t.number: f"{t.number:0{width}d}-{safe_name(names[t.number], fallback='项目', max_chars=60)}" for t in found.tables
     }
 
 

@@ -21,6 +21,7 @@ from jixiao.errors import RenderError, UsageError
 from jixiao.fileio import os_error_cause
 from jixiao.importer.assemble import Assembly
 from jixiao.importer.yamltext import Path_, dump
+from jixiao.safenames import inside
 from jixiao.scaffold import GITATTRIBUTES, GITIGNORE
 from jixiao.schema import write_schemas
 from jixiao.spec.load import DEPARTMENT_FILES
@@ -100,7 +101,7 @@ def staged(target: Path, files: dict[str, str]) -> Iterator[Path]:
         raise RenderError(f"无法在 {parent} 中新建规格文件夹：{os_error_cause(exc)}。请换一个有写权限的位置（-o）。") from exc
     try:
         for rel, text in files.items():
-            path = tmp / rel
+            path = inside(tmp, *rel.split("/"))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         write_schemas(tmp / "schema")
