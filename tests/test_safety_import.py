@@ -10,7 +10,15 @@ correct output, quickly, writing nothing outside the intended folder.
 from __future__ import annotations
 
 import os
+import signal
 import string
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -18,8 +26,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from jixiao import limits
 from jixiao.cli import app
-from jixiao.limits import MAX_FILE_NAME_BYTES
+from jixiao.limits import (
+    MAX_FILE_NAME_BYTES,
+    MAX_PDF_PAGES,
+    MAX_ZIP_MEMBER_BYTES,
+    MAX_ZIP_MEMBERS,
+    MAX_ZIP_TOTAL_BYTES,
+)
 from jixiao.safenames import UnsafePath, inside, safe_name
 from seedtext import TANGSHAN
 from test_import import write_foreign
@@ -92,3 +107,272 @@ def test_new_names_the_file_safely(spec_dir: object) -> None:
     result = runner.invoke(app, ["new", str(root), "../../逃逸"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (root / "projects").iterdir()) == ["01-法律顾问费.yaml", "02-_.._逃逸.yaml"]
+
+
+# --- LibreOffice: a time limit, nothing left running, no copy left behind -------------------
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+HUNG_SOFFICE = """#!/bin/sh
+# A LibreOffice that hangs: its worker runs on in the background, as soffice.bin does.
+sleep 1000 &
+echo $! > "{pids}/worker"
+echo $$ > "{pids}/soffice"
+wait
+"""
+
+
+@pytest.fixture
+def hung_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fake ``soffice`` on PATH that never finishes; returns the folder where it writes its pids."""
+    bin_dir, pids = tmp_path / "bin", tmp_path / "pids"
+    bin_dir.mkdir()
+    pids.mkdir()
+    script = bin_dir / "soffice"
+    script.write_text(HUNG_SOFFICE.format(pids=pids), encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return pids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not status.exists() or "State:\tZ" not in status.read_text()  # a zombie is gone
+
+
+def _private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "tmpdir"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    return folder
+
+
+def test_a_hung_libreoffice_is_stopped_with_everything_it_started(
+    hung_soffice: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jixiao.importer import source
+
+    monkeypatch.setattr(source, "LIBREOFFICE_SECONDS", 1)
+    temp = _private_tmp(tmp_path, monkeypatch)
+    doc = tmp_path / "去年.doc"
+    doc.write_bytes(OLE + b"\0" * 1024)
+    started = time.monotonic()
+    result = runner.invoke(app, ["import", str(doc), "-o", str(tmp_path / "spec")])
+    assert result.exit_code == 1, result.output
+    assert time.monotonic() - started < 10
+    assert "LibreOffice 转换 去年.doc 超过 1 秒仍未完成" in result.output and "另存为 .docx" in result.output
+    assert str(temp) not in result.output and "Command" not in result.output
+    worker = int((hung_soffice / "worker").read_text())
+    assert not _alive(worker)
+    assert list(temp.iterdir()) == [] and not (tmp_path / "spec").exists()
+
+
+def test_sigterm_during_import_removes_the_copy_and_stops_libreoffice(hung_soffice: Path, tmp_path: Path) -> None:
+    temp = tmp_path / "tmpdir"
+    temp.mkdir()
+    doc = tmp_path / "机密.doc"
+    doc.write_bytes(OLE + b"\0" * 1024)
+    env = {**os.environ, "TMPDIR": str(temp)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "import", str(doc), "-o", str(tmp_path / "spec")],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    while not (hung_soffice / "soffice").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (hung_soffice / "soffice").exists(), process.communicate(timeout=5)
+    assert any(temp.rglob("input.doc"))  # the copy LibreOffice reads
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130 and "已中断" in stderr.decode("utf-8")
+    assert list(temp.iterdir()) == []
+    assert not _alive(int((hung_soffice / "worker").read_text()))
+    assert not (tmp_path / "spec").exists()
+
+
+# --- Zip bombs and damaged packages (import and textconv share one reader) -----------------
+
+
+def _zip(path: Path, members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", method) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def _patch_method(path: Path, member: str, method: int) -> None:
+    """Write compression method *method* into both headers of *member* (what a hostile tool can do)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(member)
+    struct.pack_into("<H", data, info.header_offset + 8, method)
+    central = data.index(b"PK\x01\x02")
+    while True:
+        name_len = struct.unpack_from("<H", data, central + 28)[0]
+        if data[central + 46 : central + 46 + name_len].decode() == member:
+            struct.pack_into("<H", data, central + 10, method)
+            break
+        extra, comment = struct.unpack_from("<HH", data, central + 30)
+        central += 46 + name_len + extra + comment
+    path.write_bytes(bytes(data))
+
+
+DOCUMENT = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'
+
+
+def _both_refuse(path: Path, tmp_path: Path, *phrases: str) -> None:
+    """textconv and import both answer with exit 1 and *phrases*, within seconds, writing nothing."""
+    for command in (["textconv", str(path)], ["import", str(path), "-o", str(tmp_path / "spec")]):
+        started = time.monotonic()
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert all(p in result.output for p in phrases), result.output
+        assert "Traceback" not in result.output and time.monotonic() - started < 30
+    assert not (tmp_path / "spec").exists()
+
+
+def test_a_member_larger_than_the_limit(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "炸弹.docx", {"word/document.xml": b"<" + b" " * (MAX_ZIP_MEMBER_BYTES + 1)})
+    assert path.stat().st_size < 1024 * 1024
+    _both_refuse(path, tmp_path, "解压后超过 100 MB", "压缩炸弹")
+
+
+def test_a_member_whose_header_understates_its_size(tmp_path: Path) -> None:
+    """The sizes in the headers say 100 bytes; the data inflates to 150 MB: reading stops at what was declared."""
+    path = _zip(tmp_path / "谎报.docx", {"word/document.xml": b" " * (150 * 1024 * 1024)})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("word/document.xml")
+    struct.pack_into("<I", data, info.header_offset + 22, 100)
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, 100)
+    path.write_bytes(bytes(data))
+    _both_refuse(path, tmp_path, "已损坏")
+
+
+def test_a_member_compressed_beyond_any_real_document(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "高压缩比.docx", {"word/document.xml": DOCUMENT + b" " * (20 * 1024 * 1024)})
+    _both_refuse(path, tmp_path, "压缩比超过 200:1")
+
+
+def test_a_mimetype_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "odt.docx", {"mimetype": b"a" * (MAX_ZIP_TOTAL_BYTES + 1)})
+    result = runner.invoke(app, ["import", str(path), "-o", str(tmp_path / "spec")])
+    assert result.exit_code == 1 and "解压后超过 200 MB" in result.output
+
+
+def test_too_many_members(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "很多.docx", {f"x/{i}": b"" for i in range(MAX_ZIP_MEMBERS + 1)} | {"word/document.xml": DOCUMENT})
+    _both_refuse(path, tmp_path, f"超过 {MAX_ZIP_MEMBERS} 个")
+
+
+def test_damaged_deflate_data(tmp_path: Path) -> None:
+    text = DOCUMENT.replace(b"<w:body/>", b"<w:body>" + b"<w:p><w:r><w:t>abc</w:t></w:r></w:p>" * 2000 + b"</w:body>")
+    path = _zip(tmp_path / "坏.docx", {"word/document.xml": text})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename)
+    for i in range(start + 10, start + 60):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    _both_refuse(path, tmp_path, "已损坏")
+
+
+@pytest.mark.parametrize("method", [99, zipfile.ZIP_LZMA], ids=["unknown", "lzma"])
+def test_a_compression_method_word_does_not_use(tmp_path: Path, method: int) -> None:
+    path = _zip(tmp_path / "压缩方式.docx", {"word/document.xml": DOCUMENT})
+    _patch_method(path, "word/document.xml", method)
+    _both_refuse(path, tmp_path, "Word 不使用的压缩方式")
+
+
+def test_a_document_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao import docfile
+
+    monkeypatch.setattr(docfile, "MAX_DOCUMENT_FILE_BYTES", 1000)
+    path = _zip(tmp_path / "大.docx", {"word/document.xml": os.urandom(2000)}, zipfile.ZIP_STORED)
+    _both_refuse(path, tmp_path, "超过 0 MB 的上限")
+
+
+def test_a_fifo_is_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "管道.docx")
+    for command in (["textconv", str(tmp_path / "管道.docx")], ["import", str(tmp_path / "管道.docx")]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2 and "不是普通文件" in result.output
+
+
+# --- PDFs for textconv: limits, and a time limit for the rest ---------------------------
+
+
+def _pdf(path: Path, content: bytes, pages: int = 1, form: bytes | None = None, packed_form: bytes | None = None) -> Path:
+    """A PDF of *pages* pages all drawing *content* (and the form /F drawing *form*, when given)."""
+    stream = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (5 + i) for i in range(pages)) + b"] /Count %d >>" % pages,
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    packed = packed_form if packed_form is not None else zlib.compress(form or b"", 9)
+    objects.append(
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed)
+        + packed + b"\nendstream"
+    )
+    resources = b"<< /XObject << /F 4 0 R >> >>" if form is not None else b"<< >>"
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R /Resources %s >>" % resources] * pages
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(out)
+    return path
+
+
+def _textconv_fails(path: Path, *phrases: str, seconds: float = 30) -> None:
+    started = time.monotonic()
+    result = runner.invoke(app, ["textconv", str(path)])
+    assert result.exit_code == 1, result.output
+    assert all(p in result.output for p in phrases), result.output
+    assert time.monotonic() - started < seconds
+
+
+def test_two_million_drawing_operators_on_one_page(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "绘图.pdf", b"0 0 m 1 1 l S\n" * 2_000_000)
+    assert path.stat().st_size < 200 * 1024
+    _textconv_fails(path, "第 1 页的绘图内容有 26 MB，超过 1 MB 的上限", seconds=10)
+
+
+def test_the_operators_hidden_in_a_form(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "表单.pdf", b"/F Do\n", form=b"0 0 m 1 1 l S\n" * 200_000)
+    _textconv_fails(path, "第 1 页的绘图内容有 2 MB", seconds=10)
+
+
+def test_too_many_pages(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "页数.pdf", b"", pages=MAX_PDF_PAGES + 1)
+    _textconv_fails(path, f"有 {MAX_PDF_PAGES + 1} 页，超过 {MAX_PDF_PAGES} 页的上限")
+
+
+def test_a_pdf_that_takes_too_long_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small form drawn 150 000 times stays under the content limit: the time limit stops it."""
+    monkeypatch.setattr(limits, "PDF_READ_SECONDS", 2)
+    path = _pdf(tmp_path / "慢.pdf", b"/F Do\n" * 150_000, form=b"0 0 m 1 1 l S\n" * 10)
+    _textconv_fails(path, "超过 2 秒仍未完成", seconds=10)
+    assert subprocess.run(["pgrep", "-f", "jixiao.pdftext"], capture_output=True).returncode == 1
+
+
+def test_a_pdf_that_needs_too_much_memory(tmp_path: Path) -> None:
+    """Inflating one stream to 1.1 GB (a flate bomb) ends at the memory limit of the reading process."""
+    packer = zlib.compressobj(9)
+    block = b"\0" * (1024 * 1024)
+    bomb = b"".join(packer.compress(block) for _ in range(1100)) + packer.flush()
+    path = _pdf(tmp_path / "内存.pdf", b"/F Do\n", form=b"", packed_form=bomb)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    _textconv_fails(path, "内存上限")

@@ -443,12 +443,14 @@ def import_(
     force: Annotated[bool, typer.Option("--force", help="规格文件夹已存在时，用导入的结果替换它")] = False,
 ) -> None:
     """从已有的 Word 文件导入：写出 部门.yaml、projects/ 和 presets/，校验后列出导入报告。"""
+    from jixiao.children import terminate_as_interrupt
     from jixiao.importer import format_report, import_document
     from jixiao.safenames import safe_name
 
     target = output if output is not None else Path(safe_name(file.stem, fallback="规格"))
     try:
-        report = import_document(file, target, year=year, force=force)
+        with terminate_as_interrupt():  # SIGTERM, too, removes the temporary copies and stops LibreOffice
+            report = import_document(file, target, year=year, force=force)
     except JixiaoError as exc:
         _fail(exc)
     out.print(format_report(report, base=Path.cwd()), highlight=False, markup=False, end="")
