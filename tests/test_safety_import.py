@@ -9,7 +9,9 @@ correct output, quickly, writing nothing outside the intended folder.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import string
 import struct
@@ -24,7 +26,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from jixiao import limits
 from jixiao.cli import app
@@ -36,7 +38,7 @@ from jixiao.limits import (
     MAX_ZIP_TOTAL_BYTES,
 )
 from jixiao.safenames import UnsafePath, inside, safe_name
-from seedtext import TANGSHAN
+from seedtext import DONGLI, TANGSHAN
 from test_import import write_foreign
 
 runner = CliRunner()
@@ -376,3 +378,94 @@ def test_a_pdf_that_needs_too_much_memory(tmp_path: Path) -> None:
     path = _pdf(tmp_path / "内存.pdf", b"/F Do\n", form=b"", packed_form=bomb)
     assert path.stat().st_size < 2 * 1024 * 1024
     _textconv_fails(path, "内存上限")
+
+
+# --- import --force replaces only what jixiao wrote --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dongli_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_foreign(DONGLI, tmp_path_factory.mktemp("dongli") / "东丽.docx")
+
+
+def _import(doc: Path, target: Path, *extra: str) -> Result:
+    return runner.invoke(app, ["import", str(doc), "-o", str(target), *extra])
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_force_keeps_git_and_the_users_files(dongli_docx: Path, escaping_docx: Path, tmp_path: Path) -> None:
+    target = tmp_path / "规格"
+    assert _import(escaping_docx, target).exit_code == 0
+    tangshan = set(json.loads((target / ".jixiao-manifest.json").read_text(encoding="utf-8"))["files"])
+    assert "部门.yaml" in tangshan and "schema/project.schema.json" in tangshan
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    (target / "笔记.txt").write_text("自己的笔记", encoding="utf-8")
+    (target / "projects" / "99-自己加的.yaml").write_text("项目名称: x\n", encoding="utf-8")
+    git_before = _snapshot(target / ".git")
+    result = _import(dongli_docx, target, "--force")
+    assert result.exit_code == 0, result.output
+    assert (target / "笔记.txt").read_text(encoding="utf-8") == "自己的笔记"
+    assert (target / "projects" / "99-自己加的.yaml").is_file()
+    assert _snapshot(target / ".git") == git_before
+    assert "保留了 1 个不是 jixiao import 写入" in result.output and "projects/99-自己加的.yaml" in result.output
+    # Tangshan's files are gone (jixiao wrote them and they were unchanged); Dongli's are there.
+    assert not (target / "presets").exists() or list((target / "presets").iterdir()) == []
+    fresh = tmp_path / "新的"
+    assert _import(dongli_docx, fresh).exit_code == 0
+    ours = {rel: data for rel, data in _snapshot(target).items() if not rel.startswith(".git/")}
+    assert ours == {**_snapshot(fresh), "笔记.txt": "自己的笔记".encode(), "projects/99-自己加的.yaml": "项目名称: x\n".encode()}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_force_never_overwrites_a_changed_or_foreign_file(dongli_docx: Path, tmp_path: Path) -> None:
+    target = tmp_path / "规格"
+    assert _import(dongli_docx, target).exit_code == 0
+    department = target / "部门.yaml"
+    department.write_text(department.read_text(encoding="utf-8") + "# 我的改动\n", encoding="utf-8")
+    before = _snapshot(target)
+    result = _import(dongli_docx, target, "--force")
+    assert result.exit_code == 2 and "写入后被改动过" in result.output and "部门.yaml" in result.output
+    assert _snapshot(target) == before
+    # A folder without a manifest (written by hand or by an older jixiao): only files holding exactly
+    # what the import writes may be written over.
+    (target / ".jixiao-manifest.json").unlink()
+    department.write_text(department.read_text(encoding="utf-8").replace("# 我的改动\n", ""), encoding="utf-8")
+    project = next((target / "projects").glob("02-*.yaml"))
+    project.write_text(project.read_text(encoding="utf-8") + "# 我的改动\n", encoding="utf-8")
+    before = _snapshot(target)
+    result = _import(dongli_docx, target, "--force")
+    assert result.exit_code == 2, result.output
+    assert result.output.split("--force 不会覆盖它们：")[1].startswith(f"projects/{project.name}。")
+    assert _snapshot(target) == before
+    project.write_text(project.read_text(encoding="utf-8").replace("# 我的改动\n", ""), encoding="utf-8")
+    assert _import(dongli_docx, target, "--force").exit_code == 0
+    assert (target / ".jixiao-manifest.json").is_file()
+
+
+def test_force_onto_a_symlinked_folder(dongli_docx: Path, tmp_path: Path) -> None:
+    real = tmp_path / "真的"
+    assert _import(dongli_docx, real).exit_code == 0
+    link = tmp_path / "链接"
+    link.symlink_to(real, target_is_directory=True)
+    result = _import(dongli_docx, link, "--force")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and (real / "部门.yaml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["真的", "链接"]  # no .链接.jx-XXXX.old left
+    (tmp_path / "悬空").symlink_to(tmp_path / "不存在")
+    result = _import(dongli_docx, tmp_path / "悬空")
+    assert result.exit_code == 2 and "指向不存在位置的符号链接" in result.output
+
+
+def test_force_does_not_follow_a_linked_subfolder_out(dongli_docx: Path, tmp_path: Path) -> None:
+    target = tmp_path / "规格"
+    assert _import(dongli_docx, target).exit_code == 0
+    elsewhere = tmp_path / "别处"
+    elsewhere.mkdir()
+    shutil.rmtree(target / "schema")
+    (target / "schema").symlink_to(elsewhere, target_is_directory=True)
+    result = _import(dongli_docx, target, "--force")
+    assert result.exit_code == 1 and "之外" in result.output
+    assert list(elsewhere.iterdir()) == []

@@ -440,7 +440,10 @@ def import_(
     year: Annotated[
         int | None, typer.Option("--年度", "--year", help="规格的预算年度；默认为 Word 文件中的年度", show_default=False)
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="规格文件夹已存在时，用导入的结果替换它")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="规格文件夹已存在时，替换其中 jixiao import 写入且未改动的文件；.git 和其他文件不动"),
+    ] = False,
 ) -> None:
     """从已有的 Word 文件导入：写出 部门.yaml、projects/ 和 presets/，校验后列出导入报告。"""
     from jixiao.children import terminate_as_interrupt

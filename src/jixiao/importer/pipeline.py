@@ -89,7 +89,7 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
             if "标题" in assembly.department:
                 assembly.department["标题"] = assembly.department["标题"].replace(f"{doc_year}年", f"{spec_year}年")
             (tmp / "部门.yaml").write_text(texts(assembly, path.name)["部门.yaml"], encoding="utf-8")
-        publish(tmp, target)
+        kept = publish(tmp, target)
     return ImportReport(
         source=path.name,
         target=shown,
@@ -107,6 +107,7 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
         problems=problems,
         differences=diffs,
         year_changed=(doc_year, spec_year) if spec_year != doc_year else None,
+        kept=kept,
     )
 
 
