@@ -22,6 +22,7 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import given, settings
@@ -31,8 +32,12 @@ from typer.testing import CliRunner, Result
 from jixiao import limits
 from jixiao.cli import app
 from jixiao.limits import (
+    MAX_CELL_CHARS,
     MAX_FILE_NAME_BYTES,
     MAX_PDF_PAGES,
+    MAX_PROJECTS,
+    MAX_ROWS,
+    MAX_YAML_BYTES,
     MAX_ZIP_MEMBER_BYTES,
     MAX_ZIP_MEMBERS,
     MAX_ZIP_TOTAL_BYTES,
@@ -469,3 +474,89 @@ def test_force_does_not_follow_a_linked_subfolder_out(dongli_docx: Path, tmp_pat
     result = _import(dongli_docx, target, "--force")
     assert result.exit_code == 1 and "之外" in result.output
     assert list(elsewhere.iterdir()) == []
+
+
+# --- Limits of the spec, checked before anything is written ------------------------------
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _cell(text: str) -> str:
+    return f'<w:tc><w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
+
+
+def _table(rows: list[list[str]]) -> str:
+    return "<w:tbl>" + "".join("<w:tr>" + "".join(_cell(c) for c in row) + "</w:tr>" for row in rows) + "</w:tbl>"
+
+
+def _para(text: str) -> str:
+    return f"<w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p>"
+
+
+def project_table(number: int, *, goal: str = "保障正常运转", budget: str = "5.00", value: str = "=100%",
+                  rows: int = 1) -> str:
+    """One 项目绩效目标表 in WordprocessingML (title, unit line, one Word table)."""
+    indicators = [["产出指标", "数量指标", f"完成率{i}", "按计划完成", value] for i in range(rows)]
+    return _para(f"{number}.办公费绩效目标表") + _para("100001测试局本级\t单位：万元") + _table([
+        ["项目名称", "办公费", "办公费", "办公费", "办公费"],
+        ["预算规模及资金用途", "预算数", budget, "其中：财政资金", budget],
+        ["预算规模及资金用途", "资金用途", "日常办公", "日常办公", "日常办公"],
+        ["绩效目标", goal, goal, goal, goal],
+        ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"],
+        *indicators,
+    ])
+
+
+def word_file(path: Path, body: str) -> Path:
+    """A minimal .docx whose body is the title paragraph and *body*."""
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><w:document {W_NS}><w:body>{_para("2025年测试局部门绩效目标")}{body}</w:body></w:document>'
+    return _zip(path, {"word/document.xml": xml.encode("utf-8")})
+
+
+def _import_refused(path: Path, tmp_path: Path, *phrases: str) -> None:
+    started = time.monotonic()
+    result = _import(path, tmp_path / "spec")
+    assert result.exit_code == 1, result.output
+    assert all(p in result.output for p in phrases), result.output
+    assert "没有写入任何文件" in result.output and not (tmp_path / "spec").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert time.monotonic() - started < 30
+
+
+def test_the_minimal_document_imports(tmp_path: Path) -> None:
+    path = word_file(tmp_path / "三张表.docx", "".join(project_table(n) for n in (1, 2, 3)))
+    result = _import(path, tmp_path / "spec")
+    assert result.exit_code == 0 and "✓ 规格有效" in result.output, result.output
+
+
+def test_ten_thousand_tables_stop_before_they_are_read(tmp_path: Path) -> None:
+    path = word_file(tmp_path / "一万张表.docx", _table([["x"]]) * 10_000)
+    _import_refused(path, tmp_path, "有 10000 个 Word 表格，超过导入的上限 6000 个")
+
+
+def test_more_project_tables_than_a_spec_may_have(tmp_path: Path) -> None:
+    path = word_file(tmp_path / "很多项目.docx", "".join(project_table(n) for n in range(1, MAX_PROJECTS + 2)))
+    _import_refused(path, tmp_path, f"有 {MAX_PROJECTS + 1} 张项目绩效目标表，超过一份规格 {MAX_PROJECTS} 个项目的上限")
+
+
+@pytest.mark.parametrize(
+    ("table", "phrase"),
+    [
+        (project_table(1, rows=MAX_ROWS + 1), f"有 {MAX_ROWS + 1} 行指标，超过每张表 {MAX_ROWS} 行的上限"),
+        (project_table(1, goal="很长" * 5001), f"有 10002 个字，超过每格（每段）{MAX_CELL_CHARS} 字的上限"),
+        (project_table(1, budget="1" + "0" * 20), "的预算数「100000000000000000000」超过金额的上限"),
+        (project_table(1, value="≥1234567890123456789%"), "中的数字超过整数 15 位"),
+    ],
+    ids=["rows", "cell", "amount", "digits"],
+)
+def test_a_table_over_a_limit_is_refused_before_writing(tmp_path: Path, table: str, phrase: str) -> None:
+    _import_refused(word_file(tmp_path / "超限.docx", table), tmp_path, phrase)
+
+
+def test_written_yaml_over_a_limit_is_refused(tmp_path: Path) -> None:
+    from jixiao.importer.bounds import check_files
+    from jixiao.importer.found import ImportProblem
+
+    (tmp_path / "部门.yaml").write_text("标题: " + "长" * (MAX_YAML_BYTES // 3 + 10) + "\n", encoding="utf-8")
+    with pytest.raises(ImportProblem, match="超过规格文件的上限"):
+        check_files(tmp_path, ["部门.yaml"])

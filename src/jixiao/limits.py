@@ -19,6 +19,8 @@ MAX_YAML_NODES = 100_000
 MAX_YAML_DEPTH = 40
 #: Project files in one department.
 MAX_PROJECTS = 2_000
+#: Word tables in a document ``jixiao import`` reads (a project table is one to three Word tables).
+MAX_IMPORT_WORD_TABLES = 3 * MAX_PROJECTS
 #: Indicator rows in one project table.
 MAX_ROWS = 200
 

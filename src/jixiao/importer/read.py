@@ -27,6 +27,7 @@ from lxml import etree
 
 from jixiao.errors import JixiaoError
 from jixiao.importer.autonum import Numbering
+from jixiao.importer.bounds import check_word_tables
 from jixiao.zipread import ZipReader
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -96,6 +97,7 @@ def read_docx(data: bytes, name: str) -> RawDoc:
     body = root.find(f"{W}body")
     if body is None:
         raise ReadError(f"{name} 的正文是空的（word/document.xml 中没有 w:body）。")
+    check_word_tables(sum(1 for _ in body.iter(f"{W}tbl")), name)
     reader = _Reader(
         _Styles(_parse(styles, name) if styles else None), Numbering.parse(_parse(numbering, name) if numbering else None)
     )
