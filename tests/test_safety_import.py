@@ -25,12 +25,14 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from jixiao import limits
 from jixiao.cli import app
+from jixiao.errors import JixiaoError
+from jixiao.expand import expand_department
 from jixiao.limits import (
     MAX_CELL_CHARS,
     MAX_FILE_NAME_BYTES,
@@ -43,6 +45,7 @@ from jixiao.limits import (
     MAX_ZIP_TOTAL_BYTES,
 )
 from jixiao.safenames import UnsafePath, inside, safe_name
+from jixiao.spec.load import load_department
 from seedtext import DONGLI, TANGSHAN
 from test_import import write_foreign
 
@@ -560,3 +563,58 @@ def test_written_yaml_over_a_limit_is_refused(tmp_path: Path) -> None:
     (tmp_path / "部门.yaml").write_text("标题: " + "长" * (MAX_YAML_BYTES // 3 + 10) + "\n", encoding="utf-8")
     with pytest.raises(ImportProblem, match="超过规格文件的上限"):
         check_files(tmp_path, ["部门.yaml"])
+
+
+# --- init and new never write a spec that validate refuses -------------------------------
+
+NAMES = st.one_of(
+    st.sampled_from(["测试局 #2分局", "a\n单位名称: x", "{{ 项目名称 }}费", "{% if x %}", "true", "~", "123", "- a", "[1307]名称",
+                     "&a", "*a", "'", '"', "a: b", "  空格  ", "", " ", "\t", "\x07", "\ud800", "名" * 10_001, "#", "---",
+                     "!!python/object:os.system", "{a: 1}", "%YAML", "@", "`", "\u3000", "\u2028", "a\\nb"]),
+    st.text(max_size=40),
+    st.text(alphabet="#:{}[]&*!|>'\"%@`,?-~ \t\n名0", max_size=12),
+)
+
+
+def _valid(root: Path) -> bool:
+    try:
+        expand_department(load_department(root))
+    except JixiaoError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def base_spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("base") / "spec"
+    assert runner.invoke(app, ["init", str(root), "--年度", "2026"]).exit_code == 0
+    return root
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=NAMES, year=st.one_of(st.none(), st.integers(-(10**6), 10**6), st.sampled_from([1989, 1990, 2100, 2101])))
+def test_init_refuses_or_writes_a_valid_spec(tmp_path_factory: pytest.TempPathFactory, name: str, year: int | None) -> None:
+    root = tmp_path_factory.mktemp("init") / "spec"
+    args = ["init", str(root), "--部门", name] + ([] if year is None else ["--年度", str(year)])
+    result = runner.invoke(app, args)
+    assert result.exit_code in (0, 2), result.output
+    if result.exit_code == 2:
+        assert not root.exists() or list(root.iterdir()) == []
+        return
+    assert _valid(root), (name, year)
+    assert load_department(root).department.name == name  # printed as given, not cut at a 「 #」
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=NAMES)
+def test_new_refuses_or_writes_a_valid_spec(base_spec: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> None:
+    root = tmp_path_factory.mktemp("new") / "spec"
+    shutil.copytree(base_spec, root)
+    result = runner.invoke(app, ["new", str(root), name])
+    assert result.exit_code in (0, 2), result.output
+    files = sorted(p.name for p in (root / "projects").iterdir())
+    if result.exit_code == 2:
+        assert files == ["01-办公费.yaml"]
+        return
+    assert len(files) == 2 and _valid(root), name
+    assert [t.name for t in expand_department(load_department(root)).tables()][-1] == name
