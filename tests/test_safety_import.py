@@ -618,3 +618,22 @@ def test_new_refuses_or_writes_a_valid_spec(base_spec: Path, tmp_path_factory: p
         return
     assert len(files) == 2 and _valid(root), name
     assert [t.name for t in expand_department(load_department(root)).tables()][-1] == name
+
+
+def test_sigterm_during_textconv_stops_the_pdf_reader(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "慢.pdf", b"/F Do\n" * 150_000, form=b"0 0 m 1 1 l S\n" * 10)
+    process = subprocess.Popen([sys.executable, "-m", "jixiao", "textconv", str(path)], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while not _pdf_readers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    readers = _pdf_readers()
+    assert readers
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130 and "已中断" in stderr.decode("utf-8")
+    assert not any(_alive(pid) for pid in readers)
+
+
+def _pdf_readers() -> list[int]:
+    found = subprocess.run(["pgrep", "-f", "jixiao.pdftext"], capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in found]
