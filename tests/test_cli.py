@@ -94,7 +94,7 @@ def test_new_makes_file_names_safe(spec_dir: Any) -> None:
     root = spec_dir()
     result = runner.invoke(app, ["new", str(root), "现场稽核/督导 租车费"])
     assert result.exit_code == 0, result.output
-    assert (root / "projects" / "02-现场稽核_督导_租车费.yaml").is_file()
+    assert (root / "projects" / "02-现场稽核_督导 租车费.yaml").is_file()  # as render names its files
 
 
 def test_expand_summary_and_json_file(spec_dir: Any, tmp_path: Path) -> None:

@@ -374,13 +374,13 @@ def test_the_command_writes_the_folder_and_prints_the_report(
     assert "版式：天津" in result.output and "单位（1 个）：382101天津市东丽区医疗保障局（6 张表）" in result.output
     assert "✓ 规格有效，生成的文字与原文逐表、逐格一致" in result.output
     assert sorted(p.name for p in target.iterdir()) == [
-        ".gitattributes", ".gitignore", "projects", "schema", "部门.yaml",
+        ".gitattributes", ".gitignore", ".jixiao-manifest.json", "projects", "schema", "部门.yaml",
     ]
     again = runner.invoke(app, ["import", str(rendered["dongli-2025"][1]), "-o", str(target)])
     assert again.exit_code == 2 and "已存在" in again.output and "--force" in again.output
     (target / "projects" / "99-自己加的.yaml").write_text("项目名称: x\n", encoding="utf-8")
     forced = runner.invoke(app, ["import", str(rendered["dongli-2025"][1]), "-o", str(target), "--force"])
-    assert forced.exit_code == 0 and not (target / "projects" / "99-自己加的.yaml").exists()
+    assert forced.exit_code == 0 and (target / "projects" / "99-自己加的.yaml").exists()  # only jixiao's files replaced
     other = tmp_path / "别的文件夹"
     other.mkdir()
     (other / "笔记.txt").write_text("x", encoding="utf-8")

@@ -117,7 +117,7 @@ def test_not_a_document(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "既不是 Word 文件" in result.output
     (tmp_path / "b.docx").write_bytes(b"PK\x03\x04broken")
     result = runner.invoke(app, ["textconv", str(tmp_path / "b.docx")])
-    assert result.exit_code == 1 and "不是可以读取的 Word 文件" in result.output
+    assert result.exit_code == 1 and "b.docx 已损坏，无法作为 .docx 读取" in result.output
     (tmp_path / "c.pdf").write_bytes(b"%PDF-1.7\nbroken")
     result = runner.invoke(app, ["textconv", str(tmp_path / "c.pdf")])
     assert result.exit_code == 1 and "不是可以读取的 PDF 文件" in result.output

@@ -19,6 +19,8 @@ MAX_YAML_NODES = 100_000
 MAX_YAML_DEPTH = 40
 #: Project files in one department.
 MAX_PROJECTS = 2_000
+#: Word tables in a document ``jixiao import`` reads (a project table is one to three Word tables).
+MAX_IMPORT_WORD_TABLES = 3 * MAX_PROJECTS
 #: Indicator rows in one project table.
 MAX_ROWS = 200
 
@@ -44,6 +46,24 @@ MAX_INT_BITS = 4_096
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_DOCX_UNPACKED_BYTES = 100 * 1024 * 1024
 
+#: Bytes of a document ``jixiao import`` or ``jixiao textconv`` reads (.docx, .doc, .pdf …).
+MAX_DOCUMENT_FILE_BYTES = 100 * 1024 * 1024
+#: A zip package (.docx) read by import and textconv: members, bytes of one member and of all
+#: members read, unpacked; compression ratio of a member once it is larger than the floor.
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_MEMBER_BYTES = 100 * 1024 * 1024
+MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+ZIP_RATIO_FLOOR_BYTES = 1024 * 1024
+#: Seconds LibreOffice may take to convert a .doc, .wps, .rtf or .odt for ``jixiao import``.
+LIBREOFFICE_SECONDS = 30
+#: Reading a PDF for ``jixiao textconv`` (in a child process): pages, bytes of one page's drawing
+#: instructions unpacked, seconds, and address space of the process.
+MAX_PDF_PAGES = 1_000
+MAX_PDF_PAGE_CONTENT_BYTES = 1024 * 1024
+PDF_READ_SECONDS = 30
+PDF_READ_MEMORY_BYTES = 1024 * 1024 * 1024
+
 #: Largest amount (预算数, 财政资金, 其他资金) in the document's money unit.
 MAX_AMOUNT = Decimal("999999999999.99")
 #: Digits before and after the decimal point of a number in an indicator value.
@@ -53,5 +73,7 @@ MAX_VALUE_DECIMALS = 6
 MIN_YEAR = 1990
 MAX_YEAR = 2100
 
-#: Bytes of an output file name (file systems allow 255; temporary names need room).
+#: Characters and bytes of a file name made from a text (file systems allow 255 bytes; temporary
+#: names and the folder path on Windows need room).
+MAX_FILE_NAME_CHARS = 80
 MAX_FILE_NAME_BYTES = 150

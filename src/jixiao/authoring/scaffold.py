@@ -14,15 +14,14 @@ from jixiao.errors import UsageError
 from jixiao.expand.department import derive_item
 from jixiao.fileio import write_atomic
 from jixiao.resources import builtin_templates
+from jixiao.safenames import inside, safe_name
 from jixiao.spec.layouts import DEFAULT as DEFAULT_LAYOUT
 from jixiao.spec.layouts import load_layouts
 from jixiao.spec.load import find_root, load_department, project_files
 from jixiao.spec.presets import PresetRow, load_library
 from jixiao.spec.schema import write_schemas
-from jixiao.spec.yamlscalar import scalar
-from jixiao.textenv import render_bounded, sandbox
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+from jixiao.spec.yamlscalar import Quoted, scalar
+from jixiao.textenv import needs_render, render_bounded, sandbox
 
 
 def _scaffold(name: str, context: dict[str, object]) -> str:
@@ -57,11 +56,6 @@ def short_item(name: str) -> str | None:
     return item if 0 < len(item) <= 12 else None
 
 
-def safe_file_name(text: str) -> str:
-    """A file name that every file system accepts (no / \\ : * ? " < > | or spaces)."""
-    return _UNSAFE.sub("_", text).strip("._") or "项目"
-
-
 GITATTRIBUTES = """\
 # jixiao：规格文件按文本比较；生成的 Word、PDF 用 jixiao textconv 转成文字再比较（见 README）
 *.yaml text eol=lf
@@ -90,33 +84,70 @@ def init_department(
             f"「{folder}」已存在且不是空文件夹。要在已有的规格文件夹中补上缺少的文件（schema/、.gitattributes 等），"
             "加 --force；已有的文件不会被改动"
         )
+    check_text(name, "部门名称")
     names = load_layouts([builtin_templates() / "layouts"]).names()
     if layout not in names:
         raise UsageError(f"版式「{layout}」不存在；内置的版式：{'、'.join(names)}")
     year = year or dt.date.today().year + 1
+    if not limits.MIN_YEAR <= year <= limits.MAX_YEAR:
+        raise UsageError(f"年度 {year} 不在 {limits.MIN_YEAR}–{limits.MAX_YEAR} 之间；请写四位的预算年度，例如 --年度 2026")
     written: list[Path] = []
 
     def add(path: Path, text: str) -> None:
-        if not path.exists():
-            write_atomic(path, text.encode("utf-8"))
+        if not os.path.lexists(path):
+            write_atomic(inside(folder, *path.relative_to(folder).parts), text.encode("utf-8"))
             written.append(path)
 
     has_department = any((folder / n).is_file() for n in ("部门.yaml", "department.yaml"))
     if not has_department:
-        context = {"年度": year, "部门名称": name, "版式": layout, "版式名称": "、".join(names)}
+        context = {
+            "年度": year, "部门名称": scalar(name), "单位名称": scalar(f"{name}本级"), "版式": scalar(layout),
+            "版式名称": "、".join(names),
+        }
         add(folder / "部门.yaml", _scaffold("部门.yaml", context))
     if not has_department and not any((folder / "projects").glob("*.yaml")):
         context = {
-            "项目名称": "办公费", "单位": "000001", "预设": "运转类", "事项": "办公",
+            "项目名称": "办公费", "单位": scalar(Quoted("000001")), "预设": "运转类", "预设名": "运转类", "事项": "办公",
             "模式": "../schema/project.schema.json", **_preset_example(load_builtin_preset("运转类")),
         }
         add(folder / "projects" / "01-办公费.yaml", _scaffold("项目.yaml", context))
-    schema = folder / "schema"
+    schema = inside(folder, "schema", "department.schema.json").parent
     if not (schema / "department.schema.json").exists():
         written += write_schemas(schema)
     add(folder / ".gitattributes", GITATTRIBUTES)
     add(folder / ".gitignore", GITIGNORE)
     return written
+
+
+def check_text(text: str, what: str) -> None:
+    """Refuse a name from the command line that the spec would not print as given.
+
+    Raises:
+        UsageError: empty, a line break or control character (it would change the YAML
+            written around it), ``{{``/``{%`` (names print as written, never as formulas),
+            or longer than a printed text may be.
+    """
+    if not text.strip():
+        raise UsageError(f"{what}不能是空的")
+    if not _one_line_ok(text):
+        raise UsageError(f"{what}「{_one_line(text)}」中有换行、制表符或控制字符；请只写一行文字")
+    if needs_render(text):
+        raise UsageError(f"{what}中不能写 {{{{ }}}} 或 {{% %}}：{what}照原样印出，不是公式")
+    if len(text) > limits.MAX_CELL_CHARS:
+        raise UsageError(f"{what}有 {len(text)} 个字，超过每格 {limits.MAX_CELL_CHARS} 字的上限")
+
+
+#: What cannot stand in one line of YAML: line breaks, tabs, control characters, lone surrogates.
+_NOT_ONE_LINE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _one_line_ok(text: str) -> bool:
+    return not _NOT_ONE_LINE.search(text)
+
+
+def _one_line(text: str) -> str:
+    """*text* as it may appear in a message or a YAML comment: one line, no control characters."""
+    return " ".join(_NOT_ONE_LINE.sub(" ", text).split())[:60]
 
 
 def load_builtin_preset(name: str) -> list[PresetRow]:
@@ -126,20 +157,22 @@ def load_builtin_preset(name: str) -> list[PresetRow]:
 
 def _preset_example(rows: list[PresetRow]) -> dict[str, object]:
     """Comment material that fits a preset: its keys, one 改写 example and one 删除 example."""
-    keys = [r.row.key for r in rows if r.row.key]
+    keys = [_one_line(r.row.key) for r in rows if r.row.key]
     if not keys:
         return {"键": [], "例键": "键", "例值": "…", "删键": "键"}
     first = next(r for r in rows if r.row.key)
     value = first.row.value or "…"
-    return {"键": keys, "例键": keys[0], "例值": scalar(value), "删键": keys[-1]}
+    return {"键": keys, "例键": keys[0], "例值": _one_line(scalar(value)), "删键": keys[-1]}
 
 
 def _schema_ref(projects: Path) -> str:
-    """Relative path from *projects* to the nearest project.schema.json above it, or ""."""
+    """Relative path from *projects* to the nearest project.schema.json above it, or "" (also for a
+    path that cannot stand in a one-line comment)."""
     for folder in (projects, *projects.resolve().parents):
         candidate = folder / "schema" / "project.schema.json"
         if candidate.is_file():
-            return Path(os.path.relpath(candidate, projects.resolve())).as_posix()
+            ref = Path(os.path.relpath(candidate, projects.resolve())).as_posix()
+            return ref if _one_line_ok(ref) else ""
     return ""
 
 
@@ -149,6 +182,7 @@ def new_project(spec: Path, name: str, preset: str | None, unit: str | None) -> 
     Raises:
         UsageError: unknown unit or preset, or the spec does not load.
     """
+    check_text(name, "项目名称")
     root = find_root(spec)
     loaded = load_department(root)
     units = loaded.department.units
@@ -164,15 +198,16 @@ def new_project(spec: Path, name: str, preset: str | None, unit: str | None) -> 
         raise UsageError(f"预设「{preset}」不存在；可用的预设：{'、'.join(loaded.presets.names())}")
     numbers = [int(m.group(1)) for p in project_files(root) if (m := re.match(r"^(\d+)", p.stem))]
     number = max(numbers, default=0) + 1
-    path = root / "projects" / f"{number:02d}-{safe_file_name(name)}.yaml"
+    path = inside(root, "projects", f"{number:02d}-{safe_name(name, fallback='项目')}.yaml")
     example = _preset_example(loaded.presets.resolve(preset)) if preset is not None else {}
     item = short_item(name)
     text = _scaffold(
         "项目.yaml",
         {
             "项目名称": scalar(name),
-            "单位": chosen.code,
-            "预设": preset or "",
+            "单位": scalar(Quoted(chosen.code)),
+            "预设": scalar(preset) if preset else "",
+            "预设名": _one_line(preset or ""),
             "事项": scalar(item) if item else "",
             "模式": _schema_ref(root / "projects"),
             **example,

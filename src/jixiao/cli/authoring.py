@@ -59,14 +59,19 @@ def import_(
     year: Annotated[
         int | None, typer.Option("--年度", "--year", help="规格的预算年度；默认为 Word 文件中的年度", show_default=False)
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="规格文件夹已存在时，用导入的结果替换它")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="规格文件夹已存在时，替换其中 jixiao import 写入且未改动的文件；.git 和其他文件不动"),
+    ] = False,
 ) -> None:
     """从已有的 Word 文件导入：写出 部门.yaml、projects/ 和 presets/，校验后列出导入报告。"""
-    from jixiao.authoring.scaffold import safe_file_name
+    from jixiao.children import terminate_as_interrupt
     from jixiao.importer import format_report, import_document
+    from jixiao.safenames import safe_name
 
-    target = output if output is not None else Path(safe_file_name(file.stem))
-    report = import_document(file, target, year=year, force=force)
+    target = output if output is not None else Path(safe_name(file.stem, fallback="规格"))
+    with terminate_as_interrupt():  # SIGTERM, too, removes the temporary copies and stops LibreOffice
+        report = import_document(file, target, year=year, force=force)
     out.print(format_report(report, base=Path.cwd()), highlight=False, markup=False, end="")
     if not report.ok:
         raise typer.Exit(1)

@@ -94,9 +94,11 @@ def textconv(
     file: Annotated[Path, typer.Argument(help="生成的 .docx 或 .pdf 文件", show_default=False)],
 ) -> None:
     """把 Word、PDF 文件转成文字（表格每格一行，带上所在的行），供 git diff 比较生成的文件。"""
+    from jixiao.children import terminate_as_interrupt
     from jixiao.vcs.textconv import textconv as convert
 
-    sys.stdout.write(convert(file))
+    with terminate_as_interrupt():  # SIGTERM, too, stops the PDF reader
+        sys.stdout.write(convert(file))
 
 
 @command(panel=PANEL)

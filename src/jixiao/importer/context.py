@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from jixiao.authoring.scaffold import safe_file_name
 from jixiao.importer import header as hd
 from jixiao.importer import layout as lay
 from jixiao.importer.found import FoundDoc, FoundTable, Note
@@ -20,6 +19,7 @@ from jixiao.importer.templating import Facts, date_style, escape
 from jixiao.importer.units import split_unit
 from jixiao.model.framework import FRAMEWORKS, level1_of
 from jixiao.model.money import MoneyUnit
+from jixiao.safenames import safe_name
 
 
 @dataclass
@@ -105,7 +105,7 @@ def stems(found: FoundDoc, names: dict[int, str]) -> dict[int, str]:
     """File names of the projects: ``NN-名称`` (numbered in document order)."""
     width = max(2, len(str(len(found.tables))))
     return {
-        t.number: f"{t.number:0{width}d}-{safe_file_name(names[t.number])[:60]}" for t in found.tables
+        t.number: f"{t.number:0{width}d}-{safe_name(names[t.number], fallback='项目', max_chars=60)}" for t in found.tables
     }
 
 

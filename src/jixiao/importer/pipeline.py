@@ -16,6 +16,7 @@ from jixiao.errors import SpecError, UsageError
 from jixiao.expand.department import expand_department
 from jixiao.importer import context as cx
 from jixiao.importer.assemble import Assembly, assemble
+from jixiao.importer.bounds import check_files, check_found
 from jixiao.importer.found import FoundDoc, Note
 from jixiao.importer.items import choose_items
 from jixiao.importer.memory import differences, expand, part_one_differences, preset_library
@@ -68,6 +69,7 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
     shown, target = target, target.absolute()
     data, notes = load_source(path)
     found = recognise(read_docx(data, path.name), path.name)
+    check_found(found, path.name)
     notes += found.notes
     doc_year = found.year or year
     if doc_year is None:
@@ -81,6 +83,7 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
     diffs = _differences(assembly, lib, work)
     files = texts(assembly, path.name)
     with staged(target, files) as tmp:
+        check_files(tmp, [rel for rel in files if rel.endswith(".yaml")])
         problems, disk_diffs = _check_on_disk(tmp, work)
         diffs += [d for d in disk_diffs if d not in diffs]
         spec_year = year or doc_year
@@ -89,7 +92,7 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
             if "标题" in assembly.department:
                 assembly.department["标题"] = assembly.department["标题"].replace(f"{doc_year}年", f"{spec_year}年")
             (tmp / "部门.yaml").write_text(texts(assembly, path.name)["部门.yaml"], encoding="utf-8")
-        publish(tmp, target)
+        kept = publish(tmp, target)
     return ImportReport(
         source=path.name,
         target=shown,
@@ -107,6 +110,7 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
         problems=problems,
         differences=diffs,
         year_changed=(doc_year, spec_year) if spec_year != doc_year else None,
+        kept=kept,
     )
 
 

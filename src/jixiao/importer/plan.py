@@ -5,7 +5,8 @@ keeps the shortest spelling (:mod:`jixiao.importer.spell`); writing the rows
 out in full is always possible. A preset that fewer than three tables end up
 using is dropped (unless another kept preset is based on it) and its tables
 choose again. Kept presets are then named after what their tables share:
-a word of their project names (会议, 印刷), else their unit (本级, 分局).
+a word of their project names (会议, 印刷), else their unit (本级, 分局), made a
+safe file name (:func:`jixiao.safenames.safe_name`): the name is also the file's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from jixiao.importer.memory import preset_library
 from jixiao.importer.mining import MIN_TABLES, MinedPreset
 from jixiao.importer.spell import Spelling, TableCtx, full_rows, probe_department, try_preset
 from jixiao.importer.units import short_unit
+from jixiao.safenames import safe_name
 from jixiao.spec.presets import PresetLibrary
 
 _RESERVED = ("运转类", "会议类", "培训类", "印刷类", "补助资金类", "无")
@@ -113,14 +115,15 @@ def name_presets(kept: list[MinedPreset], choices: list[Choice], department: str
         if not mine:  # only a base: name it after the tables of the presets based on it
             mine = [c for q in kept if q.base == p.ident for c in users.get(f"P{q.ident}", [])]
         for name, strength in (_word(mine, others), _unit_name(mine, department)):
-            if name:
-                claims.append((strength, p.ident, name))
+            safe = safe_name(name or "", fallback="")  # the preset's file name: presets/<name>.yaml
+            if safe:
+                claims.append((strength, p.ident, safe))
     out: dict[int, str] = {}
-    taken: set[str] = set(_RESERVED)
+    taken: set[str] = {n.casefold() for n in _RESERVED}  # file names: 'ABC' and 'abc' are one on Windows
     for _, ident, name in sorted(claims, key=lambda c: (-c[0], c[1])):
-        if ident not in out and name not in taken:
+        if ident not in out and name.casefold() not in taken:
             out[ident] = name
-            taken.add(name)
+            taken.add(name.casefold())
     for p in kept:
         if p.ident not in out:
             name, k = "通用", 2

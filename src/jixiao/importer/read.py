@@ -20,8 +20,6 @@ content, and text boxes.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -29,12 +27,12 @@ from lxml import etree
 
 from jixiao.errors import JixiaoError
 from jixiao.importer.autonum import Numbering
+from jixiao.importer.bounds import check_word_tables
+from jixiao.zipread import ZipReader
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-#: Bytes of all parts unpacked that a document may have (a zip bomb is refused).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 _SKIP = {f"{W}instrText", f"{W}delText", f"{W}txbxContent", _MC_FALLBACK, f"{W}del", f"{W}fldData"}
 
 
@@ -86,39 +84,25 @@ def read_docx(data: bytes, name: str) -> RawDoc:
     """The blocks of the .docx package *data* (*name* is used in messages).
 
     Raises:
-        ReadError: not a zip package, no ``word/document.xml``, XML that does not
-            parse, or a package that unpacks to more than the limit.
+        ReadError: no ``word/document.xml``, or XML that does not parse.
+        ZipProblem: not a zip package, damaged, or over a limit of :mod:`jixiao.zipread`.
     """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = {info.filename: info for info in zf.infolist()}
-            if sum(info.file_size for info in infos.values()) > MAX_UNPACKED_BYTES:
-                raise ReadError(f"{name} 解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，不像是一份绩效目标文档，没有读取。")
-            if "word/document.xml" not in infos:
-                raise ReadError(f"{name} 不是 Word 文档（.docx 包中没有 word/document.xml）。请在 Word 或 WPS 中另存为 .docx 后重试。")
-            document = _part(zf, "word/document.xml", name)
-            styles = _part(zf, "word/styles.xml", name) if "word/styles.xml" in infos else None
-            numbering = _part(zf, "word/numbering.xml", name) if "word/numbering.xml" in infos else None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError, OSError) as exc:
-        raise ReadError(f"{name} 已损坏，无法作为 .docx 读取（{exc}）。请在 Word 中打开并另存为 .docx 后重试。") from exc
+    with ZipReader(data, name) as package:
+        if "word/document.xml" not in package.names:
+            raise ReadError(f"{name} 不是 Word 文档（.docx 包中没有 word/document.xml）。请在 Word 或 WPS 中另存为 .docx 后重试。")
+        document = package.read("word/document.xml")
+        styles = package.read("word/styles.xml") if "word/styles.xml" in package.names else None
+        numbering = package.read("word/numbering.xml") if "word/numbering.xml" in package.names else None
     root = _parse(document, name)
     body = root.find(f"{W}body")
     if body is None:
         raise ReadError(f"{name} 的正文是空的（word/document.xml 中没有 w:body）。")
+    check_word_tables(sum(1 for _ in body.iter(f"{W}tbl")), name)
     reader = _Reader(
         _Styles(_parse(styles, name) if styles else None), Numbering.parse(_parse(numbering, name) if numbering else None)
     )
     reader.body(body)
     return reader.doc
-
-
-def _part(zf: zipfile.ZipFile, part: str, name: str) -> bytes:
-    """One part, read no further than the limit (a zip may understate what a part unpacks to)."""
-    with zf.open(part) as stream:
-        data = stream.read(MAX_UNPACKED_BYTES + 1)
-    if len(data) > MAX_UNPACKED_BYTES:
-        raise ReadError(f"{name} 解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，不像是一份绩效目标文档，没有读取。")
-    return data
 
 
 def _parse(data: bytes, name: str) -> etree._Element:

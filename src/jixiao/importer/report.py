@@ -39,6 +39,8 @@ class ImportReport:
     #: Tables (and 第一部分) that the spec prints differently from the document.
     differences: list[str] = field(default_factory=list)
     year_changed: tuple[int, int] | None = None
+    #: Spec files (YAML) of an existing folder that jixiao did not write, left as they were (``--force``).
+    kept: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -103,6 +105,11 @@ def format_report(r: ImportReport, *, base: Path | None = None) -> str:
     if r.differences:
         out.append(f"生成的文档与原文不同的地方（{len(r.differences)} 处）：")
         out += [f"  {d}" for d in r.differences]
+    if r.kept:
+        out.append(
+            f"保留了 {len(r.kept)} 个不是 jixiao import 写入（或写入后改动过）的规格文件，它们也是规格的一部分，"
+            f"上面的核对不包括它们：{'、'.join(r.kept)}"
+        )
     out.append("")
     if r.problems:
         out.append(f"规格已写出，但有 {len(r.problems)} 处原文本身的问题使它无法生成文档，请改正后再运行 jixiao validate：")

@@ -1,10 +1,11 @@
 """Spec data → the files of a spec folder, written all at once.
 
 The folder is written next to the target under a temporary name and renamed
-into place only when every file is there (and the caller has checked it);
-an existing spec folder is replaced only with ``--force``, and only if it is
-a spec folder (or empty), so that a mistyped ``-o`` never deletes anything
-else. Any failure removes the temporary folder: no half-written spec.
+into place only when every file is there (and the caller has checked it).
+Into an existing spec folder (only with ``--force``, and only if it is a spec
+folder or empty) only the files jixiao wrote there are replaced
+(:mod:`jixiao.importer.manifest`): ``.git`` and the user's own files are never
+touched. Any failure removes the temporary folder: no half-written spec.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from typing import Any
 
 from jixiao.authoring.scaffold import GITATTRIBUTES, GITIGNORE
 from jixiao.errors import RenderError, UsageError
-from jixiao.fileio import os_error_cause
+from jixiao.fileio import os_error_cause, write_set
 from jixiao.importer.assemble import Assembly
+from jixiao.importer.manifest import MANIFEST, manifest_bytes, plan
 from jixiao.importer.yamltext import Path_, dump
+from jixiao.safenames import inside
 from jixiao.spec.load import DEPARTMENT_FILES
 from jixiao.spec.schema import write_schemas
 
@@ -34,18 +37,17 @@ def check_target(target: Path, *, force: bool) -> None:
     Raises:
         UsageError: with what to do instead.
     """
+    if os.path.islink(target) and not target.exists():
+        raise UsageError(f"{target} 是一个指向不存在位置的符号链接；没有改动它。请用 -o 指定要新建的规格文件夹。")
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} 是一个已有的文件，不是文件夹；没有改动它。请用 -o 指定要新建的规格文件夹。")
     if not target.is_dir() or not any(target.iterdir()):
         return
     if not force:
         raise UsageError(f"规格文件夹 {target} 已存在，没有改动它。要用导入的结果替换它，加 --force；或用 -o 指定新的文件夹。")
-    here = Path.cwd().resolve()
-    if target.resolve() in (here, *here.parents):
-        raise UsageError(f"{target} 是当前所在的文件夹（或它的上级），不能替换它。请用 -o 指定别的文件夹。")
     if not any((target / name).is_file() for name in DEPARTMENT_FILES):
         raise UsageError(
-            f"{target} 不是规格文件夹（其中没有 部门.yaml），即使加了 --force 也不会替换它。请用 -o 指定新的文件夹。"
+            f"{target} 不是规格文件夹（其中没有 部门.yaml），即使加了 --force 也不会写入。请用 -o 指定新的文件夹。"
         )
 
 
@@ -100,7 +102,7 @@ def staged(target: Path, files: dict[str, str]) -> Iterator[Path]:
         raise RenderError(f"无法在 {parent} 中新建规格文件夹：{os_error_cause(exc)}。请换一个有写权限的位置（-o）。") from exc
     try:
         for rel, text in files.items():
-            path = tmp / rel
+            path = inside(tmp, *rel.split("/"))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         write_schemas(tmp / "schema")
@@ -112,18 +114,33 @@ def staged(target: Path, files: dict[str, str]) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def publish(tmp: Path, target: Path) -> None:
-    """Move the staged folder to *target*, replacing an existing spec folder (checked before)."""
-    old = None
-    try:
-        if target.exists():
-            old = target.parent / f".{target.name}.jx-{secrets.token_hex(4)}.old"
-            os.rename(target, old)
-        os.rename(tmp, target)
-    except OSError as exc:
-        if old is not None and not target.exists():
-            with contextlib.suppress(OSError):
-                os.rename(old, target)
-        raise RenderError(f"无法写入 {target}：{os_error_cause(exc)}。原有的文件夹保持不变。") from exc
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def publish(tmp: Path, target: Path) -> list[str]:
+    """Put the staged folder in place with its manifest; the spec files of an existing *target* left alone.
+
+    A new *target* is the staged folder renamed. Into an existing folder only
+    files jixiao wrote are replaced or removed (:func:`manifest.plan`), as one
+    all-or-nothing step (:func:`jixiao.fileio.write_set`).
+
+    Raises:
+        UsageError: a file to write would replace one jixiao did not write (nothing is changed).
+        RenderError: the files cannot be written (nothing is changed).
+    """
+    files = _read_tree(tmp)
+    files[MANIFEST] = manifest_bytes(files)
+    if not os.path.lexists(target):
+        try:
+            (tmp / MANIFEST).write_bytes(files[MANIFEST])
+            os.rename(tmp, target)
+        except OSError as exc:
+            raise RenderError(f"无法写入 {target}：{os_error_cause(exc)}。没有留下任何文件。") from exc
+        return []
+    replacement = plan(target, files)
+    write_set(replacement.write, remove=replacement.remove)
+    return replacement.kept
+
+
+def _read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under *folder*, by relative POSIX path."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }

@@ -98,8 +98,7 @@ def parse_value(text: str, *, iso_style: DateStyle = "点分") -> Value:
             return Value(s, "date", date=day, date_style=style)
     m = _QUANTITY.match(s)
     if m:
-        whole, _, fraction = m["num"].partition(".")
-        if len(whole.lstrip("0")) > limits.MAX_VALUE_INT_DIGITS or len(fraction) > limits.MAX_VALUE_DECIMALS:
+        if _too_many_digits(m["num"]):
             raise ValueError_(
                 f"指标值「{s}」中的数字位数过多",
                 f"整数部分最多 {limits.MAX_VALUE_INT_DIGITS} 位、小数最多 {limits.MAX_VALUE_DECIMALS} 位；"
@@ -120,6 +119,17 @@ def parse_value(text: str, *, iso_style: DateStyle = "点分") -> Value:
             "写成 ≥90% 、≤0.5万元/月 这样的形式；定性指标不要以 ≥ ≤ > < = 开头",
         )
     return Value(s, "text")
+
+
+def _too_many_digits(number: str) -> bool:
+    whole, _, fraction = number.partition(".")
+    return len(whole.lstrip("0")) > limits.MAX_VALUE_INT_DIGITS or len(fraction) > limits.MAX_VALUE_DECIMALS
+
+
+def too_many_digits(text: str) -> bool:
+    """Is *text* a quantity whose number has more digits than a value may have (see :func:`parse_value`)?"""
+    m = _QUANTITY.match(text.strip())
+    return m is not None and _too_many_digits(m["num"])
 
 
 def quantity_text(op: str | None, number: Decimal, unit: str | None) -> str:

@@ -39,8 +39,8 @@ from jixiao.fileio import (
     write_error,
     write_set,
 )
-from jixiao.limits import MAX_FILE_NAME_BYTES
 from jixiao.model.document import Document, ProjectTable
+from jixiao.safenames import safe_name
 
 PROJECTS_DIR = "projects"
 FORMATS = ("docx", "pdf", "html")
@@ -51,29 +51,6 @@ _MANIFEST_NOTE = (
 )
 _MANIFEST_MAX_BYTES = 16 * 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-# Characters no file system accepts (Windows is the strictest), and control characters.
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_MAX_NAME = 80  # characters; leaves room for the folder path on Windows
-# Names Windows reserves for devices, with or without an extension.
-_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?$", re.IGNORECASE)
-
-
-def safe_name(text: str) -> str:
-    """*text* as a file name valid on Windows, macOS and Linux.
-
-    At most 80 characters and :data:`~jixiao.limits.MAX_FILE_NAME_BYTES` bytes
-    of UTF-8 (a Chinese character takes 3), cut at a character boundary.
-    """
-    name = unicodedata.normalize("NFC", text)
-    name = _UNSAFE.sub("_", name)
-    name = re.sub(r"\s+", " ", name).strip().rstrip(". ")
-    if len(name) > _MAX_NAME:
-        name = name[:_MAX_NAME].rstrip(". ")
-    if len(name.encode("utf-8")) > MAX_FILE_NAME_BYTES:
-        name = name.encode("utf-8")[:MAX_FILE_NAME_BYTES].decode("utf-8", "ignore").rstrip(". ")
-    name = _RESERVED.sub(r"\1_\2", name)  # CON.x → CON_.x
-    return name or "未命名"
 
 
 def combined_stem(doc: Document) -> str:

@@ -8,15 +8,13 @@ publishes each build, and the caller's, which waits for Ctrl-C.
 from __future__ import annotations
 
 import os
-import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
+from jixiao.children import terminate_as_interrupt
 from jixiao.serve.app import Hub, PreviewServer, open_server
 from jixiao.serve.state import Builder, Failure, Preview, State, changed_fragments
 from jixiao.serve.watch import fingerprint, watch_loop, watched_folders
@@ -96,7 +94,7 @@ def serve_spec(spec: Path, *, port: int, log: Log) -> None:
     """
     running: Running | None = None
     try:
-        with _terminate_as_interrupt():
+        with terminate_as_interrupt():
             running = start(spec, port=port, log=log)
             log("保存规格、预设或模板文件后，网页自动更新。按 Ctrl-C 停止。")
             while not running.stop_event.wait(0.5):
@@ -106,23 +104,6 @@ def serve_spec(spec: Path, *, port: int, log: Log) -> None:
     finally:
         if running is not None:
             running.close()
-
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM stops the preview as Ctrl-C does (only the main thread can set handlers)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _label(root: Path, base: Path) -> str:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -42,7 +43,7 @@ class Quoted(str):
 def scalar(value: Any, *, flow: bool = False) -> str:
     """One scalar: ``~`` for None, true/false, a plain or double-quoted text."""
     if isinstance(value, Quoted):
-        return json.dumps(str(value), ensure_ascii=False)
+        return _quoted(str(value))
     if value is None:
         return "~"
     if isinstance(value, bool):
@@ -50,7 +51,16 @@ def scalar(value: Any, *, flow: bool = False) -> str:
     if isinstance(value, int | float):
         return str(value)
     text = str(value)
-    return text if plain_ok(text, flow) else json.dumps(text, ensure_ascii=False)
+    return text if plain_ok(text, flow) else _quoted(text)
+
+
+#: Characters a YAML file may not hold as they are, and line breaks of YAML 1.1 (NEL, LS, PS).
+_ESCAPE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _quoted(text: str) -> str:
+    """*text* double-quoted; characters YAML cannot carry raw (DEL, C1 controls, lone surrogates …) escaped."""
+    return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def flow(value: Any) -> str:

@@ -11,18 +11,20 @@ several lines inside a cell is joined again. Git calls this through
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from jixiao.errors import JixiaoError, UsageError
+from jixiao.docfile import read_document
+from jixiao.errors import JixiaoError
+from jixiao.vcs.pdftext import pdf_lines
+from jixiao.zipread import ZipReader
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Row-label columns of an indicator table: the row is named by them.
 KEY_COLUMNS = ("一级指标", "二级指标", "三级指标")
 #: Labels inside a row of the header block: the cells after one belong to it (项目编码 1302… 项目名称 办公费).
 HEADER_LABELS = frozenset({"项目编码", "项目名称", "专项资金名称", "预算数", "其中：财政资金", "财政资金", "其他资金"})
-_PAGE_NUMBER = re.compile(r"^[—–-]\s*\d+\s*[—–-]$")
+PAGE_NUMBER = re.compile(r"^[—–-]\s*\d+\s*[—–-]$")
 _BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
@@ -108,18 +110,18 @@ def _docx_rows(table: object) -> list[list[str | None]]:
     return rows
 
 
-def docx_lines(data: bytes) -> Iterator[str]:
-    """Lines of a Word document's body."""
-    from io import BytesIO
-
+def docx_lines(data: bytes, name: str = "文件") -> Iterator[str]:
+    """Lines of a Word document's body (the package read under the limits of :mod:`jixiao.zipread`)."""
     from lxml import etree
 
+    with ZipReader(data, name) as package:
+        if "word/document.xml" not in package.names:
+            raise TextconvError(f"{name} 不是可以读取的 Word 文件（.docx 包中没有 word/document.xml）")
+        xml = package.read("word/document.xml")
     try:
-        with zipfile.ZipFile(BytesIO(data)) as zf:
-            xml = zf.read("word/document.xml")
         body = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True)).find(f"{W}body")
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise TextconvError(f"不是可以读取的 Word 文件（.docx）：{exc}") from None
+    except etree.XMLSyntaxError as exc:
+        raise TextconvError(f"{name} 不是可以读取的 Word 文件（.docx）：其中的 XML 无法解析（{exc}）") from None
     if body is None:
         return
     for el in body:
@@ -131,62 +133,24 @@ def docx_lines(data: bytes) -> Iterator[str]:
             yield from table_lines(_docx_rows(el))
 
 
-def pdf_lines(path: Path) -> Iterator[str]:
-    """Lines of a PDF: the text of each page outside its tables, then each table (pdfplumber)."""
-    try:
-        import pdfplumber
-    except ImportError:  # pragma: no cover - a dependency of jixiao
-        raise TextconvError("读取 PDF 需要 pdfplumber：pip install pdfplumber") from None
-    lines: list[str] = []
-    try:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                lines += _page_lines(page)
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds of error on a damaged file
-        raise TextconvError(f"不是可以读取的 PDF 文件：{exc}") from None
-    yield from lines
-
-
-def _page_lines(page: object) -> Iterator[str]:
-    tables = page.find_tables()  # type: ignore[attr-defined]
-    boxes = [t.bbox for t in tables]
-
-    def outside(obj: dict[str, float]) -> bool:
-        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-    # Text above the first table, the tables in order, then what is below them.
-    items: list[tuple[float, list[str]]] = []
-    text = page.filter(outside).extract_text_lines()  # type: ignore[attr-defined]
-    for line in text:
-        content = line["text"].strip()
-        if content and not _PAGE_NUMBER.match(content):
-            items.append((line["top"], [content]))
-    for table in tables:
-        items.append((table.bbox[1], table_lines(table.extract())))
-    for _, lines in sorted(items, key=lambda item: item[0]):
-        yield from lines
-
-
 def textconv(path: Path) -> str:
     """The text of a .docx or .pdf file (told by its content, not its name).
 
+    Both are read under limits (a .docx by :mod:`jixiao.zipread`, a PDF in a
+    child process by :mod:`jixiao.vcs.pdftext`), so a file from someone else cannot
+    hang ``git diff`` or exhaust memory.
+
     Raises:
-        UsageError: the file does not exist.
-        TextconvError: it is neither a Word nor a PDF file, or cannot be read.
+        UsageError: the file does not exist or is not a regular file.
+        JixiaoError: it is neither a Word nor a PDF file, cannot be read, or goes over a limit.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"找不到文件「{path}」") from None
-    except OSError as exc:
-        raise UsageError(f"无法读取「{path}」：{exc.strerror}") from None
+    data = read_document(path)
     if not data:
         return ""
     if data.startswith(b"PK"):
-        lines = list(docx_lines(data))
+        lines = list(docx_lines(data, path.name))
     elif data.lstrip()[:5] == b"%PDF-":
-        lines = list(pdf_lines(path))
+        lines = pdf_lines(data, path.name)
     else:
         raise TextconvError(f"「{path.name}」既不是 Word 文件（.docx）也不是 PDF 文件")
     return "".join(line + "\n" for line in lines)
