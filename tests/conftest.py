@@ -13,6 +13,9 @@ import pytest
 def pytest_configure(config: pytest.Config) -> None:
     """Renders in tests use a cache folder of their own, never the user's ~/.cache/jixiao."""
     os.environ.setdefault("JIXIAO_CACHE_DIR", tempfile.mkdtemp(prefix="jixiao-test-cache-"))
+    # pytest-xdist workers inherit COLUMNS=80; rich would freeze that width into jixiao's consoles when
+    # jixiao.cli is imported, and tests that invoke a command with env={"COLUMNS": ...} could not widen it.
+    os.environ.pop("COLUMNS", None)
 
 DEPARTMENT = """\
 年度: 2025
