@@ -154,6 +154,13 @@ def test_quotes_only_where_needed(text: str, quoted: bool) -> None:
     assert out == f"a: {expected}\nb: [{expected}]\n"
 
 
+def test_a_text_with_a_quote_character_stays_quoted_and_keeps_its_comment() -> None:
+    """Found by the property test: plain 0['# would hide the comment after it from fmt's scanner."""
+    text = '资金用途: "0[\'#"   # 注释\n'
+    assert canonical(text) == text
+    assert comments(canonical(text)) == ["# 注释"]
+
+
 def test_preset_rows_stay_block_but_list_rows_become_flow() -> None:
     preset = dedent("""\
         说明: 测试

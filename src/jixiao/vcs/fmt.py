@@ -82,9 +82,11 @@ def _yaml() -> YAML:
 _STANDARD = VersionedResolver()
 _ANALYSER = Emitter(io.StringIO(), allow_unicode=True)
 _ANALYSER.use_version = (1, 2)  # type: ignore[attr-defined]  # read by analyze_scalar without a dumper
-#: README asks to quote texts with these (they break a flow row, or read as formulas); a
+#: README asks to quote texts with these (they break a flow row, or read as formulas); a quote
+#: character inside a plain text is legal YAML but reads as the start of a quoted text to people
+#: (and to fmtlines' comment scanner), so such texts stay quoted; a
 #: leading = is YAML 1.1's value indicator, which other YAML tools may refuse.
-_README_QUOTED = re.compile(r"\{\{|\{%|,|: | #|^[=:?]")
+_README_QUOTED = re.compile(r"\{\{|\{%|,|: | #|['\"]|^[=:?]")
 
 
 def needs_quotes(text: str, *, flow: bool) -> bool:
