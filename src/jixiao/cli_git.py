@@ -71,6 +71,8 @@ def diff(
     with ExitStack() as stack:
         try:
             a, b = open_sides(old, new, spec, stack)
+            for note in (*a.notes, *b.notes):
+                err.print(f"提示：{note}", markup=False, highlight=False)
             sides = []
             for side in (a, b):
                 try:
