@@ -219,6 +219,57 @@ def test_symlinked_preset_outside_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "外部.yaml:1:1: 错误: 「外部.yaml」是指向规格文件夹以外的符号链接" in result.stderr
 
 
+@pytest.mark.parametrize("folder", ["presets", "layouts", "projects"])
+def test_a_symlinked_folder_outside_the_spec_is_refused(tmp_path: Path, folder: str) -> None:
+    outside = tmp_path / "outside"
+    write_tree(outside, {
+        "外部.yaml": PROJECT.replace("法律顾问费", "机密项目"),
+        "坏.yaml": "机密内容: [未闭合\n",
+    })
+    spec = project(PROJECT + "预设: 外部\n" if folder == "presets" else PROJECT, tmp_path)
+    if folder == "projects":
+        (spec / "projects" / "01-x.yaml").unlink()
+        (spec / "projects").rmdir()
+    (spec / folder).symlink_to(outside, target_is_directory=True)
+    for command in ("validate", "check", "expand"):
+        result = run(spec, command=command)
+        assert result.exit_code == 1, result.output
+        assert f"{folder}:1:1: 错误: 「{folder}」是指向规格文件夹以外的符号链接" in result.stderr
+        assert "机密" not in result.output and "outside/坏.yaml" not in result.stderr
+        assert result.stderr.count("指向规格文件夹以外") == 1
+
+
+def test_a_symlinked_checks_folder_outside_the_spec_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_tree(outside, {"词表.yaml": "常用指标: [机密]\n错别字: [{错: 的, 正: 机密}]\n"})
+    spec = project(PROJECT, tmp_path)
+    (spec / "checks").symlink_to(outside, target_is_directory=True)
+    result = run(spec, command="check")
+    assert result.exit_code == 1
+    assert "checks/词表.yaml:1:1: 错误: 「checks」是指向规格文件夹以外的符号链接" in result.stderr
+    assert "机密" not in result.output
+
+
+def test_a_symlinked_folder_inside_the_spec_is_fine(tmp_path: Path) -> None:
+    spec = project(PROJECT + "预设: 共用\n", tmp_path, extra={
+        "shared/presets/共用.yaml": "基于: 运转类\n改写:\n  满意度: {值: ≥97%}\n",
+    })
+    (spec / "presets").symlink_to(spec / "shared" / "presets", target_is_directory=True)
+    table = expand_department(load_department(spec)).tables()[0]
+    assert any(r.value == "≥97%" for r in table.rows)
+
+
+def test_fmt_leaves_files_of_a_symlinked_folder_alone(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_tree(outside, {"外部.yaml": "基于:   运转类\n"})
+    before = (outside / "外部.yaml").read_bytes()
+    spec = project(PROJECT, tmp_path)
+    (spec / "presets").symlink_to(outside, target_is_directory=True)
+    result = runner.invoke(app, ["fmt", str(spec)])
+    assert result.exit_code == 0, result.output
+    assert (outside / "外部.yaml").read_bytes() == before
+
+
 EVIL_PRESET = "绩效指标:\n  - {键: 完成率, 二级: 数量指标, 三级: 被注入的值, 描述: 被注入的描述, 值: =100%}\n"
 
 
