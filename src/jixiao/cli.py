@@ -17,7 +17,13 @@ from rich.console import Console
 
 from jixiao import cli_text
 from jixiao.errors import JixiaoError, SpecError, UsageError
-from jixiao.outpaths import check_json_output, check_output_folder, spec_folder
+from jixiao.outpaths import (
+    check_json_output,
+    check_output_file,
+    check_output_folder,
+    input_files,
+    spec_folder,
+)
 
 if TYPE_CHECKING:
     from jixiao.docmodel import Document
@@ -95,10 +101,16 @@ def expand(
     """展开规格：套用预设、默认值和派生值，得到完整的文档模型。"""
     if row is not None and explain is None:
         _fail(UsageError("--行 要与 --explain 一起使用，例如 jixiao expand 规格 --explain 3 --行 成本"))
+    from jixiao.expand import expand_department
+    from jixiao.spec.load import load_department
+
     try:
         if output is not None:
             check_json_output(spec, output)
-        doc = _load_and_expand(spec)
+        loaded = load_department(spec)
+        if output is not None:
+            check_output_file(output, "-o", reads=input_files(loaded))
+        doc = expand_department(loaded)
     except JixiaoError as exc:
         _fail(exc)
     if explain is not None:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from jixiao.cli import ReportFormat, SpecArg, _fail, app, err, out
-from jixiao.errors import JixiaoError, SpecError, UsageError
+from jixiao.errors import JixiaoError, SpecError
 
 
 @app.command()
@@ -130,17 +130,7 @@ def rollover(
     try:
         result = plan(spec, year, clear_budget=clear_budget)
         dest = output if output is not None else default_destination(spec, result.old_year, year)
-        name = CHECKLIST_NAME.format(year=year)
-        if checklist is not None:
-            if checklist.is_dir():
-                raise UsageError(f"「{checklist}」是文件夹：--清单 写一个文件名，如 {checklist / name}")
-            from jixiao.fileio import write_atomic
-
-            write(result, dest, None)
-            write_atomic(checklist, checklist_text(result, dest).encode("utf-8"))
-            written = checklist
-        else:
-            written = write(result, dest, name)
+        written = write(result, dest, CHECKLIST_NAME.format(year=year), checklist)
     except JixiaoError as exc:
         _fail(exc)
     sys.stdout.write(checklist_text(result, dest))
