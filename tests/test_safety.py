@@ -91,6 +91,16 @@ SPEC_CASES: list[tuple[str, str, int, int, str]] = [
     ("30 位的金额", PROJECT.replace("5.00", "123456789012345678901234567890"), 3, 6, "金额超出范围"),
     ("无穷大", PROJECT.replace("5.00", ".inf"), 3, 6, "应为数字（金额）"),
     ("极小的金额", PROJECT.replace("5.00", "1e-400"), 3, 6, "精度超出金额单位"),
+    ("指数巨大的金额", PROJECT.replace("5.00", "1e999999999"), 3, 6, "金额超出范围"),
+    ("指数巨大的负金额", PROJECT.replace("5.00", '"-9e999999999"'), 3, 6, "金额超出范围"),
+    ("指数极小的金额", PROJECT.replace("5.00", "1e-999999999"), 3, 6, "精度超出金额单位"),
+    ("公式中指数巨大的数", PROJECT + '改写:\n  成本: {值: "≤{{ 向上取整(\'1e999999999\') }}万元"}\n', 7, 11,
+     "超出了可计算的范围"),
+    ("公式中极小的步长", PROJECT + '改写:\n  成本: {值: "≤{{ 向上取整(预算数, \'1e-999999999\') }}万元"}\n', 7, 11,
+     "步长「1e-999999999」应当是正数"),
+    ("公式中不是数字的参数", PROJECT + '改写:\n  成本: {值: "≤{{ 向上取整(\'abc\') }}万元"}\n', 7, 11, "应当是数字"),
+    ("公式中溢出的乘方", PROJECT + '改写:\n  成本: {值: "≤{{ (((预算数 * 10 ** 12) ** 100) ** 100) ** 100 }}万元"}\n', 7, 11,
+     "超出了可计算的范围"),
     ("指标值中的巨大数字", PROJECT + '改写:\n  成本: {值: "≤1234567890123456789万元"}\n', 7, 11, "数字位数过多"),
 ]
 
@@ -110,7 +120,7 @@ def test_bad_spec_is_a_positioned_error(tmp_path: Path, case: str, text: str, li
 
 
 def test_amount_errors_name_the_largest_accepted_amount(tmp_path: Path) -> None:
-    for text in ("1e308", ".inf", "123456789012345678901234567890"):
+    for text in ("1e308", ".inf", "123456789012345678901234567890", "1e999999999"):
         result = run(project(PROJECT.replace("5.00", text), tmp_path / text))
         assert result.exit_code == 1 and "999999999999.99" in result.stderr
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from decimal import DecimalException
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,10 @@ def render_field(raw: str, context: dict[str, Any], label: str) -> str:
     except jinja2.UndefinedError as exc:
         raise Problem(
             f"「{label}」中的模板用了未定义的名字（{exc.message}）", f"可用的名字：{'、'.join(sorted(context))}"
+        ) from None
+    except DecimalException:
+        raise Problem(
+            f"「{label}」中的公式算出的数字超出了可计算的范围", "公式只做简单的计算，如 {{ 向上取整(预算数 / 12, 0.01) }}"
         ) from None
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError) as exc:
         raise Problem(
