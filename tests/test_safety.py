@@ -75,7 +75,7 @@ SPEC_CASES: list[tuple[str, str, int, int, str]] = [
     ("巨大的重复", PROJECT + '改写:\n  成本: {值: "{{ \'x\' * 10**9 }}"}\n', 7, 11, "超过上限"),
     ("百分号格式化", PROJECT + '改写:\n  成本: {值: "{{ \'%999999999d\' % 1 }}"}\n', 7, 11, "不能用 % 格式化文字"),
     ("没有 range", PROJECT + '改写:\n  成本: {值: "{{ range(10) }}"}\n', 7, 11, "未定义的名字"),
-    ("公式结果超过一格", PROJECT + '改写:\n  成本: {描述: "{{ \'很长\' * 6000 }}"}\n', 7, 12, "超过每格 10000 字"),
+    ("公式结果超过一格", PROJECT + '改写:\n  成本: {描述: "{{ \'很长\' * 6000 }}"}\n', 7, 12, "超过每格（每段）10000 字"),
     ("一格文字过长", PROJECT.replace("法律咨询服务", "长" * 10_001), 4, 7, "「资金用途」有 10001 个字"),
     ("别名炸弹", PROJECT + "x: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
         f"x{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 10)}]\n" for i in range(8)), 6, 33,
@@ -117,6 +117,50 @@ def test_bad_spec_is_a_positioned_error(tmp_path: Path, case: str, text: str, li
     assert words in head
     assert "提示" in result.stderr
     assert "uid=" not in result.output + result.stderr
+
+
+@pytest.mark.parametrize("field", ["资金用途", "绩效目标"])
+def test_an_overlong_text_is_reported_once(tmp_path: Path, field: str) -> None:
+    text = "\n".join(f"{field}: {'长' * 13_500}" if line.startswith(f"{field}:") else line for line in PROJECT.split("\n"))
+    result = run(project(text, tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.count("13500 个字") == 1, result.stderr
+    assert f"「{field}」有 13500 个字，超过每格（每段）10000 字的上限" in result.stderr
+    assert "共 1 个问题" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("资金用途:\t法律咨询服务", "法律咨询服务"), ("资金用途: 法律\t咨询服务", "法律\t咨询服务"),
+     ("资金用途: 法律咨询服务\t# 注释", "法律咨询服务"), ("资金用途:\t|\n  法律咨询服务", "法律咨询服务\n")],
+    ids=["after the colon", "inside the value", "before a comment", "before a block scalar"],
+)
+def test_a_tab_where_yaml_allows_one_is_read(tmp_path: Path, written: str, value: str) -> None:
+    spec = project(PROJECT.replace("资金用途: 法律咨询服务", written), tmp_path)
+    result = run(spec, "--json", command="expand")
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    assert json.loads(result.stdout)["parts"][0]["tables"][0]["use"] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "words"),
+    [(PROJECT + "改写:\n\t成本: 删除\n", 7, 1, "制表符（Tab）缩进"),
+     (PROJECT + "绩效指标:\n  - \t[数量指标, 印制批次, 批次, ≥20批]\n", 7, 5, "制表符（Tab）不能出现在这个位置")],
+    ids=["indentation", "after a dash"],
+)
+def test_a_tab_where_yaml_allows_none_is_positioned(tmp_path: Path, text: str, line: int, col: int, words: str) -> None:
+    result = run(project(text, tmp_path))
+    assert result.exit_code == 1
+    assert f"01-x.yaml:{line}:{col}: 错误: " in first_line(result) and words in first_line(result)
+
+
+def test_fmt_names_a_tab_it_cannot_keep(tmp_path: Path) -> None:
+    spec = project(PROJECT.replace("资金用途: 法律咨询服务", "资金用途:\t法律咨询服务"), tmp_path)
+    result = run(spec, command="fmt")
+    assert result.exit_code == 1
+    assert "01-x.yaml:4:6: 错误: jixiao fmt 整理不了值前或值中的制表符（Tab）" in result.stderr
 
 
 def test_amount_errors_name_the_largest_accepted_amount(tmp_path: Path) -> None:

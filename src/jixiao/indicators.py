@@ -22,6 +22,7 @@ from jixiao.errors import Diagnostic, Problem
 from jixiao.framework import FRAMEWORKS, all_level2, level1_of
 from jixiao.presets import BaseProblem, PresetLibrary, PresetRow, apply_patch, field_positions
 from jixiao.resources import builtin_templates
+from jixiao.sizes import cell_too_long
 from jixiao.spec.load import ProjectSource
 from jixiao.spec.model import RowSpec
 from jixiao.textenv import FormulaError, LimitError, render_text
@@ -87,10 +88,9 @@ def render_field(raw: str, context: dict[str, Any], label: str) -> str:
         raise Problem(
             f"「{label}」中的模板无法计算：{exc}", "检查 {{ }} 中的写法，如 {{ 向上取整(预算数 / 12, 0.01) }}"
         ) from None
-    if len(text) > limits.MAX_CELL_CHARS:
-        raise Problem(
-            f"「{label}」有 {len(text)} 个字，超过每格 {limits.MAX_CELL_CHARS} 字的上限", "表格中的一格写不下这么多文字：请精简"
-        )
+    problem = cell_too_long(label, text)
+    if problem is not None:
+        raise Problem(*problem)
     return text
 
 
