@@ -8,8 +8,6 @@ path, and nothing may be written outside the temporary copy.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import tempfile
 import tracemalloc
 from pathlib import Path
@@ -18,40 +16,12 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import DEPARTMENT, PROJECT, write_tree
+from gittrees import blob, git, raw_tree, tree_entries
 from jixiao import limits
 from jixiao.cli import app
 
 runner = CliRunner()
 PROJECT_FILE = "01-法律顾问费.yaml"
-
-
-def git(repo: Path, *args: str, data: bytes | None = None) -> str:
-    env = {
-        **os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    done = subprocess.run(["git", *args], cwd=repo, input=data, capture_output=True, env=env, check=True)
-    return done.stdout.decode().strip()
-
-
-def blob(repo: Path, data: bytes) -> str:
-    return git(repo, "hash-object", "-w", "--stdin", data=data)
-
-
-def raw_tree(repo: Path, entries: list[tuple[str, bytes, str]]) -> str:
-    """A tree object written byte by byte: (mode, name, object id), in the order given."""
-    body = b"".join(mode.encode() + b" " + name + b"\0" + bytes.fromhex(oid) for mode, name, oid in entries)
-    return git(repo, "hash-object", "-t", "tree", "-w", "--literally", "--stdin", data=body)
-
-
-def tree_entries(repo: Path, treeish: str) -> list[tuple[str, bytes, str]]:
-    out = subprocess.run(["git", "ls-tree", "-z", treeish], cwd=repo, capture_output=True, check=True).stdout
-    entries = []
-    for record in filter(None, out.split(b"\0")):
-        meta, _, name = record.partition(b"\t")
-        mode, _kind, oid = meta.decode().split()
-        entries.append((mode.lstrip("0"), name, oid))
-    return entries
 
 
 @pytest.fixture
