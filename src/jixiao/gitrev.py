@@ -1,10 +1,11 @@
 """A spec as it was at a git revision, read with the ``git`` command.
 
-The working tree is never touched: the files of the spec folder (and the
+The working tree is never touched: the spec files of the spec folder (and of the
 ``templates/`` folders a spec may take presets and layouts from, on the way up
-to the repository root) are read with ``git ls-tree`` and ``git cat-file`` and
-written into a private temporary folder that mirrors the repository, where the
-normal load → expand reads them.
+to the repository root) are listed with ``git ls-tree``, every entry checked
+like ``git fsck`` (:mod:`jixiao.gittree`), then streamed with ``git cat-file``
+into a private temporary folder that mirrors the repository, where the normal
+load → expand reads them.
 """
 
 from __future__ import annotations
