@@ -5,7 +5,12 @@ files of the example specs, and load → expand → check runs in-process. A
 :class:`~jixiao.errors.JixiaoError` (a positioned message for the user) is
 fine; any other exception is a bug that would end in exit 3 for a user.
 
-The default run is short (200 examples). Run it long with::
+``jixiao diff`` is fuzzed with commits made by hand: random tree entries (names
+such as ``..`` and ``.git``, links, submodules, duplicates, files and folders of
+one name) and mutated spec files; it must never exit 3 nor write outside its
+temporary folder.
+
+The default run is short (200 examples, 40 for diff). Run it long with::
 
     JIXIAO_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest tests/test_fuzz.py
 """
@@ -14,14 +19,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from conftest import DEPARTMENT, PROJECT, write_tree
+from gittrees import blob, git, raw_tree
 from jixiao import expand_department, load_department
 from jixiao.checks import run_checks
+from jixiao.cli import app
 from jixiao.errors import JixiaoError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,3 +146,101 @@ def test_mutated_specs_give_only_diagnostics(data: st.DataObject) -> None:
             text = data.draw(mutation(text), label="mutated")
         target.write_text(text, encoding="utf-8", errors="surrogatepass")
         _run(root)
+
+
+# --- jixiao diff of hand-made commits ---------------------------------------------------------
+
+#: A tree: (mode, name, content) where content is bytes (a blob), a tree, or None (a submodule).
+Tree = list[tuple[str, bytes, "bytes | Tree | None"]]
+
+NAMES = [b"..", b".", b".git", b".GIT", b"git~1", b".git.", b"a\\b", b"/etc", b"x/y", b"projects", b"presets",
+         b"layouts", b"checks", b"templates", "部门.yaml".encode(), b"01-x.yaml", b"02-y.yaml", b"p.yaml",
+         b"\xff\xfe.yaml", b"a" * 300, b"-rf", b" .yaml", b"\n.yaml"]
+MODES = ["100644", "100644", "100755", "120000", "160000", "40000", "100600"]
+
+
+@st.composite
+def contents(draw: st.DrawFn, depth: int) -> bytes | Tree | None:
+    kind = draw(st.sampled_from(["yaml", "bytes", "tree", "none"] if depth < 3 else ["yaml", "bytes", "none"]))
+    if kind == "yaml":
+        return draw(mutation(draw(st.sampled_from([PROJECT, DEPARTMENT, "基于: 运转类\n"])))).encode(
+            "utf-8", errors="surrogatepass")
+    if kind == "bytes":
+        return draw(st.binary(max_size=64))
+    if kind == "tree":
+        return draw(trees(depth + 1))
+    return None
+
+
+@st.composite
+def trees(draw: st.DrawFn, depth: int = 0) -> Tree:
+    names = st.one_of(st.sampled_from(NAMES), st.text(min_size=1, max_size=6).map(lambda t: t.encode("utf-8", "surrogatepass")))
+    return draw(st.lists(st.tuples(st.sampled_from(MODES), names, contents(depth)), max_size=4))
+
+
+def _write(repo: Path, tree: Tree, head: str) -> str:
+    entries = []
+    for mode, name, content in tree:
+        if isinstance(content, list):
+            entries.append(("40000", name, _write(repo, content, head)))
+        elif content is None or mode == "160000":
+            entries.append(("160000", name, head))
+        else:
+            entries.append((mode if mode != "40000" else "100644", name, blob(repo, content)))
+    return raw_tree(repo, entries)
+
+
+@pytest.fixture(scope="module")
+def diff_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("fuzz-diff") / "repo"
+    write_tree(root / "specs" / "x", {"部门.yaml": DEPARTMENT, "projects/01-x.yaml": PROJECT})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    return root
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@settings(
+    max_examples=max(10, EXAMPLES // 5),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    derandomize="JIXIAO_FUZZ_SEED" not in os.environ,
+)
+@given(data=st.data())
+def test_diff_of_hand_made_commits_never_fails_or_escapes(
+    diff_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: st.DataObject
+) -> None:
+    head = git(diff_repo, "rev-parse", "HEAD")
+    spec_text = data.draw(mutation(PROJECT), label="project")
+    spec: Tree = [
+        ("100644", "部门.yaml".encode(), DEPARTMENT.encode()),
+        ("40000", b"projects", [("100644", b"01-x.yaml", spec_text.encode("utf-8", "surrogatepass"))]),
+    ]
+    spec += data.draw(trees(1), label="spec entries")
+    up: Tree = [("100644", data.draw(st.sampled_from([b"escape.yaml", "部门.yaml".encode()])), b"x: 1\n")]
+    for _ in range(data.draw(st.integers(min_value=0, max_value=5), label="../ levels")):
+        up = [("40000", data.draw(st.sampled_from([b"..", b".", b"projects"])), up)]
+    spec += up if isinstance(up[0][2], list) else []
+    if data.draw(st.booleans(), label="a file named like a folder"):
+        spec.append(("100644", data.draw(st.sampled_from([b"projects", "部门.yaml".encode()])), b"x\n"))
+    extra = data.draw(trees(1), label="root entries")
+    root = _write(diff_repo, [("40000", b"specs", [("40000", b"x", spec)]), *extra], head)
+    commit = git(diff_repo, "commit-tree", root, "-m", "fuzz")
+    # Temporary copies go five folders below the sandbox: any escape with up to five ../ lands in it.
+    sandbox = Path(tempfile.mkdtemp(prefix="sandbox-", dir=tmp_path))
+    base = sandbox / "a" / "b" / "c" / "d" / "tmp"
+    base.mkdir(parents=True)
+    before = _listing(sandbox)
+    monkeypatch.setattr(tempfile, "tempdir", str(base))
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=diff_repo, capture_output=True, check=True).stdout
+    monkeypatch.chdir(diff_repo)
+    for args in ([f"{commit}:specs/x", "main:specs/x"], [commit, "specs/x"], [commit, "HEAD"]):
+        result = CliRunner().invoke(app, ["diff", *args])
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        assert result.exit_code in (0, 1, 2), result.output
+        assert _listing(sandbox) == before
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=diff_repo, capture_output=True, check=True).stdout == status

@@ -161,7 +161,7 @@ def test_usage_errors(tmp_path: Path) -> None:
     result = runner.invoke(app, ["rollover", str(spec), "--年度", "2026", "-o", str(tmp_path / "满的")])
     assert result.exit_code == 2 and "不是空文件夹" in result.output
     result = runner.invoke(app, ["rollover", str(spec), "--年度", "2026", "-o", str(spec / "新")])
-    assert result.exit_code == 2 and "原规格文件夹之内" in result.output
+    assert result.exit_code == 2 and "在原规格文件夹" in result.output and "-2026" in result.output
     broken = write_tree(tmp_path / "坏的", {"部门.yaml": DEPARTMENT, "projects/01-a.yaml": "项目名称: a\n"})
     assert runner.invoke(app, ["rollover", str(broken), "--年度", "2026"]).exit_code == 1
     assert not (tmp_path / "坏的-2026").exists()

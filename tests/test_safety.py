@@ -75,7 +75,7 @@ SPEC_CASES: list[tuple[str, str, int, int, str]] = [
     ("巨大的重复", PROJECT + '改写:\n  成本: {值: "{{ \'x\' * 10**9 }}"}\n', 7, 11, "超过上限"),
     ("百分号格式化", PROJECT + '改写:\n  成本: {值: "{{ \'%999999999d\' % 1 }}"}\n', 7, 11, "不能用 % 格式化文字"),
     ("没有 range", PROJECT + '改写:\n  成本: {值: "{{ range(10) }}"}\n', 7, 11, "未定义的名字"),
-    ("公式结果超过一格", PROJECT + '改写:\n  成本: {描述: "{{ \'很长\' * 6000 }}"}\n', 7, 12, "超过每格 10000 字"),
+    ("公式结果超过一格", PROJECT + '改写:\n  成本: {描述: "{{ \'很长\' * 6000 }}"}\n', 7, 12, "超过每格（每段）10000 字"),
     ("一格文字过长", PROJECT.replace("法律咨询服务", "长" * 10_001), 4, 7, "「资金用途」有 10001 个字"),
     ("别名炸弹", PROJECT + "x: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
         f"x{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 10)}]\n" for i in range(8)), 6, 33,
@@ -91,6 +91,16 @@ SPEC_CASES: list[tuple[str, str, int, int, str]] = [
     ("30 位的金额", PROJECT.replace("5.00", "123456789012345678901234567890"), 3, 6, "金额超出范围"),
     ("无穷大", PROJECT.replace("5.00", ".inf"), 3, 6, "应为数字（金额）"),
     ("极小的金额", PROJECT.replace("5.00", "1e-400"), 3, 6, "精度超出金额单位"),
+    ("指数巨大的金额", PROJECT.replace("5.00", "1e999999999"), 3, 6, "金额超出范围"),
+    ("指数巨大的负金额", PROJECT.replace("5.00", '"-9e999999999"'), 3, 6, "金额超出范围"),
+    ("指数极小的金额", PROJECT.replace("5.00", "1e-999999999"), 3, 6, "精度超出金额单位"),
+    ("公式中指数巨大的数", PROJECT + '改写:\n  成本: {值: "≤{{ 向上取整(\'1e999999999\') }}万元"}\n', 7, 11,
+     "超出了可计算的范围"),
+    ("公式中极小的步长", PROJECT + '改写:\n  成本: {值: "≤{{ 向上取整(预算数, \'1e-999999999\') }}万元"}\n', 7, 11,
+     "步长「1e-999999999」应当是正数"),
+    ("公式中不是数字的参数", PROJECT + '改写:\n  成本: {值: "≤{{ 向上取整(\'abc\') }}万元"}\n', 7, 11, "应当是数字"),
+    ("公式中溢出的乘方", PROJECT + '改写:\n  成本: {值: "≤{{ (((预算数 * 10 ** 12) ** 100) ** 100) ** 100 }}万元"}\n', 7, 11,
+     "超出了可计算的范围"),
     ("指标值中的巨大数字", PROJECT + '改写:\n  成本: {值: "≤1234567890123456789万元"}\n', 7, 11, "数字位数过多"),
 ]
 
@@ -109,8 +119,52 @@ def test_bad_spec_is_a_positioned_error(tmp_path: Path, case: str, text: str, li
     assert "uid=" not in result.output + result.stderr
 
 
+@pytest.mark.parametrize("field", ["资金用途", "绩效目标"])
+def test_an_overlong_text_is_reported_once(tmp_path: Path, field: str) -> None:
+    text = "\n".join(f"{field}: {'长' * 13_500}" if line.startswith(f"{field}:") else line for line in PROJECT.split("\n"))
+    result = run(project(text, tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.count("13500 个字") == 1, result.stderr
+    assert f"「{field}」有 13500 个字，超过每格（每段）10000 字的上限" in result.stderr
+    assert "共 1 个问题" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("资金用途:\t法律咨询服务", "法律咨询服务"), ("资金用途: 法律\t咨询服务", "法律\t咨询服务"),
+     ("资金用途: 法律咨询服务\t# 注释", "法律咨询服务"), ("资金用途:\t|\n  法律咨询服务", "法律咨询服务\n")],
+    ids=["after the colon", "inside the value", "before a comment", "before a block scalar"],
+)
+def test_a_tab_where_yaml_allows_one_is_read(tmp_path: Path, written: str, value: str) -> None:
+    spec = project(PROJECT.replace("资金用途: 法律咨询服务", written), tmp_path)
+    result = run(spec, "--json", command="expand")
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    assert json.loads(result.stdout)["parts"][0]["tables"][0]["use"] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "words"),
+    [(PROJECT + "改写:\n\t成本: 删除\n", 7, 1, "制表符（Tab）缩进"),
+     (PROJECT + "绩效指标:\n  - \t[数量指标, 印制批次, 批次, ≥20批]\n", 7, 5, "制表符（Tab）不能出现在这个位置")],
+    ids=["indentation", "after a dash"],
+)
+def test_a_tab_where_yaml_allows_none_is_positioned(tmp_path: Path, text: str, line: int, col: int, words: str) -> None:
+    result = run(project(text, tmp_path))
+    assert result.exit_code == 1
+    assert f"01-x.yaml:{line}:{col}: 错误: " in first_line(result) and words in first_line(result)
+
+
+def test_fmt_names_a_tab_it_cannot_keep(tmp_path: Path) -> None:
+    spec = project(PROJECT.replace("资金用途: 法律咨询服务", "资金用途:\t法律咨询服务"), tmp_path)
+    result = run(spec, command="fmt")
+    assert result.exit_code == 1
+    assert "01-x.yaml:4:6: 错误: jixiao fmt 整理不了值前或值中的制表符（Tab）" in result.stderr
+
+
 def test_amount_errors_name_the_largest_accepted_amount(tmp_path: Path) -> None:
-    for text in ("1e308", ".inf", "123456789012345678901234567890"):
+    for text in ("1e308", ".inf", "123456789012345678901234567890", "1e999999999"):
         result = run(project(PROJECT.replace("5.00", text), tmp_path / text))
         assert result.exit_code == 1 and "999999999999.99" in result.stderr
 
@@ -217,6 +271,57 @@ def test_symlinked_preset_outside_is_refused(tmp_path: Path) -> None:
     (spec / "presets" / "外部.yaml").symlink_to(outside)
     result = run(spec)
     assert result.exit_code == 1 and "外部.yaml:1:1: 错误: 「外部.yaml」是指向规格文件夹以外的符号链接" in result.stderr
+
+
+@pytest.mark.parametrize("folder", ["presets", "layouts", "projects"])
+def test_a_symlinked_folder_outside_the_spec_is_refused(tmp_path: Path, folder: str) -> None:
+    outside = tmp_path / "outside"
+    write_tree(outside, {
+        "外部.yaml": PROJECT.replace("法律顾问费", "机密项目"),
+        "坏.yaml": "机密内容: [未闭合\n",
+    })
+    spec = project(PROJECT + "预设: 外部\n" if folder == "presets" else PROJECT, tmp_path)
+    if folder == "projects":
+        (spec / "projects" / "01-x.yaml").unlink()
+        (spec / "projects").rmdir()
+    (spec / folder).symlink_to(outside, target_is_directory=True)
+    for command in ("validate", "check", "expand"):
+        result = run(spec, command=command)
+        assert result.exit_code == 1, result.output
+        assert f"{folder}:1:1: 错误: 「{folder}」是指向规格文件夹以外的符号链接" in result.stderr
+        assert "机密" not in result.output and "outside/坏.yaml" not in result.stderr
+        assert result.stderr.count("指向规格文件夹以外") == 1
+
+
+def test_a_symlinked_checks_folder_outside_the_spec_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_tree(outside, {"词表.yaml": "常用指标: [机密]\n错别字: [{错: 的, 正: 机密}]\n"})
+    spec = project(PROJECT, tmp_path)
+    (spec / "checks").symlink_to(outside, target_is_directory=True)
+    result = run(spec, command="check")
+    assert result.exit_code == 1
+    assert "checks/词表.yaml:1:1: 错误: 「checks」是指向规格文件夹以外的符号链接" in result.stderr
+    assert "机密" not in result.output
+
+
+def test_a_symlinked_folder_inside_the_spec_is_fine(tmp_path: Path) -> None:
+    spec = project(PROJECT + "预设: 共用\n", tmp_path, extra={
+        "shared/presets/共用.yaml": "基于: 运转类\n改写:\n  满意度: {值: ≥97%}\n",
+    })
+    (spec / "presets").symlink_to(spec / "shared" / "presets", target_is_directory=True)
+    table = expand_department(load_department(spec)).tables()[0]
+    assert any(r.value == "≥97%" for r in table.rows)
+
+
+def test_fmt_leaves_files_of_a_symlinked_folder_alone(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_tree(outside, {"外部.yaml": "基于:   运转类\n"})
+    before = (outside / "外部.yaml").read_bytes()
+    spec = project(PROJECT, tmp_path)
+    (spec / "presets").symlink_to(outside, target_is_directory=True)
+    result = runner.invoke(app, ["fmt", str(spec)])
+    assert result.exit_code == 0, result.output
+    assert (outside / "外部.yaml").read_bytes() == before
 
 
 EVIL_PRESET = "绩效指标:\n  - {键: 完成率, 二级: 数量指标, 三级: 被注入的值, 描述: 被注入的描述, 值: =100%}\n"

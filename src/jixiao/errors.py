@@ -32,7 +32,8 @@ class Diagnostic:
         shown = self.path
         if base is not None:
             try:
-                shown = self.path.resolve().relative_to(base.resolve())
+                # The parent resolved, not the file: a symbolic link is shown as itself, not its target.
+                shown = (self.path.parent.resolve() / self.path.name).relative_to(base.resolve())
             except ValueError:
                 shown = self.path
         head = f"{shown}:{self.line}:{self.col}: {_SEVERITY_LABEL[self.severity]}: {self.message}"

@@ -9,6 +9,9 @@
    files to remove are renamed out of the way;
 3. then the kept old files are deleted.
 
+A file that replaces another keeps its permissions (and owner, where the
+system allows), set before any byte is written: a private 0600 spec stays private.
+
 Any failure on the way — a full disk, a permission error, Ctrl-C — renames the
 old files back, deletes every temporary file and every folder this write
 created (if it is empty), so the previous files are left byte for byte as
@@ -26,6 +29,7 @@ import errno
 import os
 import re
 import secrets
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -278,6 +282,7 @@ class _Transaction:
         fd, temp = _new_file(path.parent)
         self.temps[path] = temp
         try:
+            _keep_mode(fd, path)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
@@ -353,6 +358,28 @@ class _Transaction:
             self.kept[path] = backup
             return
         self.rename_aside.add(path)
+
+
+def _keep_mode(fd: int, path: Path) -> None:
+    """Give the new file *fd* the permissions (and, where allowed, the owner) of the file *path* it replaces.
+
+    Done before any byte is written, so a private file's new content is never readable by others.
+    """
+    try:
+        old = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return  # a new file: the umask decides, as for any new file
+    if not stat.S_ISREG(old.st_mode):
+        return
+    with contextlib.suppress(OSError):
+        os.fchmod(fd, stat.S_IMODE(old.st_mode) & 0o777)
+    if hasattr(os, "fchown"):
+        for uid in (old.st_uid, -1):  # the owner needs root; the group only membership
+            try:
+                os.fchown(fd, uid, old.st_gid)
+                break
+            except OSError:
+                continue
 
 
 def _new_file(folder: Path) -> tuple[int, Path]:

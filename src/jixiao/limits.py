@@ -21,6 +21,10 @@ MAX_YAML_DEPTH = 40
 MAX_PROJECTS = 2_000
 #: Word tables in a document ``jixiao import`` reads (a project table is one to three Word tables).
 MAX_IMPORT_WORD_TABLES = 3 * MAX_PROJECTS
+#: Files listed in a spec folder and the templates it sees at one git revision (``jixiao diff``).
+MAX_REVISION_FILES = 5 * MAX_PROJECTS
+#: Bytes of the spec files ``jixiao diff`` copies out of one git revision (each also within MAX_YAML_BYTES).
+MAX_REVISION_BYTES = 100 * 1024 * 1024
 #: Indicator rows in one project table.
 MAX_ROWS = 200
 

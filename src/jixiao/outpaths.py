@@ -1,14 +1,23 @@
-"""Where outputs may go: never into the spec folder, never over a file of the wrong kind.
+"""Where outputs may go: never into the spec folder, never over a file read, never over a file of the wrong kind.
 
-Checked before any work, so a mistyped ``-o`` costs nothing and touches nothing.
+The rule for every writer: an output may not be a file the command reads (a spec
+file, a preset or layout of the user's templates, the source document), may not
+lie inside an input spec folder, and must be of the kind asked for (a file or a
+folder). Links are followed when comparing, and hard links count as the same
+file. Checked before any work, so a mistyped ``-o`` costs nothing and touches nothing.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jixiao.errors import UsageError
+
+if TYPE_CHECKING:
+    from jixiao.spec.load import LoadedSpec
 
 
 def check_output_folder(spec: Path, out_dir: Path, *, explicit: bool) -> None:
@@ -40,16 +49,87 @@ def check_output_folder(spec: Path, out_dir: Path, *, explicit: bool) -> None:
 
 def check_json_output(spec: Path, output: Path) -> None:
     """Refuse an ``expand -o`` file that is a folder, or lies inside the spec folder."""
-    folder = spec_folder(spec)
+    check_output_file(output, "-o", folders=[spec_folder(spec)])
+
+
+def check_output_file(
+    output: Path,
+    option: str,
+    *,
+    reads: Iterable[Path] = (),
+    writes: Iterable[Path] = (),
+    folders: Iterable[Path] = (),
+) -> None:
+    """Refuse an output file that is a folder, one of the files read (*reads*) or written (*writes*) by
+    the same command, or lies in an input *folder*.
+
+    Raises:
+        UsageError: naming the output, the input it would hit and what to write instead.
+    """
     if output.is_dir():
+        raise UsageError(f"{option} 给出的 {output} 是一个文件夹；{option} 应当是要写入的文件（如 {output / '清单.md'}）")
+    for path in reads:
+        if same_file(output, path):
+            raise UsageError(
+                f"{option} 给出的 {output} 就是 jixiao 要读取的文件 {path}，没有写入：写进去会覆盖它。"
+                "请写到别的文件（规格文件夹之外）"
+            )
+    for path in writes:
+        if same_file(output, path):
+            raise UsageError(f"{option} 给出的 {output} 是这次要生成的 {path}，没有写入：两者会互相覆盖。请写到别的文件")
+    for folder in folders:
+        if _within(output, folder.resolve()):
+            raise UsageError(
+                f"{option} 给出的 {output} 在规格文件夹 {folder} 之内，没有写入：规格文件夹只应存放规格，"
+                f"写进去会和规格混在一起，还可能覆盖规格文件。请写到规格文件夹之外，例如 {option} {folder.name}-{output.name}"
+            )
+
+
+def check_new_folder(output: Path, option: str, *, source: Path, allow_source: bool = False, instead: str = "") -> None:
+    """Refuse a folder to create that is a link, a file, inside the spec folder *source*, or holds *source*.
+
+    *allow_source* lets the output be *source* itself (writing in place); *instead* suggests a folder.
+
+    Raises:
+        UsageError: naming the output and what to write instead.
+    """
+    if output.is_symlink():
         raise UsageError(
-            f"{output} 是一个文件夹；-o 应当是要写入的 JSON 文件，例如 -o {output / (folder.name + '.json')}"
+            f"{option} 给出的 {output} 是符号链接，没有写入：jixiao 不经过链接写文件夹"
+            f"（链接可能指向别处）。请给出实际的文件夹（{output.resolve()}），或一个新的文件夹"
         )
-    if _within(output, folder):
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"{option} 给出的 {output} 是一个已有的文件，不是文件夹；没有改动它")
+    src = source.resolve()
+    if allow_source and output.exists() and os.path.samefile(output, src):
+        return
+    if _within(output, src):
         raise UsageError(
-            f"要写入的文件 {output} 在规格文件夹 {folder} 之内，没有写入。规格文件夹只应存放规格：把 JSON "
-            f"写进去会和规格混在一起，还可能覆盖规格文件。请写到规格文件夹之外，例如 -o {folder.name}.json"
+            f"{option} 给出的 {output} 在原规格文件夹 {source} 之内（或就是它），没有写入：请写到它之外"
+            + (f"，例如 {option} {instead}" if instead else "")
         )
+    if output.exists() and _within(src, output.resolve()):
+        raise UsageError(f"{option} 给出的 {output} 包含规格文件夹 {source}，没有写入：请写一个新的文件夹")
+
+
+def input_files(loaded: LoadedSpec) -> list[Path]:
+    """Every file a loaded spec was read from: 部门.yaml, projects, and the presets and layouts in use."""
+    return [
+        loaded.path,
+        *(p.path for p in loaded.projects),
+        *(n.path for n in loaded.presets.presets.values()),
+        *(n.path for n in loaded.layouts.layouts.values()),
+    ]
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Are *a* and *b* one file (links followed, hard links too)? *a* need not exist."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
 
 
 def _within(path: Path, folder: Path) -> bool:

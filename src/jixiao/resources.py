@@ -81,11 +81,39 @@ def inside(path: Path, root: Path) -> bool:
 
 
 def link_problem(path: Path, root: Path) -> str | None:
-    """Why a spec file reached through a symbolic link may not be read, or None."""
+    """Why *path* — a file or folder at or below *root* — may not be read, or None.
+
+    The one check of symbolic links for everything read from a spec folder (or a
+    templates folder): every part from *root* down to *path* is looked at, so a
+    linked ``presets/`` or ``projects/`` folder is caught as well as a linked file.
+    A link is fine when it leads to something that exists inside *root*; the
+    first part that does not is named.
+    """
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        parts = ()
+    probe = root
+    for part in parts:
+        probe = probe / part
+        if probe.is_symlink():
+            problem = _leaves(probe, root)
+            if problem is not None:
+                return problem
+    return _leaves(path, root)
+
+
+def _leaves(path: Path, root: Path) -> str | None:
+    """Why *path* (maybe a link) does not lead to something inside *root*, or None."""
+    what = "文件夹" if path.is_dir() else "文件"
     if not path.exists():
-        return f"符号链接「{path.name}」指向的文件不存在（{os.readlink(path) if path.is_symlink() else path}）"
+        target = os.readlink(path) if path.is_symlink() else path
+        return f"符号链接「{path.name}」指向的{what}不存在（{target}）"
     if not inside(path, root):
-        return f"「{path.name}」是指向规格文件夹以外的符号链接（{path.resolve()}），jixiao 不读取规格文件夹以外的文件"
+        return (
+            f"「{path.name}」是指向规格文件夹以外的符号链接（{path.resolve()}），"
+            "jixiao 不读取规格文件夹以外的文件"
+        )
     return None
 
 

@@ -38,7 +38,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from jixiao import limits
 from jixiao.errors import Problem
-from jixiao.model.money import ceil_to
+from jixiao.model.money import ceil_to, to_number
 from jixiao.model.values import plain_number
 
 #: Filters a document template may use (none of them can amplify its input).
@@ -110,7 +110,11 @@ def _finalize(value: Any) -> Any:
 
 
 def _ceil(amount: Any, step: Any = "0.01") -> Decimal:
-    return ceil_to(Decimal(str(amount)) if not isinstance(amount, Decimal) else amount, step)
+    number = to_number(amount, "向上取整的第一个参数")
+    size = to_number(step, "向上取整的步长")
+    if size <= 0 or size.adjusted() < -limits.MAX_VALUE_DECIMALS:
+        raise ValueError(f"向上取整的步长「{step}」应当是正数，且不小于 {Decimal(1).scaleb(-limits.MAX_VALUE_DECIMALS)}")
+    return ceil_to(number, size)
 
 
 def join_word(text: str, word: str) -> str:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from pydantic import Field
 
 from jixiao.checks.base import Vocabulary
-from jixiao.errors import SpecError
-from jixiao.resources import builtin_templates, inside, trusted_folder, user_templates
+from jixiao.errors import Diagnostic, SpecError
+from jixiao.resources import builtin_templates, link_problem, trusted_folder, user_templates
 from jixiao.spec.base import SpecModel
 from jixiao.spec.load import LoadedSpec, parse_file
 
@@ -40,13 +41,26 @@ class VocabularySpec(SpecModel):
 
 
 def vocabulary_file(root: Path) -> Path:
-    """The 词表.yaml in use: spec folder, user repository, built-in — first found."""
-    candidates = [root / "checks" / FILE_NAME]
+    """The 词表.yaml in use: spec folder, user repository, built-in — first found.
+
+    Raises:
+        SpecError: the first one found is (or is reached through) a symbolic link leaving its folder.
+    """
+    candidates = [(root, root / "checks" / FILE_NAME)]
     user = user_templates(root)
     if user is not None and trusted_folder(user / "checks"):
-        candidates.append(user / "checks" / FILE_NAME)
-    candidates.append(builtin_templates() / "checks" / FILE_NAME)
-    return next(p for p in candidates if p.is_file() and inside(p, p.parent.parent))
+        candidates.append((user, user / "checks" / FILE_NAME))
+    builtin = builtin_templates()
+    candidates.append((builtin, builtin / "checks" / FILE_NAME))
+    for base, path in candidates:
+        if not os.path.lexists(path):
+            continue
+        problem = link_problem(path, base)
+        if problem is not None:
+            raise SpecError([Diagnostic(path, 1, 1, problem, "把词表文件本身复制到 checks 文件夹中，而不是链接到别处")])
+        if path.is_file():
+            return path
+    return builtin / "checks" / FILE_NAME
 
 
 def preset_terms(spec: LoadedSpec) -> set[str]:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from jixiao.cli.app import ReportFormat, SpecArg, command, err, out
-from jixiao.errors import SpecError, UsageError
+from jixiao.errors import SpecError
 
 PANEL = "用 git 管理规格"
 
@@ -68,6 +68,8 @@ def diff(
 
     with ExitStack() as stack:
         a, b = open_sides(old, new, spec, stack)
+        for note in (*a.notes, *b.notes):
+            err.print(f"提示：{note}", markup=False, highlight=False)
         sides = []
         for side in (a, b):
             try:
@@ -120,18 +122,9 @@ def rollover(
 
     result = plan(spec, year, clear_budget=clear_budget)
     dest = output if output is not None else default_destination(spec, result.old_year, year)
-    name = CHECKLIST_NAME.format(year=year)
-    if checklist is not None:
-        if checklist.is_dir():
-            raise UsageError(f"「{checklist}」是文件夹：--清单 写一个文件名，如 {checklist / name}")
-        from jixiao.fileio import write_atomic
-
-        write(result, dest, None)
-        write_atomic(checklist, checklist_text(result, dest).encode("utf-8"))
-        written = checklist
-    else:
-        written = write(result, dest, (name, checklist_text(result, dest).encode("utf-8")))
-    sys.stdout.write(checklist_text(result, dest))
+    text = checklist_text(result, dest)
+    written = write(result, dest, (CHECKLIST_NAME.format(year=year), text.encode("utf-8")), checklist)
+    sys.stdout.write(text)
     err.print(f"已生成 {dest}（{year} 年度）；清单已写入 {written}", highlight=False, markup=False)
 
 

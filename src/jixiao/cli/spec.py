@@ -10,7 +10,7 @@ import typer
 
 from jixiao.cli.app import ReportFormat, SpecArg, command, out, split_option
 from jixiao.errors import UsageError
-from jixiao.outpaths import check_json_output
+from jixiao.outpaths import check_json_output, check_output_file, input_files
 from jixiao.workflow import Checks, open_spec
 
 PANEL = "规格：校验、展开、检查"
@@ -45,7 +45,10 @@ def expand(
         raise UsageError("--行 要与 --explain 一起使用，例如 jixiao expand 规格 --explain 3 --行 成本")
     if output is not None:
         check_json_output(spec, output)
-    doc = open_spec(spec).doc
+    opened = open_spec(spec)
+    if output is not None:
+        check_output_file(output, "-o", reads=input_files(opened.loaded))
+    doc = opened.doc
     if explain is not None:
         from jixiao.cli.text import explain_table
 

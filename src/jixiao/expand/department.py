@@ -152,9 +152,8 @@ def _expand_project(
         _NO_FORMULA_PROJECT, ("name", "title", "item", "code", "unit"), strict=True)})
     if p.title is not None and not p.title.strip():
         ctx.diags.append(pos.diag(("标题",), "「标题」是空的", "删去这一行，表题就用项目名称；或写出表题中的名称"))
-    ctx.diags += too_long(
-        pos, {"项目名称": p.name, "标题": p.title, "项目编码": p.code, "资金用途": p.use, "绩效目标": p.goal}
-    )
+    # 资金用途 and 绩效目标 are measured once, as printed (after their formulas), by _formula.
+    ctx.diags += too_long(pos, {"项目名称": p.name, "标题": p.title, "项目编码": p.code})
     try:
         amounts = derive_amounts(p.budget, p.fiscal, p.other, dept.money_unit)
     except DeriveError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from decimal import DecimalException
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from jinja2.exceptions import SecurityError
 
 from jixiao import limits
 from jixiao.errors import Diagnostic, Problem
+from jixiao.expand.sizes import cell_too_long
 from jixiao.model import document as dm
 from jixiao.model.framework import FRAMEWORKS, all_level2, level1_of
 from jixiao.model.values import DateStyle, ValueError_, parse_value
@@ -78,14 +80,17 @@ def render_field(raw: str, context: dict[str, Any], label: str) -> str:
         raise Problem(
             f"「{label}」中的模板用了未定义的名字（{exc.message}）", f"可用的名字：{'、'.join(sorted(context))}"
         ) from None
+    except DecimalException:
+        raise Problem(
+            f"「{label}」中的公式算出的数字超出了可计算的范围", "公式只做简单的计算，如 {{ 向上取整(预算数 / 12, 0.01) }}"
+        ) from None
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError) as exc:
         raise Problem(
             f"「{label}」中的模板无法计算：{exc}", "检查 {{ }} 中的写法，如 {{ 向上取整(预算数 / 12, 0.01) }}"
         ) from None
-    if len(text) > limits.MAX_CELL_CHARS:
-        raise Problem(
-            f"「{label}」有 {len(text)} 个字，超过每格 {limits.MAX_CELL_CHARS} 字的上限", "表格中的一格写不下这么多文字：请精简"
-        )
+    problem = cell_too_long(label, text)
+    if problem is not None:
+        raise Problem(*problem)
     return text
 
 

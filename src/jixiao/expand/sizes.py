@@ -13,19 +13,27 @@ from jixiao.model import document as dm
 from jixiao.spec.yamlio import NodePath, Positions
 
 
+def cell_too_long(label: str, text: str) -> tuple[str, str] | None:
+    """(message, hint) when *text*, printed as the field *label*, is over the per-cell limit; else None.
+
+    The one wording of this limit, for written and for computed texts alike.
+    """
+    if len(text) <= limits.MAX_CELL_CHARS:
+        return None
+    return (
+        f"「{label}」有 {len(text)} 个字，超过每格（每段）{limits.MAX_CELL_CHARS} 字的上限",
+        "表格中的一格或一段写不下这么多文字：请精简，或分成几段",
+    )
+
+
 def too_long(pos: Positions, texts: Mapping[str | int, str | None], base: NodePath = ()) -> list[Diagnostic]:
     """A diagnostic for each of *texts* (by key under *base*) over the per-cell limit."""
     out = []
     for key, text in texts.items():
-        if text is not None and len(text) > limits.MAX_CELL_CHARS:
-            label = key if isinstance(key, str) else f"{base[-1]}第 {key + 1} 项"
-            out.append(
-                pos.diag(
-                    (*base, key),
-                    f"「{label}」有 {len(text)} 个字，超过每格（每段）{limits.MAX_CELL_CHARS} 字的上限",
-                    "表格中的一格或一段写不下这么多文字：请精简，或分成几段",
-                )
-            )
+        label = key if isinstance(key, str) else f"{base[-1]}第 {key + 1} 项"
+        problem = cell_too_long(label, text) if text is not None else None
+        if problem is not None:
+            out.append(pos.diag((*base, key), *problem))
     return out
 
 

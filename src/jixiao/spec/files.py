@@ -64,8 +64,13 @@ def _is_spec(folder: Path) -> bool:
 
 
 def _yaml_in(root: Path, subdirs: Iterable[str]) -> list[Path]:
+    """YAML files of *root*'s *subdirs*; linked files and files of linked folders are left alone."""
     return sorted(
-        p for sub in subdirs for p in (root / sub).glob("*.yaml") if p.is_file() and not p.is_symlink()
+        p
+        for sub in subdirs
+        if not (root / sub).is_symlink()
+        for p in (root / sub).glob("*.yaml")
+        if p.is_file() and not p.is_symlink()
     )
 
 

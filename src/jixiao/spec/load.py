@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from jixiao import limits
 from jixiao.errors import Diagnostic, SpecError, UsageError
-from jixiao.resources import inside, link_problem, preset_dirs
+from jixiao.resources import link_problem, preset_dirs
 from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.layouts import LayoutLibrary, layout_dirs, load_layouts
 from jixiao.spec.model import (
@@ -182,7 +182,7 @@ def unsafe_links(paths: list[Path], root: Path) -> tuple[list[Path], list[Diagno
     ok: list[Path] = []
     problems: list[Diagnostic] = []
     for path in paths:
-        problem = link_problem(path, root) if path.is_symlink() or not inside(path, root) else None
+        problem = link_problem(path, root)
         if problem is None:
             ok.append(path)
         else:
@@ -211,7 +211,9 @@ def load_department(spec: Path | str) -> LoadedSpec:
     department, dpos, d = parse_file(dept_path, Department)
     diags += d
     projects: list[ProjectSource] = []
-    files = project_files(root)
+    _, refused = unsafe_links([root / PROJECTS_DIR], root) if (root / PROJECTS_DIR).is_symlink() else ([], [])
+    diags += refused
+    files = project_files(root) if not refused else []
     if len(files) > limits.MAX_PROJECTS:
         raise SpecError(
             [

@@ -22,14 +22,15 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 
 from jixiao import limits
+from jixiao.model.money import in_range
 from jixiao.spec.base import SpecModel
 from jixiao.spec.layout import LayoutField
 
 #: A code typed in YAML may look like a number; it is kept as text.
 Code = Annotated[str, WithJsonSchema({"type": ["string", "integer"]})]
 def _amount_in_range(amount: Decimal) -> Decimal:
-    if not amount.is_finite() or abs(amount) > limits.MAX_AMOUNT:
-        raise ValueError(f"金额超出范围：{amount}")
+    if not in_range(amount, limits.MAX_AMOUNT):
+        raise ValueError(f"金额超出范围：{str(amount)[:40]}")
     return amount
 
 

@@ -29,18 +29,23 @@ class Named(Generic[M]):
 def load_named(dirs: list[Path], model: type[M], link_hint: str) -> tuple[dict[str, Named[M]], list[Diagnostic]]:
     """Every ``*.yaml`` in *dirs* as *model*; earlier folders win by name.
 
-    A file may be a symbolic link to a file of the same spec or templates folder,
-    no further (*link_hint* says what to do instead). Files that do not load are
-    left out and their problems returned.
+    Each folder's parent is the spec or templates folder it belongs to: a file, or
+    the folder itself, may be a symbolic link within it, no further (*link_hint*
+    says what to do instead). Files that do not load are left out and their
+    problems returned.
     """
     found: dict[str, Named[M]] = {}
     problems: list[Diagnostic] = []
     for folder in dirs:
-        root = folder.resolve().parent
+        root = folder.parent  # the spec or templates folder: nothing read may lie outside it
+        problem = link_problem(folder, root)
+        if problem is not None:
+            problems.append(Diagnostic(folder, 1, 1, problem, link_hint))
+            continue
         for path in sorted(folder.glob("*.yaml")):
             if path.stem in found:
                 continue
-            problem = link_problem(path, root) if path.is_symlink() else None
+            problem = link_problem(path, root)
             if problem is not None:
                 problems.append(Diagnostic(path, 1, 1, problem, link_hint))
                 continue

@@ -28,13 +28,17 @@ def schema_text(model: type[BaseModel], title: str) -> str:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Write every schema into *folder*; returns the paths written."""
-    from jixiao.fileio import write_atomic
+    """Write every schema into *folder* (made when missing), all or none; returns the paths written.
 
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for name, (model, title) in SCHEMAS.items():
-        path = folder / name
-        write_atomic(path, schema_text(model, title).encode("utf-8"))
-        out.append(path)
-    return out
+    Raises:
+        UsageError: *folder* is an existing file.
+        RenderError: a file or folder cannot be written (the cause and what to do in Chinese).
+    """
+    from jixiao.errors import UsageError
+    from jixiao.fileio import write_set
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"-o 给出的 {folder} 是一个已有的文件，不是文件夹；没有改动它。-o 写要存放 JSON Schema 的文件夹")
+    files = {folder / name: schema_text(model, title).encode("utf-8") for name, (model, title) in SCHEMAS.items()}
+    write_set(files)
+    return list(files)

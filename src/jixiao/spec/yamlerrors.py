@@ -90,6 +90,14 @@ def translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic:
     special = unquoted_special(path, lines, [line, opener, line - 1], problem)
     if special is not None:
         return special
+    if "token" in problem and text[col : col + 1] == "\t" and text[:col].strip(" \t"):
+        return Diagnostic(
+            path,
+            line + 1,
+            col + 1,
+            "这里的制表符（Tab）不能出现在这个位置",
+            "把这个 Tab 换成空格（编辑器里可开启「用空格代替 Tab」）",
+        )
     if "\t" in problem or ("\t" in text[: col + 1] and "token" in problem):
         return Diagnostic(
             path,

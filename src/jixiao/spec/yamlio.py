@@ -85,10 +85,45 @@ class Loaded:
     lines: list[str]
 
 
-def _composer() -> YAML:
+def _composer(*, pure: bool = True) -> YAML:
     # The plain (not round-trip) scanner skips comments: the round-trip one joins
     # consecutive comment lines by repeated string concatenation, quadratic in their number.
-    return YAML(typ="safe", pure=True)
+    return YAML(typ="safe", pure=pure)
+
+
+def _compose(text: str, lines: list[str]) -> Node | None:
+    """The node tree of *text*.
+
+    ruamel's own scanner refuses a Tab anywhere outside brackets, also where YAML
+    allows one: between a key's colon and its value (``键:\t值``), or inside a
+    value (``a\tb``, pasted from a spreadsheet). For those, and only those, the
+    text is read again by libyaml (``ruamel.yaml.clib``), which follows YAML here.
+    A Tab in an indentation stays an error.
+
+    Raises:
+        MarkedYAMLError: the text is not YAML.
+    """
+    try:
+        first: Node | None = _composer().compose(text)
+        return first
+    except MarkedYAMLError as err:
+        mark = err.problem_mark
+        if mark is None or not tab_after_text(lines, mark.line, mark.column):
+            raise
+        try:
+            tree: Node | None = _composer(pure=False).compose(text)
+            return tree
+        except MarkedYAMLError as again:
+            at = again.problem_mark
+            if at is None or tab_after_text(lines, at.line, at.column):
+                raise err from None  # libyaml refuses that Tab too: the first reader's words
+            raise again from None  # a problem elsewhere: where it is
+
+
+def tab_after_text(lines: list[str], line: int, col: int) -> bool:
+    """Is there a Tab at (0-based) *line*, *col* with something other than blanks before it on its line?"""
+    text = lines[line] if 0 <= line < len(lines) else ""
+    return text[col : col + 1] == "\t" and text[:col].strip(" \t") != ""
 
 
 #: Tags YAML resolves by itself; an explicit tag such as ``!!python/object`` is refused.
@@ -304,7 +339,7 @@ def load_yaml(path: Path) -> Loaded | Diagnostic:
         )
     pos = Positions(path, ignores=ignore_comments(lines))
     try:
-        tree = _composer().compose(text)
+        tree = _compose(text, lines)
     except MarkedYAMLError as err:
         return translate(err, path, lines)
     except RecursionError:

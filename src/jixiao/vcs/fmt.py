@@ -35,7 +35,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.emitter import Emitter
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
@@ -44,7 +44,7 @@ from ruamel.yaml.tag import Tag
 from jixiao.errors import Diagnostic
 from jixiao.spec.files import spec_files
 from jixiao.spec.load import PROJECTS_DIR
-from jixiao.spec.yamlio import load_yaml
+from jixiao.spec.yamlio import load_yaml, tab_after_text
 from jixiao.vcs.fmtlines import comments, keep_gaps, split_start, tidy
 
 ROWS_KEY = "绩效指标"
@@ -219,6 +219,17 @@ def format_file(path: Path, result: FmtResult) -> None:
     raw = path.read_text(encoding="utf-8-sig")
     try:
         new = canonical(raw, project=path.parent.name == PROJECTS_DIR)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if mark is not None and tab_after_text(loaded.lines, mark.line, mark.column):
+            # jixiao's reader takes YAML's Tabs after a colon or inside a value; the round trip cannot.
+            result.problems.append(Diagnostic(
+                path, mark.line + 1, mark.column + 1, "jixiao fmt 整理不了值前或值中的制表符（Tab）",
+                "把这个 Tab 换成空格后再运行 jixiao fmt（文件本身没有错，validate、check 都能读）",
+            ))
+            return
+        result.problems.append(Diagnostic(path, 1, 1, f"jixiao fmt 无法读取这个文件：{exc}", "请报告给维护者"))
+        return
     except (YAMLError, RecursionError) as exc:  # pragma: no cover - jixiao's reader accepted it
         result.problems.append(Diagnostic(path, 1, 1, f"jixiao fmt 无法读取这个文件：{exc}", "请报告给维护者"))
         return

@@ -1,53 +1,44 @@
 """A spec as it was at a git revision, read with the ``git`` command.
 
-The working tree is never touched: the files of the spec folder (and the
+The working tree is never touched: the spec files of the spec folder (and of the
 ``templates/`` folders a spec may take presets and layouts from, on the way up
-to the repository root) are read with ``git ls-tree`` and ``git cat-file`` and
-written into a private temporary folder that mirrors the repository, where the
-normal load → expand reads them.
+to the repository root) are listed with ``git ls-tree``, every entry checked
+like ``git fsck`` (:mod:`jixiao.vcs.gittree`), then streamed with ``git cat-file``
+into a private temporary folder that mirrors the repository, where the normal
+load → expand reads them.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from jixiao.errors import JixiaoError, UsageError
+from jixiao import limits
+from jixiao.errors import Diagnostic, SpecError, UsageError
 from jixiao.spec.load import DEPARTMENT_FILES, find_root
+from jixiao.vcs.gitcmd import GitError, git, git_stream, records
+from jixiao.vcs.gittree import (
+    GITLINK,
+    REGULAR,
+    SYMLINK,
+    Entry,
+    UnsafeTree,
+    copy_blobs,
+    list_files,
+    path_problem,
+    shown,
+    unsafe,
+)
+
+__all__ = ["GitError", "Side", "extract", "open_sides"]
 
 #: The parts of a repository's templates/ folder that change what a spec expands to.
 TEMPLATE_PARTS = ("presets", "layouts", "checks")
-_SYMLINK = "120000"
-_GITLINK = "160000"
-
-
-class GitError(JixiaoError):
-    """``git`` failed or is not there."""
-
-
-def git(args: list[str], cwd: Path, *, data: bytes | None = None, check: bool = True) -> bytes:
-    """Output of ``git <args>`` run in *cwd* (pathspecs taken literally).
-
-    Raises:
-        GitError: git is not installed, or (with *check*) the command failed.
-    """
-    env = {**os.environ, "GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-    try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, input=data, capture_output=True, env=env, check=False
-        )
-    except FileNotFoundError:
-        raise GitError("没有找到 git 命令：请先安装 git（Debian：apt-get install git）") from None
-    except OSError as exc:
-        raise GitError(f"无法运行 git：{exc.strerror}") from None
-    if check and done.returncode != 0:
-        message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise GitError(f"git {args[0]} 失败：{message[-1] if message else done.returncode}")
-    return done.stdout
+#: Folders of a spec folder whose ``*.yaml`` files the loader reads.
+SPEC_PARTS = ("projects", *TEMPLATE_PARTS)
 
 
 def repo_root(path: Path) -> Path | None:
@@ -66,58 +57,19 @@ def commit_of(repo: Path, rev: str) -> str | None:
     return text or None
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One file of a tree: its mode, object id and path from the repository root."""
-
-    mode: str
-    oid: str
-    path: str
-
-
-def tree_files(repo: Path, commit: str, paths: list[str]) -> list[Entry]:
-    """Files under *paths* (relative to the root, posix) at *commit*."""
-    out = git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths], repo)
-    entries = []
-    for record in out.split(b"\0"):
-        if not record:
-            continue
-        meta, _, name = record.partition(b"\t")
-        mode, _kind, oid = meta.decode("ascii").split()
-        entries.append(Entry(mode, oid, os.fsdecode(name)))
-    return entries
-
-
-def read_blobs(repo: Path, oids: list[str]) -> dict[str, bytes]:
-    """Contents of the blobs *oids*, read in one ``git cat-file --batch``."""
-    if not oids:
-        return {}
-    out = git(["cat-file", "--batch"], repo, data="".join(f"{o}\n" for o in oids).encode("ascii"))
-    blobs: dict[str, bytes] = {}
-    pos = 0
-    for oid in oids:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].decode("ascii").split()
-        if len(header) != 3:
-            raise GitError(f"git 中读不到对象 {oid}")
-        size = int(header[2])
-        blobs[oid] = out[end + 1 : end + 1 + size]
-        pos = end + 1 + size + 1
-    return blobs
-
-
 def spec_folders_at(repo: Path, commit: str) -> list[str]:
-    """Folders (relative to the repository root) holding a 部门.yaml at *commit*."""
-    out = git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit], repo)
+    """Folders (relative to the repository root) holding a 部门.yaml at *commit* (the listing is streamed)."""
     found = set()
-    for name in out.split(b"\0"):
-        path = PurePosixPath(os.fsdecode(name))
-        if path.name in DEPARTMENT_FILES:
-            found.add(path.parent.as_posix())
+    with git_stream(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit], repo) as proc:
+        assert proc.stdout is not None
+        for name in records(proc.stdout, longest=1 << 16):
+            path = PurePosixPath(os.fsdecode(name))
+            if path.name in DEPARTMENT_FILES:
+                found.add(path.parent.as_posix())
     return sorted(found)
 
 
-def _template_paths(spec: str) -> list[str]:
+def _template_dirs(spec: str) -> list[str]:
     """templates/{presets,layouts,checks} at the spec folder and every folder above it."""
     parts = PurePosixPath(spec).parts if spec not in ("", ".") else ()
     out = []
@@ -127,27 +79,78 @@ def _template_paths(spec: str) -> list[str]:
     return out
 
 
-def extract(repo: Path, commit: str, spec: str, dest: Path) -> Path:
-    """Write the spec folder *spec* at *commit* (and the templates it can see) under *dest*.
+def _read_by_loader(path: str, prefix: str, template_dirs: frozenset[str]) -> bool:
+    """Is *path* a file load → expand may read: 部门.yaml, projects/presets/layouts/checks/*.yaml, templates'?"""
+    folder, _, name = path.rpartition("/")
+    if not name.endswith(".yaml"):
+        return False
+    if folder in template_dirs:
+        return True
+    if not path.startswith(prefix):
+        return False
+    rel = path[len(prefix):].split("/")
+    return (len(rel) == 1 and rel[0] in DEPARTMENT_FILES) or (len(rel) == 2 and rel[0] in SPEC_PARTS)
 
-    Symbolic links and submodules are left out. Returns the spec folder in *dest*.
+
+def extract(repo: Path, commit: str, spec: str, dest: Path, label: str = "") -> tuple[Path, list[str]]:
+    """Write the spec files of *spec* at *commit* (and of the templates it can see) under *dest*.
+
+    Every entry listed is checked first (:mod:`jixiao.vcs.gittree`); only the YAML files
+    the loader reads are written, streamed, each within the size limit. Symbolic
+    links and submodules among them are left out with a note. Returns the spec
+    folder in *dest* and the notes.
 
     Raises:
         UsageError: there is no department spec at *spec* in that revision.
+        UnsafeTree: an entry git would refuse, or too many files.
+        SpecError: a spec file over the size limit.
     """
-    spec_entries = tree_files(repo, commit, [spec] if spec not in ("", ".") else ["."])
+    label = label or commit[:12]
+    problem = path_problem(spec) if spec not in ("", ".") else None
+    if problem is not None:
+        raise UsageError(f"「{label}:{shown(spec)}」不是可用的路径：{problem}")
     prefix = "" if spec in ("", ".") else spec + "/"
-    if not any(e.path == prefix + name for e in spec_entries for name in DEPARTMENT_FILES):
+    dirs = _template_dirs(spec)
+    entries = list_files(repo, commit, [prefix.rstrip("/") or ".", *dirs], label)
+    if not any(e.path == prefix + name for e in entries for name in DEPARTMENT_FILES):
         raise UsageError(f"这个版本中「{spec or '.'}」不是部门规格（没有 部门.yaml）")
-    entries = spec_entries + tree_files(repo, commit, _template_paths(spec))
-    files = [e for e in entries if e.mode not in (_SYMLINK, _GITLINK)]
-    blobs = read_blobs(repo, sorted({e.oid for e in files}))
+    wanted, notes = _wanted(entries, prefix, frozenset(dirs), label)
     (dest / ".git").write_text("jixiao: a copy of a revision, not a repository\n", encoding="utf-8")
-    for e in files:
-        target = dest.joinpath(*PurePosixPath(e.path).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(blobs[e.oid])
-    return dest.joinpath(*PurePosixPath(spec).parts) if prefix else dest
+    copy_blobs(repo, [(e, dest.joinpath(*PurePosixPath(e.path).parts)) for e in wanted], label)
+    return (dest.joinpath(*PurePosixPath(spec).parts) if prefix else dest), notes
+
+
+def _wanted(entries: list[Entry], prefix: str, dirs: frozenset[str], label: str) -> tuple[list[Entry], list[str]]:
+    """The entries to copy, and notes on those left out; refuses unknown modes and oversized files."""
+    wanted: list[Entry] = []
+    notes: list[str] = []
+    for e in entries:
+        if not _read_by_loader(e.path, prefix, dirs):
+            continue
+        if e.mode in REGULAR:
+            wanted.append(e)
+        elif e.mode in (SYMLINK, GITLINK):
+            what = "符号链接" if e.mode == SYMLINK else "子模块"
+            notes.append(f"{label} 中的 {shown(e.path)} 是{what}，比较时没有读取（jixiao 不跟随 git 版本中的{what}）")
+        else:
+            raise UnsafeTree(f"版本「{label}」中的 {shown(e.path)} 的文件模式 {e.mode} 不是 git 使用的模式，没有比较")
+    big = [e for e in wanted if (e.size or 0) > limits.MAX_YAML_BYTES]
+    if big:
+        raise SpecError([
+            Diagnostic(
+                Path(f"{label}:{e.path}"), 1, 1,
+                f"文件有 {e.size} 字节，超过规格文件的上限 {limits.MAX_YAML_BYTES} 字节（没有读取）",
+                "规格文件只需要几 KB：检查是否放错了文件",
+            )
+            for e in big
+        ])
+    total = sum(e.size or 0 for e in wanted)
+    if total > limits.MAX_REVISION_BYTES:
+        raise UnsafeTree(
+            f"版本「{label}」的规格文件共 {total} 字节，超过上限 {limits.MAX_REVISION_BYTES} 字节，没有比较。"
+            "规格文件只需要几 KB：请检查是否把别的内容提交成了 .yaml 文件"
+        )
+    return wanted, notes
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,8 @@ class Side:
     spec: str | None = None
     #: The temporary copy of the repository a revision was written to.
     copy: Path | None = None
+    #: What was left out of the copy (symbolic links, submodules), for the user.
+    notes: tuple[str, ...] = ()
 
     def shown(self, path: Path) -> Path:
         """*path* as the user knows it: ``HEAD~1:specs/x/部门.yaml`` for a file of a revision's copy."""
@@ -177,7 +182,7 @@ class Side:
 
 def _relative(repo: Path, path: Path) -> str:
     rel = Path(os.path.relpath(path.resolve(), repo)).as_posix()
-    if rel.startswith("../"):
+    if rel == ".." or rel.startswith("../"):
         raise UsageError(f"「{path}」不在 git 仓库 {repo} 之内")
     return "" if rel == "." else rel
 
@@ -229,9 +234,10 @@ def _side(arg: str, folders: dict[str, Path], repo: Path, given: str | None, sta
     elif given is not None:
         rel = given
     else:
-        rel = _only_spec(repo, commit)
+        rel = _only_spec(repo, commit, rev)
     tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jixiao-rev-")))
-    return Side(arg, extract(repo, commit, rel, tmp), commit, rel, tmp)
+    folder, notes = extract(repo, commit, rel, tmp, rev)
+    return Side(arg, folder, commit, rel, tmp, tuple(notes))
 
 
 def _rev_path(path: str, repo: Path, cwd: Path) -> str:
@@ -260,8 +266,12 @@ def _given_spec(args: list[str], folders: dict[str, Path], spec: Path | None, re
     return None
 
 
-def _only_spec(repo: Path, commit: str) -> str:
+def _only_spec(repo: Path, commit: str, label: str) -> str:
     found = spec_folders_at(repo, commit)
+    for folder in found:
+        problem = path_problem(folder) if folder not in ("", ".") else None
+        if problem is not None:
+            raise unsafe(label, folder, problem)
     if len(found) == 1:
         return found[0]
     if not found:

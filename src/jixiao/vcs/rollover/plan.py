@@ -19,6 +19,7 @@ import calendar
 import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 from jixiao import limits
 from jixiao.checks.years import SpecYear, relative, spec_years
 from jixiao.errors import Diagnostic, JixiaoError, SpecError, UsageError
+from jixiao.outpaths import check_new_folder, check_output_file, input_files
 from jixiao.spec.load import DEPARTMENT_FILES, PROJECTS_DIR, find_root
 from jixiao.spec.yamlio import Loaded, NodePath, load_yaml
 
@@ -64,6 +66,8 @@ class Plan:
     skipped: list[str] = field(default_factory=list)
     #: Project file (relative) → its table's number and 项目名称 in this year's document.
     tables: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: Every file read: the spec folder's and the presets and layouts in use (no output may be one of them).
+    inputs: list[Path] = field(default_factory=list)
 
 
 def _shift(text: str, years: int) -> str:
@@ -132,7 +136,9 @@ def plan(spec: Path, year: int, *, clear_budget: bool = False) -> Plan:
         raise UsageError(f"规格已经是 {old} 年度的了：--年度 写新的年度，如 {old + 1}")
     result = Plan(root, old, year, clear_budget)
     result.tables = {t.source.path: (t.number, t.name) for t in doc.tables()}
+    result.inputs = input_files(loaded)
     for path in sorted(_files(root, result)):
+        result.inputs.append(path)
         rel = relative(root, path)
         data = path.read_bytes()
         if path.suffix == ".yaml" and _is_spec_file(rel):
@@ -228,36 +234,52 @@ def default_destination(spec: Path, old: int, new: int) -> Path:
     return root.parent / name
 
 
-def write(result: Plan, dest: Path, checklist: tuple[str, bytes] | None) -> Path:
-    """Put the new spec at *dest* (a new or empty folder, or the spec folder itself) with *checklist* (name, text).
+def check_destination(result: Plan, dest: Path, checklist: Path | None = None) -> bool:
+    """Refuse a *dest* or *checklist* that would overwrite or mix with what was read; True if *dest* is in place.
 
-    The new spec is validated in a temporary folder beside *dest* first; on any
+    Raises:
+        UsageError: *dest* is a link, a file, a folder with files in it, or inside the spec folder;
+            *checklist* is a folder, a file read, a file of the new spec, or inside the old spec folder.
+    """
+    instead = default_destination(result.source, result.old_year, result.new_year)
+    check_new_folder(dest, "-o", source=result.source, allow_source=True, instead=str(instead))
+    in_place = dest.exists() and os.path.samefile(dest, result.source)
+    if dest.exists() and not in_place and any(dest.iterdir()):
+        raise UsageError(f"「{dest}」已存在且不是空文件夹：用 -o 指定一个新的文件夹")
+    if checklist is not None:
+        new_files = [dest / rel for rel in result.files]
+        check_output_file(
+            checklist, "--清单", reads=result.inputs, writes=new_files, folders=[] if in_place else [result.source]
+        )
+    return in_place
+
+
+def write(result: Plan, dest: Path, checklist: tuple[str, bytes], to: Path | None = None) -> Path:
+    """Put the new spec at *dest* (a new or empty folder, or the spec folder itself) with its checklist.
+
+    The checklist (file name, text) goes into *dest*, or to the file *to*.
+    Every output is checked against every input first (:func:`check_destination`),
+    and the new spec is validated in a temporary folder beside *dest*; on any
     problem nothing is put in place.
 
     Raises:
-        UsageError: *dest* is a file, a folder with files in it, or inside the spec folder.
+        UsageError: see :func:`check_destination`.
         JixiaoError: the new spec does not validate (a defect: please report).
     """
-    from jixiao.fileio import write_set
+    from jixiao.fileio import write_atomic, write_set
     from jixiao.workflow import open_spec
 
-    in_place = dest.exists() and dest.resolve() == result.source.resolve()
-    if dest.exists() and not in_place and (not dest.is_dir() or any(dest.iterdir())):
-        raise UsageError(f"「{dest}」已存在且不是空文件夹：用 -o 指定一个新的文件夹")
-    if not in_place and dest.resolve().is_relative_to(result.source.resolve()):
-        raise UsageError(f"「{dest}」在原规格文件夹之内：新规格应放在它之外，例如 {default_destination(result.source, result.old_year, result.new_year)}")
+    in_place = check_destination(result, dest, to)
     parent = dest.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     files = dict(result.files)
-    if checklist is not None:
+    if to is None:
         files[checklist[0]] = checklist[1]
     stage = Path(tempfile.mkdtemp(prefix=".jx-rollover-", dir=parent))
     try:
         stage.chmod(0o777 & ~_umask())
         for rel, data in files.items():
-            target = stage / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _put(stage / rel, data, result.source / rel)
         try:
             open_spec(stage)
         except SpecError as exc:
@@ -276,7 +298,19 @@ def write(result: Plan, dest: Path, checklist: tuple[str, bytes] | None) -> Path
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
-    return dest / checklist[0] if checklist is not None else dest
+    if to is not None:
+        write_atomic(to, checklist[1])
+        return to
+    return dest / checklist[0]
+
+
+def _put(target: Path, data: bytes, like: Path) -> None:
+    """Write a new file *target* with the permissions of *like* (a private spec file stays private)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(like.stat().st_mode) & 0o777 if like.is_file() else 0o666
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
 
 
 def _umask() -> int:
