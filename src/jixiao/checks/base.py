@@ -67,7 +67,7 @@ class CheckContext:
     def rows(self) -> Iterator[tuple[ProjectTable, IndicatorRow]]:
         """Every indicator row with its table."""
         for table in self.doc.tables():
-            for row in table.rows:
+            for row in table.indicators:
                 yield table, row
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from jixiao.spec.frameworks import FrameworkSpec
 from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.model import Department, Project
 from jixiao.spec.presets import PresetSpec
@@ -16,6 +17,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "project.schema.json": (Project, "jixiao 项目规格（projects/*.yaml）"),
     "preset.schema.json": (PresetSpec, "jixiao 指标预设（presets/*.yaml）"),
     "layout.schema.json": (LayoutSpec, "jixiao 版式（layouts/*.yaml）"),
+    "framework.schema.json": (FrameworkSpec, "jixiao 指标体系（frameworks/*.yaml）"),
 }
 
 
