@@ -189,7 +189,7 @@ def _expand_project(
         ctx.diags.append(pos.diag((), "缺少「绩效目标」", "写出 绩效目标（或 年度目标）"))
     else:
         field_sources["绩效目标"] = ctx.ref(pos, (goal_key,), key=True)
-    if layout.show_schedule:
+    if layout.show_schedule and layout.header is None:
         if entries is None:
             ctx.diags.append(
                 pos.diag((), "缺少资金支出计划", "在 部门.yaml 的 默认 中写 资金支出计划: [20%, 50%, 80%, 100%]，或在项目中写出")

@@ -51,6 +51,10 @@ class Layout(DocModel):
     schedule_places: int | None = None
     show_basis: bool = True
     widths: list[float] | None = None
+    #: Indicator columns after 一级/二级/三级指标 (None: 描述, 指标值 and, with ``show_basis``, 依据).
+    columns: list[str] | None = None
+    #: Header block rows by field or block name (None: the 河北 block, by ``show_code``/``show_schedule``).
+    header: list[list[str]] | None = None
 
 
 class Pages(DocModel):

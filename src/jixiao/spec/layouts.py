@@ -103,7 +103,9 @@ def table_layout(*levels: dict[str, Any]) -> dm.Layout:
 
 def table_columns(layout: dm.Layout) -> list[str]:
     """The indicator table's column titles: 一级/二级/三级指标, then the layout's (or the 河北 ones)."""
-    rest = ["绩效指标描述", "指标值", *(["指标值确定依据"] if layout.show_basis else [])]
+    rest = layout.columns
+    if rest is None:
+        rest = ["绩效指标描述", "指标值", *(["指标值确定依据"] if layout.show_basis else [])]
     return ["一级指标", "二级指标", "三级指标", *rest]
 
 
