@@ -542,8 +542,9 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
         issued=dept.issued or dt.date(dept.year, 1, 1),
         templates=_templates(dept),
         field_sources={
-            key: ctx.ref(spec.pos, (key,)) for key in ("部门名称", "标题") if (key,) in spec.pos.values
+            key: ctx.ref(spec.pos, (key,)) for key in ("部门名称", "标题", "工作簿") if (key,) in spec.pos.values
         },
+        workbook=dept.workbook,
     )
 
 

@@ -279,8 +279,10 @@ class Document(DocModel):
     issued: dt.date
     #: Templates named in 部门.yaml (``document``/``table`` Word files, ``html`` folder), relative to the spec folder.
     templates: dict[str, str] = {}
-    #: Where document-level texts were written (部门名称, 标题).
+    #: Where document-level texts were written (部门名称, 标题, 工作簿).
     field_sources: dict[str, SourceRef] = {}
+    #: The 工作簿布局 named in 部门.yaml for ``render --format xlsx`` (None: the default).
+    workbook: str | None = None
 
     def tables(self) -> list[ProjectTable]:
         """Every project table in document order."""

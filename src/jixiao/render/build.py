@@ -53,6 +53,8 @@ class RenderOptions:
     table_template: Path | None = None
     #: Reuse and keep results in the cache (:mod:`jixiao.render.cache`).
     cache: bool = True
+    #: The 工作簿布局 of the .xlsx (name or file; None: the one 部门.yaml names, else 分表).
+    workbook: str | None = None
 
 
 @dataclass
@@ -139,6 +141,12 @@ def _render(doc: Document, spec_root: Path, options: RenderOptions, report_progr
     cache = Cache.open() if options.cache else None
     code = code_digest() if cache is not None else ""
     parallel = runner is not None and runner.size > 1
+
+    # The workbook first: a missing 工作簿布局 stops the render before anything slow.
+    if "xlsx" in options.formats and combined:
+        from jixiao.render.xlsx import render_workbook
+
+        outputs.add(f"{stem}.xlsx", render_workbook(doc, spec_root, doc.tables(), when, options.workbook))
 
     # Word templates are read before a PDF laid out here, so that a broken one stops before the slow
     # layout; with workers, while they lay it out.

@@ -323,6 +323,10 @@ class Department(SpecModel):
     defaults: Defaults = Field(default_factory=lambda: Defaults.model_validate({}), alias="默认", description="所有项目继承的默认值")
     checks: CheckSettings | None = Field(None, alias="检查", description="jixiao check 的设置，如 {忽略: [JX110]}")
     templates: Templates | None = Field(None, alias="模板", description="自己的 Word 模板：{文档: x.docx, 项目表: y.docx}")
+    workbook: str | None = Field(
+        None, alias="工作簿",
+        description="jixiao render --format xlsx 用的工作簿布局：分表、清单、合并清单，或自己的 workbooks/ 中的文件名；省略时为 分表",
+    )
     issued: dt.date | None = Field(
         None, alias="编制日期", description="编制日期（如 2024-12-31），写入 Word/PDF 文件属性；省略时为预算年度的 1 月 1 日"
     )

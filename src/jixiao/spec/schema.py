@@ -11,6 +11,7 @@ from jixiao.spec.frameworks import FrameworkSpec
 from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.model import Department, Project
 from jixiao.spec.presets import PresetSpec
+from jixiao.spec.workbook import WorkbookLayoutSpec
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "department.schema.json": (Department, "jixiao 部门规格（部门.yaml）"),
@@ -18,6 +19,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "preset.schema.json": (PresetSpec, "jixiao 指标预设（presets/*.yaml）"),
     "layout.schema.json": (LayoutSpec, "jixiao 版式（layouts/*.yaml）"),
     "framework.schema.json": (FrameworkSpec, "jixiao 指标体系（frameworks/*.yaml）"),
+    "workbook.schema.json": (WorkbookLayoutSpec, "jixiao 工作簿布局（workbooks/*.yaml）"),
 }
 
 
