@@ -49,7 +49,10 @@ def new(
 
 @command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="去年的 Word 文件（.docx；有 LibreOffice 时也可以是 .doc、.wps）", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(help="去年的 Word 文件（.docx；有 LibreOffice 时也可以是 .doc、.wps），或预算系统导出的工作簿（.xlsx）", show_default=False),
+    ],
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="要新建的规格文件夹；默认为当前文件夹下与 Word 文件同名的文件夹", show_default=False),
@@ -58,16 +61,42 @@ def import_(
         int | None, typer.Option("--年度", "--year", help="规格的预算年度；默认为 Word 文件中的年度", show_default=False)
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="规格文件夹已存在时，用导入的结果替换它")] = False,
+    layout: Annotated[
+        str | None,
+        typer.Option("--布局", "--layout", help="工作簿布局（名称或 .yaml 文件）：jixiao 认不出工作簿的布局时给出", show_default=False),
+    ] = None,
 ) -> None:
-    """从已有的 Word 文件导入：写出 部门.yaml、projects/ 和 presets/，校验后列出导入报告。"""
+    """从已有的 Word 文件或预算系统导出的工作簿（.xlsx）导入：写出 部门.yaml、projects/ 和 presets/，校验后列出导入报告。"""
     from jixiao.authoring.scaffold import safe_file_name
     from jixiao.importer import format_report, import_document
 
     target = output if output is not None else Path(safe_file_name(file.stem))
-    report = import_document(file, target, year=year, force=force)
+    if layout is not None or _is_workbook(file):
+        from jixiao.importer.workbook import import_workbook
+
+        report = import_workbook(file, target, year=year, force=force, layout=layout)
+    else:
+        report = import_document(file, target, year=year, force=force)
     out.print(format_report(report, base=Path.cwd()), highlight=False, markup=False, end="")
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _is_workbook(file: Path) -> bool:
+    """An .xlsx by name, or a zip package holding xl/workbook.xml (told by content, as the Word import does)."""
+    if file.suffix.lower() in (".xlsx", ".xlsm"):
+        return True
+    try:
+        with file.open("rb") as f:
+            head = f.read(4)
+        if head != b"PK\x03\x04":
+            return False
+        import zipfile
+
+        with zipfile.ZipFile(file) as zf:
+            return "xl/workbook.xml" in zf.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
 
 
 @command()
