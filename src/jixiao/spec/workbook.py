@@ -42,6 +42,9 @@ class ColumnSpec(SpecModel):
     field: str = Field(alias="字段", description="字段名，如 项目编码、三级指标、计算符号（见 README）")
     label: str | None = Field(None, alias="标签", description="印出的标签；省略时就是字段名")
     width: float | None = Field(None, alias="列宽", gt=0, le=255, description="列宽（Excel 的字符宽度）")
+    position: int | None = Field(
+        None, alias="位置", ge=2, le=50, description="分表：表头一行两项时，第二项的标签在第几列（省略时在表宽的一半处）"
+    )
 
     @model_validator(mode="before")
     @classmethod

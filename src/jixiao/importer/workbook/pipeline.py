@@ -27,6 +27,7 @@ from jixiao.importer.workbook.recognise import recognise
 from jixiao.importer.workbook.sheets import Sheet, read_workbook
 from jixiao.importer.workbook.tables import Extras, drop_not_applicable, found_doc
 from jixiao.importer.write import check_target, publish, staged, texts
+from jixiao.model.document import Document
 from jixiao.model.framework import without_sustainable
 from jixiao.spec.frameworks import builtin_frameworks
 from jixiao.spec.load import load_department
@@ -37,6 +38,9 @@ from jixiao.spec.workbook import (
     workbook_dirs,
 )
 
+#: Header fields only workbooks carry, in the order a project file writes them (after 绩效目标).
+EXTRA_ORDER = ("实施期目标", "政策依据", "测算依据", "实施期限", "项目类型", "是否新增项目", "分配方式", "项目总金额",
+               "财政专户管理资金", "申请单位", "一级预算单位", "实施单位")
 #: Name of the layout file written when the workbook follows no built-in layout.
 IMPORTED = "导入"
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -80,8 +84,8 @@ def import_workbook(path: Path, target: Path, *, year: int | None = None, force:
     if layout_file is not None:
         files[f"workbooks/{IMPORTED}.yaml"] = layout_file
     with staged(target, files) as tmp:
-        problems = _problems(tmp)
-        diffs = [] if problems else _round_trip(tmp, sheets)
+        problems, doc = _problems(tmp)
+        diffs = [] if doc is None else _round_trip(doc, tmp, sheets)
         publish(tmp, target)
     del lib
     return ImportReport(
@@ -219,6 +223,11 @@ class _WorkbookWork(_Work):
         a.department["版式"] = self.layout
         for p in a.projects:
             p.data.pop("版式", None)
+            extra = {k: p.choice.ctx.header[k] for k in EXTRA_ORDER if k in p.choice.ctx.header}
+            if extra:
+                keys = list(p.data)
+                at = keys.index("绩效目标") + 1 if "绩效目标" in keys else len(keys)
+                p.data = {**{k: p.data[k] for k in keys[:at]}, **extra, **{k: p.data[k] for k in keys[at:]}}
         for part in a.department.get("部分", []):
             part.pop("版式", None)
         return a
@@ -269,22 +278,20 @@ def _same(a: WorkbookLayoutSpec, b: WorkbookLayoutSpec, unit: str) -> bool:
     return bool(da == db)
 
 
-def _problems(folder: Path) -> list[str]:
-    """Problems ``jixiao validate`` reports for the written files."""
+def _problems(folder: Path) -> tuple[list[str], Document | None]:
+    """Problems ``jixiao validate`` reports for the written files, or the document they expand to."""
     try:
-        expand_department(load_department(folder))
+        return [], expand_department(load_department(folder))
     except SpecError as exc:
         root = folder.resolve()
-        return [f"{_inside(d.path, root)}:{d.line}:{d.col}：{d.message}" for d in exc.diagnostics]
-    return []
+        return [f"{_inside(d.path, root)}:{d.line}:{d.col}：{d.message}" for d in exc.diagnostics], None
 
 
-def _round_trip(folder: Path, source: list[Sheet]) -> list[str]:
+def _round_trip(doc: Document, folder: Path, source: list[Sheet]) -> list[str]:
     """Cells the written spec's workbook holds differently from the imported one."""
     from jixiao.render.xlsx import render_workbook
 
     try:
-        doc = expand_department(load_department(folder))
         data = render_workbook(doc, folder, doc.tables(), dt.datetime(doc.year, 1, 1))
     except SpecError as exc:
         return [f"写回工作簿：{d.message}" for d in exc.diagnostics[:5]]

@@ -136,7 +136,10 @@ def _per_project(found: list[tuple[Sheet, int, dict[int, tuple[str, str]]]], not
                 if name in p.fields:
                     name = "实施期目标" if name == "绩效目标" else name
                 p.fields[name] = value if value is not None else Cell(sheet.name, cell.row, cell.col + 1, "", None)
-                row_fields.append(_column(name, cell.text))
+                column = _column(name, cell.text)
+                if row_fields and cell.col != max(2, (len(mapped) + 1) // 2) + 1:
+                    column = {**(column if isinstance(column, dict) else {"字段": column}), "位置": cell.col}
+                row_fields.append(column)
                 k += 2 if value is not None else 1
             if row_fields:
                 header.append(row_fields[:2])
@@ -173,14 +176,17 @@ def _per_project(found: list[tuple[Sheet, int, dict[int, tuple[str, str]]]], not
 
 
 def _sheet_pattern(name: str, p: Project, number: int) -> str:
-    title = p.text("项目名称")
+    """The sheet naming pattern the first sheet's name follows ({序号}, {项目名称}, {项目编码})."""
+    title, code = p.text("项目名称"), p.text("项目编码")
     if title and name == f"{number}.{title}"[:31]:
         return "{序号}.{项目名称}"
-    if title and name == title[:31]:
-        return "{项目名称}"
-    if p.text("项目编码") and name == p.text("项目编码")[:31]:
-        return "{项目编码}"
-    return "{序号}.{项目名称}"
+    pattern = name
+    for value, key in ((title, "{项目名称}"), (code, "{项目编码}")):
+        if value and value[:31] in pattern:
+            pattern = pattern.replace(value[:31], key, 1)
+    if str(number) in pattern:
+        pattern = pattern.replace(str(number), "{序号}", 1)
+    return pattern if "{" in pattern else "{序号}.{项目名称}"
 
 
 # --- flat sheets --------------------------------------------------------------------

@@ -84,7 +84,7 @@ def found_doc(projects: list[Project], money_unit: str, notes: list[Note]) -> tu
     for n, p in enumerate(projects, 1):
         f = p.fields
         code = text_of(f.get("单位编码"), notes, code=True)
-        unit_name = text_of(f.get("单位名称"), notes) or text_of(f.get("申请单位"), notes)
+        unit_name = text_of(f.get("单位名称"), notes) or text_of(f.get("申请单位"), notes) or text_of(f.get("实施单位"), notes)
         amounts = {name: amount_of(f.get(name), name, notes) for name in AMOUNTS}
         budget = amounts["预算数"]
         fiscal = amounts["财政资金"] if amounts["财政资金"] is not None else amounts["财政拨款"]

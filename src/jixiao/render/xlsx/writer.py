@@ -143,7 +143,7 @@ class _Writer:
                 self.put(ws, row, 2, pair[0].field, FIELDS[pair[0].field], t, None, align="left")
                 self.box(ws, row, 2, n)
             else:
-                h = max(2, (n + 1) // 2)
+                h = pair[1].position - 1 if pair[1].position else max(2, (n + 1) // 2)
                 self.label(ws, row, 1, pair[0].title)
                 self.put(ws, row, 2, pair[0].field, FIELDS[pair[0].field], t, None)
                 self.box(ws, row, 2, h)
