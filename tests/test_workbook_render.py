@@ -89,9 +89,9 @@ def test_flat_layouts(spec_dir: Any, tmp_path: Path) -> None:
     assert wb.sheetnames == ["项目", "指标"]
     projects, rows = wb["项目"], wb["指标"]
     assert projects.max_row == 1 + len(doc.tables())
-    assert [c.value for c in rows[1]][:7] == ["项目编码", "一级指标", "二级指标", "三级指标", "计算符号", "指标值", "计量单位"]
+    assert [c.value for c in rows[1]][:8] == ["项目编码", "项目名称", "一级指标", "二级指标", "三级指标", "计算符号", "指标值", "计量单位"]
     first = doc.tables()[0].rows[0]
-    assert (rows["E2"].value, rows["G2"].value) == (first.sign, first.measure_unit or None)
+    assert (rows["F2"].value, rows["H2"].value) == (first.sign, first.measure_unit or None)
     assert rows.freeze_panes == "A2" and rows.print_title_rows == "$1:$1" and rows.page_setup.orientation == "landscape"
     doc, data = _workbook(spec, "合并清单")
     ws = _open(data, tmp_path, "y.xlsx")["项目绩效目标"]

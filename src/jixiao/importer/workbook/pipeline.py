@@ -24,7 +24,7 @@ from jixiao.importer.report import ImportReport
 from jixiao.importer.workbook.extras import add_row_extras
 from jixiao.importer.workbook.labels import extra_labels
 from jixiao.importer.workbook.recognise import recognise
-from jixiao.importer.workbook.sheets import Sheet, read_workbook
+from jixiao.importer.workbook.sheets import Sheet, read_workbook, workbook_title
 from jixiao.importer.workbook.tables import Extras, drop_not_applicable, found_doc
 from jixiao.importer.write import check_target, publish, staged, texts
 from jixiao.model.document import Document
@@ -64,7 +64,7 @@ def import_workbook(path: Path, target: Path, *, year: int | None = None, force:
     notes = list(seen.notes)
     unit = _money_unit(seen.money_unit or (given.money_unit if given else None), seen.projects, notes)
     found, extras = found_doc(seen.projects, unit, notes)
-    doc_year = year or _year(sheets)
+    doc_year = year or _year(sheets, workbook_title(path))
     if doc_year is None:
         raise UsageError(f"无法从 {path.name} 中看出预算年度（没有「2025年」这样的年份）。请加 --年度 2025 指定。")
     department = _department(seen.projects, found, notes)
@@ -121,8 +121,10 @@ def _money_unit(seen: str | None, projects: list[Any], notes: list[Note]) -> str
     return unit
 
 
-def _year(sheets: list[Sheet]) -> int | None:
+def _year(sheets: list[Sheet], title: str = "") -> int | None:
     votes: Counter[int] = Counter()
+    for m in _YEAR.finditer(title):
+        votes[int(m.group(1))] += 5
     for sheet in sheets:
         for m in _YEAR.finditer(sheet.name):
             votes[int(m.group(1))] += 3
@@ -240,7 +242,7 @@ def _workbook_name(shape: dict[str, Any], unit: str, given: str | None) -> tuple
     spec = WorkbookLayoutSpec.model_validate(shape)
     layouts, _ = load_workbook_layouts(workbook_dirs(None))
     for name, known in layouts.items():
-        if _same(known.spec, spec, unit):
+        if _same(known.spec, spec, unit, ignore_all_level2=spec.all_level2):
             return name, None
     data = _plain(spec.model_dump(by_alias=True, exclude_defaults=True, exclude_none=True))
     data = {"说明": "由 jixiao import 从工作簿中读出的布局（推断，请核对）", **data, "形式": spec.shape}
@@ -267,14 +269,15 @@ def _layout_flow(path: tuple[str | int, ...], value: Any) -> bool:
     return not (path in (("表头",), ("工作表",), ("脚注",)) or (len(path) == 2 and path[0] == "工作表"))
 
 
-def _same(a: WorkbookLayoutSpec, b: WorkbookLayoutSpec, unit: str) -> bool:
-    skip = {"note", "schema_", "font", "font_size", "money_unit", "sheet_name"}
+def _same(a: WorkbookLayoutSpec, b: WorkbookLayoutSpec, unit: str, *, ignore_all_level2: bool) -> bool:
+    """Do *a* and *b* write the same cells? (预印二级 makes no difference when the 指标体系 prints 「不适用」 rows.)"""
+    skip = {"note", "schema_", "font", "font_size", "money_unit", "sheet_name", *(["all_level2"] if ignore_all_level2 else [])}
     if (a.money_unit or unit) != (b.money_unit or unit):
         return False
     da = a.model_dump(exclude=skip)
     db = b.model_dump(exclude=skip)
     if a.shape == "清单":
-        return bool(da["sheets"] == db["sheets"] and da["all_level2"] == db["all_level2"])
+        return bool(da["sheets"] == db["sheets"] and da.get("all_level2") == db.get("all_level2"))
     return bool(da == db)
 
 

@@ -106,7 +106,7 @@ def _per_project(found: list[tuple[Sheet, int, dict[int, tuple[str, str]]]], not
     projects: list[Project] = []
     layout: dict[str, Any] = {"形式": "分表", "标题": None, "单位行": False, "表头": [], "指标表列": [], "脚注": []}
     unit: str | None = None
-    merged: set[str] = set()
+    repeated: set[str] = set()  # 一级/二级 printed again on the next row of the group: not merged
     for i, (sheet, label_row, mapped) in enumerate(found):
         p = Project(where=f"工作表「{sheet.name}」", sheet=sheet.name)
         header: list[list[Any]] = []
@@ -161,7 +161,8 @@ def _per_project(found: list[tuple[Sheet, int, dict[int, tuple[str, str]]]], not
             for name in ("一级指标", "二级指标"):
                 if name not in row and name in last:
                     row[name] = last[name]
-                    merged.add(name)
+                elif name in row and name in last and row[name] is not last[name] and _same_group(row, last, name):
+                    repeated.add(name)
             last = {k: v for k, v in row.items() if k in ("一级指标", "二级指标")}
             p.rows.append(row)
         projects.append(p)
@@ -171,8 +172,18 @@ def _per_project(found: list[tuple[Sheet, int, dict[int, tuple[str, str]]]], not
             if title:
                 layout["标题"] = title.replace(name, "{项目名称}") if name and name in title else title
             layout["工作表名"] = _sheet_pattern(sheet.name, p, 1)
-    layout["合并单元格"] = [n for n in ("一级指标", "二级指标") if n in merged] or ["一级指标", "二级指标"]
+    layout["合并单元格"] = [n for n in ("一级指标", "二级指标") if n not in repeated]
     return Seen(projects, layout, unit, notes)
+
+
+def _same_group(row: dict[str, Cell], last: dict[str, Cell], name: str) -> bool:
+    """Is *name* printed again with the same text (and, for 二级, under the same 一级)?"""
+    if row[name].text != last[name].text:
+        return False
+    if name == "一级指标":
+        return True
+    a, b = row.get("一级指标"), last.get("一级指标")
+    return a is b or (a is not None and b is not None and a.text == b.text)
 
 
 def _sheet_pattern(name: str, p: Project, number: int) -> str:

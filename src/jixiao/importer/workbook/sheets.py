@@ -203,3 +203,17 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.date):
         return f"{value.year}年{value.month}月{value.day}日"
     return str(value)
+
+
+def workbook_title(path: Path) -> str:
+    """The workbook's title property (jixiao writes the document title there), "" when none or unreadable."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > 1024 * 1024:
+                return ""
+            xml = zf.read(info).decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        return ""
+    start, end = xml.find("<dc:title>"), xml.find("</dc:title>")
+    return xml[start + len("<dc:title>") : end] if 0 <= start < end else ""
