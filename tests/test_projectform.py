@@ -217,3 +217,18 @@ def test_compose_accepts_system_signs_and_refuses_others() -> None:
     assert direction("≥") == "正向指标" and direction("＜") == "反向指标" and direction("定性") == ""
     with pytest.raises(ValueError):
         compose_value("约", "1", "次")
+
+
+def test_json_findings_carry_codes_and_fields(spec_dir: Any) -> None:
+    import json
+    from pathlib import Path
+
+    from jixiao.checks.report import format_json
+
+    project = PROJECT + '项目编码: "13020025P00T82D100042"\n绩效指标:\n  - [数量指标, 咨询次数, 咨询次数, ≥100%]\n'
+    root = spec_dir({"01-法律顾问费": project})
+    spec = load_department(root)
+    findings = json.loads(format_json(run_checks(spec, expand_department(spec)), Path(root)))["findings"]
+    mine = [f for f in findings if f["file"].endswith("01-法律顾问费.yaml") and f["line"] == 8]
+    assert mine and all(f["codes"] == ["13020025P00T82D100042"] for f in mine)
+    assert {f["field"] for f in mine} >= {"指标值"}
