@@ -232,3 +232,25 @@ def test_json_findings_carry_codes_and_fields(spec_dir: Any) -> None:
     mine = [f for f in findings if f["file"].endswith("01-法律顾问费.yaml") and f["line"] == 8]
     assert mine and all(f["codes"] == ["13020025P00T82D100042"] for f in mine)
     assert {f["field"] for f in mine} >= {"指标值"}
+
+
+def test_explain_and_diff_show_the_new_cells(tmp_path: Any) -> None:
+    import shutil
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    gallery = Path(__file__).parent / "fixtures" / "gallery" / "2021项目表"
+    runner = CliRunner()
+    result = runner.invoke(app, ["expand", str(gallery), "--explain", "1"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for text in ("政策依据", "部门.yaml:15:9", "由所属单位的名称得出", "同 指标解释", "指标体系的「不适用」行", "由指标值「≤5万元」拆分"):
+        assert text in result.output, text
+    new = tmp_path / "new"
+    shutil.copytree(gallery, new)
+    project = new / "projects" / "01-法律顾问费.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("值: ≤5万元, 权重: 20", "值: ≤5万元, 权重: 30"), encoding="utf-8")
+    result = runner.invoke(app, ["diff", str(gallery), str(new)])
+    assert result.exit_code == 1 and "经济成本指标 / 法律顾问费支出 · 权重：20 → 30" in result.output

@@ -106,7 +106,12 @@ class IndicatorRow(DocModel):
 
     def source_of(self, name: str) -> SourceRef:
         """Source of cell *name* (``"value"``, ``"level3"`` …), else of the row."""
-        return self.field_sources.get(name, self.source)
+        return self.field_sources.get(name.removesuffix("_text"), self.source)
+
+    @property
+    def weight_text(self) -> str:
+        """权重 as printed ("" when not written)."""
+        return "" if self.weight is None else format(self.weight.normalize(), "f")
 
 
 class ScheduleCell(DocModel):
