@@ -19,7 +19,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -45,12 +45,18 @@ SPLIT_COLUMNS = frozenset({"计算符号", "计量单位"})
 class _Writer:
     """Per-workbook state: the layout, money units and the cell styles."""
 
-    def __init__(self, doc: Document, layout: WorkbookLayoutSpec) -> None:
+    def __init__(self, doc: Document, layout: WorkbookLayoutSpec, wb: Workbook) -> None:
         self.doc = doc
         self.layout = layout
         self.unit: MoneyUnit = layout.money_unit or doc.money_unit
         self.font = Font(name=layout.font, size=layout.font_size)
         self.bold = Font(name=layout.font, size=layout.font_size, bold=True)
+        # Named styles: one style record each, set on a cell by name (setting fonts, borders and
+        # alignments cell by cell makes openpyxl compare style objects hundreds of thousands of times).
+        for name, font, align in (("jx-center", self.font, "center"), ("jx-left", self.font, "left"),
+                                  ("jx-label", self.bold, "center")):
+            wb.add_named_style(NamedStyle(name=name, font=font, border=_BOX,
+                                          alignment=Alignment(horizontal=align, vertical="center", wrap_text=True)))
 
     # --- values -------------------------------------------------------------------------
 
@@ -67,6 +73,7 @@ class _Writer:
         """Write field *name* of *t* (and row *r*) into a cell, typed and styled."""
         value = field.get(t, r)
         cell = ws.cell(row=row, column=col)
+        self.style(cell, bold=bold, align=align)  # first: a named style resets the number format
         if field.kind == "amount":
             amount = self.amount(value)
             if amount is None or (amount == 0 and name in BLANK_ZERO):
@@ -84,7 +91,6 @@ class _Writer:
             self.text(cell, "" if value is None else str(value))
             if field.kind == "code":
                 cell.number_format = "@"
-        self.style(cell, bold=bold, align=align)
 
     def text(self, cell: Any, text: str) -> None:
         """A string cell (never a formula, never a number)."""
@@ -93,9 +99,7 @@ class _Writer:
             cell.data_type = "s"
 
     def style(self, cell: Any, *, bold: bool = False, align: str = "center") -> None:
-        cell.font = self.bold if bold else self.font
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
-        cell.border = _BOX
+        cell.style = "jx-label" if bold else "jx-left" if align == "left" else "jx-center"
 
     def label(self, ws: Worksheet, row: int, col: int, text: str) -> None:
         cell = ws.cell(row=row, column=col)
@@ -107,7 +111,8 @@ class _Writer:
         bottom = bottom or row
         for rr in range(row, bottom + 1):
             for cc in range(first, last + 1):
-                ws.cell(row=rr, column=cc).border = _BOX
+                if (rr, cc) != (row, first):
+                    ws.cell(row=rr, column=cc).style = "jx-center"
         if last > first or bottom > row:
             ws.merge_cells(start_row=row, start_column=first, end_row=bottom, end_column=last)
 
@@ -288,8 +293,8 @@ def _fill(pattern: str, t: ProjectTable) -> str:
 
 def workbook_bytes(doc: Document, layout: WorkbookLayoutSpec, tables: Sequence[ProjectTable], when: dt.datetime) -> bytes:
     """The workbook of *tables* in *layout*, as deterministic .xlsx bytes."""
-    writer = _Writer(doc, layout)
     wb = Workbook()
+    writer = _Writer(doc, layout, wb)
     wb.remove(wb.active)
     if layout.shape == "分表":
         names = sheet_names([_fill(layout.sheet_name, t) for t in tables])
