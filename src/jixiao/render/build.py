@@ -142,12 +142,6 @@ def _render(doc: Document, spec_root: Path, options: RenderOptions, report_progr
     code = code_digest() if cache is not None else ""
     parallel = runner is not None and runner.size > 1
 
-    # The workbook first: a missing 工作簿布局 stops the render before anything slow.
-    if "xlsx" in options.formats and combined:
-        from jixiao.render.xlsx import render_workbook
-
-        outputs.add(f"{stem}.xlsx", render_workbook(doc, spec_root, doc.tables(), when, options.workbook))
-
     # Word templates are read before a PDF laid out here, so that a broken one stops before the slow
     # layout; with workers, while they lay it out.
     word = "docx" in options.formats
@@ -171,6 +165,12 @@ def _render(doc: Document, spec_root: Path, options: RenderOptions, report_progr
             job = Job(html, tuple(dirs), when, doc.title, tuple(t.number for t in tables), combined, version)
             laying_out: Runner = runner if runner is not None and parallel else Inline()
             pdf = _PdfRun(lambda hooks: make_pdfs(job, laying_out, cache, report_progress, hooks), background=parallel)
+
+    # The workbook while the workers lay out the PDF (this process would only wait for them).
+    if "xlsx" in options.formats and combined:
+        from jixiao.render.xlsx import render_workbook
+
+        outputs.add(f"{stem}.xlsx", render_workbook(doc, spec_root, doc.tables(), when, options.workbook))
 
     if word and templates is None:
         templates = _word_templates(doc, spec_root, options, combined)

@@ -21,6 +21,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.model.document import Document, IndicatorRow, ProjectTable
@@ -114,7 +116,7 @@ class _Writer:
                 if (rr, cc) != (row, first):
                     ws.cell(row=rr, column=cc).style = "jx-center"
         if last > first or bottom > row:
-            ws.merge_cells(start_row=row, start_column=first, end_row=bottom, end_column=last)
+            _merge(ws, start_row=row, start_column=first, end_row=bottom, end_column=last)
 
     def field(self, column: ColumnSpec, split: bool) -> Field:
         if column.field == "指标值" and split:
@@ -133,14 +135,14 @@ class _Writer:
             self.text(cell, _fill(lay.title, t))
             cell.font = Font(name=lay.font, size=lay.font_size + 4, bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
+            _merge(ws, start_row=row, start_column=1, end_row=row, end_column=n)
             row += 1
         if lay.unit_line:
             cell = ws.cell(row=row, column=1)
             self.text(cell, f"单位：{self.unit}")
             cell.font = self.font
             cell.alignment = Alignment(horizontal="right", vertical="center")
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
+            _merge(ws, start_row=row, start_column=1, end_row=row, end_column=n)
             row += 1
         for pair in lay.header:
             if len(pair) == 1:
@@ -172,7 +174,7 @@ class _Writer:
             self.text(cell, _fill(note, t))
             cell.font = self.font
             cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=n)
+            _merge(ws, start_row=row, start_column=1, end_row=row, end_column=n)
             row += 1
         self.widths(ws, lay.columns)
         labels = [c.title for pair in lay.header for c in pair]
@@ -194,7 +196,7 @@ class _Writer:
             for i in range(1, len(rows) + 1):
                 if i == len(rows) or keys[i] != keys[start]:
                     if i - 1 > start:
-                        ws.merge_cells(start_row=first + start, start_column=c, end_row=first + i - 1, end_column=c)
+                        _merge(ws, start_row=first + start, start_column=c, end_row=first + i - 1, end_column=c)
                     start = i
 
     # --- 清单 -------------------------------------------------------------------------
@@ -258,6 +260,13 @@ class _Writer:
 
 _WIDE = frozenset({"绩效指标描述", "指标解释", "指标值说明", "三级指标", "年度目标", "绩效目标", "政策依据", "测算依据",
                    "实施期目标", "长期目标", "资金用途", "项目名称"})
+
+
+def _merge(ws: Worksheet, *, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """Merge a range whose cells are already styled (``Worksheet.merge_cells`` would restyle its edges,
+    which costs more than writing the whole sheet)."""
+    bounds = CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row)
+    ws.merged_cells.add(MergedCellRange(ws, bounds.coord))
 
 
 def _text_lines(text: str, width: float) -> int:
