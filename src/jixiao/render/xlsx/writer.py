@@ -267,6 +267,10 @@ def _merge(ws: Worksheet, *, start_row: int, start_column: int, end_row: int, en
     which costs more than writing the whole sheet)."""
     bounds = CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row)
     ws.merged_cells.add(MergedCellRange(ws, bounds.coord))
+    for r in range(start_row, end_row + 1):  # a merged cell shows only its first cell's value
+        for c in range(start_column, end_column + 1):
+            if (r, c) != (start_row, start_column):
+                ws.cell(row=r, column=c).value = None
 
 
 def _text_lines(text: str, width: float) -> int:
