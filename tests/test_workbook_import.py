@@ -191,3 +191,25 @@ def test_bad_workbooks_exit_1_and_write_nothing(name: str, make: Any, message: s
     assert result.exit_code == 1, result.output
     assert message in result.output
     assert not target.exists() and not list(tmp_path.glob(".spec*"))
+
+
+def test_flat_export_of_300_projects_imports_into_a_valid_spec(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位名称", "项目名称", "预算数（元）", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重"])
+    rows = [("产出指标", "数量指标", "完成工作量", "≥", 12, "项"), ("产出指标", "质量指标", "验收合格率", "＝", 100, "%"),
+            ("产出指标", "时效指标", "完成时限", "定性", "2025年12月31日", None), ("产出指标", "成本指标", "项目总成本", "≤", 0, "元"),
+            ("效益指标", "社会效益指标", "服务覆盖率", "≥", 95, "%"), ("满意度指标", "服务对象满意度指标", "满意度", "≥", 90, "%")]
+    rows += [("产出指标", "数量指标", f"服务人次{k}", "≥", 100 * k, "人次") for k in range(1, 5)]
+    for n in range(300):
+        budget = 10000 * (n % 37 + 1)
+        for k, (l1, l2, l3, sign, value, unit) in enumerate(rows):
+            head = [f"某局第{n % 12 + 1}分局", f"第{n + 1}号项目", budget, f"完成第{n + 1}号项目的年度任务"] if k == 0 else [None] * 4
+            ws.append([*head, l1, l2, l3, sign, budget if l3 == "项目总成本" else value, unit, 10])
+    source = tmp_path / "300.xlsx"
+    wb.save(source)
+    report = import_workbook(source, tmp_path / "spec", year=2025)
+    assert report.ok and report.differences == [] and report.tables == 300
+    doc = expand_department(load_department(tmp_path / "spec"))
+    assert len(doc.tables()) == 300 and sum(len(t.rows) for t in doc.tables()) == 3000
+    assert report.presets and max(report.lines.values()) < 12  # rows and 权重 in presets, not in every file

@@ -58,20 +58,27 @@ class Sheet:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     max_row: int = 0
     max_col: int = 0
+    _rows: dict[int, list[Cell]] | None = field(default=None, repr=False, compare=False)
+    _count: int = field(default=0, repr=False, compare=False)
 
     def at(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))
 
     def row(self, row: int) -> list[Cell]:
         """The non-empty cells of *row*, left to right."""
-        return [c for (r, _), c in sorted(self.cells.items()) if r == row]
+        return self._by_row().get(row, [])
 
     def rows(self) -> list[list[Cell]]:
         """Every row that has a non-empty cell, top to bottom."""
-        out: dict[int, list[Cell]] = {}
-        for (r, _), c in sorted(self.cells.items()):
-            out.setdefault(r, []).append(c)
-        return list(out.values())
+        return list(self._by_row().values())
+
+    def _by_row(self) -> dict[int, list[Cell]]:
+        if self._rows is None or self._count != len(self.cells):
+            self._rows = {}
+            for (r, _), c in sorted(self.cells.items()):
+                self._rows.setdefault(r, []).append(c)
+            self._count = len(self.cells)
+        return self._rows
 
 
 def _check_package(path: Path, data: bytes) -> None:
