@@ -106,7 +106,12 @@ class IndicatorRow(DocModel):
 
     def source_of(self, name: str) -> SourceRef:
         """Source of cell *name* (``"value"``, ``"level3"`` …), else of the row."""
-        return self.field_sources.get(name.removesuffix("_text"), self.source)
+        return self.field_sources.get(name.removesuffix("_text").removesuffix("_written"), self.source)
+
+    @property
+    def explanation_written(self) -> str:
+        """指标解释 when the row writes it ("" when it is the 描述 copied)."""
+        return "" if "explanation" in self.derived else self.explanation
 
     @property
     def weight_text(self) -> str:
