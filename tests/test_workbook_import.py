@@ -57,6 +57,23 @@ def test_examples_round_trip_cell_for_cell(spec: str, layout: str, tmp_path: Pat
     assert _cells(again) == _cells(first)
 
 
+@pytest.mark.parametrize("spec", sorted(p.name for p in (ROOT / "tests" / "fixtures" / "gallery").iterdir() if p.is_dir()))
+def test_every_gallery_spec_round_trips(spec: str, tmp_path: Path) -> None:
+    first = _render(ROOT / "tests" / "fixtures" / "gallery" / spec, tmp_path / "first.xlsx")
+    report = import_workbook(first, tmp_path / "imported", year=2025)
+    assert report.ok and report.differences == [], report.differences
+    assert _cells(_render(tmp_path / "imported", tmp_path / "again.xlsx")) == _cells(first)
+
+
+def test_fixtures_read_as_libreoffice_reads_them(tmp_path: Path) -> None:
+    from test_workbook_render import soffice_csv
+
+    for name in ("系统分表", "系统清单"):
+        ours = [sorted(v for v in sheet.values() if v) for sheet in _cells(FIXTURES / f"{name}.xlsx")]
+        theirs = soffice_csv(FIXTURES / f"{name}.xlsx", tmp_path / name)
+        assert [sorted(c.strip() for row in rows for c in row if c.strip()) for rows in theirs.values()] == ours
+
+
 def test_tangshan_round_trip_with_presets(tmp_path: Path) -> None:
     source = _spec_with(ROOT / "specs" / "tangshan-2025", tmp_path, "清单")
     first = _render(source, tmp_path / "first.xlsx")
