@@ -452,10 +452,11 @@ def test_a_corrupt_file(rendered: dict[str, tuple[Document, Path]], tmp_path: Pa
     _invoke_fails(tmp_path / "坏的.docx", tmp_path, "已损坏")
 
 
-def test_an_excel_file_is_refused(tmp_path: Path) -> None:
+def test_a_broken_excel_file_is_refused(tmp_path: Path) -> None:
+    """An Excel file goes to the workbook import (tests/test_workbook_import.py); a broken one is refused."""
     with zipfile.ZipFile(tmp_path / "表.xlsx", "w") as zf:
         zf.writestr("xl/workbook.xml", "<workbook/>")
-    _invoke_fails(tmp_path / "表.xlsx", tmp_path, "Excel", "Word 版本")
+    _invoke_fails(tmp_path / "表.xlsx", tmp_path, "表.xlsx 已损坏", "另存为 .xlsx")
 
 
 def test_a_slip_the_spec_cannot_print_is_written_and_reported(tmp_path: Path) -> None:

@@ -162,16 +162,17 @@ def _framework(found: FoundDoc, extras: dict[int, Extras]) -> tuple[Any, bool]:
 
 
 def _word_columns(found: FoundDoc) -> list[str]:
-    """The 2021 版式's columns for what the workbook has: 描述 and 依据 only when it has them."""
-    described = any(t.rows and any(r.description != "" for r in t.rows) for t in found.tables)
-    has_basis = any(r.basis is not None for t in found.tables for r in t.rows)
+    """The 2021 版式's columns for what the workbook has (指标值确定依据 only when it has them).
+
+    A table whose 依据 cells are all blank (its part prints no 依据) gets the columns without it.
+    """
+    has_basis = any(r.basis for t in found.tables for r in t.rows)
     columns = ["指标值", "指标解释", *(["指标值确定依据"] if has_basis else [])]
-    del described
     for t in found.tables:
-        t.columns = ["一级指标", "二级指标", "三级指标", *columns]
+        mine = columns if has_basis and any(r.basis for r in t.rows) else ["指标值", "指标解释"]
+        t.columns = ["一级指标", "二级指标", "三级指标", *mine]
         for r in t.rows:
-            if has_basis and r.basis is None:
-                r.basis = ""
+            r.basis = (r.basis or "") if mine is columns and has_basis else None
     return columns
 
 
@@ -185,7 +186,7 @@ def _plan(found: FoundDoc, year: int, department: str, notes: list[Note], framew
         t.unit_label = None  # a workbook has no unit line to compare with what jixiao prints
     layout = {"基于": "2021", "指标表列": columns}
     for c in ctxs:
-        c.layout = layout
+        c.layout = {**layout, "指标表列": c.table.columns[3:]}
         e = extras[c.table.number]
         c.header.update(e.header)
         if e.header.get("一级预算单位") == department:
@@ -225,6 +226,8 @@ class _WorkbookWork(_Work):
         a.department["版式"] = self.layout
         for p in a.projects:
             p.data.pop("版式", None)
+            if p.choice.ctx.table.columns[3:] != self.layout["指标表列"]:
+                p.data["版式"] = {"指标表列": p.choice.ctx.table.columns[3:]}
             extra = {k: p.choice.ctx.header[k] for k in EXTRA_ORDER if k in p.choice.ctx.header}
             if extra:
                 keys = list(p.data)
