@@ -92,7 +92,7 @@ def rendered(name: str, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
 
 def test_every_gallery_spec_is_tested() -> None:
     tested = {
-        "两部分不同版式", "支出计划小数", "分部分指标体系", "第一部分编号", "第一部分成段", "首页标题列宽",
+        "两部分不同版式", "支出计划小数", "分部分指标体系", "第一部分编号", "第一部分成段", "首页标题列宽", "2021项目表",
     }
     assert {p.name for p in GALLERY.iterdir() if p.is_dir()} == tested
 
@@ -234,3 +234,28 @@ def test_title_only_front_page_numbering_and_column_widths(tmp_path_factory: pyt
     assert head is not None
     widths = [int(tc.find(f"{W}tcPr/{W}tcW").get(f"{W}w")) for tc in head.findall(f"{W}tc")]  # type: ignore[union-attr]
     assert [round(w / TWIPS_PER_MM) for w in widths] == [20, 24, 30, 37, 22, 23]
+
+
+def test_2021_form_with_explanations_and_not_applicable_rows(tmp_path_factory: pytest.TempPathFactory) -> None:
+    r = rendered("2021项目表", tmp_path_factory)
+    first, second = r.doc.tables()
+    assert first.columns == ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"]
+    assert [row.level2 for row in first.rows if row.not_applicable] == [
+        "社会成本指标", "生态环境成本指标", "经济效益指标", "生态效益指标"
+    ]
+    assert [row.level2 for row in second.rows].count("数量指标") == 2  # several rows under one 二级
+    for path in (r.project("01", "docx"), r.project("01", "pdf")):
+        cells = r.pdf_cells(path) if path.suffix == ".pdf" else [_norm(c) for c in dump(path).split("\n")]
+        text = "".join(cells)
+        for label in ("主管部门", "实施单位", "项目资金（万元）", "年度资金总额", "其中：财政拨款", "财政专户管理资金",
+                      "单位资金", "政策依据", "测算依据", "年度目标", "指标解释"):
+            assert label in text, (path.name, label)
+        assert "绩效指标描述" not in text and "资金支出计划" not in text and "实施期目标" not in text
+        assert "《某市医疗保障基金监督管理办法》（某医保〔2024〕3号）" in text
+        assert "经律师审查的合同数÷签订的合同总数×100%" in text
+        assert text.count("不适用") == 4 * 3  # 三级, 指标值, 指标解释 of four rows
+    second_text = "".join(r.pdf_cells(r.project("02", "pdf")))
+    assert "实施期目标" in second_text and "三年内建成覆盖全市定点医药机构的医保信息平台" in second_text
+    assert "项目总金额" not in second_text  # not in the 2021 layout's 表头
+    spec = load_department(GALLERY / "2021项目表")
+    assert run_checks(spec, expand_department(spec)) == []

@@ -375,7 +375,7 @@ def test_a_300_character_project_name_renders(spec_dir: Any, tmp_path: Path) -> 
     result = case.render(fmt="all")
     assert result.exit_code == 0, result.stderr
     files = [p for p in case.out.rglob("*") if p.is_file()]
-    assert {p.suffix for p in files} == {".docx", ".pdf", ".json"}
+    assert {p.suffix for p in files} == {".docx", ".pdf", ".json", ".xlsx"}
     for path in files:
         assert len(path.name.encode("utf-8")) <= 255, path.name
     (project,) = (case.out / "projects").glob("*.docx")
@@ -512,6 +512,7 @@ def test_a_word_only_render_also_removes_the_pdf_of_a_deleted_project(case: Case
         MANIFEST,
         COMBINED,
         "2025年测试局部门绩效目标.pdf",
+        "2025年测试局部门绩效目标.xlsx",
         "projects/01-法律顾问费.docx",
         "projects/01-法律顾问费.pdf",
     ]

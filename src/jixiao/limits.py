@@ -81,3 +81,14 @@ MAX_YEAR = 2100
 #: names and the folder path on Windows need room).
 MAX_FILE_NAME_CHARS = 80
 MAX_FILE_NAME_BYTES = 150
+
+#: A workbook to import (jixiao import 文件.xlsx): its size, its unpacked size and parts,
+#: its sheets and the cells read from them.
+MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
+MAX_WORKBOOK_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_WORKBOOK_PARTS = 5_000
+MAX_WORKBOOK_SHEETS = 2_000
+MAX_WORKBOOK_CELLS = 3_000_000
+#: Rows and columns read from one sheet.
+MAX_SHEET_ROWS = 200_000
+MAX_SHEET_COLUMNS = 200

@@ -1,4 +1,4 @@
-"""Reading members of a zip package (a .docx) that may be a zip bomb or damaged.
+"""Reading members of a zip package (a .docx or .xlsx) that may be a zip bomb or damaged.
 
 One reader for every package jixiao opens outside rendering (``jixiao import``,
 ``jixiao textconv``). Nothing the package says about itself is trusted:
@@ -31,11 +31,27 @@ from jixiao.errors import JixiaoError
 _CHUNK = 1 << 16
 _CENTRAL_RECORD = b"PK\x01\x02"
 _METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
-_AGAIN = "请在 Word 或 WPS 中打开它，另存为 .docx 后重试。"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a package should be, for the messages: the program that writes it and its extension."""
+
+    program: str
+    extension: str
+    what: str
+
+    @property
+    def again(self) -> str:
+        return f"请在 {self.program} 或 WPS 中打开它，另存为 {self.extension} 后重试。"
+
+
+WORD = Kind("Word", ".docx", "Word 文档")
+EXCEL = Kind("Excel", ".xlsx", "Excel 工作簿")
 
 
 class ZipProblem(JixiaoError):
-    """The package is damaged, uses what Word does not write, or goes over a limit (exit code 1)."""
+    """The package is damaged, uses what Word or Excel does not write, or goes over a limit (exit code 1)."""
 
 
 @dataclass(frozen=True)
@@ -60,19 +76,20 @@ class ZipReader:
         ZipProblem: not a zip package, damaged, or too many members.
     """
 
-    def __init__(self, data: bytes, name: str, bounds: ZipLimits | None = None) -> None:
+    def __init__(self, data: bytes, name: str, bounds: ZipLimits | None = None, kind: Kind = WORD) -> None:
         self.name = name
+        self.kind = kind
         self.limits = bounds or ZipLimits()
         self.unpacked = 0
         if data.count(_CENTRAL_RECORD) > self.limits.members:
             raise ZipProblem(
-                f"{name} 中的文件超过 {self.limits.members} 个，不像是一份 Word 文档，没有读取。{_AGAIN}"
+                f"{name} 中的文件超过 {self.limits.members} 个，不像是一份{kind.what}，没有读取。{kind.again}"
             )
         try:
             self._zip = zipfile.ZipFile(BytesIO(data))
             self._infos = {info.filename: info for info in self._zip.infolist()}
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, RuntimeError) as exc:
-            raise ZipProblem(f"{name} 已损坏，无法作为 .docx 读取（{_why(exc)}）。{_AGAIN}") from None
+            raise ZipProblem(f"{name} 已损坏，无法作为 {kind.extension} 读取（{_why(exc)}）。{kind.again}") from None
         declared = sum(info.file_size for info in self._infos.values())
         if declared > self.limits.total_bytes:
             raise self._too_big(self.limits.total_bytes)
@@ -93,10 +110,11 @@ class ZipReader:
         bounds = self.limits
         if info.compress_type not in _METHODS:
             raise ZipProblem(
-                f"{self.name} 中的 {member} 使用了 Word 不使用的压缩方式（编号 {info.compress_type}），没有读取。{_AGAIN}"
+                f"{self.name} 中的 {member} 使用了 {self.kind.program} 不使用的压缩方式（编号 {info.compress_type}），没有读取。"
+                f"{self.kind.again}"
             )
         if info.flag_bits & 0x1:
-            raise ZipProblem(f"{self.name} 中的 {member} 是加密的，无法读取。{_AGAIN}")
+            raise ZipProblem(f"{self.name} 中的 {member} 是加密的，无法读取。{self.kind.again}")
         cap = min(bounds.member_bytes, bounds.total_bytes - self.unpacked)
         if info.file_size > cap:
             raise self._too_big(bounds.member_bytes if info.file_size > bounds.member_bytes else bounds.total_bytes)
@@ -115,7 +133,7 @@ class ZipReader:
                         raise self._too_dense(member)
                     chunks.append(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError, NotImplementedError) as exc:
-            raise ZipProblem(f"{self.name} 已损坏：{member} 无法解压（{_why(exc)}）。{_AGAIN}") from None
+            raise ZipProblem(f"{self.name} 已损坏：{member} 无法解压（{_why(exc)}）。{self.kind.again}") from None
         self.unpacked += size
         return b"".join(chunks)
 
@@ -124,7 +142,7 @@ class ZipReader:
 
     def _too_dense(self, member: str) -> ZipProblem:
         return ZipProblem(
-            f"{self.name} 中的 {member} 压缩比超过 {self.limits.ratio}:1，不像是 Word 写出的文件（可能是压缩炸弹），没有读取。"
+            f"{self.name} 中的 {member} 压缩比超过 {self.limits.ratio}:1，不像是 {self.kind.program} 写出的文件（可能是压缩炸弹），没有读取。"
         )
 
     def close(self) -> None:

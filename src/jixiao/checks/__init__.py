@@ -20,6 +20,7 @@ from jixiao.checks import (  # noqa: F401 - importing registers the rules
     rules_words,
 )
 from jixiao.checks.base import LEVEL_LABEL, RULES, CheckContext, Finding, Rule
+from jixiao.checks.located import locate
 from jixiao.checks.vocabulary import load_vocabulary
 from jixiao.errors import Diagnostic, SpecError, UsageError
 from jixiao.expand.indicators import display_path
@@ -111,7 +112,7 @@ def run_checks(
             if _suppressed(f, files):
                 continue
             found.setdefault((f.rule, f.level, f.path, f.line, f.col), []).append(f)
-    merged = [_merge(group) for group in found.values()]
+    merged = locate([_merge(group) for group in found.values()], doc)
     return sorted(merged, key=lambda f: (f.path, f.line, f.col, f.rule))
 
 

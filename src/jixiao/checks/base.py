@@ -35,6 +35,10 @@ class Finding:
     group: str | None = None
     #: The hint shown with ``group`` when the tables' own hints differ.
     group_hint: str | None = None
+    #: 项目编码 of the tables concerned (filled in by :func:`jixiao.checks.located.locate`).
+    codes: tuple[str, ...] = ()
+    #: The field (cell) the finding is about, by its printed label: 指标值, 三级指标, 资金用途 …
+    field: str | None = None
 
     @property
     def group_key(self) -> tuple[str, str, str]:
@@ -67,7 +71,7 @@ class CheckContext:
     def rows(self) -> Iterator[tuple[ProjectTable, IndicatorRow]]:
         """Every indicator row with its table."""
         for table in self.doc.tables():
-            for row in table.rows:
+            for row in table.indicators:
                 yield table, row
 
 

@@ -27,7 +27,7 @@ def table_texts(table: ProjectTable) -> Iterator[Text]:
         text = getattr(table, attr)
         if text and not (attr == "title" and text == table.name):
             yield Text(label, text, table.source_of(label), table)
-    for row in table.rows:
+    for row in table.indicators:
         for attr, label in ROW_FIELDS:
             text = getattr(row, attr)
             if text:

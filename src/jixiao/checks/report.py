@@ -173,6 +173,8 @@ def format_json(findings: list[Finding], root: Path, base: Path | None = None) -
                 "hint": f.hint,
                 "fix": f.fix,
                 "tables": list(f.tables),
+                "codes": list(f.codes),
+                "field": f.field,
             }
             for f in findings
         ],

@@ -50,7 +50,7 @@ _REQUEST = re.compile(r"恳请|请求|申请|拟申请|望批准|贵局")
 def basis_is_request(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A 依据 that reads like a request (恳请贵局安排 …), once per table."""
     for table in ctx.doc.tables():
-        for row in table.rows:
+        for row in table.indicators:
             if row.basis and _REQUEST.search(row.basis):
                 yield r.at(row.source_of("basis"), "指标值确定依据写成了申请或说明",
                            "写明依据的计划、标准或文件，如「2025年工作计划」", table=table)
@@ -73,7 +73,7 @@ def basis_missing(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A 依据 that is empty after trimming, 无, or only the 项目名称 / 三级指标 / 描述."""
     seen: set[tuple[int, str, int, int]] = set()
     for table in ctx.doc.tables():
-        for row in table.rows:
+        for row in table.indicators:
             if row.basis is None:
                 continue
             basis = _bare(row.basis)

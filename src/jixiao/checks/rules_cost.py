@@ -58,7 +58,7 @@ def cost_floor(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 
 
 def _total_rows(table: ProjectTable) -> Iterator[IndicatorRow]:
-    for row in table.rows:
+    for row in table.indicators:
         v = row.parsed
         if (_is_cost(row) and v.kind == "quantity" and v.number is not None and v.unit in ("元", "万元", "万")
                 and v.op in (None, "≤", "<", "=") and not any(w in row.level3 for w in _PER_UNIT)):
@@ -92,7 +92,7 @@ def total_vs_budget(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 
 
 def _monthly_rows(table: ProjectTable) -> Iterator[tuple[IndicatorRow, Decimal]]:
-    for row in table.rows:
+    for row in table.indicators:
         v = row.parsed
         if (_is_cost(row) and v.kind == "quantity" and v.number is not None and v.unit
                 and is_money_unit(v.unit) and v.unit.endswith("/月") and v.op in ("≤", "<", "=", None)

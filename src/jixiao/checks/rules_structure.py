@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name
 from jixiao.model.document import IndicatorRow, ProjectTable
-from jixiao.model.framework import FRAMEWORKS, level1_of
+from jixiao.model.framework import parent_in
 from jixiao.model.values import plain_number
 
 _OUTPUT_ORDER = ("数量指标", "质量指标", "时效指标")
@@ -20,7 +20,7 @@ def duplicate_indicator(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """The same 三级指标 twice in one table (reported at the second)."""
     for table in ctx.doc.tables():
         seen: dict[str, int] = {}
-        for i, row in enumerate(table.rows, 1):
+        for i, row in enumerate(table.indicators, 1):
             name = bare_name(row.level3)
             if name in seen:
                 yield r.at(row.source_of("level3"), f"三级指标「{row.level3}」在本表第 {seen[name]} 行已出现",
@@ -72,7 +72,7 @@ def _order_problem(table: ProjectTable) -> tuple[int, str] | None:
 def wrong_parent(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """An explicit 一级 that is not the framework's parent of the row's 二级."""
     for table, row in ctx.rows():
-        parent = level1_of(row.level2, table.framework)
+        parent = parent_in(table.framework_levels, row.level2)
         if parent is not None and parent != row.level1:
             yield r.at(row.source_of("level2"), f"二级指标「{row.level2}」应属于「{parent}」，这里写在「{row.level1}」下",
                        f"把一级指标改为「{parent}」", table=table)
@@ -117,8 +117,8 @@ def timely_as_quality(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 def missing_level1(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A table without one of the framework's 一级 (成本 is JX407's business)."""
     for table in ctx.doc.tables():
-        present = {row.level1 for row in table.rows}
-        for name in FRAMEWORKS[table.framework]:
+        present = {row.level1 for row in table.indicators}
+        for name in table.framework_levels:
             if name == "成本指标" or name in present:
                 continue
             satisfaction = name == "满意度指标"
@@ -132,8 +132,8 @@ def missing_level1(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 def no_quantity(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A table whose 产出 rows have no 数量指标."""
     for table in ctx.doc.tables():
-        if any(row.level1 == "产出指标" for row in table.rows) and not any(
-            row.level2 == "数量指标" for row in table.rows
+        if any(row.level1 == "产出指标" for row in table.indicators) and not any(
+            row.level2 == "数量指标" for row in table.indicators
         ):
             yield r.at(table.source_of("项目名称"), f"「{table.name}」的产出指标中没有数量指标",
                        "加上一个数量指标", table=table, group="产出指标中没有数量指标")
@@ -144,7 +144,7 @@ def no_quantity(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 def no_cost(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A table without any cost indicator (成本指标 二级, or 一级 in the 2021 framework)."""
     for table in ctx.doc.tables():
-        if not any(row.level2 in ("成本指标", "经济成本指标") or row.level1 == "成本指标" for row in table.rows):
+        if not any(row.level2 in ("成本指标", "经济成本指标") or row.level1 == "成本指标" for row in table.indicators):
             yield r.at(table.source_of("项目名称"), f"「{table.name}」没有成本指标",
                        f"加上成本指标，如 项目总成本 ≤{plain_number(table.budget)}{table.money_unit}", table=table,
                        group="没有成本指标", group_hint="加上成本指标，如 项目总成本 ≤预算数")

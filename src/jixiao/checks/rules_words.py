@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.fields import Text, document_texts, table_texts
 from jixiao.checks.text import bare_name, is_rate_name, one_edit_apart, repeated_chunks
-from jixiao.model.framework import all_level2
+from jixiao.model.framework import children_in
 
 #: Shorter terms are too easily one character away from another real word.
 MIN_TERM = 5
@@ -110,8 +110,8 @@ def missing_unit(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
       "三级指标应是具体的指标名称，照抄二级指标的名称（如「服务对象满意度指标」）无法考核。")
 def named_as_category(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A 三级指标 named exactly like a 二级 category of the framework."""
-    frameworks = {t.framework for t in ctx.doc.tables()} or {ctx.doc.framework}
-    categories = {name for f in frameworks for name in all_level2(f)} | {row.level2 for _, row in ctx.rows()}
+    categories = {name for t in ctx.doc.tables() for name in children_in(t.framework_levels)}
+    categories |= {row.level2 for _, row in ctx.rows()}
     for table, row in ctx.rows():
         if bare_name(row.level3) in categories:
             name = row.level3.removesuffix("指标")

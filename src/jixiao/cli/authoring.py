@@ -51,7 +51,10 @@ def new(
 
 @command("import", panel=PANEL)
 def import_(
-    file: Annotated[Path, typer.Argument(help="去年的 Word 文件（.docx；有 LibreOffice 时也可以是 .doc、.wps）", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(help="去年的 Word 文件（.docx；有 LibreOffice 时也可以是 .doc、.wps），或预算系统导出的工作簿（.xlsx）", show_default=False),
+    ],
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="要新建的规格文件夹；默认为当前文件夹下与 Word 文件同名的文件夹", show_default=False),
@@ -63,15 +66,19 @@ def import_(
         bool,
         typer.Option("--force", help="规格文件夹已存在时，替换其中 jixiao import 写入且未改动的文件；.git 和其他文件不动"),
     ] = False,
+    layout: Annotated[
+        str | None,
+        typer.Option("--布局", "--layout", help="工作簿布局（名称或 .yaml 文件）：jixiao 认不出工作簿的布局时给出", show_default=False),
+    ] = None,
 ) -> None:
-    """从已有的 Word 文件导入：写出 部门.yaml、projects/ 和 presets/，校验后列出导入报告。"""
+    """从已有的 Word 文件或预算系统导出的工作簿（.xlsx）导入：写出 部门.yaml、projects/ 和 presets/，校验后列出导入报告。"""
     from jixiao.children import terminate_as_interrupt
-    from jixiao.importer import format_report, import_document
+    from jixiao.importer import format_report, import_file
     from jixiao.safenames import safe_name
 
     target = output if output is not None else Path(safe_name(file.stem, fallback="规格"))
     with terminate_as_interrupt():  # SIGTERM, too, removes the temporary copies and stops LibreOffice
-        report = import_document(file, target, year=year, force=force)
+        report = import_file(file, target, year=year, force=force, layout=layout)
     out.print(format_report(report, base=Path.cwd()), highlight=False, markup=False, end="")
     if not report.ok:
         raise typer.Exit(1)

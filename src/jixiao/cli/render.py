@@ -27,6 +27,7 @@ class RenderFormat(StrEnum):
     docx = "docx"
     pdf = "pdf"
     html = "html"
+    xlsx = "xlsx"
     all = "all"
 
 
@@ -48,7 +49,9 @@ def render(
     ] = None,
     formats: Annotated[
         list[RenderFormat] | None,
-        typer.Option("--format", help="docx、pdf、html 或 all（= docx + pdf）；可重复；默认 all", show_default=False),
+        typer.Option(
+            "--format", help="docx、pdf、html、xlsx 或 all（= docx + pdf + xlsx）；可重复；默认 all", show_default=False
+        ),
     ] = None,
     only: Annotated[
         list[str] | None,
@@ -65,7 +68,7 @@ def render(
     """生成 Word 和 PDF：总文档一份，另按项目各生成一份单表文件（projects/ 下）。"""
     chosen = {f.value for f in formats or [RenderFormat.all]}
     if "all" in chosen:
-        chosen = (chosen - {"all"}) | {"docx", "pdf"}
+        chosen = (chosen - {"all"}) | {"docx", "pdf", "xlsx"}
     if len(specs) > 1:
         _render_many(specs, output, frozenset(chosen), only, template, table_template, force)
         return

@@ -65,6 +65,15 @@ _HEADER_CELLS = ("项目名称", "标题", "项目编码", "预算数", "财政�
                  "日期格式")
 
 
+#: Header fields of the current project form, and how each is derived when not written.
+_FORM_CELLS = (
+    ("实施期目标", ""), ("政策依据", ""), ("测算依据", ""), ("实施期限", ""), ("项目类型", ""), ("是否新增项目", ""),
+    ("分配方式", ""), ("项目总金额", ""), ("申请单位", "由所属单位的名称得出"), ("一级预算单位", "由部门名称得出"),
+    ("实施单位", "由所属单位的名称得出"), ("财政拨款", "同 财政资金"), ("财政专户管理资金", "由其他资金得出（未写时为 0）"),
+    ("单位资金", "由其他资金得出"),
+)
+
+
 def find_table(doc: Document, wanted: str) -> ProjectTable:
     """The table named by its number in the document or its 项目名称 (or file name).
 
@@ -100,6 +109,8 @@ def _rows(table: ProjectTable, wanted: str | None) -> list[tuple[int, IndicatorR
 
 def explain_table(doc: Document, wanted: str, row: str | None = None) -> Table:
     """Every printed cell of one table with the file:line:col it comes from."""
+    from jixiao.model.cells import header_cell, row_cell
+
     table = find_table(doc, wanted)
     out = Table(title=f"第 {table.number} 表 {table.heading}（{table.source.path}）", show_lines=False)
     out.add_column("位置", overflow="fold")
@@ -115,6 +126,12 @@ def explain_table(doc: Document, wanted: str, row: str | None = None) -> Table:
         for label in _HEADER_CELLS:
             if label in table.field_sources:
                 out.add_row(label, values[label], _where(table.field_sources[label]))
+        for label, derived in _FORM_CELLS:
+            text = header_cell(table, label)
+            if label in table.field_sources:
+                out.add_row(label, text, _where(table.field_sources[label]))
+            elif text and derived:
+                out.add_row(label, text, derived)
         out.add_section()
     for i, r in _rows(table, row):
         name = f"第 {i} 行" + (f"（键：{r.key}）" if r.key else "")
@@ -124,6 +141,19 @@ def explain_table(doc: Document, wanted: str, row: str | None = None) -> Table:
                 continue
             source = r.source_of(attr) if attr != "level1" else r.source
             origin = "由二级指标推断" if attr == "level1" and "level1" not in r.field_sources else _where(source)
+            if "row" in r.derived:
+                origin = f"指标体系的「不适用」行（{_where(r.source)}）"
+            elif attr == "description" and "description" in r.derived:
+                origin = f"同 指标解释（{_where(source)}）"
             out.add_row(f"{name} {label}", text, origin)
+        if r.explanation:
+            how = "同 描述" if "explanation" in r.derived else "指标体系的「不适用」行" if "row" in r.derived else ""
+            origin = f"{how}（{_where(r.source_of('explanation'))}）" if how else _where(r.source_of("explanation"))
+            out.add_row(f"{name} 指标解释", r.explanation, origin)
+        if r.weight is not None:
+            out.add_row(f"{name} 权重", row_cell(r, "权重"), _where(r.source_of("weight")))
+        if r.sign or r.measure_unit:
+            parts = f"{r.sign} | {r.figure} | {r.measure_unit}"
+            out.add_row(f"{name} 计算符号 | 指标值 | 计量单位", parts, f"由指标值「{r.value}」拆分")
         out.add_section()
     return out

@@ -21,21 +21,30 @@ from jixiao.expand.budget import (
     SCHEDULE_LABELS,
     Amounts,
     DeriveError,
-    derive_amounts,
     money_text,
     parse_schedule,
     schedule_text,
 )
+from jixiao.expand.funding import AMOUNT_KEYS, Funding, derive_funding
 from jixiao.expand.indicators import RowBuilder, render_field, source_ref
 from jixiao.expand.partone import expand_part_one
+from jixiao.expand.projectform import ALTERNATIVES, FormInputs, one_of, project_form
 from jixiao.expand.sizes import too_big, too_long
 from jixiao.model import document as dm
 from jixiao.model.money import format_money, quantum
 from jixiao.model.numbering import StyleError, label
 from jixiao.model.values import DateStyle, ValueError_, format_date, parse_value
+from jixiao.spec.frameworks import DEFAULT as DEFAULT_FRAMEWORK
+from jixiao.spec.frameworks import Framework, FrameworkProblem, FrameworkSpec
 from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.layouts import DEFAULT as DEFAULT_LAYOUT
-from jixiao.spec.layouts import LayoutProblem, page_layout, page_settings_misplaced, table_layout
+from jixiao.spec.layouts import (
+    LayoutProblem,
+    page_layout,
+    page_settings_misplaced,
+    table_columns,
+    table_layout,
+)
 from jixiao.spec.load import LoadedSpec, ProjectSource
 from jixiao.spec.model import Defaults, Department, Part, Unit
 from jixiao.spec.yamlio import NodePath, Positions
@@ -68,6 +77,9 @@ class _Ctx:
     rows: RowBuilder
     #: Layout settings written in 部门.yaml (with its 基于 chain).
     layout: dict[str, Any] = field(default_factory=dict)
+    #: The department's framework, and where it is set (None: the default).
+    framework: Framework | None = None
+    framework_source: dm.SourceRef | None = None
 
     @property
     def dept(self) -> Department:
@@ -86,7 +98,8 @@ class _PartInfo:
     spec: Part
     sources: list[ProjectSource]
     layout: dict[str, Any]
-    framework: str
+    framework: Framework
+    framework_source: dm.SourceRef | None
 
 
 def _inherit(
@@ -155,19 +168,27 @@ def _expand_project(
     # 资金用途 and 绩效目标 are measured once, as printed (after their formulas), by _formula.
     ctx.diags += too_long(pos, {"项目名称": p.name, "标题": p.title, "项目编码": p.code})
     try:
-        amounts = derive_amounts(p.budget, p.fiscal, p.other, dept.money_unit)
+        funding: Funding | None = derive_funding(
+            p.budget, p.fiscal, p.other, p.appropriation, p.special, p.own_funds, dept.money_unit
+        )
     except DeriveError as exc:
-        where = (exc.field,) if exc.field in {"预算数", "财政资金", "其他资金"} & set(_given(p)) else ()
+        where = (exc.field,) if exc.field in set(_given(p)) else ()
         ctx.diags.append(pos.diag(where, exc.message, exc.hint))
-        amounts = None
+        funding = None
+    amounts = funding.amounts if funding is not None else None
     schedule: list[dm.ScheduleCell] | None = None
     entries, schedule_pos, schedule_node = _inherit(ctx, src, unit, part, "schedule")
     field_sources = {
         label: ctx.ref(pos, (label,), key=True)
-        for label in ("项目名称", "标题", "项目编码", "预算数", "财政资金", "其他资金", "资金用途", "绩效目标")
+        for label in ("项目名称", "标题", "项目编码", *AMOUNT_KEYS, "资金用途")
         if (label,) in pos.keys
     }
-    if layout.show_schedule:
+    goal_raw, goal_key = one_of(src, *ALTERNATIVES[0], ctx.diags)
+    if goal_key is None:
+        ctx.diags.append(pos.diag((), "缺少「绩效目标」", "写出 绩效目标（或 年度目标）"))
+    else:
+        field_sources["绩效目标"] = ctx.ref(pos, (goal_key,), key=True)
+    if layout.show_schedule and layout.header is None:
         if entries is None:
             ctx.diags.append(
                 pos.diag((), "缺少资金支出计划", "在 部门.yaml 的 默认 中写 资金支出计划: [20%, 50%, 80%, 100%]，或在项目中写出")
@@ -207,6 +228,7 @@ def _expand_project(
     basis_source = ctx.ref(basis_pos, basis_node) if basis else None
     basis_own = basis_pos is pos
     item = p.item or derive_item(p.name)
+    columns = table_columns(layout)
     rows = ctx.rows.collect(src, preset, part.framework)
     if rows is None:
         return None
@@ -227,19 +249,24 @@ def _expand_project(
         "部门名称": dept.name,
     }
     use = _formula(ctx, p.use, context, pos, ("资金用途",), "资金用途")
-    goal = _formula(ctx, p.goal, context, pos, ("绩效目标",), "绩效目标")
+    goal = _formula(ctx, goal_raw or "", context, pos, (goal_key or "绩效目标",), goal_key or "绩效目标")
+    inputs = FormInputs(
+        department=dept.name, unit_name=context["单位名称"], money_unit=dept.money_unit,
+        inherit=lambda attr: _inherit(ctx, src, unit, part, attr),
+        formula=lambda raw, where, node, name: _formula(ctx, raw, context, where, node, name),
+        ref=lambda where, node: ctx.ref(where, node),
+    )
+    form, form_sources = project_form(src, inputs, funding, ctx.diags)
+    field_sources.update(form_sources)
     if basis:
         basis = _formula(ctx, basis, context, basis_pos, basis_node, "指标值确定依据")
     indicator_rows = ctx.rows.render(
         rows, context, basis=basis, basis_source=basis_source, date_style=date_style,
-        project=src.path, preset=preset, framework=part.framework, show_basis=layout.show_basis,
-        basis_own=basis_own,
+        project=src.path, preset=preset, framework=part.framework, show_basis="指标值确定依据" in columns,
+        basis_own=basis_own, framework_source=part.framework_source,
     )
     if indicator_rows is None or amounts is None or unit is None or len(ctx.diags) > before:
         return None
-    columns = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值"]
-    if layout.show_basis:
-        columns.append("指标值确定依据")
     title = p.title or p.name
     return dm.ProjectTable(
         number=number,
@@ -272,7 +299,9 @@ def _expand_project(
         field_sources=field_sources,
         check_ignore=list(p.checks.ignore) if p.checks else [],
         layout=layout,
-        framework=part.framework,
+        framework=part.framework.name,
+        framework_levels=part.framework.levels,
+        form=form,
     )
 
 
@@ -306,7 +335,8 @@ def _no_formulas(pos: Positions, texts: dict[NodePath, str | None]) -> list[Diag
 
 
 def _given(p: Any) -> list[str]:
-    return [k for k, v in (("预算数", p.budget), ("财政资金", p.fiscal), ("其他资金", p.other)) if v is not None]
+    attrs = ("budget", "fiscal", "other", "appropriation", "special", "own_funds")
+    return [k for k, a in zip(AMOUNT_KEYS, attrs, strict=True) if getattr(p, a) is not None]
 
 
 def _parts(ctx: _Ctx, first_part: int) -> list[_PartInfo]:
@@ -376,16 +406,35 @@ def _parts(ctx: _Ctx, first_part: int) -> list[_PartInfo]:
             order += [s for s in matched if owner.get(s) == i and s not in order]
         order += [s for s in by_stem if owner.get(s) == i and s not in order]
         chosen.append([by_stem[s] for s in order])
-    return [
-        _PartInfo(
-            index=i,
-            spec=part,
-            sources=mine,
-            layout=_layout_settings(ctx, part.layout, ctx.spec.pos, ("部分", i, "版式"), tables_only=True),
-            framework=part.framework or ctx.dept.framework,
+    out = []
+    for i, (part, part_sources) in enumerate(zip(ctx.dept.parts, chosen, strict=True)):
+        framework, source = _framework(ctx, part.framework, ("部分", i, "指标体系"))
+        out.append(
+            _PartInfo(
+                index=i,
+                spec=part,
+                sources=part_sources,
+                layout=_layout_settings(ctx, part.layout, ctx.spec.pos, ("部分", i, "版式"), tables_only=True),
+                framework=framework,
+                framework_source=source,
+            )
         )
-        for i, (part, mine) in enumerate(zip(ctx.dept.parts, chosen, strict=True))
-    ]
+    return out
+
+
+def _framework(ctx: _Ctx, spec: FrameworkSpec | None, at: NodePath) -> tuple[Framework, dm.SourceRef | None]:
+    """The framework *spec* (written at *at* in 部门.yaml) resolves to; the department's when None."""
+    if spec is None and ctx.framework is not None:
+        return ctx.framework, ctx.framework_source
+    written = spec is not None
+    spec = spec or FrameworkSpec.model_validate({"基于": DEFAULT_FRAMEWORK})
+    try:
+        framework = ctx.spec.frameworks.resolve(spec, ctx.spec.pos, at)
+    except FrameworkProblem as exc:
+        if exc.diagnostic not in ctx.diags:
+            ctx.diags.append(exc.diagnostic)
+        framework = ctx.spec.frameworks.by_name(DEFAULT_FRAMEWORK)
+    return framework, ctx.ref(ctx.spec.pos, at) if written else None
 
 
 _LISTING_HINT = "写 projects 文件夹中的文件名（不含 .yaml），可用 * ? 通配，如 \"0*\"；或在项目中写 部分: 部分标题"
@@ -437,6 +486,7 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
     ctx = _Ctx(spec, diags, builder)
     ctx.layout = _layout_settings(ctx, dept.layout or LayoutSpec.model_validate(DEFAULT_LAYOUT), spec.pos,
                                   ("版式",), tables_only=False)
+    ctx.framework, ctx.framework_source = _framework(ctx, dept.framework, ("指标体系",))
     pages = page_layout(ctx.layout)
     _label(ctx, pages.title_numbering, 1)
     _check_units(ctx)
@@ -470,7 +520,7 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
         parts.append(
             dm.Part(
                 number=n, numeral=part_numeral(n), title=info.spec.title, tables=tables,
-                layout=table_layout(ctx.layout, info.layout), framework=info.framework,
+                layout=table_layout(ctx.layout, info.layout), framework=info.framework.name,
             )
         )
     if not ctx.diags:
@@ -482,7 +532,7 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
         year=dept.year,
         department=dept.name,
         money_unit=dept.money_unit,
-        framework=dept.framework,
+        framework=ctx.framework.name,
         layout=table_layout(ctx.layout),
         pages=pages,
         part_one=part_one,
@@ -491,8 +541,9 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
         issued=dept.issued or dt.date(dept.year, 1, 1),
         templates=_templates(dept),
         field_sources={
-            key: ctx.ref(spec.pos, (key,)) for key in ("部门名称", "标题") if (key,) in spec.pos.values
+            key: ctx.ref(spec.pos, (key,)) for key in ("部门名称", "标题", "工作簿") if (key,) in spec.pos.values
         },
+        workbook=dept.workbook,
     )
 
 

@@ -18,11 +18,14 @@ from jinja2.exceptions import SecurityError
 
 from jixiao import limits
 from jixiao.errors import Diagnostic, Problem
+from jixiao.expand.notapplicable import with_not_applicable
 from jixiao.expand.sizes import cell_too_long
 from jixiao.model import document as dm
-from jixiao.model.framework import FRAMEWORKS, all_level2, level1_of
+from jixiao.model.framework import NOT_APPLICABLE, children_in, parent_in
+from jixiao.model.valueparts import split_value
 from jixiao.model.values import DateStyle, ValueError_, parse_value
 from jixiao.resources import builtin_templates
+from jixiao.spec.frameworks import Framework
 from jixiao.spec.load import ProjectSource
 from jixiao.spec.model import RowSpec
 from jixiao.spec.presets import BaseProblem, PresetLibrary, PresetRow, apply_patch, field_positions
@@ -35,6 +38,7 @@ _TEXT_FIELDS = (
     ("description", "描述"),
     ("value", "值"),
     ("basis", "依据"),
+    ("explanation", "指标解释"),
 )
 
 
@@ -162,7 +166,7 @@ class RowBuilder:
     presets: PresetLibrary
     diags: list[Diagnostic] = field(default_factory=list)
 
-    def collect(self, src: ProjectSource, preset: str | None, framework: str) -> list[PresetRow] | None:
+    def collect(self, src: ProjectSource, preset: str | None, framework: Framework) -> list[PresetRow] | None:
         """Preset rows with the project's 改写 applied and its own rows added.
 
         A missing preset named by the project is reported here; one inherited
@@ -199,7 +203,7 @@ class RowBuilder:
             self.diags.append(
                 pos.diag(("改写",), "没有使用预设，「改写」无从改起", "写出 预设: 名称，或把这些行写在 绩效指标 下", key=True)
             )
-        groups = FRAMEWORKS[framework]
+        groups = framework.levels
         for key, change in p.patch.items():
             if change.position is not None:
                 self.diags.append(
@@ -236,9 +240,10 @@ class RowBuilder:
         date_style: DateStyle,
         project: Path,
         preset: str | None,
-        framework: str,
+        framework: Framework,
         show_basis: bool,
         basis_own: bool = False,
+        framework_source: dm.SourceRef | None = None,
     ) -> list[dm.IndicatorRow] | None:
         """Render every row's text, parse its value and compute the merge spans.
 
@@ -246,6 +251,8 @@ class RowBuilder:
         the project's 指标值确定依据 (*basis* with *basis_own*), the preset row's 依据,
         then the inherited default (*basis*: unit, part, department). A cell
         taken from a setting is located at *basis_source*, where it is written.
+        A framework with 不适用行 adds a 「不适用」 row (located at *framework_source*)
+        for each 二级 the project has none of.
         """
         default = (basis, basis_source, basis_own)
         rendered = [
@@ -253,7 +260,11 @@ class RowBuilder:
         ]
         if any(r is None for r in rendered):
             return None
-        return with_spans([r for r in rendered if r is not None])
+        done = [r for r in rendered if r is not None]
+        if framework.not_applicable:
+            where = framework_source or source_ref(self.root, project, 1, 1)
+            done = with_not_applicable(done, framework.levels, where, show_basis=show_basis)
+        return with_spans(done)
 
     def _error(self, pr: PresetRow, message: str, hint: str | None = None, name: str | None = None) -> None:
         path, line, col = pr.where(name)
@@ -262,7 +273,7 @@ class RowBuilder:
     def _texts(self, pr: PresetRow, context: dict[str, Any]) -> dict[str, str] | None:
         texts: dict[str, str] = {}
         for name, label in _TEXT_FIELDS:
-            raw = getattr(pr.row, name)
+            raw = pr.row.explanation_text if name == "explanation" else getattr(pr.row, name)
             if raw is None:
                 continue
             try:
@@ -280,34 +291,46 @@ class RowBuilder:
         date_style: DateStyle,
         project: Path,
         preset: str | None,
-        framework: str,
+        framework: Framework,
         show_basis: bool,
     ) -> dict[str, Any] | None:
         texts = self._texts(pr, context)
         if texts is None:
             return None
         if "level2" not in texts:
-            self._error(pr, "指标行缺少「二级」", f"可用的二级指标：{'、'.join(all_level2(framework))}")
+            self._error(pr, "指标行缺少「二级」", f"可用的二级指标：{'、'.join(children_in(framework.levels))}")
             return None
-        level1 = texts.get("level1") or level1_of(texts["level2"], framework)
+        level1 = texts.get("level1") or parent_in(framework.levels, texts["level2"])
         if level1 is None:
             self._error(
                 pr,
-                f"二级指标「{texts['level2']}」不属于指标体系「{framework}」，无法推断一级指标",
-                f"写出 一级，或改用：{'、'.join(all_level2(framework))}",
+                f"二级指标「{texts['level2']}」不属于指标体系「{framework.name}」，无法推断一级指标",
+                f"写出 一级，或改用：{'、'.join(children_in(framework.levels))}",
                 "level2",
             )
             return None
+        derived: tuple[str, ...] = ()
+        if "description" not in texts and "explanation" in texts:
+            texts["description"], derived = texts["explanation"], ("description",)
+        elif "explanation" not in texts and "description" in texts:
+            texts["explanation"], derived = texts["description"], ("explanation",)
         for name, label in (("level3", "三级"), ("description", "描述"), ("value", "值")):
             if name not in texts:
-                self._error(pr, f"指标行「{texts.get('level3', texts['level2'])}」缺少「{label}」", f"写出 {label}")
+                hint = "写出 描述 或 指标解释" if name == "description" else f"写出 {label}"
+                self._error(pr, f"指标行「{texts.get('level3', texts['level2'])}」缺少「{label}」", hint)
                 return None
         try:
             value = parse_value(texts["value"], iso_style=date_style)
         except ValueError_ as exc:
             self._error(pr, exc.message, exc.hint, "value")
             return None
-        field_sources = {name: source_ref(self.root, *where) for name, where in pr.fields.items()}
+        field_sources = {
+            "explanation" if name == "explanation_alt" else name: source_ref(self.root, *where)
+            for name, where in pr.fields.items()
+        }
+        for copied, origin in (("description", "explanation"), ("explanation", "description")):
+            if copied in derived and origin in field_sources:
+                field_sources[copied] = field_sources[origin]
         basis, basis_source, basis_own = default_basis
         row_basis = None
         if show_basis:
@@ -319,6 +342,7 @@ class RowBuilder:
             if row_basis is None:
                 self._error(pr, "缺少指标值确定依据", "在 默认 中写 指标值确定依据: 工作计划，或在这一行写 依据")
                 return None
+        sign, figure, measure_unit = split_value(value.kind, value.op, value.number, value.unit, value.text)
         return {
             "level1": level1,
             "level2": texts["level2"],
@@ -326,6 +350,13 @@ class RowBuilder:
             "description": texts["description"],
             "value": value.text,
             "basis": row_basis,
+            "explanation": texts["explanation"],
+            "weight": pr.row.weight,
+            "sign": sign,
+            "figure": figure,
+            "measure_unit": measure_unit,
+            "not_applicable": texts["level3"].strip() == NOT_APPLICABLE,
+            "derived": derived,
             "parsed": dm.ParsedValue(
                 kind=value.kind,
                 op=value.op,

@@ -17,9 +17,9 @@ from jixiao.importer.found import FoundDoc, FoundTable, Note
 from jixiao.importer.spell import TableCtx
 from jixiao.importer.templating import Facts, date_style, escape
 from jixiao.importer.units import split_unit
-from jixiao.model.framework import FRAMEWORKS, level1_of
 from jixiao.model.money import MoneyUnit
 from jixiao.safenames import safe_name
+from jixiao.spec.frameworks import level1_of
 
 
 @dataclass
@@ -36,10 +36,14 @@ class UnitInfo:
         return self.code or self.name
 
 
+#: Frameworks a document may follow, the first winning a tie.
+CANDIDATES = ("效益", "效果", "2021")
+
+
 def framework_of(found: FoundDoc) -> str:
     """The indicator framework under which most rows' 一级 follows from their 二级."""
     rows = [(r.level1, r.level2) for t in found.tables for r in t.rows]
-    return max(FRAMEWORKS, key=lambda fw: sum(level1_of(l2, fw) == l1 for l1, l2 in rows))
+    return max(CANDIDATES, key=lambda fw: sum(level1_of(l2, fw) == l1 for l1, l2 in rows))
 
 
 def money_unit_of(found: FoundDoc, notes: list[Note]) -> MoneyUnit:

@@ -19,7 +19,7 @@ from itertools import combinations
 
 from jixiao.importer.found import FoundTable
 from jixiao.importer.templating import Facts, candidates
-from jixiao.model.framework import level1_of
+from jixiao.spec.frameworks import level1_of
 
 FIELDS = (("level3", "三级"), ("description", "描述"), ("value", "值"))
 MIN_TABLES = 3

@@ -41,6 +41,8 @@ class ImportReport:
     year_changed: tuple[int, int] | None = None
     #: Spec files (YAML) of an existing folder that jixiao did not write, left as they were (``--force``).
     kept: list[str] = field(default_factory=list)
+    #: ``word`` (a Word document) or ``workbook`` (``word_tables`` then counts sheets).
+    kind: str = "word"
 
     @property
     def ok(self) -> bool:
@@ -70,10 +72,13 @@ def format_report(r: ImportReport, *, base: Path | None = None) -> str:
         target = r.target.resolve().relative_to(base.resolve())
     out = [f"已导入 {r.source} → {target}/", ""]
     parts = "、".join(r.parts) if r.parts else "（没有部分标题）"
-    out.append(
-        f"读取：{r.word_tables} 个 Word 表格、{r.paragraphs} 段文字；{r.tables} 张项目绩效目标表；"
-        f"{'有' if r.part_one else '没有'}第一部分；部分：{parts}"
-    )
+    if r.kind == "workbook":
+        out.append(f"读取：{r.word_tables} 张工作表；{r.tables} 个项目")
+    else:
+        out.append(
+            f"读取：{r.word_tables} 个 Word 表格、{r.paragraphs} 段文字；{r.tables} 张项目绩效目标表；"
+            f"{'有' if r.part_one else '没有'}第一部分；部分：{parts}"
+        )
     out.append(f"版式：{r.layout}")
     out.append(f"单位（{len(r.units)} 个）：" + "；".join(f"{code}{name}（{n} 张表）" for code, name, n in r.units))
     if r.presets:
@@ -115,6 +120,6 @@ def format_report(r: ImportReport, *, base: Path | None = None) -> str:
         out.append(f"规格已写出，但有 {len(r.problems)} 处原文本身的问题使它无法生成文档，请改正后再运行 jixiao validate：")
         out += [f"  {p}" for p in r.problems]
     else:
-        same = "，生成的文字与原文逐表、逐格一致" if not r.differences else ""
+        same = ("，写回的工作簿与原文逐格一致" if r.kind == "workbook" else "，生成的文字与原文逐表、逐格一致") if not r.differences else ""
         out.append(f"✓ 规格有效{same}。下一步：jixiao check {target}（列出原文中的问题），jixiao render {target}")
     return "\n".join(out) + "\n"

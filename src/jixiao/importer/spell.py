@@ -17,7 +17,7 @@ from typing import Any
 from jixiao.importer.found import FoundRow, FoundTable
 from jixiao.importer.memory import expand, row_cells
 from jixiao.importer.templating import DEADLINE, Facts, candidates, date_style, escape
-from jixiao.model.framework import level1_of
+from jixiao.spec.frameworks import level1_of
 from jixiao.spec.presets import PresetLibrary
 
 _TEXTS = (("level3", "三级", 2), ("description", "描述", 3), ("value", "值", 4))

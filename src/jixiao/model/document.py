@@ -51,6 +51,10 @@ class Layout(DocModel):
     schedule_places: int | None = None
     show_basis: bool = True
     widths: list[float] | None = None
+    #: Indicator columns after 一级/二级/三级指标 (None: 描述, 指标值 and, with ``show_basis``, 依据).
+    columns: list[str] | None = None
+    #: Header block rows by field or block name (None: the 河北 block, by ``show_code``/``show_schedule``).
+    header: list[list[str]] | None = None
 
 
 class Pages(DocModel):
@@ -83,10 +87,36 @@ class IndicatorRow(DocModel):
     source: SourceRef
     #: Where each written cell came from (二级, 三级, 描述, 值, 依据); unset ones use ``source``.
     field_sources: dict[str, SourceRef] = {}
+    #: 指标解释 (指标值说明) as printed; the 描述 when the row writes none (and 描述 is this when
+    #: only 指标解释 is written). ``derived`` says which of the two was copied.
+    explanation: str = ""
+    #: 权重 (分值), when written.
+    weight: Decimal | None = None
+    #: 计算符号 as the budget systems store it: ≥ ＞ ＝ ＜ ≤, or 定性 for a date or text ("" when empty).
+    sign: str = ""
+    #: 指标值 without sign and unit: the number (``95``), or the date or text of a 定性 value.
+    figure: str = ""
+    #: 计量单位 of a quantity (``%``, ``万元/月``); "" for 定性 values and bare numbers.
+    measure_unit: str = ""
+    #: A 「不适用」 row: a 二级 of the framework the project has no indicator for.
+    not_applicable: bool = False
+    #: Fields filled from another one rather than written: ``explanation`` (from 描述),
+    #: ``description`` (from 指标解释), or every text of a generated 「不适用」 row (``row``).
+    derived: tuple[str, ...] = ()
 
     def source_of(self, name: str) -> SourceRef:
         """Source of cell *name* (``"value"``, ``"level3"`` …), else of the row."""
-        return self.field_sources.get(name, self.source)
+        return self.field_sources.get(name.removesuffix("_text").removesuffix("_written"), self.source)
+
+    @property
+    def explanation_written(self) -> str:
+        """指标解释 when the row writes it ("" when it is the 描述 copied)."""
+        return "" if "explanation" in self.derived else self.explanation
+
+    @property
+    def weight_text(self) -> str:
+        """权重 as printed ("" when not written)."""
+        return "" if self.weight is None else format(self.weight.normalize(), "f")
 
 
 class ScheduleCell(DocModel):
@@ -95,6 +125,41 @@ class ScheduleCell(DocModel):
     label: str
     percent: Decimal | None
     text: str
+
+
+class ProjectForm(DocModel):
+    """Header fields of the current project form (财预〔2021〕101号 and the budget systems).
+
+    Texts are "" when not written; the money split is always complete:
+    财政拨款 = 财政资金, 财政专户管理资金 + 单位资金 = 其他资金 (see README).
+    """
+
+    policy_basis: str = ""
+    calc_basis: str = ""
+    #: 实施期目标 (长期目标) of a multi-year project.
+    period_goal: str = ""
+    period: str = ""
+    project_type: str = ""
+    is_new: bool | None = None
+    allocation: str = ""
+    #: 项目总金额（中期规划）; 本年度项目金额 is the table's ``budget``.
+    total_amount: Decimal | None = None
+    total_amount_text: str = ""
+    applicant: str = ""
+    #: 一级预算单位 (主管部门): the department unless written.
+    top_unit: str = ""
+    executor: str = ""
+    appropriation: Decimal = Decimal(0)
+    special: Decimal = Decimal(0)
+    own_funds: Decimal = Decimal(0)
+    appropriation_text: str = ""
+    special_text: str = ""
+    own_funds_text: str = ""
+
+    @property
+    def is_new_text(self) -> str:
+        """是 / 否, or "" when not written."""
+        return "" if self.is_new is None else "是" if self.is_new else "否"
 
 
 class ProjectTable(DocModel):
@@ -134,6 +199,10 @@ class ProjectTable(DocModel):
     rows: list[IndicatorRow]
     layout: Layout
     framework: str
+    #: The framework's 一级 → 二级 lists (canonical order), as resolved for this table.
+    framework_levels: dict[str, list[str]] = {}
+    #: The current project form's header fields.
+    form: ProjectForm = ProjectForm()
     #: Where header fields were written (项目名称, 资金用途, 绩效目标, 资金支出计划 …).
     field_sources: dict[str, SourceRef] = {}
     #: Check rules switched off for this project (``检查: {忽略: [...]}``).
@@ -142,6 +211,11 @@ class ProjectTable(DocModel):
     def source_of(self, name: str) -> SourceRef:
         """Source of header field *name*, else of the project file."""
         return self.field_sources.get(name, self.source)
+
+    @property
+    def indicators(self) -> list[IndicatorRow]:
+        """The rows that are indicators: every row but the 「不适用」 ones."""
+        return [r for r in self.rows if not r.not_applicable]
 
 
 class Part(DocModel):
@@ -215,8 +289,10 @@ class Document(DocModel):
     issued: dt.date
     #: Templates named in 部门.yaml (``document``/``table`` Word files, ``html`` folder), relative to the spec folder.
     templates: dict[str, str] = {}
-    #: Where document-level texts were written (部门名称, 标题).
+    #: Where document-level texts were written (部门名称, 标题, 工作簿).
     field_sources: dict[str, SourceRef] = {}
+    #: The 工作簿布局 named in 部门.yaml for ``render --format xlsx`` (None: the default).
+    workbook: str | None = None
 
     def tables(self) -> list[ProjectTable]:
         """Every project table in document order."""

@@ -53,6 +53,8 @@ class RenderOptions:
     table_template: Path | None = None
     #: Reuse and keep results in the cache (:mod:`jixiao.render.cache`).
     cache: bool = True
+    #: The 工作簿布局 of the .xlsx (name or file; None: the one 部门.yaml names, else 分表).
+    workbook: str | None = None
 
 
 @dataclass
@@ -163,6 +165,12 @@ def _render(doc: Document, spec_root: Path, options: RenderOptions, report_progr
             job = Job(html, tuple(dirs), when, doc.title, tuple(t.number for t in tables), combined, version)
             laying_out: Runner = runner if runner is not None and parallel else Inline()
             pdf = _PdfRun(lambda hooks: make_pdfs(job, laying_out, cache, report_progress, hooks), background=parallel)
+
+    # The workbook while the workers lay out the PDF (this process would only wait for them).
+    if "xlsx" in options.formats and combined:
+        from jixiao.render.xlsx import render_workbook
+
+        outputs.add(f"{stem}.xlsx", render_workbook(doc, spec_root, doc.tables(), when, options.workbook))
 
     if word and templates is None:
         templates = _word_templates(doc, spec_root, options, combined)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from jixiao.chars import printable
+from jixiao.model.cells import row_cell
 from jixiao.model.document import ProjectTable
 from jixiao.render.tablecells import (
     CELL_EXTRA_MM,
@@ -27,8 +28,10 @@ _VALUE_EM = 7.5  # 指标值: longest value on one line, up to this (≤92767000
 _BASIS_EM = 7.0  # 指标值确定依据 likewise
 _LEVEL3_SHARE = 2 / 5  # of width that saves no line: 三级 : 描述 = 2 : 3
 #: Columns that take the free width, in order of preference on a tie:
-#: 描述, 三级, 依据, 指标值.
-_FREE = (3, 2, 5, 4)
+#: 描述 (or 指标解释), 三级, 依据, 指标值.
+_FREE = ("绩效指标描述", "指标解释", "指标值说明", "三级指标", "指标值确定依据", "指标值")
+#: Columns whose minimum holds their longest text on one line, up to this many em.
+_CAPS = {"指标值": _VALUE_EM, "指标值确定依据": _BASIS_EM, "权重": 3.0}
 _LOOKAHEAD = 8
 
 
@@ -47,6 +50,10 @@ def _names_mm(names: Iterable[str]) -> float:
 
 def header_labels(t: ProjectTable) -> list[str]:
     """The labels printed in the header block's label column."""
+    if t.layout.header is not None:
+        from jixiao.render.headrows import label_column
+
+        return label_column(t)
     labels = [LABEL_CODE if t.layout.show_code else t.name_label, LABEL_BUDGET]
     if t.layout.show_schedule and t.schedule is not None:
         labels.append(t.layout.schedule_label)
@@ -54,11 +61,13 @@ def header_labels(t: ProjectTable) -> list[str]:
 
 
 def _column_texts(t: ProjectTable) -> dict[int, list[str]]:
-    """The running text of the 三级, 描述, 指标值 and 依据 columns, row by row."""
-    out = {2: [r.level3 for r in t.rows], 3: [r.description for r in t.rows], 4: [r.value for r in t.rows]}
-    if len(t.columns) >= 6:
-        out[5] = [r.basis or "" for r in t.rows]
-    return out
+    """The running text of the columns after 二级 (三级, 描述, 指标值, 依据 …), row by row."""
+    return {i: [row_cell(r, name) for r in t.rows] for i, name in enumerate(t.columns) if i >= 2}
+
+
+def _free(t: ProjectTable) -> list[int]:
+    """Indices of the columns that take the free width, in order of preference."""
+    return [t.columns.index(name) for name in _FREE if name in t.columns]
 
 
 def _floors(t: ProjectTable, raised: dict[int, float]) -> tuple[list[float], list[float]]:
@@ -70,7 +79,7 @@ def _floors(t: ProjectTable, raised: dict[int, float]) -> tuple[list[float], lis
     if n > 1:
         hard[1] = max(hard[1], _names_mm(r.level2 for r in t.rows))
     soft = list(hard)
-    caps = {4: _VALUE_EM, 5: _BASIS_EM}
+    caps = {i: _CAPS[name] for i, name in enumerate(t.columns) if name in _CAPS}
     for i, texts in _column_texts(t).items():
         if i < n and i in caps:
             soft[i] = max(hard[i], min(_longest_mm(texts), _em_mm(caps[i])))
@@ -111,7 +120,7 @@ def _next_drop(ems: Sequence[float], width: float) -> float | None:
 _Text = tuple[list[float], float]
 
 
-def _grow(widths: list[float], cells: dict[int, list[_Text]]) -> list[float]:
+def _grow(widths: list[float], cells: dict[int, list[_Text]], order: Sequence[int]) -> list[float]:
     """Hand the rest of the text width out where it saves the most printed lines (step 3).
 
     A table is as tall as the sum of its rows, a row as its tallest cell. First
@@ -120,7 +129,7 @@ def _grow(widths: list[float], cells: dict[int, list[_Text]]) -> list[float]:
     greedy step cannot see that 6 mm more for 描述 saves three lines when 1 mm
     saves none).
     """
-    free = [c for c in _FREE if c in cells]
+    free = [c for c in order if c in cells]
     if not free:
         return widths
     rows = range(len(cells[free[0]]))
@@ -182,9 +191,10 @@ def _grow(widths: list[float], cells: dict[int, list[_Text]]) -> list[float]:
         budget -= d - widths[c] - (widths[o] - w_o)
         widths[c], lines[c], widths[o], lines[o] = d, new_c, w_o, new_o
         now = height({})
-    if budget > 0 and len(widths) > 3:
+    text = next((c for c in free if c != 2), None)
+    if budget > 0 and text is not None:
         widths[2] += budget * _LEVEL3_SHARE
-        widths[3] += budget * (1 - _LEVEL3_SHARE)
+        widths[text] += budget * (1 - _LEVEL3_SHARE)
     elif budget > 0:
         widths[-1] += budget
     return widths
@@ -208,11 +218,11 @@ def indicator_widths(t: ProjectTable, raised: dict[int, float] | None = None) ->
         for i, texts in _column_texts(t).items()
         if i < n
     }
-    if t.layout.show_code and t.code and 2 in cells:
+    if t.layout.header is None and t.layout.show_code and t.code and 2 in cells:
         # The 项目编码 row: the code over 二级 + 三级, best on one line.
         for i, column in cells.items():
             column.append(([text_em(t.code)], widths[1]) if i == 2 else ([], 0.0))
-    return _rounded(_grow(widths, cells), TEXT_WIDTH_MM)
+    return _rounded(_grow(widths, cells, _free(t)), TEXT_WIDTH_MM)
 
 
 def _rounded(widths: Sequence[float], total: float) -> tuple[float, ...]:
@@ -389,6 +399,9 @@ def compute_plan(t: ProjectTable) -> Plan:
     """
     items = budget_items(t)
     raised: dict[int, float] = {}
+    if t.layout.header is not None:
+        widths = indicator_widths(t)
+        return Plan(widths, tuple((w,) for w in widths))
     for _ in range(3):
         widths = indicator_widths(t, raised)
         rest = widths[1:]

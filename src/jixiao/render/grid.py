@@ -69,6 +69,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from jixiao.model.cells import row_cell
 from jixiao.model.document import ProjectTable
 from jixiao.render.colwidths import Plan, group, label_item, plan, running_item
 from jixiao.render.tablecells import (
@@ -89,10 +90,20 @@ from jixiao.render.textwidth import label_cell, need_mm, wrapped_lines
 __all__ = ["TEXT_WIDTH_MM", "Cell", "Plan", "Row", "TableGrid", "header_grid", "indicator_grid", "plan"]
 
 
+#: Indicator columns of running text (left-aligned).
+_RUNNING = ("绩效指标描述", "指标解释", "指标值说明")
+
+
 def header_grid(t: ProjectTable) -> TableGrid:
-    """The header block above the indicator table."""
+    """The header block above the indicator table (rows as the layout's 表头 lists, else the 河北 block)."""
     layout = t.layout
     p = plan(t)
+    if layout.header is not None:
+        from jixiao.render.headrows import header_rows
+
+        laid_out = TableGrid(p.grid, (_caption(t, p), *header_rows(t, p)), name=f"{t.number} header")
+        laid_out.check()
+        return laid_out
     cols = p.indicators
     n = len(cols)
     label_mm = cols[0]
@@ -203,12 +214,10 @@ def indicator_grid(t: ProjectTable) -> TableGrid:
             _merged(r.level1, r.level1_span, cols[0], spans[0]),
             _merged(r.level2, r.level2_span, cols[1], spans[1]),
             Cell(r.level3, span=spans[2], align="left"),
-            Cell(r.description, span=spans[3], align="left"),
-            Cell(r.value, span=spans[4]),
         ]
-        if n >= 6:
-            cells.append(Cell(r.basis or "", span=spans[5]))
-        cells += [Cell("", span=s) for s in spans[6:]]
+        for i, name in enumerate(t.columns[3:n], 3):
+            cells.append(Cell(row_cell(r, name), span=spans[i], align="left" if name in _RUNNING else "center"))
+        cells += [Cell("", span=s) for s in spans[n:]]
         rows.append(Row(tuple(cells)))
     grid = TableGrid(p.grid, tuple(rows), repeat_header=True, name=f"{t.number} indicators")
     grid.check()

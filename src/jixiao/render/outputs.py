@@ -2,7 +2,7 @@
 
 Layout of an output folder::
 
-    2025年唐山市医疗保障局部门绩效目标.docx / .pdf / .html   the combined document
+    2025年唐山市医疗保障局部门绩效目标.docx / .pdf / .html / .xlsx   the combined document (and workbook)
     projects/01-办公楼维修（护）费.docx / .pdf               one pair per project table
     .jixiao-manifest.json                                     what jixiao wrote here
 
@@ -43,7 +43,7 @@ from jixiao.model.document import Document, ProjectTable
 from jixiao.safenames import safe_name
 
 PROJECTS_DIR = "projects"
-FORMATS = ("docx", "pdf", "html")
+FORMATS = ("docx", "pdf", "html", "xlsx")
 MANIFEST = ".jixiao-manifest.json"
 _MANIFEST_NOTE = (
     "jixiao render 写入这个文件夹的文件及其 SHA-256。再次生成时，只删除这里列出、"

@@ -22,8 +22,11 @@ from jixiao.resources import builtin_templates
 #: A JSON-ready note, problem or finding.
 Item = dict[str, Any]
 
-#: Row fields in the order of the indicator table's columns (ProjectTable.columns).
-_ROW_FIELDS = ("level1", "level2", "level3", "description", "value", "basis")
+#: Row fields and the column titles that print them (ProjectTable.columns).
+_ROW_FIELDS = {
+    "level1": ("一级指标",), "level2": ("二级指标",), "level3": ("三级指标",), "description": ("绩效指标描述",),
+    "value": ("指标值",), "basis": ("指标值确定依据",), "explanation": ("指标解释", "指标值说明"), "weight": ("权重",),
+}
 
 #: Longest source line quoted under a spec error.
 _QUOTE_CHARS = 200
@@ -65,8 +68,7 @@ def locate_row(table: ProjectTable, f: Finding) -> tuple[int | None, str | None]
         for index, row in enumerate(table.rows):
             for name in _ROW_FIELDS:
                 if _same_place(row.source_of(name), f, col=exact):
-                    column = _ROW_FIELDS.index(name)
-                    label = table.columns[column] if column < len(table.columns) else None
+                    label = next((t for t in _ROW_FIELDS[name] if t in table.columns), None)
                     return index + 1, label
             if _same_place(row.source, f, col=exact):
                 return index + 1, None

@@ -20,6 +20,14 @@ from pydantic.json_schema import JsonSchemaValue
 from jixiao.spec.base import SpecModel
 
 Front = Literal["目录", "标题", "无"]
+#: Indicator columns a 版式 may list after 一级/二级/三级指标.
+ColumnName = Literal["绩效指标描述", "指标值", "指标解释", "指标值说明", "指标值确定依据", "权重"]
+#: What a 表头 row may hold: fields (printed label | value) and blocks of rows.
+HeaderName = Literal[
+    "项目名称", "项目编码", "主管部门", "一级预算单位", "申请单位", "实施单位", "实施期限", "项目类型", "是否新增项目",
+    "分配方式", "项目总金额", "政策依据", "测算依据", "年度目标", "绩效目标", "实施期目标", "长期目标", "资金用途",
+    "项目资金",
+]
 PartHeading = Literal["单独成页", "表前"]
 Scope = Literal["全文", "每部分"]
 
@@ -49,8 +57,18 @@ class LayoutSpec(SpecModel):
     )
     show_basis: bool | None = Field(None, alias="指标值确定依据", description="指标表是否有 指标值确定依据 一列")
     widths: list[Annotated[float, Field(gt=0, le=156)]] | None = Field(
-        None, alias="列宽", min_length=5, max_length=6,
-        description="指标表各列的宽度（毫米，5 或 6 个数，合计不超过 156）；省略时按内容和标签自动计算",
+        None, alias="列宽", min_length=4, max_length=8,
+        description="指标表各列的宽度（毫米，与指标表的列数相同，合计不超过 156）；省略时按内容和标签自动计算",
+    )
+    columns: list[ColumnName] | None = Field(
+        None, alias="指标表列", min_length=1, max_length=5,
+        description="一级、二级、三级指标之后的各列，按顺序，如 [指标值, 指标解释]；省略时为 绩效指标描述、指标值（和 指标值确定依据）",
+    )
+    header: list[Annotated[list[HeaderName], Field(min_length=1, max_length=2)]] | None = Field(
+        None, alias="表头", min_length=1, max_length=20,
+        description="表头块的各行：每行一项或两项（标签 | 内容），或 [项目资金]（年度资金总额、财政拨款、财政专户管理资金、"
+        "单位资金四行），如 [[项目名称], [主管部门, 实施单位], [项目资金], [年度目标]]；省略时为河北式的表头"
+        "（按 项目编码、资金支出计划 两项设置）",
     )
     # Page settings (whole document only).
     front: Front | None = Field(
@@ -84,7 +102,7 @@ class LayoutSpec(SpecModel):
 
 TABLE_FIELDS = (
     "unit_line", "show_code", "name_label", "show_schedule", "schedule_label", "schedule_percent",
-    "schedule_places", "show_basis", "widths",
+    "schedule_places", "show_basis", "widths", "columns", "header",
 )
 PAGE_FIELDS = ("front", "part_heading", "title_numbering", "numbering_scope")
 ALIASES = {name: field.alias or name for name, field in LayoutSpec.model_fields.items()}

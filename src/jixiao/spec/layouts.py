@@ -101,6 +101,14 @@ def table_layout(*levels: dict[str, Any]) -> dm.Layout:
     return dm.Layout(**merged)
 
 
+def table_columns(layout: dm.Layout) -> list[str]:
+    """The indicator table's column titles: 一级/二级/三级指标, then the layout's (or the 河北 ones)."""
+    rest = layout.columns
+    if rest is None:
+        rest = ["绩效指标描述", "指标值", *(["指标值确定依据"] if layout.show_basis else [])]
+    return ["一级指标", "二级指标", "三级指标", *rest]
+
+
 def page_layout(settings: dict[str, Any]) -> dm.Pages:
     """The resolved page settings of the document."""
     return dm.Pages(**{k: v for k, v in settings.items() if k in PAGE_FIELDS})

@@ -7,7 +7,7 @@ collected; a :class:`~jixiao.errors.SpecError` carries all of them at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from jixiao import limits
 from jixiao.errors import Diagnostic, SpecError, UsageError
 from jixiao.resources import link_problem, preset_dirs
+from jixiao.spec.frameworks import FrameworkLibrary, FrameworkSpec, framework_dirs, load_frameworks
 from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.layouts import LayoutLibrary, layout_dirs, load_layouts
 from jixiao.spec.model import (
@@ -45,6 +46,14 @@ PROJECTS_DIR = "projects"
 M = TypeVar("M", bound=BaseModel)
 
 
+@lru_cache(maxsize=1)
+def _builtin_frameworks() -> FrameworkLibrary:
+    """The built-in frameworks (效益, 效果, 2021, 2021核心) as a library."""
+    from jixiao.resources import builtin_templates
+
+    return load_frameworks([builtin_templates() / "frameworks"])
+
+
 @dataclass(frozen=True)
 class ProjectSource:
     """One project file, parsed, with the positions of its nodes."""
@@ -69,6 +78,8 @@ class LoadedSpec:
     #: Problems found while loading files that could be skipped (a project or
     #: preset file); expansion reports them together with its own.
     problems: tuple[Diagnostic, ...] = ()
+    #: Every named framework (指标体系) visible from the spec; the built-in ones by default.
+    frameworks: FrameworkLibrary = field(default_factory=lambda: _builtin_frameworks())
 
 
 def find_root(spec: Path | str) -> Path:
@@ -100,7 +111,7 @@ def department_file(root: Path) -> Path:
 def _known_keys() -> frozenset[str]:
     models: list[type[BaseModel]] = [
         Department, Unit, Defaults, PartOne, Section, Item, Part, LayoutSpec, Project, RowSpec, PresetSpec,
-        CheckSettings,
+        CheckSettings, FrameworkSpec,
     ]
     return frozenset(k for m in models for k in allowed_keys(m))
 
@@ -235,6 +246,9 @@ def load_department(spec: Path | str) -> LoadedSpec:
     diags += presets.diagnostics
     layouts = load_layouts(layout_dirs(root))
     diags += layouts.diagnostics
+    frameworks = load_frameworks(framework_dirs(root))
+    diags += frameworks.diagnostics
     if department is None or dpos is None:
         raise SpecError(diags)
-    return LoadedSpec(root, dept_path, dpos, department, projects, presets, layouts, tuple(diags))
+    return LoadedSpec(root, dept_path, dpos, department, projects, presets, layouts, tuple(diags), frameworks)
+

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
+    ConfigDict,
     Field,
     GetJsonSchemaHandler,
     WithJsonSchema,
@@ -24,6 +26,7 @@ from pydantic.json_schema import JsonSchemaValue
 from jixiao import limits
 from jixiao.model.money import in_range
 from jixiao.spec.base import SpecModel
+from jixiao.spec.frameworks import FrameworkField
 from jixiao.spec.layout import LayoutField
 
 #: A code typed in YAML may look like a number; it is kept as text.
@@ -39,7 +42,26 @@ Money = Annotated[Decimal, AfterValidator(_amount_in_range), WithJsonSchema({"ty
 #: One 资金支出计划 entry: "20%", 20, or blank (null / "").
 ScheduleEntry = Annotated[str | None, WithJsonSchema({"type": ["string", "number", "null"]})]
 DateStyleName = Literal["点分", "年月日"]
-Framework = Literal["效益", "效果", "2021"]
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() in ("是", "否"):
+        return value.strip() == "是"
+    return value
+
+
+#: 是否新增项目: 是 / 否 (or true / false).
+YesNo = Annotated[bool, BeforeValidator(_yes_no), WithJsonSchema({"type": ["boolean", "string"], "enum": [True, False, "是", "否"]})]
+
+
+def _weight_in_range(weight: Decimal) -> Decimal:
+    if not weight.is_finite() or not 0 <= weight <= 100:
+        raise ValueError(f"权重应在 0 到 100 之间：{weight}")
+    return weight
+
+
+#: 权重 (分值) of an indicator row: 0–100, exact decimal.
+Weight = Annotated[Decimal, AfterValidator(_weight_in_range), WithJsonSchema({"type": ["number", "string"]})]
 
 
 class Position(SpecModel):
@@ -63,6 +85,14 @@ class RowSpec(SpecModel):
     description: str | None = Field(None, alias="描述", description="绩效指标描述：指标的定义或计算方法")
     value: str | None = Field(None, alias="值", description="指标值，如 ≥90%、≤0.5万元/月、2025.12.31、有所提升")
     basis: str | None = Field(None, alias="依据", description="指标值确定依据；省略时用默认值")
+    explanation: str | None = Field(
+        None, alias="指标解释",
+        description="指标解释（2021 年项目表）：指标的内容、计算方法和数据口径；省略时同 描述（描述省略时同指标解释）",
+    )
+    explanation_alt: str | None = Field(
+        None, alias="指标值说明", description="同 指标解释（有的地区叫「指标值说明」）；两者只写一个"
+    )
+    weight: Weight | None = Field(None, alias="权重", description="权重（分值），0–100，如 10")
     drop: bool = Field(False, alias="删除", description="为 true 时从预设中删除这一行")
     position: Position | None = Field(
         None, alias="位置", description="新增的行排在哪里：{前: 键} 或 {后: 键}；省略时排在同一二级指标的最后"
@@ -83,6 +113,17 @@ class RowSpec(SpecModel):
                 raise ValueError("列表写法中的每一项都应是文本")
             return dict(zip(names, data, strict=False))
         return data
+
+    @model_validator(mode="after")
+    def _one_explanation(self) -> RowSpec:
+        if self.explanation is not None and self.explanation_alt is not None:
+            raise ValueError("「指标解释」和「指标值说明」是同一栏，只写其中一个")
+        return self
+
+    @property
+    def explanation_text(self) -> str | None:
+        """指标解释, whichever of its two keys is written."""
+        return self.explanation if self.explanation is not None else self.explanation_alt
 
 
 class _AlsoShorthand:
@@ -120,6 +161,15 @@ class Defaults(SpecModel):
         None, alias="日期格式", description="完成时限的写法：点分 = 2025.12.31，年月日 = 2025年12月31日"
     )
     deadline: str | None = Field(None, alias="完成时限", description="默认完成时限；省略时为 年度 的 12 月 31 日")
+    policy_basis: str | None = Field(None, alias="政策依据", description="默认的政策依据（文件名称和文号）")
+    period: str | None = Field(None, alias="实施期限", description="默认的实施期限，如 2025年1月-2025年12月")
+    project_type: str | None = Field(None, alias="项目类型", description="默认的项目类型，如 其他运转类、特定目标类")
+    is_new: YesNo | None = Field(None, alias="是否新增项目", description="默认是否新增项目：是 或 否")
+    allocation: str | None = Field(None, alias="分配方式", description="默认的资金分配方式，如 项目法、因素法")
+    applicant: str | None = Field(None, alias="申请单位", description="默认的申请单位；省略时为项目所属单位的名称")
+    top_unit: str | None = Field(None, alias="一级预算单位", description="默认的一级预算单位；省略时为部门名称（同 主管部门）")
+    supervisor: str | None = Field(None, alias="主管部门", description="同 一级预算单位；两者只写一个")
+    executor: str | None = Field(None, alias="实施单位", description="默认的实施单位；省略时为项目所属单位的名称")
 
 
 class CheckSettings(SpecModel):
@@ -232,7 +282,7 @@ class Part(SpecModel):
         None, alias="项目", description="本部分的项目文件名（不含 .yaml），按顺序；省略时包含全部项目"
     )
     layout: LayoutField | None = Field(None, alias="版式", description="本部分表格的版式，覆盖部门的版式")
-    framework: Framework | None = Field(None, alias="指标体系", description="本部分的指标体系，覆盖部门的设置")
+    framework: FrameworkField | None = Field(None, alias="指标体系", description="本部分的指标体系，覆盖部门的设置")
     defaults: Defaults | None = Field(None, alias="默认", description="本部分项目的默认值（单位和项目的设置优先）")
 
 
@@ -259,8 +309,10 @@ class Department(SpecModel):
     layout: LayoutField | None = Field(
         None, alias="版式", description="版式：河北、天津、专项资金、公文，或详细设置；省略时为 河北"
     )
-    framework: Framework = Field(
-        "效益", alias="指标体系", description="一级/二级指标体系：效益（2021 年前）、效果（旧式）、2021（成本指标单列）"
+    framework: FrameworkField | None = Field(
+        None, alias="指标体系",
+        description="一级/二级指标体系：效益（2021 年前，默认）、效果（旧式）、2021（成本指标单列）、2021核心（不含可持续影响，"
+        "没有的二级指标印「不适用」），或 {基于: 2021, 可持续影响: false, 不适用行: true}",
     )
     units: list[Unit] = Field(alias="单位", min_length=1, description="本部门的预算单位")
     part_one: PartOne | None = Field(None, alias="第一部分", description="第一部分 部门整体绩效目标")
@@ -272,6 +324,10 @@ class Department(SpecModel):
     defaults: Defaults = Field(default_factory=lambda: Defaults.model_validate({}), alias="默认", description="所有项目继承的默认值")
     checks: CheckSettings | None = Field(None, alias="检查", description="jixiao check 的设置，如 {忽略: [JX110]}")
     templates: Templates | None = Field(None, alias="模板", description="自己的 Word 模板：{文档: x.docx, 项目表: y.docx}")
+    workbook: str | None = Field(
+        None, alias="工作簿",
+        description="jixiao render --format xlsx 用的工作簿布局：分表、清单、合并清单，或自己的 workbooks/ 中的文件名；省略时为 分表",
+    )
     issued: dt.date | None = Field(
         None, alias="编制日期", description="编制日期（如 2024-12-31），写入 Word/PDF 文件属性；省略时为预算年度的 1 月 1 日"
     )
@@ -279,6 +335,9 @@ class Department(SpecModel):
 
 class Project(SpecModel):
     """projects/*.yaml: one 项目绩效目标表."""
+
+    # 绩效目标 or 年度目标: one of the two (both is reported by expand).
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["绩效目标"]}, {"required": ["年度目标"]}]})
 
     schema_: str | None = Field(None, alias="$schema", description="JSON Schema 地址（编辑器用）")
     name: str = Field(alias="项目名称", description="项目名称（打印在表中）")
@@ -292,7 +351,28 @@ class Project(SpecModel):
     schedule: list[ScheduleEntry] | None = Field(
         None, alias="资金支出计划", description="3月底、6月底、10月底、12月底 累计支出比例；省略时用默认值"
     )
-    goal: str = Field(alias="绩效目标", description="项目绩效目标")
+    goal: str | None = Field(None, alias="绩效目标", description="项目绩效目标（年度目标）；与 年度目标 只写一个")
+    annual_goal: str | None = Field(None, alias="年度目标", description="同 绩效目标（2021 年项目表的叫法）；两者只写一个")
+    period_goal: str | None = Field(None, alias="实施期目标", description="实施期（中期）目标：跨年度项目整个实施期的目标")
+    long_goal: str | None = Field(None, alias="长期目标", description="同 实施期目标（有的地区叫「长期目标」）；两者只写一个")
+    policy_basis: str | None = Field(None, alias="政策依据", description="政策依据：文件名称和文号，如《…办法》（某财〔2024〕1号）")
+    calc_basis: str | None = Field(None, alias="测算依据", description="测算依据：单价 × 数量 = 金额，及所依据的支出标准")
+    period: str | None = Field(None, alias="实施期限", description="实施期限，如 2025年1月-2025年12月")
+    project_type: str | None = Field(None, alias="项目类型", description="项目类型，如 其他运转类、特定目标类")
+    is_new: YesNo | None = Field(None, alias="是否新增项目", description="是否新增项目：是 或 否")
+    allocation: str | None = Field(None, alias="分配方式", description="资金分配方式，如 项目法、因素法")
+    total_amount: Money | None = Field(
+        None, alias="项目总金额", description="项目总金额（中期规划）：跨年度项目整个实施期的金额；本年度项目金额即 预算数"
+    )
+    applicant: str | None = Field(None, alias="申请单位", description="申请单位；省略时为项目所属单位的名称")
+    top_unit: str | None = Field(None, alias="一级预算单位", description="一级预算单位；省略时为部门名称（同 主管部门）")
+    supervisor: str | None = Field(None, alias="主管部门", description="同 一级预算单位；两者只写一个")
+    executor: str | None = Field(None, alias="实施单位", description="实施单位；省略时为项目所属单位的名称")
+    appropriation: Money | None = Field(
+        None, alias="财政拨款", description="其中：财政拨款（政府预算资金）；写了就等于 财政资金"
+    )
+    special: Money | None = Field(None, alias="财政专户管理资金", description="财政专户管理资金；与 单位资金 合计为 其他资金")
+    own_funds: Money | None = Field(None, alias="单位资金", description="单位资金；与 财政专户管理资金 合计为 其他资金")
     part: str | None = Field(
         None, alias="部分", description="本项目属于哪个部分：部分的标题或编号（如 第二部分）；也可在 部门.yaml 的 部分 中列出"
     )

@@ -49,6 +49,9 @@ FIELD_KEYS = {
     "description": "描述",
     "value": "值",
     "basis": "依据",
+    "explanation": "指标解释",
+    "explanation_alt": "指标值说明",
+    "weight": "权重",
 }
 
 
@@ -174,11 +177,17 @@ def merge_row(base: RowSpec, change: RowSpec) -> RowSpec:
     """Fields set in *change* replace those of *base*; a new 二级 re-derives 一级."""
     updates = {
         name: getattr(change, name)
-        for name in ("level1", "level2", "level3", "description", "value", "basis")
+        for name in ("level1", "level2", "level3", "description", "value", "basis", "explanation", "explanation_alt",
+                     "weight")
         if getattr(change, name) is not None
     }
     if "level2" in updates and "level1" not in updates:
         updates["level1"] = None
+    # 指标解释 and 指标值说明 are one cell: the one the change writes replaces either.
+    if "explanation" in updates:
+        updates["explanation_alt"] = None
+    elif "explanation_alt" in updates:
+        updates["explanation"] = None
     return base.model_copy(update=updates)
 
 

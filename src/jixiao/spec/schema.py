@@ -7,15 +7,19 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from jixiao.spec.frameworks import FrameworkSpec
 from jixiao.spec.layout import LayoutSpec
 from jixiao.spec.model import Department, Project
 from jixiao.spec.presets import PresetSpec
+from jixiao.spec.workbook import WorkbookLayoutSpec
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "department.schema.json": (Department, "jixiao 部门规格（部门.yaml）"),
     "project.schema.json": (Project, "jixiao 项目规格（projects/*.yaml）"),
     "preset.schema.json": (PresetSpec, "jixiao 指标预设（presets/*.yaml）"),
     "layout.schema.json": (LayoutSpec, "jixiao 版式（layouts/*.yaml）"),
+    "framework.schema.json": (FrameworkSpec, "jixiao 指标体系（frameworks/*.yaml）"),
+    "workbook.schema.json": (WorkbookLayoutSpec, "jixiao 工作簿布局（workbooks/*.yaml）"),
 }
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao.expand.indicators import display_path
+from jixiao.model.cells import header_cell
 from jixiao.model.document import Document, IndicatorRow, Layout, PartOne, ProjectTable
 from jixiao.spec.load import LoadedSpec
 
@@ -106,7 +107,11 @@ _PAGES = {"front": "首页", "part_heading": "部分标题", "title_numbering": 
 ROW_FIELDS = (
     ("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"),
     ("description", "绩效指标描述"), ("value", "指标值"), ("basis", "指标值确定依据"),
+    ("explanation_written", "指标解释"), ("weight_text", "权重"),
 )
+#: Header fields of the current project form, compared as printed.
+FORM_FIELDS = ("实施期目标", "政策依据", "测算依据", "实施期限", "项目类型", "是否新增项目", "分配方式", "项目总金额",
+               "申请单位", "一级预算单位", "实施单位", "财政拨款", "财政专户管理资金", "单位资金")
 #: Preset file keys of the row fields.
 _PRESET_KEY = {"level1": "一级", "level2": "二级", "level3": "三级", "description": "描述", "value": "值", "basis": "依据"}
 
@@ -232,6 +237,8 @@ def header_fields(t: ProjectTable, part: str, own_layout: bool) -> dict[str, tup
         "预算数": t.budget_text, "财政资金": t.fiscal_text, "其他资金": t.other_text, "资金用途": t.use,
         "资金支出计划": "、".join(c.text or "（空）" for c in t.schedule) if t.schedule is not None else "",
         "绩效目标": t.goal, "预设": t.preset or "无", "指标体系": t.framework, "部分": part,
+        # Project-form fields where written (a derived one, such as 财政拨款 = 财政资金, changes with its source).
+        **{label: header_cell(t, label) for label in FORM_FIELDS if label in t.field_sources},
     }
     own = display_source(t)
     out = {label: (text, t.source_of(label).path if label in t.field_sources else own) for label, text in values.items()}

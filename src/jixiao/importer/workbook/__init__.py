@@ -1,0 +1,17 @@
+"""``jixiao import 文件.xlsx``: a budget system's workbook → a spec folder with presets.
+
+read (safely) → recognise the layout by its labels (or take ``--布局``) → the
+projects as the Word importer's tables (:mod:`jixiao.importer.workbook.tables`)
+→ the Word importer's later stages: presets mined, each table spelled the
+shortest way, verified by expansion, written next to the target and moved into
+place. The workbook layout it follows is written into 部门.yaml (``工作簿:``) —
+as a built-in name when it is one, else as ``workbooks/导入.yaml`` — so that
+``jixiao render --format xlsx`` writes the same cells again; that round trip is
+checked before the folder is published and any cell that differs is reported.
+"""
+
+from __future__ import annotations
+
+from jixiao.importer.workbook.pipeline import import_workbook
+
+__all__ = ["import_workbook"]
