@@ -16,7 +16,8 @@ from jixiao.cli import app
 from jixiao.expand.department import expand_department
 from jixiao.model.document import Document, ProjectTable
 from jixiao.spec.load import load_department
-from jixiao.vcs.textconv import table_lines, textconv
+from jixiao.vcs.celltext import table_lines
+from jixiao.vcs.textconv import textconv
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ["tangshan-2025", "dongli-2025"]

@@ -24,6 +24,7 @@ from typing import Any
 
 from jixiao import children, limits
 from jixiao.errors import JixiaoError
+from jixiao.vcs.celltext import PAGE_NUMBER, table_lines
 
 _REFUSED = 1
 _NO_MEMORY = 2
@@ -123,8 +124,6 @@ def _forms(resources: Any) -> list[Any]:
 
 
 def _page_lines(page: Any) -> Iterator[str]:
-    from jixiao.vcs.textconv import PAGE_NUMBER, table_lines
-
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
 
