@@ -131,12 +131,19 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def format_summary(findings: list[Finding]) -> str:
-    """``--summary``: how many findings each rule gave, errors first; empty when there is nothing."""
+def _title(rule: str, titles: dict[str, str] | None) -> str:
+    return (titles or {}).get(rule) or (RULES[rule].title if rule in RULES else "")
+
+
+def format_summary(findings: list[Finding], titles: dict[str, str] | None = None) -> str:
+    """``--summary``: how many findings each rule gave, errors first; empty when there is nothing.
+
+    *titles* names the rules of rule packs.
+    """
     if not findings:
         return ""
     rows = [("规则", "级别", "条数", "涉及表", "名称")]
-    rows += [(rule, LEVEL_LABEL[level], str(n), str(t) if t else "—", RULES[rule].title)
+    rows += [(rule, LEVEL_LABEL[level], str(n), str(t) if t else "—", _title(rule, titles))
              for rule, level, n, t in _by_rule(findings)]
     widths = [max(_width(r[i]) for r in rows) for i in range(4)]
     out = []
@@ -147,11 +154,11 @@ def format_summary(findings: list[Finding]) -> str:
     return "\n".join([*out, "", summary(findings)]) + "\n"
 
 
-def summary_json(findings: list[Finding]) -> str:
+def summary_json(findings: list[Finding], titles: dict[str, str] | None = None) -> str:
     """``--summary --format json``: the counts per rule and level."""
     levels = Counter(f.level for f in findings)
     data = {
-        "rules": [{"rule": rule, "level": level, "title": RULES[rule].title, "count": n, "tables": t}
+        "rules": [{"rule": rule, "level": level, "title": _title(rule, titles), "count": n, "tables": t}
                   for rule, level, n, t in _by_rule(findings)],
         "summary": {"total": len(findings), **{lv: levels[lv] for lv in ("error", "warning", "info")}},
     }

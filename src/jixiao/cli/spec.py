@@ -150,7 +150,9 @@ def check(
         assert output is not None
         out.print(write_form(opened, findings, output, fmt.value, base), highlight=False)
     elif summary:
-        _emit(report.summary_json(findings) if fmt is CheckFormat.json else report.format_summary(findings), output)
+        titles = {r.id: r.title for r in opened.packs.rules} if opened.packs is not None else {}
+        text = report.summary_json(findings, titles) if fmt is CheckFormat.json else report.format_summary(findings, titles)
+        _emit(text, output)
     elif fmt is CheckFormat.json:
         _emit(review_text.report_json(findings, opened.root, base, reminders, by_category=by is not None), output)
     elif by is not None:

@@ -58,6 +58,8 @@ def _table(doc: object, head: list[str], rows: list[list[str]], widths: list[flo
         cells = table.add_row().cells
         for i, value in enumerate(values):
             _cell(cells[i], value, center=i in center)
+    for i, w in enumerate(widths):
+        table.columns[i].width = Cm(w)
     for row in table.rows:
         for i, w in enumerate(widths):
             row.cells[i].width = Cm(w)
@@ -89,7 +91,7 @@ def review_docx(form: ReviewForm, *, when: dt.datetime, author: str) -> bytes:
              *(numbered(e.by_category()[c]) for c in cats), e.grade]
             for i, e in enumerate(form.entries, 1)]
     _table(doc, ["序号", "项目名称及编码", "预算数", *cats, "评级"], rows,
-           [1.0, 3.6, 1.6, *([3.0] * len(cats)), 1.2], {0, 2, len(cats) + 3})
+           [1.0, 4.2, 1.7, *([2.9] * len(cats)), 1.0], {0, 2, len(cats) + 3})
     _paragraph(doc, "评级：" + "；".join(grades_note(form.grading)), 9)
     _paragraph(doc, "审核人：                    复核人：                    审核日期：    年  月  日", 10)
     doc.add_page_break()  # type: ignore[no-untyped-call]

@@ -1,0 +1,57 @@
+"""``jixiao rules``: rule packs — read a reviewer's spreadsheet of rules (审核口径) into a pack."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from jixiao.cli.app import app, err, fail, out
+from jixiao.errors import JixiaoError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+rules_app = typer.Typer(
+    name="rules", help="规则包：把审核口径（Excel 表）读成规则包，供 jixiao check --规则 使用。", no_args_is_help=True,
+)
+app.add_typer(rules_app)
+
+
+def _command(name: str) -> Callable[[F], F]:
+    def register(func: F) -> F:
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except JixiaoError as exc:
+                fail(exc)
+
+        rules_app.command(name)(run)
+        return func
+
+    return register
+
+
+@_command("import")
+def import_rules(
+    workbook: Annotated[Path, typer.Argument(help="审核口径的 Excel 工作簿（.xlsx）", show_default=False)],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="写出的规则包（.yaml）；省略时为 rules/<工作簿名>.yaml", show_default=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="替换已有的规则包文件")] = False,
+) -> None:
+    """把审核口径表（编码、审核对象、模式、审核要点、审核细项、审核意见表述、正则表达式……）读成规则包。
+
+    标为「人工」的规则在报告和审核表中列作人工审核要点；读不懂的行也作为人工审核要点写入，并指出单元格。
+    正则表达式写错时指出单元格，不写出文件。
+    """
+    from jixiao.checks.packs.write import write_pack
+
+    result = write_pack(workbook, output, force=force)
+    for note in result.notes:
+        err.print(f"注意：{note}", markup=False, highlight=False)
+    out.print(result.summary, highlight=False)
