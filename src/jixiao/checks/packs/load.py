@@ -115,7 +115,7 @@ def load_packs(choices: list[Choice], root: Path) -> PackSet:
     out = PackSet()
     problems: list[Diagnostic] = []
     seen: dict[str, tuple[str, Path]] = {}
-    for choice in dict.fromkeys(choices):
+    for choice in choices:
         path = find_pack(choice, root)
         name = path.stem
         if name in out.names:
