@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from conftest import DEPARTMENT, write_tree
 from jixiao import expand_department, load_department
 from jixiao.checks import LEVEL_LABEL, RULES, Finding, run_checks
+from jixiao.checks.packs.listing import docs_markdown
 from jixiao.checks.report import rules_markdown, table_numbers
 from jixiao.cli import app
 from jixiao.resources import builtin_templates
@@ -278,7 +279,7 @@ def test_check_a_single_project_file(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_list_rules_and_docs_are_current() -> None:
     result = runner.invoke(app, ["check", "--list-rules"])
     assert result.exit_code == 0 and all(rid in result.stdout for rid in RULES)
-    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == docs_markdown(), (
         "运行 jixiao check --list-rules --format markdown > docs/rules.md 更新规则文档"
     )
 

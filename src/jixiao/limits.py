@@ -92,3 +92,13 @@ MAX_WORKBOOK_CELLS = 3_000_000
 #: Rows and columns read from one sheet.
 MAX_SHEET_ROWS = 200_000
 MAX_SHEET_COLUMNS = 200
+
+#: A rule pack (rules/*.yaml, or a reviewer's spreadsheet read by jixiao rules import): rules in one
+#: pack, characters of one regular expression, RE2's memory for compiling it and the size of the
+#: compiled program (which bounds the work per character of text).
+MAX_PACK_RULES = 500
+MAX_PATTERN_CHARS = 2_000
+MAX_PATTERN_MEMORY = 2 * 1024 * 1024
+MAX_PATTERN_PROGRAM = 20_000
+#: Seconds all the rule packs together may take on one spec before the check stops.
+MAX_PACK_SECONDS = 30

@@ -20,6 +20,7 @@ from jixiao.errors import JixiaoError, SpecError, UsageError
 
 if TYPE_CHECKING:
     from jixiao.checks.base import Finding
+    from jixiao.checks.packs.load import PackSet
     from jixiao.model.document import Document
     from jixiao.spec.load import LoadedSpec
 
@@ -42,6 +43,8 @@ class OpenSpec:
     loaded: LoadedSpec
     doc: Document
     findings: list[Finding] = field(default_factory=list)
+    #: The rule packs that ran (部门.yaml's 检查: 规则 and the command's), None when no check ran.
+    packs: PackSet | None = None
 
     @property
     def root(self) -> Path:
@@ -64,12 +67,15 @@ def open_spec(
     checks: Checks = Checks.SKIP,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] = (),
+    rules: Iterable[str] = (),
 ) -> OpenSpec:
     """Load *spec* (a spec folder or a file in it), expand it and run the checks *checks* asks for.
 
+    The rule packs named in 部门.yaml (``检查: {规则: […]}``) and in *rules* run with jixiao's rules.
+
     Raises:
-        SpecError: the spec cannot be loaded or expanded (every problem at once).
-        UsageError: *select*/*ignore* name no rule.
+        SpecError: the spec cannot be loaded or expanded, or a rule pack is wrong (every problem at once).
+        UsageError: *select*/*ignore* name no rule; a pack in *rules* does not exist.
         ChecksFailed: ``Checks.GATE`` and an error-level finding.
     """
     from jixiao.expand.department import expand_department
@@ -80,13 +86,17 @@ def open_spec(
     if checks is Checks.SKIP:
         return OpenSpec(loaded, doc)
     from jixiao.checks import run_checks
+    from jixiao.checks.packs.load import Choice, load_packs
 
-    findings = run_checks(loaded, doc, select=select, ignore=ignore)
+    settings = loaded.department.checks
+    chosen = [Choice(name, loaded.pos, i) for i, name in enumerate(settings.rules if settings else [])]
+    packs = load_packs([*chosen, *(Choice(name) for name in rules)], loaded.root)
+    findings = run_checks(loaded, doc, select=select, ignore=ignore, packs=packs)
     if checks is Checks.GATE:
         errors = [f for f in findings if f.level == "error"]
         if errors:
             raise ChecksFailed(errors, loaded.root)
-    return OpenSpec(loaded, doc, findings)
+    return OpenSpec(loaded, doc, findings, packs)
 
 
 def problem_lines(exc: JixiaoError, base: Path, *, gate_hint: str = "") -> tuple[list[str], int]:

@@ -21,6 +21,7 @@ from jixiao.checks import (  # noqa: F401 - importing registers the rules
 )
 from jixiao.checks.base import LEVEL_LABEL, RULES, CheckContext, Finding, Rule
 from jixiao.checks.located import locate
+from jixiao.checks.packs.load import PackSet
 from jixiao.checks.vocabulary import load_vocabulary
 from jixiao.errors import Diagnostic, SpecError, UsageError
 from jixiao.expand.indicators import display_path
@@ -28,43 +29,49 @@ from jixiao.model.document import Document
 from jixiao.spec.load import LoadedSpec
 from jixiao.spec.yamlio import Positions
 
-__all__ = ["LEVEL_LABEL", "RULES", "Finding", "Rule", "run_checks", "selected_rules"]
+__all__ = ["LEVEL_LABEL", "RULES", "Finding", "PackSet", "Rule", "run_checks", "selected_rules"]
 
 
 def _matches(rule_id: str, patterns: Iterable[str]) -> bool:
     return any(p == "ALL" or rule_id.startswith(p) for p in patterns)
 
 
-def _check_ids(patterns: Iterable[str]) -> list[str]:
-    return [p for p in patterns if p != "ALL" and not any(r.startswith(p) for r in RULES)]
+def _check_ids(patterns: Iterable[str], extra: Iterable[str] = ()) -> list[str]:
+    known = [*RULES, *extra]
+    return [p for p in patterns if p != "ALL" and not any(r.startswith(p) for r in known)]
 
 
-def selected_rules(select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> list[Rule]:
-    """Rules chosen by ``--select``/``--ignore`` (prefixes such as ``JX2`` allowed).
+def selected_rules(
+    select: Iterable[str] | None = None, ignore: Iterable[str] = (), packs: PackSet | None = None
+) -> list[Rule]:
+    """Rules chosen by ``--select``/``--ignore`` (prefixes such as ``JX2`` allowed), the packs' included.
 
     Raises:
         UsageError: a pattern matches no rule.
     """
     chosen = list(select or ["ALL"])
     skipped = list(ignore)
-    unknown = _check_ids([*chosen, *skipped])
+    extra = packs.by_id if packs is not None else {}
+    unknown = _check_ids([*chosen, *skipped], extra)
     if unknown:
         raise UsageError(f"没有这样的规则：{'、'.join(unknown)}；运行 jixiao check --list-rules 查看全部规则")
-    return [r for rid, r in sorted(RULES.items()) if _matches(rid, chosen) and not _matches(rid, skipped)]
+    every = [*(r for _, r in sorted(RULES.items())), *extra.values()]
+    return [r for r in every if _matches(r.id, chosen) and not _matches(r.id, skipped)]
 
 
-def _spec_switches(spec: LoadedSpec, doc: Document) -> dict[int, set[str]]:
+def _spec_switches(spec: LoadedSpec, doc: Document, extra: Iterable[str] = ()) -> dict[int, set[str]]:
     """Per-table ignored rules; unknown rule ids in the spec are reported as spec errors."""
     diags: list[Diagnostic] = []
+    extra = list(extra)
     for i, rid in enumerate(doc.check_ignore):
-        if _check_ids([rid]):
+        if _check_ids([rid], extra):
             diags.append(spec.pos.diag(("检查", "忽略", i), f"没有这样的规则「{rid}」", "规则编号见 docs/rules.md"))
     by_stem = {src.stem: src for src in spec.projects}
     tables: dict[int, set[str]] = {}
     for table in doc.tables():
         tables[table.number] = set(table.check_ignore)
         for i, rid in enumerate(table.check_ignore):
-            if _check_ids([rid]):
+            if _check_ids([rid], extra):
                 diags.append(by_stem[table.file_stem].pos.diag(("检查", "忽略", i), f"没有这样的规则「{rid}」",
                                                                 "规则编号见 docs/rules.md"))
     if diags:
@@ -92,15 +99,18 @@ def run_checks(
     *,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] = (),
+    packs: PackSet | None = None,
 ) -> list[Finding]:
-    """Every finding of the selected rules, merged and sorted by file, line and rule.
+    """Every finding of the selected rules (jixiao's and the *packs*'), merged and sorted by file, line and rule.
 
     Raises:
         UsageError: an unknown rule in *select*/*ignore*.
-        SpecError: an unknown rule named in the spec, or an invalid vocabulary file.
+        SpecError: an unknown rule named in the spec, an invalid vocabulary file, or a pack that ran too long.
     """
-    rules = [r for r in selected_rules(select, ignore) if not _matches(r.id, doc.check_ignore)]
-    per_table = _spec_switches(spec, doc)
+    rules = [r for r in selected_rules(select, ignore, packs) if not _matches(r.id, doc.check_ignore)]
+    per_table = _spec_switches(spec, doc, packs.by_id if packs is not None else ())
+    if packs is not None:
+        packs.clock.start()
     ctx = CheckContext(doc, load_vocabulary(spec))
     files = _line_ignores(spec)
     # One place, one finding: a preset line used by 40 tables is one thing to fix.

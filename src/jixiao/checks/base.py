@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
+from jixiao.checks.categories import BUILTIN as BUILTIN_CATEGORIES
 from jixiao.model.document import Document, IndicatorRow, ProjectTable, SourceRef
 
 Level = Literal["error", "warning", "info"]
@@ -39,6 +40,8 @@ class Finding:
     codes: tuple[str, ...] = ()
     #: The field (cell) the finding is about, by its printed label: 指标值, 三级指标, 资金用途 …
     field: str | None = None
+    #: The review category (审核类别: 完整性, 相关性 …, see :mod:`jixiao.checks.categories`).
+    category: str = ""
 
     @property
     def group_key(self) -> tuple[str, str, str]:
@@ -90,6 +93,10 @@ class Rule:
     fn: RuleFn = field(compare=False)
     #: Other levels the rule may give, each explained in ``rationale`` (JX302: 补助标准 → 警告).
     also: tuple[Level, ...] = ()
+    #: The review category (审核类别).
+    category: str = ""
+    #: The rule pack the rule comes from (None: jixiao's own).
+    pack: str | None = None
 
     @property
     def levels(self) -> tuple[Level, ...]:
@@ -125,6 +132,7 @@ class Rule:
             tables=(table.number,) if table is not None else (),
             group=group,
             group_hint=group_hint,
+            category=self.category,
         )
 
 
@@ -152,7 +160,7 @@ def rule(
 
     def register(fn: RuleFn) -> Rule:
         family = FAMILIES[rule_id[:3]]
-        r = Rule(rule_id, level, family, title, rationale, fn, also)
+        r = Rule(rule_id, level, family, title, rationale, fn, also, BUILTIN_CATEGORIES[rule_id])
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
         RULES[rule_id] = r

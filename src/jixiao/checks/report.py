@@ -131,12 +131,19 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def format_summary(findings: list[Finding]) -> str:
-    """``--summary``: how many findings each rule gave, errors first; empty when there is nothing."""
+def _title(rule: str, titles: dict[str, str] | None) -> str:
+    return (titles or {}).get(rule) or (RULES[rule].title if rule in RULES else "")
+
+
+def format_summary(findings: list[Finding], titles: dict[str, str] | None = None) -> str:
+    """``--summary``: how many findings each rule gave, errors first; empty when there is nothing.
+
+    *titles* names the rules of rule packs.
+    """
     if not findings:
         return ""
     rows = [("规则", "级别", "条数", "涉及表", "名称")]
-    rows += [(rule, LEVEL_LABEL[level], str(n), str(t) if t else "—", RULES[rule].title)
+    rows += [(rule, LEVEL_LABEL[level], str(n), str(t) if t else "—", _title(rule, titles))
              for rule, level, n, t in _by_rule(findings)]
     widths = [max(_width(r[i]) for r in rows) for i in range(4)]
     out = []
@@ -147,11 +154,11 @@ def format_summary(findings: list[Finding]) -> str:
     return "\n".join([*out, "", summary(findings)]) + "\n"
 
 
-def summary_json(findings: list[Finding]) -> str:
+def summary_json(findings: list[Finding], titles: dict[str, str] | None = None) -> str:
     """``--summary --format json``: the counts per rule and level."""
     levels = Counter(f.level for f in findings)
     data = {
-        "rules": [{"rule": rule, "level": level, "title": RULES[rule].title, "count": n, "tables": t}
+        "rules": [{"rule": rule, "level": level, "title": _title(rule, titles), "count": n, "tables": t}
                   for rule, level, n, t in _by_rule(findings)],
         "summary": {"total": len(findings), **{lv: levels[lv] for lv in ("error", "warning", "info")}},
     }
@@ -175,6 +182,7 @@ def format_json(findings: list[Finding], root: Path, base: Path | None = None) -
                 "tables": list(f.tables),
                 "codes": list(f.codes),
                 "field": f.field,
+                "category": f.category,
             }
             for f in findings
         ],
@@ -188,8 +196,8 @@ def level_text(r: Rule) -> str:
     return " / ".join(LEVEL_LABEL[lv] for lv in r.levels)
 
 
-def rules_markdown() -> str:
-    """docs/rules.md: every rule by family, with its level and rationale."""
+def rules_markdown(packs: Iterable[tuple[str, str, list[Rule]]] = ()) -> str:
+    """docs/rules.md: every rule by family, with its level, category and rationale; then each pack's (title, note, rules)."""
     out = [
         "# jixiao check 规则",
         "",
@@ -202,26 +210,38 @@ def rules_markdown() -> str:
         "级别：**错误** 使 `jixiao check` 以退出码 1 结束；**警告**、**提示** 只列出。"
         "写着「错误 / 警告」的规则在说明所述的情形下给出警告。",
         "",
+        "类别：审核表（`jixiao check --format xlsx`）按类别分列问题——完整性、相关性、可测性、可行性、资金匹配性，"
+        "以及错别字、标点等的规范性。",
+        "",
     ]
     for prefix, family in FAMILIES.items():
         rules = [r for rid, r in sorted(RULES.items()) if rid.startswith(prefix)]
-        out += [f"## {prefix}xx {family}", "", "| 规则 | 级别 | 名称 | 说明 |", "|---|---|---|---|"]
-        out += [f"| {r.id} | {level_text(r)} | {r.title} | {r.rationale} |" for r in rules]
-        out.append("")
+        out += [f"## {prefix}xx {family}", "", *rules_table(rules)]
+    for title, note, rules in packs:
+        out += [f"## 规则包「{title}」", "", note, "", *rules_table(rules)]
     return "\n".join(out)
 
 
-def rules_text() -> str:
-    """The rule list for the terminal."""
-    return "\n".join(f"{r.id}  {level_text(r)}  {r.title} — {r.rationale}" for _, r in sorted(RULES.items())) + "\n"
+def rules_table(rules: Iterable[Rule]) -> list[str]:
+    """A Markdown table of *rules*: id, level, category, title, rationale."""
+    out = ["| 规则 | 级别 | 类别 | 名称 | 说明 |", "|---|---|---|---|---|"]
+    out += [f"| {r.id} | {level_text(r)} | {r.category} | {r.title} | {r.rationale} |" for r in rules]
+    return [*out, ""]
 
 
-def rules_json() -> str:
+def rules_text(extra: Iterable[Rule] = ()) -> str:
+    """The rule list for the terminal (jixiao's rules, then *extra* from rule packs)."""
+    every = [*(r for _, r in sorted(RULES.items())), *extra]
+    return "\n".join(f"{r.id}  {level_text(r)}  {r.category}  {r.title} — {r.rationale}" for r in every) + "\n"
+
+
+def rules_json(extra: Iterable[Rule] = ()) -> str:
     """The rule list as JSON."""
+    every = [*(r for _, r in sorted(RULES.items())), *extra]
     return json.dumps(
         [{"rule": r.id, "level": r.level, "also": list(r.also), "family": r.family, "title": r.title,
-          "rationale": r.rationale}
-         for _, r in sorted(RULES.items())],
+          "rationale": r.rationale, "category": r.category, "pack": r.pack}
+         for r in every],
         ensure_ascii=False,
         indent=2,
     ) + "\n"

@@ -4,7 +4,7 @@ Importing this package registers every command on :data:`app`, in the order ``--
 """
 
 # isort: off
-from jixiao.cli import spec, render, authoring, git  # noqa: F401 - importing registers the commands
+from jixiao.cli import spec, rules, render, authoring, git  # noqa: F401 - importing registers the commands
 # isort: on
 from jixiao.cli.app import app, main
 

@@ -72,8 +72,8 @@ def fail(exc: JixiaoError) -> NoReturn:
 PIPE_COLUMNS = "120"
 
 
-def command(name: str | None = None, *, panel: str, **options: Any) -> Callable[[F], F]:
-    """Register a command of :data:`app` under the help panel *panel*.
+def command(name: str | None = None, *, panel: str | None, group: typer.Typer = app, **options: Any) -> Callable[[F], F]:
+    """Register a command of *group* (:data:`app`, or a sub-command group) under the help panel *panel*.
 
     A JixiaoError the command raises goes through :func:`fail`.
     """
@@ -86,7 +86,7 @@ def command(name: str | None = None, *, panel: str, **options: Any) -> Callable[
             except JixiaoError as exc:
                 fail(exc)
 
-        app.command(name, rich_help_panel=panel, **options)(run)
+        group.command(name, rich_help_panel=panel, **options)(run)
         return func
 
     return register

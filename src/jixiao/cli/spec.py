@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from jixiao.cli.app import ReportFormat, SpecArg, command, out, split_option
+from jixiao.cli.app import SpecArg, command, out, split_option
 from jixiao.errors import UsageError
 from jixiao.outpaths import check_json_output, check_output_file, input_files
 from jixiao.workflow import Checks, open_spec
@@ -69,6 +70,16 @@ def expand(
     out.print(summary_table(doc))
 
 
+class CheckFormat(StrEnum):
+    """Output formats of ``check``: the report, the rule list, and the reviewer's form."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    xlsx = "xlsx"
+    docx = "docx"
+
+
 @command(panel=PANEL)
 def check(
     spec: Annotated[
@@ -76,48 +87,95 @@ def check(
         typer.Argument(help="部门规格文件夹（含 部门.yaml），或其中的某个文件", show_default=False),
     ] = None,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="输出格式：text、json；列规则时还可用 markdown")
-    ] = ReportFormat.text,
+        CheckFormat,
+        typer.Option("--format", help="输出格式：text、json；xlsx、docx 写出审核表（要与 -o 一起用）；列规则时还可用 markdown"),
+    ] = CheckFormat.text,
     select: Annotated[
         list[str] | None, typer.Option("--select", help="只运行这些规则（可写前缀，如 JX2）；可重复")
     ] = None,
     ignore: Annotated[
         list[str] | None, typer.Option("--ignore", help="不运行这些规则（可写前缀）；可重复")
     ] = None,
-    list_rules: Annotated[bool, typer.Option("--list-rules", help="列出全部规则及其说明")] = False,
+    rules: Annotated[
+        list[str] | None,
+        typer.Option("--规则", "--rules", help="另外运行的规则包：内置的 2021项目表、rules/ 中的名称或 .yaml 文件；可重复", show_default=False),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--按", "--by", help="按 类别 分组列出问题（完整性、相关性、可测性……）", show_default=False)
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="写入这个文件（审核表 .xlsx/.docx，或报告）而不是屏幕", show_default=False)
+    ] = None,
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="列出全部规则及其说明（含内置规则包和 --规则 给出的）")] = False,
     summary: Annotated[
         bool, typer.Option("--summary", help="只列出每条规则发现了多少问题（规则、级别、条数、涉及表数、名称）")
     ] = False,
 ) -> None:
-    """检查绩效目标中的常见问题：错别字、单位、成本与预算、结构、照抄、标点。有「错误」时退出码为 1。
+    """检查常见问题（错别字、单位、成本与预算、结构、照抄、标点）和规则包的审核要点；有「错误」时退出码为 1。
 
     同一个问题出现在多张表中时只列一次，下面缩进列出其余各处；--format json 每处一条记录。
+    --format xlsx（或 docx）-o 审核表.xlsx 写出审核表：每个项目一行，各类别的问题和修改建议，评级。
     """
     from jixiao.checks import report
+    from jixiao.checks.review import text as review_text
 
+    packs_given = split_option(rules) or []
+    if by is not None and by not in ("类别", "category"):
+        raise UsageError(f"--按 只能是 类别（现在是「{by}」）")
     if list_rules:
-        text = {"text": report.rules_text, "json": report.rules_json, "markdown": report.rules_markdown}
-        sys.stdout.write(text[fmt.value]())
+        if fmt not in (CheckFormat.text, CheckFormat.json, CheckFormat.markdown):
+            raise UsageError("--list-rules 的格式是 text、json 或 markdown")
+        from jixiao.checks.packs.listing import list_rules as listing
+
+        _emit(listing(fmt.value, Path.cwd(), packs_given), output)
         return
     if spec is None:
         raise UsageError("请给出要检查的规格文件夹，例如 jixiao check specs/tangshan-2025")
-    if fmt is ReportFormat.markdown:
+    if fmt is CheckFormat.markdown:
         raise UsageError("--format markdown 只能与 --list-rules 一起使用")
-    opened = open_spec(spec, checks=Checks.REPORT, select=split_option(select), ignore=split_option(ignore) or ())
+    form = fmt in (CheckFormat.xlsx, CheckFormat.docx)
+    if form:
+        from jixiao.reviewform.output import check_form_output
+
+        check_form_output(spec, output, fmt.value)
+    elif output is not None:
+        check_json_output(spec, output)
+    opened = open_spec(spec, checks=Checks.REPORT, select=split_option(select), ignore=split_option(ignore) or (),
+                       rules=packs_given)
     findings = opened.findings
     if spec.is_file() and spec.resolve().parent.name == "projects":
         # One project file: its own findings, and those of preset lines its table uses.
         numbers = {t.number for t in opened.doc.tables() if t.file_stem == spec.stem}
         findings = [f for f in findings if numbers & set(f.tables)]
+    reminders = opened.packs.reminders if opened.packs is not None else []
     base = Path.cwd()
-    if summary:
-        sys.stdout.write(report.summary_json(findings) if fmt is ReportFormat.json else report.format_summary(findings))
-    elif fmt is ReportFormat.json:
-        sys.stdout.write(report.format_json(findings, opened.root, base))
+    if form:
+        from jixiao.reviewform.output import write_form
+
+        assert output is not None
+        out.print(write_form(opened, findings, output, fmt.value, base), highlight=False)
+    elif summary:
+        titles = {r.id: r.title for r in opened.packs.rules} if opened.packs is not None else {}
+        text = report.summary_json(findings, titles) if fmt is CheckFormat.json else report.format_summary(findings, titles)
+        _emit(text, output)
+    elif fmt is CheckFormat.json:
+        _emit(review_text.report_json(findings, opened.root, base, reminders, by_category=by is not None), output)
+    elif by is not None:
+        _emit(review_text.by_category_text(findings, opened.root, base, reminders), output)
     else:
-        sys.stdout.write(report.format_text(findings, opened.root, base))
+        _emit(review_text.with_reminders(report.format_text(findings, opened.root, base), reminders), output)
     if any(f.level == "error" for f in findings):
         raise typer.Exit(1)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from jixiao.fileio import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+    out.print(f"已写入 {output}", highlight=False)
 
 
 @command(panel=PANEL)

@@ -178,6 +178,10 @@ class CheckSettings(SpecModel):
     ignore: list[str] = Field(
         default_factory=list, alias="忽略", description="不检查的规则编号，如 [JX110, JX402]（见 docs/rules.md）"
     )
+    rules: list[str] = Field(
+        default_factory=list, alias="规则",
+        description="另外运行的规则包（部门.yaml）：内置的 2021项目表、rules/ 文件夹中的文件名，或规格文件夹中的 .yaml 文件",
+    )
 
 
 class Unit(SpecModel):

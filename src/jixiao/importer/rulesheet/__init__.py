@@ -1,0 +1,1 @@
+"""``jixiao rules import``: a reviewer's spreadsheet of rules (审核口径) → a rule pack file."""
