@@ -110,7 +110,7 @@ def test_a_failing_render_leaves_the_old_outputs(
 
     def fail_on_second_project(self: Any, *args: Any, **kw: Any) -> bytes:
         calls["n"] += 1
-        if calls["n"] == 3:  # combined document, project 1, then project 2 fails
+        if calls["n"] == 2:  # project 1 (edited; project 2 comes from the cache), then the combined document fails
             raise RenderError("模拟的渲染失败")
         return real(self, *args, **kw)
 

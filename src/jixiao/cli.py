@@ -5,7 +5,6 @@ Exit codes: 0 成功；1 规格或检查未通过；2 用法错误；3 内部错
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -242,28 +241,24 @@ def render(
         _render_many(specs, output, frozenset(chosen), only, template, table_template, force)
         return
     spec = specs[0]
-    from jixiao.render import workers
+    from jixiao.render.progress import render_with_progress
 
-    # The PDF workers start now and import WeasyPrint while this process reads and checks the spec.
-    with workers.started(warm=workers.PDF_WARM_UP) if "pdf" in chosen else contextlib.nullcontext():
-        from jixiao.render.progress import render_with_progress
-
-        try:
-            out_dir = output if output is not None else Path("output") / spec_folder(spec).name
-            check_output_folder(spec, out_dir, explicit=output is not None)
-            loaded, doc = _load_checked(spec, force=force)
-            report = render_with_progress(
-                doc,
-                loaded.root,
-                out_dir=out_dir,
-                formats=frozenset(chosen),
-                only=tuple(_split(only) or ()),
-                template=template,
-                table_template=table_template,
-                console=err,
-            )
-        except JixiaoError as exc:
-            _fail(exc)
+    try:
+        out_dir = output if output is not None else Path("output") / spec_folder(spec).name
+        check_output_folder(spec, out_dir, explicit=output is not None)
+        loaded, doc = _load_checked(spec, force=force)
+        report = render_with_progress(
+            doc,
+            loaded.root,
+            out_dir=out_dir,
+            formats=frozenset(chosen),
+            only=tuple(_split(only) or ()),
+            template=template,
+            table_template=table_template,
+            console=err,
+        )
+    except JixiaoError as exc:
+        _fail(exc)
     from jixiao.render.progress import summary
 
     for note in report.warnings:

@@ -1,7 +1,7 @@
 """``jixiao render specs/*``: many departments rendered over a pool of processes.
 
-Each department is read, checked and rendered in one worker
-(:mod:`jixiao.render.workers`), its PDF laid out in that process; as many
+Each department is read, checked and rendered in one worker process
+(:mod:`jixiao.render.pool`), its PDF laid out in that process; as many
 departments render at once as there are cores. A department that fails (an
 invalid spec, errors found by the checks, a file that cannot be written)
 does not stop the others. What each would print is returned as text
@@ -12,6 +12,7 @@ given.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +47,6 @@ def render_one(request: Request, base: Path) -> Outcome:
     from jixiao.expand import expand_department
     from jixiao.render.build import RenderOptions, render_department
     from jixiao.render.progress import summary
-    from jixiao.render.workers import Inline
     from jixiao.spec.load import load_department
 
     outcome = Outcome(request.spec)
@@ -63,7 +63,7 @@ def render_one(request: Request, base: Path) -> Outcome:
             return outcome
         options = RenderOptions(out_dir=request.out_dir, formats=request.formats, template=request.template,
                                 table_template=request.table_template)
-        rendered = render_department(doc, loaded.root, options, runner=Inline())
+        rendered = render_department(doc, loaded.root, options, jobs=1)
     except SpecError as exc:
         outcome.stderr += [d.format(base=base) for d in exc.diagnostics]
         outcome.stderr.append(f"共 {len(exc.diagnostics)} 个问题，未通过。")
@@ -81,11 +81,21 @@ def render_one(request: Request, base: Path) -> Outcome:
 
 def render_many(requests: Sequence[Request], base: Path,
                 done: Callable[[int, object], None] | None = None) -> list[Outcome]:
-    """Render every department of *requests*, as many at once as there are cores."""
-    from jixiao.render import workers
+    """Render every department of *requests*, as many at once as there are cores.
 
-    runner = workers.start(min(workers.jobs(), len(requests)))
+    *done(i, outcome)* is called as each department is done.
+    """
+    from jixiao.render import pool
+
+    workers = pool.executor(min(pool.jobs(), len(requests)))
     try:
-        return runner.run([("jixiao.render.batch:render_one", (request, base)) for request in requests], done)
+        futures = {workers.submit(render_one, request, base): i for i, request in enumerate(requests)}
+        outcomes: dict[int, Outcome] = {}
+        for future in as_completed(futures):
+            index = futures[future]
+            outcomes[index] = pool.result(future)
+            if done is not None:
+                done(index, outcomes[index])
     finally:
-        runner.close()
+        pool.stop(workers)
+    return [outcomes[i] for i in range(len(requests))]

@@ -10,9 +10,10 @@ HTML built here from :mod:`jixiao.render.grid`, so Word and PDF show the same
 cells.
 
 Table markup carries what the PDF layout needs to repair vertically merged
-cells at page breaks (see :mod:`jixiao.render.breaks`): ``data-grid`` on each
-table, ``data-row`` (the grid row index) on each row and ``data-col`` (the
-first grid column) on each cell. A label whose printed lines each fit their
+cells at page breaks (see :mod:`jixiao.render.pdf.breaks`): ``data-grid`` on
+each table, ``data-row`` (the grid row index) on each row, an ``id`` on each
+body row (its page is then one of WeasyPrint's page anchors) and ``data-col``
+(the first grid column) on each cell. A label whose printed lines each fit their
 cell has class ``jx-keep`` (the style sheet does not wrap it again).
 """
 
@@ -28,6 +29,7 @@ from jixiao.docmodel import Document, ProjectTable
 from jixiao.errors import RenderError
 from jixiao.render.docx import document_context
 from jixiao.render.grid import TEXT_WIDTH_MM, Cell, Row, TableGrid, header_grid, indicator_grid
+from jixiao.render.pdf.breaks import row_id
 from jixiao.render.templates import TemplateFolderLoader, read_template_text, template_failure
 from jixiao.textenv import markup_env, render_bounded
 
@@ -99,18 +101,19 @@ def grid_html(grid: TableGrid, *, key: str, kind: str) -> str:
     body = [(i, r) for i, r in enumerate(grid.rows) if r.kind != "head"]
     if head:
         out += ["<thead>", *(_row(i, r) for i, r in head), "</thead>"]
-    out += ["<tbody>", *(_row(i, r) for i, r in body), "</tbody>", "</table>"]
+    out += ["<tbody>", *(_row(i, r, row_id(key, i)) for i, r in body), "</tbody>", "</table>"]
     return "\n".join(out)
 
 
-def _row(index: int, row: Row) -> str:
+def _row(index: int, row: Row, anchor: str | None = None) -> str:
     cells = []
     col = 0
     for cell in row.cells:
         if cell.merge != "continue":  # covered by the rowspan of the cell above
             cells.append(_cell(cell, col, head=row.kind == "head"))
         col += cell.span
-    return f'<tr class="jx-{row.kind}" data-row="{index}">{"".join(cells)}</tr>'
+    ident = f' id="{escape(anchor)}"' if anchor is not None else ""
+    return f'<tr{ident} class="jx-{row.kind}" data-row="{index}">{"".join(cells)}</tr>'
 
 
 def _cell(cell: Cell, col: int, *, head: bool) -> str:
