@@ -241,8 +241,11 @@ def render(
         _render_many(specs, output, frozenset(chosen), only, template, table_template, force)
         return
     spec = specs[0]
+    from jixiao.render import pool
     from jixiao.render.progress import render_with_progress
 
+    if "pdf" in chosen:
+        pool.prepare()  # the PDF workers' fork server imports WeasyPrint while this process reads the spec
     try:
         out_dir = output if output is not None else Path("output") / spec_folder(spec).name
         check_output_folder(spec, out_dir, explicit=output is not None)

@@ -20,10 +20,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup
+
 from jixiao.docmodel import Document, ProjectTable
 from jixiao.errors import UsageError
 from jixiao.render import pool
-from jixiao.render.cache import Cache, code_digest
+from jixiao.render.cache import Cache, code_digest, digest
 from jixiao.render.outputs import PROJECTS_DIR, OutputSet, combined_stem, number_width, table_stem
 from jixiao.render.templates import html_dirs, one_sided
 from jixiao.render.word import WordFiles
@@ -120,7 +122,7 @@ def render_department(
     if "pdf" in options.formats or "html" in options.formats:
         from jixiao.render.html import render_html
 
-        html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")))
+        html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")), _html_tables(doc, cache, code))
         if "html" in options.formats and combined:
             outputs.add(f"{stem}.html", html.encode("utf-8"))
     run: PdfRun | None = None
@@ -171,3 +173,23 @@ def render_department(
         warnings=[w for w in (one_sided(doc),) if w is not None],
         pdf_laid_out=pdfs.laid_out if pdfs is not None else 0,
     )
+
+
+def _html_tables(doc: Document, cache: Cache | None, code: str) -> dict[int, Markup] | None:
+    """The HTML of each table (the costly part of the document's HTML), from the cache where it holds it."""
+    if cache is None:
+        return None
+    from jixiao.render.html import table_markup
+
+    out: dict[int, Markup] = {}
+    for table in doc.tables():
+        key = digest(code, "html-table", table.model_dump_json())
+        found = cache.get(key)
+        try:
+            out[table.number] = Markup(found.decode("utf-8")) if found is not None else Markup("")
+        except UnicodeDecodeError:
+            out[table.number] = Markup("")
+        if not out[table.number]:
+            out[table.number] = table_markup(doc, table)
+            cache.put(key, str(out[table.number]).encode("utf-8"))
+    return out

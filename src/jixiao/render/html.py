@@ -19,7 +19,7 @@ cell has class ``jx-keep`` (the style sheet does not wrap it again).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -37,8 +37,11 @@ DOCUMENT_TEMPLATE = "document.html.j2"
 STYLE_SHEET = "style.css"
 
 
-def render_html(doc: Document, template_dirs: Sequence[Path]) -> str:
-    """The whole document as one HTML page (style sheet inlined)."""
+def render_html(doc: Document, template_dirs: Sequence[Path], tables: Mapping[int, Markup] | None = None) -> str:
+    """The whole document as one HTML page (style sheet inlined).
+
+    *tables* may give the HTML of tables (:func:`table_markup`) made before.
+    """
     dirs = [Path(d) for d in template_dirs]
     env = markup_env().overlay(loader=TemplateFolderLoader(dirs))
     try:
@@ -51,7 +54,7 @@ def render_html(doc: Document, template_dirs: Sequence[Path]) -> str:
         raise RenderError(f"HTML 模板 {exc.filename or DOCUMENT_TEMPLATE} 第 {exc.lineno} 行有语法错误：{exc.message}") from exc
     except RecursionError:
         raise RenderError(f"HTML 模板 {DOCUMENT_TEMPLATE} 的嵌套层次过深，无法读取。") from None
-    marks = {t.number: table_markup(doc, t) for t in doc.tables()}
+    marks = {t.number: (tables or {}).get(t.number) or table_markup(doc, t) for t in doc.tables()}
     context = {**document_context(doc, marks), "样式表": Markup(style_sheet(dirs))}
     try:
         return render_bounded(template, context)

@@ -56,15 +56,35 @@ class InlineExecutor(Executor):
         return future
 
 
-def executor(workers: int) -> Executor:
-    """A pool of *workers* processes, or an :class:`InlineExecutor` for one."""
-    if workers <= 1:
-        return InlineExecutor()
+def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         server = multiprocessing.get_context("forkserver")
         server.set_forkserver_preload(PRELOAD)
-        return ProcessPoolExecutor(max_workers=workers, mp_context=server)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        return server
+    return multiprocessing.get_context("spawn")
+
+
+def prepare() -> None:
+    """Start the fork server now, if there will be workers: it imports WeasyPrint while this process goes on.
+
+    (Starting a worker waits until the fork server has imported :data:`PRELOAD`;
+    ``jixiao render`` calls this before it reads the spec.)
+    """
+    if jobs() > 1 and _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def executor(workers: int) -> Executor:
+    """A pool of *workers* processes, or an :class:`InlineExecutor` for one.
+
+    As with any process pool that does not fork, a script using it must
+    guard its own start (``if __name__ == "__main__":``).
+    """
+    if workers <= 1:
+        return InlineExecutor()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
 
 
 def result(future: Future[T]) -> T:

@@ -49,15 +49,23 @@ def _missing(number: int) -> RenderError:
     return RenderError(f"PDF 排版中找不到第 {number} 个项目表（标记 table-{number}）。HTML 模板是否删去了表题的 id？")
 
 
-def _section(body: etree._Element, number: int) -> etree._Element | None:
-    """The element holding table *number*: its ``data-table`` section, else the body child holding ``#table-N``."""
+def _sections(body: etree._Element, numbers: Iterable[int]) -> dict[int, etree._Element]:
+    """The element holding each table: its ``data-table`` section, else the body child holding ``#table-N``."""
+    wanted = {str(n): n for n in numbers}
+    found: dict[int, etree._Element] = {}
     for element in body.iter():
-        if element.get("data-table") == str(number):
-            return element
+        number = wanted.get(element.get("data-table") or "")
+        if number is not None and number not in found:
+            found[number] = element
     for child in body:
-        if any(e.get("id") == f"table-{number}" for e in child.iter()):
-            return child
-    return None
+        for element in child.iter():
+            ident = element.get("id") or ""
+            if ident.startswith("table-") and wanted.get(ident[6:]) is not None:
+                found.setdefault(wanted[ident[6:]], child)
+    missing = [n for n in wanted.values() if n not in found]
+    if missing:
+        raise _missing(missing[0])
+    return found
 
 
 def split(html: str, numbers: Iterable[int]) -> dict[int, TableHtml]:
@@ -66,12 +74,7 @@ def split(html: str, numbers: Iterable[int]) -> dict[int, TableHtml]:
     body = root.find("body")
     if body is None:
         raise RenderError("HTML 模板生成的文档中没有 <body>。")
-    sections: dict[int, etree._Element] = {}
-    for number in numbers:
-        found = _section(body, number)
-        if found is None:
-            raise _missing(number)
-        sections[number] = found
+    sections = _sections(body, numbers)
     for child in list(body):
         body.remove(child)
     body.text = "\n"
@@ -103,9 +106,9 @@ def relayout_html(html: str, number: int, *, start: int) -> tuple[str, int]:
     """
     root = lxml.html.document_fromstring(html)
     body, head = root.find("body"), root.find("head")
-    section = _section(body, number) if body is not None else None
-    if body is None or head is None or section is None:
+    if body is None or head is None:
         raise _missing(number)
+    section = _sections(body, [number])[number]
     side, first = ("right", 2) if start % 2 == 0 else ("left", 1)
     for child in list(body):
         body.remove(child)
