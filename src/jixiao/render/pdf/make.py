@@ -89,13 +89,17 @@ class PdfRun:
         missing = [n for n in self._numbers if n not in self._tables]
         if (combined and self._combined is None) or missing:
             self._pool = start()
-            if combined and self._combined is None:
-                self._combined = self._pool.submit(jobs.combined, html, self._dirs, issued, title)
-            for i in range(0, len(missing), BATCH):
-                batch = missing[i:i + BATCH]
-                future = self._pool.submit(jobs.tables, {n: own[n].html for n in batch},
-                                           {n: self._titles[n] for n in batch}, self._dirs, issued)
-                self._batches.append((batch, future))
+            try:
+                if combined and self._combined is None:
+                    self._combined = self._pool.submit(jobs.combined, html, self._dirs, issued, title)
+                for i in range(0, len(missing), BATCH):
+                    batch = missing[i:i + BATCH]
+                    future = self._pool.submit(jobs.tables, {n: own[n].html for n in batch},
+                                               {n: self._titles[n] for n in batch}, self._dirs, issued)
+                    self._batches.append((batch, future))
+            except BaseException:
+                self.close()
+                raise
 
     def _get(self, key: str) -> bytes | None:
         return self._cache.get(key) if self._cache is not None else None
