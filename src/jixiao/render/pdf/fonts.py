@@ -31,7 +31,6 @@ writing, the file is written by WeasyPrint alone: still correct, only larger.
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -107,40 +106,46 @@ def _check(version: str) -> Status:
     return Status(True, f"WeasyPrint {version}：CJK 字体只嵌入用到的字形（单表 PDF 约 40 KB）")
 
 
+@dataclass(frozen=True)
+class _WeasyPrint:
+    """The WeasyPrint internals this module uses: exactly those of :data:`INTERNALS`."""
+
+    Font: Any
+    ffi: Any
+    harfbuzz: Any
+    harfbuzz_subset: Any
+    get_hb_object_data: Any
+
+
+def _wp() -> _WeasyPrint:
+    """Import the internals (ImportError or AttributeError if this WeasyPrint release lacks one)."""
+    from weasyprint.pdf.fonts import Font
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+    from weasyprint.text.fonts import get_hb_object_data
+
+    return _WeasyPrint(Font, ffi, harfbuzz, harfbuzz_subset, get_hb_object_data)
+
+
 def missing_internals() -> list[str]:
-    """The names of :data:`INTERNALS` and the HarfBuzz bindings this WeasyPrint lacks."""
-    missing = []
-    for name in INTERNALS:
-        try:
-            _resolve(name)
-        except (ImportError, AttributeError, OSError):
-            missing.append(name)
-    if missing:
-        return missing
-    ffi = _resolve("weasyprint.text.ffi:harfbuzz")
-    subset = _resolve("weasyprint.text.ffi:harfbuzz_subset")
-    missing += [name for name in HARFBUZZ_NAMES if not hasattr(ffi, name)]
-    if subset:  # None without libharfbuzz-subset: then WeasyPrint's own (slow) subsetting is used
-        missing += [name for name in HARFBUZZ_SUBSET_NAMES if not hasattr(subset, name)]
+    """What of :data:`INTERNALS` and the HarfBuzz bindings this WeasyPrint lacks (empty: all there)."""
+    try:
+        wp = _wp()
+    except (ImportError, AttributeError, OSError) as exc:
+        return [f"{type(exc).__name__}: {exc}"]
+    missing = [] if callable(getattr(wp.Font, "subset", None)) else ["weasyprint.pdf.fonts:Font.subset"]
+    missing += [name for name in HARFBUZZ_NAMES if not hasattr(wp.harfbuzz, name)]
+    if wp.harfbuzz_subset:  # None without libharfbuzz-subset: then WeasyPrint's own (slow) subsetting is used
+        missing += [name for name in HARFBUZZ_SUBSET_NAMES if not hasattr(wp.harfbuzz_subset, name)]
     return missing
-
-
-def _resolve(name: str) -> Any:
-    """The internal ``module:attribute`` (one of :data:`INTERNALS`)."""
-    module, _, path = name.partition(":")
-    found: Any = importlib.import_module(module)
-    for part in path.split("."):
-        found = getattr(found, part)
-    return found
 
 
 def subsetter() -> tuple[bool, str]:
     """Does WeasyPrint use HarfBuzz's subsetter (else a ~10x slower fallback)? For ``jixiao doctor``."""
     try:
-        harfbuzz = _resolve("weasyprint.text.ffi:harfbuzz")
-        harfbuzz_subset = _resolve("weasyprint.text.ffi:harfbuzz_subset")
+        wp = _wp()
     except (ImportError, AttributeError, OSError) as exc:
         return False, f"无法确定（{exc}）"
+    harfbuzz, harfbuzz_subset = wp.harfbuzz, wp.harfbuzz_subset
     if not harfbuzz_subset:
         return False, "WeasyPrint 未找到 libharfbuzz-subset，嵌入字体时改用慢约 10 倍的备用方法"
     if not harfbuzz.hb_version_atleast(4, 1, 0):
@@ -218,7 +223,7 @@ def _swap(session: _Session, pdf: Any) -> None:
 
 def _install() -> None:
     """Wrap WeasyPrint's ``Font.subset`` once; outside :func:`_write_compact` the wrapper calls the original."""
-    font_class = _resolve("weasyprint.pdf.fonts:Font")
+    font_class = _wp().Font
     original = font_class.subset
     if getattr(original, "_jixiao", False):
         return
@@ -281,8 +286,8 @@ def _subset(font: Any, gids: list[int], hinting: bool) -> tuple[bytes, bytes] | 
 @contextmanager
 def _table_view(face: Any, tag: bytes) -> Iterator[memoryview]:
     """The bytes of table *tag* of the HarfBuzz *face*, not copied (empty if there is none)."""
-    ffi = _resolve("weasyprint.text.ffi:ffi")
-    harfbuzz = _resolve("weasyprint.text.ffi:harfbuzz")
+    wp = _wp()
+    ffi, harfbuzz = wp.ffi, wp.harfbuzz
     blob = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(tag, -1))
     try:
         length = ffi.new("unsigned int *")
@@ -298,7 +303,7 @@ def _face_id(font: Any) -> str:
     The ``head`` table holds the font's checksum and dates, so another file
     (a new version of the font) gives another fingerprint.
     """
-    harfbuzz = _resolve("weasyprint.text.ffi:harfbuzz")
+    harfbuzz = _wp().harfbuzz
     face = font.hb_face
     with _table_view(face, b"head") as head:
         data = bytes(head)
@@ -308,9 +313,8 @@ def _face_id(font: Any) -> str:
 
 
 def _hb_subset(face: Any, gids: list[int], hinting: bool) -> bytes | None:
-    ffi = _resolve("weasyprint.text.ffi:ffi")
-    harfbuzz = _resolve("weasyprint.text.ffi:harfbuzz")
-    harfbuzz_subset = _resolve("weasyprint.text.ffi:harfbuzz_subset")
+    wp = _wp()
+    ffi, harfbuzz, harfbuzz_subset = wp.ffi, wp.harfbuzz, wp.harfbuzz_subset
     if not harfbuzz_subset:
         return None
     request = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy)
@@ -335,7 +339,7 @@ def _hb_subset(face: Any, gids: list[int], hinting: bool) -> bytes | None:
     if result == ffi.NULL:
         return None
     result = ffi.gc(result, harfbuzz.hb_face_destroy)
-    data: bytes = _resolve("weasyprint.text.fonts:get_hb_object_data")(result)
+    data: bytes = wp.get_hb_object_data(result)
     return data or None
 
 
