@@ -139,8 +139,11 @@ class Cache:
                 path.unlink()  # removes a link or a FIFO itself, never what it points to
             self.misses += 1
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path, follow_symlinks=False)  # recently used: trimmed last
+        with contextlib.suppress(OSError):  # recently used: trimmed last
+            if os.utime in os.supports_follow_symlinks:
+                os.utime(path, follow_symlinks=False)
+            else:
+                os.utime(path)
         self.hits += 1
         return data
 

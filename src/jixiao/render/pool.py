@@ -25,7 +25,7 @@ from typing import ParamSpec, TypeVar
 from jixiao.errors import JixiaoError, RenderError
 
 #: Modules the fork server imports before starting workers: WeasyPrint and jixiao's PDF layout.
-PRELOAD = ["jixiao.render.pdf.layout"]
+PRELOAD = ["jixiao.render.pdf.preload"]
 
 P = ParamSpec("P")
 T = TypeVar("T")

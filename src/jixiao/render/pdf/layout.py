@@ -270,7 +270,7 @@ def write_tables(renderer: Renderer, htmls: dict[int, str], titles: dict[int, st
         out[number] = renderer.write(document, title=titles[number], issued=issued,
                                      attachments=attachment_links(html, renderer.base_url))
         del document
-        gc.collect()  # the layout's boxes hold reference cycles: free them before the next one
+        gc.collect(1)  # the layout's boxes hold reference cycles: free them before the next (young objects only: quick)
     return out
 
 
