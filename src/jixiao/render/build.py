@@ -146,6 +146,8 @@ def render_department(
                 outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t))
                 report_progress("Word 项目表", i, len(tables))
         if workers <= 1:
+            if word is not None and combined:
+                word.check("document")
             run = start_pdf()
         if word is not None and combined:
             report_progress("Word 总文档", 0, 1)

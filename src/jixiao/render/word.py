@@ -51,6 +51,10 @@ class WordFiles:
             base = json.dumps(base_context(doc), ensure_ascii=False, sort_keys=True, default=str)
             self._stamp = digest(code, "word", when.isoformat(), doc.department, base)
 
+    def check(self, kind: str) -> None:
+        """Read and compile the template of *kind* now: a broken one stops the render before anything slow."""
+        self._template(kind)
+
     def _template(self, kind: str) -> WordTemplate:
         if kind not in self._compiled:
             from jixiao.render.docx import WordTemplate

@@ -118,6 +118,9 @@ class Renderer:
         self.base_url = dirs[0].absolute().as_uri() + "/" if dirs else None
         #: WeasyPrint's warnings (messages in English), e.g. a glyph missing from every font; and jixiao's notes.
         self.warnings: list[str] = []
+        # Documents some pages were taken from: kept as long as this renderer, for their fonts
+        # (a FontConfiguration of their own, with @font-face) must outlive those pages.
+        self._kept: list[Any] = []
 
     def render(self, html: str) -> Any:
         """``HTML.render`` of *html* (a ``weasyprint.Document``)."""
@@ -131,21 +134,19 @@ class Renderer:
         """*html* laid out with merged cells cut at page breaks; the document and its scan."""
         document = self.render(html)
         found = _scan(document)
-        relaid: list[Any] = []
         for _ in range(MAX_LAYOUTS - 1):
             cut = split_merged(html, found.page_starts)
             if cut is None:
                 break
             html = cut[0]
-            pages = self._relayout_tables(html, cut[1], document, found, relaid)
+            pages = self._relayout_tables(html, cut[1], document, found)
             document = document.copy(pages) if pages is not None else self.render(html)
             found = _scan(document)
             if pages is not None:
                 break
         return document, found
 
-    def _relayout_tables(self, html: str, grids: set[str], document: Any, found: PageScan,
-                         relaid: list[Any]) -> list[Any] | None:
+    def _relayout_tables(self, html: str, grids: set[str], document: Any, found: PageScan) -> list[Any] | None:
         """Pages of *document* with the tables of the cut *grids* laid out again, or None if not exact."""
         numbers = sorted({n for n in map(grid_table, grids) if n is not None})
         ranges = found.table_ranges(len(document.pages))
@@ -169,7 +170,7 @@ class Renderer:
             span = again.table_ranges(len(part.pages)).get(number)
             if span is None or span != (first, first + end - start):
                 return None
-            relaid.append(part)
+            self._kept.append(part)
             pages[start:end] = part.pages[span[0]:span[1]]
         return pages
 
