@@ -27,10 +27,10 @@ from conftest import PROJECT
 from docxtext import W, document_root, paragraph_text
 from jixiao import expand_department, load_department
 from jixiao.model.document import Document, Pages
-from jixiao.render import pdf
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.docx import TOC_FIELD, document_context, toc_entries
 from jixiao.render.html import render_html
+from jixiao.render.pdf import layout as pdf
 from jixiao.resources import builtin_templates
 
 BUILTIN = builtin_templates() / "html"

@@ -21,10 +21,10 @@ import pytest
 from jixiao.errors import RenderError
 from jixiao.expand.department import expand_department
 from jixiao.model.document import Document, IndicatorRow, ProjectTable
-from jixiao.render import pdf
 from jixiao.render.grid import TableGrid, header_grid, indicator_grid
 from jixiao.render.html import render_html
-from jixiao.render.pdffonts import charset_is_identity
+from jixiao.render.pdf import layout as pdf
+from jixiao.render.pdf.cff import charset_is_identity
 from jixiao.resources import builtin_templates
 from jixiao.spec.load import load_department
 
@@ -212,32 +212,6 @@ def test_same_document_gives_identical_bytes(dongli: Laid) -> None:
     assert info["/Title"] == dongli.doc.title
 
 
-@pytest.mark.parametrize("jobs", ["1", ""])
-def test_write_set_gives_the_same_files_in_one_or_two_processes(
-    dongli: Laid, jobs: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("JIXIAO_JOBS", jobs)
-    seen: list[int] = []
-    whole, parts = dongli.layout.write_set([2, 4], combined=True, done=seen.append)
-    assert whole == dongli.combined
-    assert parts == {2: dongli.layout.write_table(2), 4: dongli.layout.write_table(4)}
-    assert seen == [1, 2]
-    assert dongli.layout.write_set([3], combined=False)[0] is None
-
-
-def test_second_process_shares_the_tables_and_changes_no_byte(tangshan: Laid) -> None:
-    numbers = [t.number for t in tangshan.doc.tables()]
-    mine, theirs = tangshan.layout._share(numbers)
-    assert mine and theirs and mine + theirs == numbers  # the combined file's writer takes the last ones
-    seen: list[int] = []
-    whole, parts = tangshan.layout.write_set(numbers, combined=True, done=seen.append)
-    assert whole == tangshan.combined
-    assert list(parts) == numbers
-    for number in (mine[0], theirs[0], theirs[-1]):
-        assert parts[number] == tangshan.layout.write_table(number)
-    assert seen == [*range(1, len(mine) + 1), len(numbers)]
-
-
 def test_per_table_pdf_holds_only_its_pages(tangshan: Laid) -> None:
     tables = tangshan.doc.tables()
     ranges = tangshan.layout.table_pages()
@@ -301,12 +275,11 @@ def _long_table(doc: Document) -> Document:
     return _with_rows(doc, table, rows)
 
 
-def _merged_cells_closed_and_labelled(laid: Laid) -> list[str]:
-    """Problems on the pages of the long table: unclosed bottom edge, missing or uncentred label."""
+def _merged_cells_closed_and_labelled(data: bytes, pages: range) -> list[str]:
+    """Problems on the *pages* of the long table: unclosed bottom edge, missing or uncentred label."""
     problems = []
-    start, end = laid.layout.table_pages()[1]
-    with pdfplumber.open(io.BytesIO(laid.combined)) as document:
-        for i in range(start, end):
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        for i in pages:
             page = document.pages[i]
             found = page.find_tables()
             table = found[-1]  # the indicator table (below the header block on the first page)
@@ -331,21 +304,28 @@ def _merged_cells_closed_and_labelled(laid: Laid) -> list[str]:
     return problems
 
 
+def _combined_problems(laid: Laid) -> list[str]:
+    return _merged_cells_closed_and_labelled(laid.combined, range(*laid.layout.table_pages()[1]))
+
+
 def test_merged_cells_crossing_a_page_are_cut_and_labelled(dongli: Laid, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = _long_table(dongli.doc)
     laid = _lay(doc)
     start, end = laid.layout.table_pages()[1]
     assert end - start >= 2
-    assert _merged_cells_closed_and_labelled(laid) == []
+    assert _combined_problems(laid) == []
     _check_tables(laid, doc.tables())
+    # The project's own file (a layout of its own) is cut the same way.
+    alone = laid.layout.write_table(1)
+    assert _merged_cells_closed_and_labelled(alone, range(end - start)) == []
     # Same result when the whole document is laid out again (the fallback
     # when the cut tables alone would not take the same pages).
     with monkeypatch.context() as patch:
-        patch.setattr(pdf, "_relayout_tables", lambda *args: None)
-        assert _merged_cells_closed_and_labelled(_lay(doc)) == []
+        patch.setattr(pdf.Renderer, "_relayout_tables", lambda *args: None)
+        assert _combined_problems(_lay(doc)) == []
     # The check has teeth: WeasyPrint's own drawing of the same table fails it.
     monkeypatch.setattr(pdf, "MAX_LAYOUTS", 1)
-    assert _merged_cells_closed_and_labelled(_lay(doc))
+    assert _combined_problems(_lay(doc))
 
 
 def test_fetcher_refuses_network_and_outside_files(tmp_path: Path) -> None:

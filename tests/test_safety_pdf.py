@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import multiprocessing
 import os
 import re
 import shutil
@@ -35,9 +34,11 @@ from conftest import DEPARTMENT
 from jixiao.cli import app
 from jixiao.errors import RenderError
 from jixiao.expand.department import expand_department
-from jixiao.render import beside, pdf
+from jixiao.render import pool
 from jixiao.render.html import render_html
 from jixiao.render.package import core_properties
+from jixiao.render.pdf import jobs as pdf_jobs
+from jixiao.render.pdf import layout as pdf
 from jixiao.resources import builtin_templates
 from jixiao.spec.load import load_department
 
@@ -201,24 +202,26 @@ def _layout(site: Site, title: str | None = None) -> tuple[Any, pdf.PdfLayout]:
     return doc, pdf.layout_pdf(render_html(doc, dirs), dirs, issued=doc.issued, title=title or doc.title)
 
 
-@pytest.mark.parametrize("forked", [False, True], ids=["one-process", "forked"])
+@pytest.mark.parametrize("workers", [1, 2], ids=["one-process", "worker"])
 @pytest.mark.parametrize("kind", ["a-attachment", "svg-image"])
-def test_refusal_while_writing_is_the_same_error_in_either_process(
-    site: Site, monkeypatch: pytest.MonkeyPatch, kind: str, forked: bool
-) -> None:
-    """Laid out fine; refused while writing the combined file, the forked child's job if there is one."""
-    if forked and "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no fork on this system")
-    monkeypatch.setattr(beside, "parallel_available", lambda: forked)  # even on a single core
+def test_refusal_while_writing_is_the_same_error_in_either_process(site: Site, kind: str, workers: int) -> None:
+    """Laid out fine; refused while writing the combined file, in this process or in a worker process."""
     site.template((kind, site.url("absolute")))
-    doc, layout = _layout(site)
-    with pytest.raises(RenderError, match=re.escape(site.named("absolute"))) as caught:
-        layout.write_set([t.number for t in doc.tables()], combined=True)
-    assert caught.value.__cause__ is None  # no child traceback chained on
-    # Raised by the child: the combined file was not written in this process.
-    written_here = any(frame.name == "_write" for frame in traceback.extract_tb(caught.value.__traceback__))
-    assert written_here is not forked
+    doc = expand_department(load_department(site.spec))
+    dirs = [site.html, BUILTIN]
+    html = render_html(doc, dirs)
+    executor = pool.executor(workers)
+    try:
+        future = executor.submit(pdf_jobs.combined, html, dirs, doc.issued, doc.title)
+        with pytest.raises(RenderError, match=re.escape(site.named("absolute"))) as caught:
+            pool.result(future)
+    finally:
+        pool.stop(executor)
+    assert caught.value.__cause__ is None  # no worker traceback chained on
+    in_worker = not any(frame.name == "write" for frame in traceback.extract_tb(caught.value.__traceback__))
+    assert in_worker is (workers > 1)
     # Only the front page asks for it: a project's own file is fine.
+    _doc, layout = _layout(site)
     assert layout.write_table(1).startswith(b"%PDF")
 
 
@@ -325,15 +328,11 @@ def test_word_file_with_a_control_character_in_the_department_opens(spec_dir: An
     assert sorted(p.stem for p in converted.glob("*.pdf")) == sorted(p.stem for p in files)
 
 
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork on this system")
-def test_second_process_dying_is_a_clean_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(beside, "parallel_available", lambda: True)
-
-    def refused() -> None:
-        raise RenderError("模板引用了网络资源 http://example.com/")
-
-    with pytest.raises(RenderError, match="网络资源") as caught:
-        beside.run_beside(refused, lambda: None)
+def test_a_worker_dying_is_a_clean_error() -> None:
+    executor = pool.executor(2)
+    try:
+        with pytest.raises(RenderError, match="JIXIAO_JOBS=1") as caught:
+            pool.result(executor.submit(os._exit, 3))
+    finally:
+        pool.stop(executor)
     assert caught.value.__cause__ is None
-    with pytest.raises(RenderError, match="JIXIAO_JOBS=1"):
-        beside.run_beside(lambda: os._exit(3), lambda: None)

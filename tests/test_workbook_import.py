@@ -23,6 +23,7 @@ from jixiao.importer.workbook import import_workbook
 from jixiao.importer.workbook.sheets import read_workbook
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.xlsx import render_workbook
+from jixiao.spec.workbook import find_workbook_layout
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
@@ -35,7 +36,8 @@ def _cells(path: Path) -> list[dict[tuple[int, int], str]]:
 
 def _render(spec: Path, out: Path, layout: str | None = None) -> Path:
     doc = expand_department(load_department(spec))
-    out.write_bytes(render_workbook(doc, spec, doc.tables(), dt.datetime(2025, 1, 1), layout))
+    chosen = find_workbook_layout(layout, spec).spec if layout is not None else None
+    out.write_bytes(render_workbook(doc, doc.tables(), dt.datetime(2025, 1, 1), chosen))
     return out
 
 

@@ -17,6 +17,7 @@ from jixiao import expand_department, load_department
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.xlsx import render_workbook
 from jixiao.render.xlsx.package import sheet_names
+from jixiao.spec.workbook import find_workbook_layout
 
 ROOT = Path(__file__).resolve().parents[1]
 WHEN = dt.datetime(2025, 1, 1)
@@ -24,7 +25,8 @@ WHEN = dt.datetime(2025, 1, 1)
 
 def _workbook(spec: Path, layout: str | None = None) -> tuple[Any, bytes]:
     doc = expand_department(load_department(spec))
-    data = render_workbook(doc, spec, doc.tables(), WHEN, layout)
+    chosen = find_workbook_layout(layout, spec).spec if layout is not None else None
+    data = render_workbook(doc, doc.tables(), WHEN, chosen)
     return doc, data
 
 
@@ -114,9 +116,8 @@ def test_unknown_layout_is_reported_where_it_is_named(spec_dir: Any) -> None:
     from jixiao.errors import SpecError
 
     spec = spec_dir(department=DEPARTMENT + "工作簿: 没有这个\n")
-    doc = expand_department(load_department(spec))
     with pytest.raises(SpecError) as info:
-        render_workbook(doc, spec, doc.tables(), WHEN)
+        expand_department(load_department(spec))  # validate already says so, before any render
     (d,) = info.value.diagnostics
     assert d.path.name == "部门.yaml" and d.line == 10 and "工作簿布局「没有这个」不存在" in d.message
 

@@ -142,7 +142,7 @@ def system_workbook() -> bytes:
         for i, item in enumerate(ITEMS):
             (root / "projects" / f"{i + 1:02d}-{item}.yaml").write_text(project(i, item), encoding="utf-8")
         doc = expand_department(load_department(root))
-        data = render_workbook(doc, root, doc.tables(), dt.datetime(2025, 1, 1))
+        data = render_workbook(doc, doc.tables(), dt.datetime(2025, 1, 1))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert "xl/workbook.xml" in zf.namelist()
     return data

@@ -23,7 +23,7 @@ __all__ = [
     "load_department",
 ]
 
-__version__ = "0.1.0"
+from jixiao.version import __version__ as __version__  # noqa: E402 - re-exported
 
 #: Public name → the module that defines it.
 _EXPORTS = {

@@ -45,10 +45,6 @@ SpecArg = Annotated[
     typer.Argument(help="部门规格文件夹（含 部门.yaml），或其中的某个文件", show_default=False),
 ]
 
-#: Said after 「检查发现 N 个错误」 when a command refuses to go on.
-GATE_HINT = "，未生成文件。请改正后重试，或加 --force 强制生成（例如示例规格有意保留了原文中的错误）。"
-
-
 class ReportFormat(StrEnum):
     """Output formats of the reporting commands (check, diff)."""
 
@@ -61,7 +57,7 @@ def fail(exc: JixiaoError) -> NoReturn:
     """Print *exc* the way users read problems and exit with its code (1 or 2)."""
     from jixiao.workflow import problem_lines
 
-    lines, code = problem_lines(exc, Path.cwd(), gate_hint=GATE_HINT)
+    lines, code = problem_lines(exc, Path.cwd())
     for line in lines[:-1]:
         err.print(line, markup=False, highlight=False)
     err.print(lines[-1], style="bold red" if code == 1 and len(lines) > 1 else None, markup=False, highlight=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -73,25 +72,24 @@ def render(
         _render_many(specs, output, frozenset(chosen), only, template, table_template, force)
         return
     spec = specs[0]
-    from jixiao.render import workers
+    from jixiao.render import pool
+    from jixiao.render.progress import render_with_progress
 
-    # The PDF workers start now and import WeasyPrint while this process reads and checks the spec.
-    with workers.started(warm=workers.PDF_WARM_UP) if "pdf" in chosen else contextlib.nullcontext():
-        from jixiao.render.progress import render_with_progress
-
-        out_dir = output if output is not None else Path("output") / spec_folder(spec).name
-        check_output_folder(spec, out_dir, explicit=output is not None)
-        opened = open_spec(spec, checks=Checks.SKIP if force else Checks.GATE)
-        report = render_with_progress(
-            opened.doc,
-            opened.root,
-            out_dir=out_dir,
-            formats=frozenset(chosen),
-            only=tuple(split_option(only) or ()),
-            template=template,
-            table_template=table_template,
-            console=err,
-        )
+    if "pdf" in chosen:
+        pool.prepare()  # the PDF workers' fork server imports WeasyPrint while this process reads the spec
+    out_dir = output if output is not None else Path("output") / spec_folder(spec).name
+    check_output_folder(spec, out_dir, explicit=output is not None)
+    opened = open_spec(spec, checks=Checks.SKIP if force else Checks.GATE)
+    report = render_with_progress(
+        opened.doc,
+        opened.root,
+        out_dir=out_dir,
+        formats=frozenset(chosen),
+        only=tuple(split_option(only) or ()),
+        template=template,
+        table_template=table_template,
+        console=err,
+    )
     from jixiao.render.progress import summary
 
     for note in report.warnings:
@@ -111,7 +109,7 @@ def _render_many(
     force: bool,
 ) -> None:
     """``jixiao render A B …``: each department into its own folder, several at once."""
-    from jixiao.render.batch import Request, render_many
+    from jixiao.workflow.batch import Request, render_many
 
     if only:
         raise UsageError("--only 只能用于一个规格；给出了多个规格时请去掉 --only。")

@@ -544,6 +544,7 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
             key: ctx.ref(spec.pos, (key,)) for key in ("部门名称", "标题", "工作簿") if (key,) in spec.pos.values
         },
         workbook=dept.workbook,
+        workbook_layout=spec.workbook,
     )
 
 

@@ -18,10 +18,10 @@ from jinja2.exceptions import SecurityError
 
 from jixiao import limits
 from jixiao.errors import Diagnostic, Problem
-from jixiao.expand.notapplicable import with_not_applicable
 from jixiao.expand.sizes import cell_too_long
 from jixiao.model import document as dm
 from jixiao.model.framework import NOT_APPLICABLE, children_in, parent_in
+from jixiao.model.notapplicable import with_not_applicable
 from jixiao.model.valueparts import split_value
 from jixiao.model.values import DateStyle, ValueError_, parse_value
 from jixiao.resources import builtin_templates

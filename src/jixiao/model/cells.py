@@ -9,10 +9,13 @@ Indicator columns and header fields are named by the labels people see
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from jixiao.model.document import IndicatorRow, ProjectTable
 from jixiao.model.valueparts import direction
 from jixiao.model.values import plain_number
+
+if TYPE_CHECKING:  # the document model holds a workbook layout, which names these fields
+    from jixiao.model.document import IndicatorRow, ProjectTable
 
 #: Indicator columns a layout may list, and the text of each.
 ROW_CELLS: dict[str, Callable[[IndicatorRow], str]] = {

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from jixiao.model.workbook import WorkbookLayoutSpec
+
 
 class DocModel(BaseModel):
     """Immutable model base."""
@@ -293,6 +295,8 @@ class Document(DocModel):
     field_sources: dict[str, SourceRef] = {}
     #: The 工作簿布局 named in 部门.yaml for ``render --format xlsx`` (None: the default).
     workbook: str | None = None
+    #: That layout, resolved by the loader (None only for a model built without one).
+    workbook_layout: WorkbookLayoutSpec | None = None
 
     def tables(self) -> list[ProjectTable]:
         """Every project table in document order."""

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from jixiao.model.cells import HEADER_CELLS, ROW_CELLS
-from jixiao.model.document import IndicatorRow, ProjectTable
+
+if TYPE_CHECKING:  # the document model holds a workbook layout, which names these fields
+    from jixiao.model.document import IndicatorRow, ProjectTable
 
 Kind = Literal["text", "code", "amount", "number", "figure"]
 Level = Literal["project", "row"]

@@ -4,42 +4,34 @@ Reads only the expanded :class:`~jixiao.model.document.Document`. Everything is
 rendered in memory first and written at the end (:mod:`jixiao.render.outputs`),
 where files that already hold the same bytes are left as they are.
 
-The PDF comes first: the combined Word file's 目录 takes its page numbers from
-it. It is laid out in parts over several processes and cached
-(:mod:`jixiao.render.pdfset`); the Word XML of each table is cached too
-(:mod:`jixiao.render.cache`), keyed by the table's expanded content. The
-files are the same, byte for byte, in one process or several, with or
-without the cache.
+The PDF files are laid out by worker processes (:mod:`jixiao.render.pdf.make`)
+while this process makes the Word files; the combined Word file's 目录 takes
+its page numbers from the combined PDF's layout. Every file is cached by what
+it is made from (:mod:`jixiao.render.cache`), so a render with nothing changed
+lays out nothing. The files are the same, byte for byte, in one process or
+several, with or without the cache.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from jixiao.errors import UsageError
 from jixiao.model.document import Document, ProjectTable
-from jixiao.render.cache import Cache, code_digest, digest, files_digest, font_environment
+from jixiao.render import pool
+from jixiao.render.cache import Cache, code_digest, digest
 from jixiao.render.outputs import PROJECTS_DIR, OutputSet, combined_stem, number_width, table_stem
-from jixiao.render.templates import html_dirs, one_sided, word_template
-from jixiao.render.workers import PDF_WARM_UP, Runner
-
-if TYPE_CHECKING:
-    from jixiao.render.docx import WordTemplate
-    from jixiao.render.pdfset import Hooks, PdfSet
+from jixiao.render.templates import html_dirs, one_sided
+from jixiao.render.word import WordFiles
 
 #: Called as progress(stage, done, total) while rendering.
 Progress = Callable[[str, int, int], None]
-
-#: What a worker does while it waits for its first part: import WeasyPrint, set up fonts.
-WARM_UP = PDF_WARM_UP
 
 
 @dataclass(frozen=True)
@@ -53,8 +45,6 @@ class RenderOptions:
     table_template: Path | None = None
     #: Reuse and keep results in the cache (:mod:`jixiao.render.cache`).
     cache: bool = True
-    #: The 工作簿布局 of the .xlsx (name or file; None: the one 部门.yaml names, else 分表).
-    workbook: str | None = None
 
 
 @dataclass
@@ -69,9 +59,7 @@ class RenderReport:
     pdf_warnings: list[str] = field(default_factory=list)
     #: jixiao's own warnings about the render (Chinese), e.g. only Word templates overridden.
     warnings: list[str] = field(default_factory=list)
-    #: Why the PDF was laid out as one document rather than in parts (None: in parts, or no PDF).
-    pdf_whole: str | None = None
-    #: Parts of the PDF laid out by this render (the others came from the cache).
+    #: PDF files laid out by this render (the others came from the cache).
     pdf_laid_out: int = 0
 
 
@@ -108,30 +96,17 @@ def render_department(
     spec_root: Path,
     options: RenderOptions,
     progress: Progress | None = None,
-    runner: Runner | None = None,
+    jobs: int | None = None,
 ) -> RenderReport:
     """Render *doc* into ``options.out_dir``; nothing is written if any step fails.
 
-    *runner* lays out the PDF: by default the workers of the enclosing
-    :func:`jixiao.render.workers.started` block, else workers started for
-    this render; either way they are ended once the PDF is laid out.
+    The PDF files are laid out by *jobs* worker processes (default: one per
+    core, :func:`jixiao.render.pool.jobs`; 1 lays them out in this process).
     """
-    from jixiao.render import workers
+    from jixiao.render.pdf.make import PdfRun
 
-    given = runner is not None
-    runner = runner or workers.current()
-    if runner is None and "pdf" in options.formats:
-        runner = workers.start(warm=WARM_UP)
-    try:
-        return _render(doc, spec_root, options, progress or (lambda stage, done, total: None), runner,
-                       release=not given)
-    finally:
-        if not given and runner is not None:
-            runner.close()
-
-
-def _render(doc: Document, spec_root: Path, options: RenderOptions, report_progress: Progress,
-            runner: Runner | None, *, release: bool) -> RenderReport:
+    report_progress = progress or (lambda stage, done, total: None)
+    workers = pool.jobs() if jobs is None else jobs
     tables = select_tables(doc, options.only)
     combined = not options.only
     outputs = OutputSet(options.out_dir)
@@ -140,78 +115,54 @@ def _render(doc: Document, spec_root: Path, options: RenderOptions, report_progr
     when = issued_at(doc)
     cache = Cache.open() if options.cache else None
     code = code_digest() if cache is not None else ""
-    parallel = runner is not None and runner.size > 1
+    word = WordFiles(doc, spec_root, options.template, options.table_template, combined=combined, cache=cache,
+                     code=code, when=when) if "docx" in options.formats else None
 
-    # Word templates are read before a PDF laid out here, so that a broken one stops before the slow
-    # layout; with workers, while they lay it out.
-    word = "docx" in options.formats
-    templates = _word_templates(doc, spec_root, options, combined) if word and not parallel else None
-
-    # The PDF comes before the combined Word file: its pages give the Word 目录 its page numbers.
-    pdf: _PdfRun | None = None
+    html: str | None = None
     if "pdf" in options.formats or "html" in options.formats:
         from jixiao.render.html import render_html
 
-        dirs = html_dirs(spec_root, doc.templates.get("html"))
-        report_progress("排版 PDF", 0, 1)
-        html = render_html(doc, dirs)
+        html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")), _html_tables(doc, cache, code))
         if "html" in options.formats and combined:
             outputs.add(f"{stem}.html", html.encode("utf-8"))
-        if "pdf" in options.formats:
-            from jixiao.render.pdfset import Job, make_pdfs
-            from jixiao.render.workers import Inline
+    run: PdfRun | None = None
+    pdfs = None
 
-            version = digest(code, font_environment(), files_digest(dirs)) if cache is not None else ""
-            job = Job(html, tuple(dirs), when, doc.title, tuple(t.number for t in tables), combined, version)
-            laying_out: Runner = runner if runner is not None and parallel else Inline()
-            pdf = _PdfRun(lambda hooks: make_pdfs(job, laying_out, cache, report_progress, hooks), background=parallel)
+    def start_pdf() -> PdfRun | None:
+        if html is None or "pdf" not in options.formats:
+            return None
+        report_progress("排版 PDF", 0, 1)
+        return PdfRun(html, html_dirs(spec_root, doc.templates.get("html")), issued=when, title=doc.title,
+                      numbers=[t.number for t in tables], combined=combined, cache=cache,
+                      start=lambda: pool.executor(workers), progress=report_progress)
 
-    # The workbook while the workers lay out the PDF (this process would only wait for them).
-    if "xlsx" in options.formats and combined:
-        from jixiao.render.xlsx import render_workbook
+    try:
+        # With workers, the PDF files are laid out while this process makes the Word files; in this
+        # process, after the project Word files (a broken Word template stops before the slow layout).
+        if workers > 1:
+            run = start_pdf()
+        if "xlsx" in options.formats and combined:
+            from jixiao.render.xlsx import render_workbook
 
-        outputs.add(f"{stem}.xlsx", render_workbook(doc, spec_root, doc.tables(), when, options.workbook))
-
-    if word and templates is None:
-        templates = _word_templates(doc, spec_root, options, combined)
-    marks: dict[int, Markup] = {}
-    if templates is not None:
-        from jixiao.render.docx import base_context, table_context
-
-        _, table_template = templates
-        if pdf is not None:
-            pdf.parts_done.wait()  # while the workers lay out the parts, this process would only slow them
-        words = _WordCache(cache, code)
-        marks = {t.number: words.markup(doc, t) for t in (doc.tables() if combined else tables)}
-        base = base_context(doc)
-        for i, t in enumerate(tables, 1):
-            data = table_template.render(
-                {**base, "表": table_context(t, marks[t.number])}, title=t.heading, author=doc.department, when=when
-            )
-            outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", data)
-            report_progress("Word 项目表", i, len(tables))
-
-    # The combined Word file as soon as the PDF's page numbers are known (with workers, while
-    # they write the combined PDF); made again should the final numbers differ (they do not).
-    combined_docx: tuple[dict[str, int] | None, bytes] | None = None
-    if templates is not None and templates[0] is not None:
-        pages = pdf.anchors() if pdf is not None else None
-        combined_docx = (pages, _combined_docx(doc, templates[0], marks, pages, when, report_progress))
-    pdfs = pdf.result() if pdf is not None else None
+            outputs.add(f"{stem}.xlsx", render_workbook(doc, doc.tables(), when))
+        if word is not None:
+            for i, t in enumerate(tables, 1):
+                outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t))
+                report_progress("Word 项目表", i, len(tables))
+        if workers <= 1:
+            if word is not None and combined:
+                word.check("document")
+            run = start_pdf()
+        if word is not None and combined:
+            report_progress("Word 总文档", 0, 1)
+            outputs.add(f"{stem}.docx", word.combined(run.anchors() if run is not None else None))
+            report_progress("Word 总文档", 1, 1)
+        pdfs = run.result() if run is not None else None
+    finally:
+        if run is not None:
+            run.close()
     if pdfs is not None:
         report_progress("排版 PDF", 1, 1)
-    if release and runner is not None:
-        # The workers are done: end them now, before the files are written under the folder lock
-        # (a forked worker would hold on to any lock this process had open when it was forked).
-        runner.close()
-    if combined_docx is not None and templates is not None and templates[0] is not None:
-        pages = pdfs.anchor_pages if pdfs is not None else None
-        data = combined_docx[1]
-        if pages != combined_docx[0]:
-            data = _combined_docx(doc, templates[0], marks, pages, when, report_progress)
-        outputs.add(f"{stem}.docx", data)
-
-    if pdfs is not None:
         if pdfs.combined is not None:
             outputs.add(f"{stem}.pdf", pdfs.combined)
         for t in tables:
@@ -226,108 +177,25 @@ def _render(doc: Document, spec_root: Path, options: RenderOptions, report_progr
         written=done.written, removed=done.removed, tables=tables, combined=combined,
         pdf_warnings=pdfs.warnings if pdfs is not None else [],
         warnings=[w for w in (one_sided(doc),) if w is not None],
-        pdf_whole=pdfs.whole if pdfs is not None else None,
         pdf_laid_out=pdfs.laid_out if pdfs is not None else 0,
     )
 
 
-def _combined_docx(doc: Document, template: WordTemplate, marks: dict[int, Markup], pages: dict[str, int] | None,
-                   when: dt.datetime, report_progress: Progress) -> bytes:
-    from jixiao.render.docx import document_context
+def _html_tables(doc: Document, cache: Cache | None, code: str) -> dict[int, Markup] | None:
+    """The HTML of each table (the costly part of the document's HTML), from the cache where it holds it."""
+    if cache is None:
+        return None
+    from jixiao.render.html import table_markup
 
-    report_progress("Word 总文档", 0, 1)
-    data = template.render(document_context(doc, marks, pages), title=doc.title, author=doc.department, when=when)
-    report_progress("Word 总文档", 1, 1)
-    return data
-
-
-def _word_templates(doc: Document, spec_root: Path, options: RenderOptions,
-                    combined: bool) -> tuple[WordTemplate | None, WordTemplate]:
-    """The combined document's Word template (None with ``--only``) and the project tables' one."""
-    from jixiao.render.docx import WordTemplate
-
-    document = WordTemplate(word_template("document", doc, spec_root, options.template)) if combined else None
-    return document, WordTemplate(word_template("table", doc, spec_root, options.table_template))
-
-
-class _PdfRun:
-    """The PDF files of a render: made here, or (with workers) in a thread that mostly waits for them.
-
-    :attr:`parts_done` is set once every part is laid out: what is left (the
-    skeleton, the project files, the combined file) keeps fewer workers busy,
-    and this process can make the Word files meanwhile without slowing them
-    down. :meth:`anchors` gives the combined PDF's anchor pages as soon as
-    they are known.
-    """
-
-    def __init__(self, call: Callable[[Hooks], PdfSet], *, background: bool) -> None:
-        from jixiao.render.pdfset import Hooks
-
-        self.parts_done = threading.Event()
-        self._anchors_known = threading.Event()
-        self._anchors: dict[str, int] | None = None
-        self._value: PdfSet | None = None
-        self._error: BaseException | None = None
-        hooks = Hooks(parts_done=self.parts_done.set, anchors=self._set_anchors)
-        self._thread: threading.Thread | None = None
-        if background:
-            self._thread = threading.Thread(target=self._run, args=(call, hooks), daemon=True, name="jixiao-pdf")
-            self._thread.start()
-        else:
-            self._run(call, hooks)
-
-    def _set_anchors(self, pages: dict[str, int]) -> None:
-        self._anchors = pages
-        self._anchors_known.set()
-
-    def _run(self, call: Callable[[Hooks], PdfSet], hooks: Hooks) -> None:
+    out: dict[int, Markup] = {}
+    for table in doc.tables():
+        key = digest(code, "html-table", table.model_dump_json())
+        found = cache.get(key)
         try:
-            self._value = call(hooks)
-        except BaseException as exc:  # noqa: BLE001 - raised again in result()
-            self._error = exc
-        finally:
-            self.parts_done.set()
-            self._anchors_known.set()
-
-    def anchors(self) -> dict[str, int] | None:
-        """The anchor pages, once known (None without the combined PDF, or when the PDF failed)."""
-        self._anchors_known.wait()
-        if self._anchors is None and self._value is not None:
-            return self._value.anchor_pages
-        return self._anchors
-
-    def result(self) -> PdfSet:
-        if self._thread is not None:
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._value is not None
-        return self._value
-
-
-class _WordCache:
-    """Each table's Word XML, from the cache when the table has not changed.
-
-    (The Word files themselves are made again each time: a few milliseconds
-    each, and unchanged ones are not rewritten.)
-    """
-
-    def __init__(self, cache: Cache | None, code: str) -> None:
-        self._cache = cache
-        self._version = digest(code, "word") if cache is not None else ""
-
-    def markup(self, doc: Document, table: ProjectTable) -> Markup:
-        from jixiao.render.docx import table_markup
-
-        if self._cache is None:
-            return table_markup(doc, table)
-        key = digest(self._version, "word-xml", table.model_dump_json())
-        found = self._cache.get(key)
-        if found is not None:
-            try:
-                return Markup(found.decode("utf-8"))
-            except UnicodeDecodeError:
-                pass
-        markup = table_markup(doc, table)
-        self._cache.put(key, str(markup).encode("utf-8"))
-        return markup
+            out[table.number] = Markup(found.decode("utf-8")) if found is not None else Markup("")
+        except UnicodeDecodeError:
+            out[table.number] = Markup("")
+        if not out[table.number]:
+            out[table.number] = table_markup(doc, table)
+            cache.put(key, str(out[table.number]).encode("utf-8"))
+    return out

@@ -1,22 +1,27 @@
-"""A content-addressed cache of render results, so that only what changed is laid out again.
+"""A content-addressed cache of rendered files, so that an unchanged render is cheap.
 
-What is kept (see :mod:`jixiao.render.pdfset` and :mod:`jixiao.render.build`):
-the laid-out pages of each part of the PDF and each project's PDF file (keyed
-by the part's HTML), the combined PDF (keyed by all of those), and the Word
-XML of each project table and each project's Word file (keyed by the table's
-expanded content). Every key also holds :func:`version_key`: the jixiao
+What is kept (see :mod:`jixiao.render.pdf.make` and :mod:`jixiao.render.build`):
+the combined PDF with its anchors' pages (keyed by the whole HTML), each
+project's PDF (keyed by the HTML of that table's own document), the Word XML
+of each project table and the Word files (keyed by the expanded content they
+are made from and the Word template's bytes). Every key also holds the jixiao
 version and render code, WeasyPrint's and its libraries' versions, the fonts
-installed, and every file of the HTML template folders and the Word template.
-A render therefore gives the same bytes with or without the cache; the tests
+and text libraries installed, and every file of the HTML template folders. A
+render therefore gives the same bytes with or without the cache; the tests
 check it.
 
 Where: ``$JIXIAO_CACHE_DIR``, else ``$XDG_CACHE_HOME/jixiao`` (``~/.cache/jixiao``),
 ``%LOCALAPPDATA%\\jixiao`` on Windows. ``JIXIAO_CACHE=0`` turns it off.
 
-A cache folder could be shared or copied from elsewhere, so nothing in it is
-trusted as it is:
+A cache folder could be shared or copied from elsewhere (CI restores one), so
+nothing in it is trusted as it is:
 
 * entries are bytes and JSON only, never pickles;
+* only regular files are read, opened without following a symbolic link and
+  without blocking (a FIFO planted in the folder is never waited on); a shard
+  folder that is a link is not entered; anything else in their place is a
+  miss, and an entry of the wrong kind is removed (the link itself, never
+  what it points to);
 * each entry carries an HMAC-SHA256 of its key and content under a secret
   made for this user on first use (``secret``, readable by the owner only);
   an entry that does not verify (another machine's, a truncated write, an
@@ -111,27 +116,34 @@ class Cache:
         return hmac.new(self._secret, key.encode("ascii") + b"\0" + data, hashlib.sha256).digest()
 
     def get(self, key: str) -> bytes | None:
-        """The entry stored under *key*, if present and verified."""
+        """The entry stored under *key*, if present, a regular file and verified."""
         path = self._path(key)
+        if not _real_folder(path.parent):
+            self.misses += 1
+            return None
         try:
-            with open(path, "rb") as fh:
-                raw = fh.read(MAX_ENTRY_BYTES + len(_MAGIC) + _MAC + 1)
+            raw = read_regular(path, MAX_ENTRY_BYTES + len(_MAGIC) + _MAC)
+        except _NotRegular:
+            raw = None
         except OSError:
             self.misses += 1
             return None
-        data = raw[len(_MAGIC) + _MAC:]
+        data = raw[len(_MAGIC) + _MAC:] if raw is not None else b""
         good = (
-            len(raw) <= MAX_ENTRY_BYTES + len(_MAGIC) + _MAC
+            raw is not None
             and raw[:len(_MAGIC)] == _MAGIC
             and hmac.compare_digest(raw[len(_MAGIC):len(_MAGIC) + _MAC], self._mac(key, data))
         )
         if not good:
             with contextlib.suppress(OSError):
-                path.unlink()
+                path.unlink()  # removes a link or a FIFO itself, never what it points to
             self.misses += 1
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: trimmed last
+        with contextlib.suppress(OSError):  # recently used: trimmed last
+            if os.utime in os.supports_follow_symlinks:
+                os.utime(path, follow_symlinks=False)
+            else:
+                os.utime(path)
         self.hits += 1
         return data
 
@@ -143,7 +155,10 @@ class Cache:
         temp = path.with_name(f".{key}.{secrets.token_hex(4)}.tmp")
         try:
             path.parent.mkdir(exist_ok=True, mode=0o700)
-            with open(temp, "wb") as fh:
+            if not _real_folder(path.parent):
+                return
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as fh:
                 fh.write(_MAGIC + self._mac(key, data) + data)
             os.replace(temp, path)
             self._written += len(data)
@@ -202,18 +217,62 @@ def _private(folder: Path) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
+def _real_folder(folder: Path) -> bool:
+    """Is *folder* a folder itself (not a link to one)?"""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode)
+    except OSError:
+        return False
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+class _NotRegular(OSError):
+    """Not a regular file (a FIFO, a device, a link …), or larger than allowed."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of *path* if it is a regular file (a link is not followed) of at most *limit* bytes.
+
+    Opened without blocking, so a FIFO put in its place is refused at once
+    rather than waited on.
+
+    Raises:
+        OSError: it cannot be read, or is not a regular file (:class:`_NotRegular`), or is too large.
+    """
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise _NotRegular(f"{path} is not a regular file of at most {limit} bytes")
+        chunks = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise _NotRegular(f"{path} grew beyond {limit} bytes")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _secret(path: Path) -> bytes:
     """This user's cache secret: read it, or make it (owner-only) on first use."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
     except FileExistsError:
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and (
             info.st_uid != os.getuid() or info.st_mode & 0o077
         )):
             raise PermissionError(f"{path} is not this user's private file") from None
-        with open(path, "rb") as fh:
-            secret = fh.read(64)
+        secret = read_regular(path, 64)
         if len(secret) < 32:
             raise OSError(f"{path} is too short") from None
         return secret
@@ -250,9 +309,9 @@ def files_digest(folders: Iterable[Path], *, limit: int = 2000) -> str:
             count += 1
             if count > limit:
                 return ""
-            try:
-                data = path.read_bytes()
-            except OSError:
+            try:  # template folders may come from someone else: a FIFO there must not block
+                data = read_regular(path.resolve(), MAX_ENTRY_BYTES)
+            except (OSError, RuntimeError):
                 return ""
             sha.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
             sha.update(hashlib.sha256(data).digest())
@@ -310,13 +369,13 @@ def code_digest() -> str:
     """A digest of jixiao's render code and of the versions of the libraries it renders with (once per process)."""
     if _CODE:
         return _CODE[0]
-    import jixiao
+    from jixiao.version import __version__
 
-    sha = hashlib.sha256(f"{FORMAT}/{jixiao.__version__}".encode())
+    sha = hashlib.sha256(f"{FORMAT}/{__version__}".encode())
     here = Path(__file__).resolve().parent
-    for path in sorted([*here.glob("*.py"), here.parent / "chars.py", here.parent / "textenv.py"]):
+    for path in sorted([*here.rglob("*.py"), here.parent / "chars.py", here.parent / "textenv.py"]):
         with contextlib.suppress(OSError):
-            sha.update(path.name.encode() + b"\0" + path.read_bytes())
+            sha.update(path.relative_to(here.parent).as_posix().encode() + b"\0" + path.read_bytes())
     versions = _installed()
     for name in ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssselect2", "docxtpl", "jinja2",
                  "lxml", "markupsafe"):

@@ -20,8 +20,9 @@ from jixiao.render.tablecells import (
     LABEL_OTHER,
     LABEL_TOTAL,
     TEXT_WIDTH_MM,
+    label_column,
 )
-from jixiao.render.textwidth import _longest_mm, break_label, min_label_mm, text_em, wrapped_lines
+from jixiao.render.textwidth import break_label, longest_mm, min_label_mm, text_em, wrapped_lines
 
 _NAME_EM = 5.0  # 一级/二级 names on one line up to this width
 _VALUE_EM = 7.5  # 指标值: longest value on one line, up to this (≤92767000元)
@@ -43,7 +44,7 @@ def _names_mm(names: Iterable[str]) -> float:
     """Width for 一级/二级 names: one line up to 5 em, longer ones at their word boundaries."""
     out = CELL_EXTRA_MM
     for n in names:
-        one_line = _longest_mm([n])
+        one_line = longest_mm([n])
         out = max(out, min(one_line, max(_em_mm(_NAME_EM), min_label_mm(n, name=True))))
     return out
 
@@ -51,8 +52,6 @@ def _names_mm(names: Iterable[str]) -> float:
 def header_labels(t: ProjectTable) -> list[str]:
     """The labels printed in the header block's label column."""
     if t.layout.header is not None:
-        from jixiao.render.headrows import label_column
-
         return label_column(t)
     labels = [LABEL_CODE if t.layout.show_code else t.name_label, LABEL_BUDGET]
     if t.layout.show_schedule and t.schedule is not None:
@@ -82,7 +81,7 @@ def _floors(t: ProjectTable, raised: dict[int, float]) -> tuple[list[float], lis
     caps = {i: _CAPS[name] for i, name in enumerate(t.columns) if name in _CAPS}
     for i, texts in _column_texts(t).items():
         if i < n and i in caps:
-            soft[i] = max(hard[i], min(_longest_mm(texts), _em_mm(caps[i])))
+            soft[i] = max(hard[i], min(longest_mm(texts), _em_mm(caps[i])))
     for i, w in raised.items():
         soft[i] = max(soft[i], w)
     return hard, soft
@@ -252,9 +251,9 @@ def label_item(text: str) -> _Item:
     return _Item(min_label_mm(text), lambda w: len(break_label(text, w)[0]), firm=True)
 
 
-def _whole_item(text: str) -> _Item:
+def whole_item(text: str) -> _Item:
     """Amounts: never broken (1 mm to spare for wider digits); a blank one as wide as a short amount."""
-    return _Item(max(_longest_mm([text]) + 1.0, _em_mm(3)), lambda w: 1)
+    return _Item(max(longest_mm([text]) + 1.0, _em_mm(3)), lambda w: 1)
 
 
 def running_item(text: str) -> _Item:
@@ -368,9 +367,9 @@ class Plan:
 def budget_items(t: ProjectTable) -> list[_Item]:
     """The six cells after the label of the 预算数 row."""
     return [
-        label_item(LABEL_TOTAL), _whole_item(t.budget_text),
-        label_item(LABEL_FISCAL), _whole_item(t.fiscal_text),
-        label_item(LABEL_OTHER), _whole_item(t.other_text),
+        label_item(LABEL_TOTAL), whole_item(t.budget_text),
+        label_item(LABEL_FISCAL), whole_item(t.fiscal_text),
+        label_item(LABEL_OTHER), whole_item(t.other_text),
     ]
 
 

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup, escape
 
@@ -42,8 +41,16 @@ from jixiao.textenv import markup_env, render_bounded
 _TAGGED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|settings)\.xml$")
 _CORE = "docProps/core.xml"
 _THUMBNAIL = re.compile(r"^docProps/thumbnail\.\w+$")
-# docxtpl's tag patcher is stateless; using it needs no loaded document.
-_PATCHER: Any = DocxTemplate.__new__(DocxTemplate)
+_PATCHERS: list[Any] = []
+
+
+def _patcher() -> Any:
+    """docxtpl's tag patcher: stateless, so using it needs no loaded document (imported only to make a file)."""
+    if not _PATCHERS:
+        from docxtpl import DocxTemplate
+
+        _PATCHERS.append(DocxTemplate.__new__(DocxTemplate))
+    return _PATCHERS[0]
 
 
 class WordTemplate:
@@ -62,7 +69,7 @@ class WordTemplate:
 
     def _compile(self, name: str, data: bytes) -> jinja2.Template:
         try:
-            xml = _PATCHER.patch_xml(data.decode("utf-8"))
+            xml = _patcher().patch_xml(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise RenderError(f"Word 模板 {self.path}（{name}）不是 UTF-8 编码的 XML：{exc}") from exc
         # As docxtpl does: one paragraph per line, so {%p %} tags can be found.
@@ -98,7 +105,7 @@ class WordTemplate:
         except jinja2.TemplateError as exc:
             raise RenderError(template_failure(f"Word 模板 {self.path}（{name}）", exc)) from exc
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = _PATCHER.resolve_listing(xml)
+        xml = _patcher().resolve_listing(xml)
         data: bytes = xml.encode("utf-8")
         try:
             etree.fromstring(data)

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from jixiao.model.cells import header_cell
 from jixiao.model.document import ProjectTable
-from jixiao.render.colwidths import Plan, _whole_item, group, label_item, running_item
-from jixiao.render.tablecells import LABEL_GOAL, Align, Cell, Role, Row
+from jixiao.render.colwidths import Plan, group, label_item, running_item, whole_item
+from jixiao.render.tablecells import LABEL_GOAL, Align, Cell, Role, Row, money_label
 from jixiao.render.textwidth import label_cell, wrapped_lines
 
 #: Rows always printed, even empty.
@@ -31,20 +31,6 @@ _SHORT = frozenset({"项目名称", "项目编码", "主管部门", "一级预�
 MONEY_ROWS = (("年度资金总额", "年度资金总额"), ("其中：财政拨款", "财政拨款"),
               ("财政专户管理资金", "财政专户管理资金"), ("单位资金", "单位资金"))
 _AMOUNTS = frozenset({"项目总金额"})
-
-
-def money_label(t: ProjectTable) -> str:
-    """Label of the 项目资金 block: 项目资金（万元）."""
-    return f"项目资金（{t.money_unit}）"
-
-
-def label_column(t: ProjectTable) -> list[str]:
-    """The labels printed in the label column (their widths set its minimum)."""
-    out: list[str] = []
-    for row in t.layout.header or []:
-        first = row[0]
-        out.append(money_label(t) if first == "项目资金" else first)
-    return out
 
 
 def _printed(t: ProjectTable, names: list[str]) -> bool:
@@ -105,7 +91,7 @@ def _money(t: ProjectTable, p: Plan) -> list[Row]:
     """项目资金（万元） over four rows: sub-label | amount."""
     texts = [header_cell(t, field) for _, field in MONEY_ROWS]
     longest = max((label for label, _ in MONEY_ROWS), key=len)
-    runs = group([label_item(longest), _whole_item(max(texts, key=len))], p.indicators[1:], lambda w: (-w[1],))
+    runs = group([label_item(longest), whole_item(max(texts, key=len))], p.indicators[1:], lambda w: (-w[1],))
     spans, widths = _placed(p, runs)
     rows = []
     for i, ((label, _), text) in enumerate(zip(MONEY_ROWS, texts, strict=True)):

@@ -10,15 +10,16 @@ HTML built here from :mod:`jixiao.render.grid`, so Word and PDF show the same
 cells.
 
 Table markup carries what the PDF layout needs to repair vertically merged
-cells at page breaks (see :mod:`jixiao.render.breaks`): ``data-grid`` on each
-table, ``data-row`` (the grid row index) on each row and ``data-col`` (the
-first grid column) on each cell. A label whose printed lines each fit their
+cells at page breaks (see :mod:`jixiao.render.pdf.breaks`): ``data-grid`` on
+each table, ``data-row`` (the grid row index) on each row, an ``id`` on each
+body row (its page is then one of WeasyPrint's page anchors) and ``data-col``
+(the first grid column) on each cell. A label whose printed lines each fit their
 cell has class ``jx-keep`` (the style sheet does not wrap it again).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -28,6 +29,7 @@ from jixiao.errors import RenderError
 from jixiao.model.document import Document, ProjectTable
 from jixiao.render.docx import document_context
 from jixiao.render.grid import TEXT_WIDTH_MM, Cell, Row, TableGrid, header_grid, indicator_grid
+from jixiao.render.pdf.breaks import row_id
 from jixiao.render.templates import TemplateFolderLoader, read_template_text, template_failure
 from jixiao.textenv import markup_env, render_bounded
 
@@ -35,8 +37,11 @@ DOCUMENT_TEMPLATE = "document.html.j2"
 STYLE_SHEET = "style.css"
 
 
-def render_html(doc: Document, template_dirs: Sequence[Path]) -> str:
-    """The whole document as one HTML page (style sheet inlined)."""
+def render_html(doc: Document, template_dirs: Sequence[Path], tables: Mapping[int, Markup] | None = None) -> str:
+    """The whole document as one HTML page (style sheet inlined).
+
+    *tables* may give the HTML of tables (:func:`table_markup`) made before.
+    """
     dirs = [Path(d) for d in template_dirs]
     env = markup_env().overlay(loader=TemplateFolderLoader(dirs))
     try:
@@ -49,7 +54,7 @@ def render_html(doc: Document, template_dirs: Sequence[Path]) -> str:
         raise RenderError(f"HTML 模板 {exc.filename or DOCUMENT_TEMPLATE} 第 {exc.lineno} 行有语法错误：{exc.message}") from exc
     except RecursionError:
         raise RenderError(f"HTML 模板 {DOCUMENT_TEMPLATE} 的嵌套层次过深，无法读取。") from None
-    marks = {t.number: table_markup(doc, t) for t in doc.tables()}
+    marks = {t.number: (tables or {}).get(t.number) or table_markup(doc, t) for t in doc.tables()}
     context = {**document_context(doc, marks), "样式表": Markup(style_sheet(dirs))}
     try:
         return render_bounded(template, context)
@@ -99,18 +104,19 @@ def grid_html(grid: TableGrid, *, key: str, kind: str) -> str:
     body = [(i, r) for i, r in enumerate(grid.rows) if r.kind != "head"]
     if head:
         out += ["<thead>", *(_row(i, r) for i, r in head), "</thead>"]
-    out += ["<tbody>", *(_row(i, r) for i, r in body), "</tbody>", "</table>"]
+    out += ["<tbody>", *(_row(i, r, row_id(key, i)) for i, r in body), "</tbody>", "</table>"]
     return "\n".join(out)
 
 
-def _row(index: int, row: Row) -> str:
+def _row(index: int, row: Row, anchor: str | None = None) -> str:
     cells = []
     col = 0
     for cell in row.cells:
         if cell.merge != "continue":  # covered by the rowspan of the cell above
             cells.append(_cell(cell, col, head=row.kind == "head"))
         col += cell.span
-    return f'<tr class="jx-{row.kind}" data-row="{index}">{"".join(cells)}</tr>'
+    ident = f' id="{escape(anchor)}"' if anchor is not None else ""
+    return f'<tr{ident} class="jx-{row.kind}" data-row="{index}">{"".join(cells)}</tr>'
 
 
 def _cell(cell: Cell, col: int, *, head: bool) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from jixiao.chars import printable
+from jixiao.model.document import ProjectTable
 
 #: Text width of A4 portrait with the official margins (left 28 mm, right 26 mm).
 TEXT_WIDTH_MM = 156.0
@@ -84,3 +85,17 @@ LABEL_OTHER = "其他资金"
 LABEL_TOTAL = "预算数"
 LABEL_GOAL = "绩效目标"
 LABEL_CODE = "项目编码"
+
+
+def money_label(t: ProjectTable) -> str:
+    """Label of the 项目资金 block: 项目资金（万元）."""
+    return f"项目资金（{t.money_unit}）"
+
+
+def label_column(t: ProjectTable) -> list[str]:
+    """The labels printed in the label column (their widths set its minimum)."""
+    out: list[str] = []
+    for row in t.layout.header or []:
+        first = row[0]
+        out.append(money_label(t) if first == "项目资金" else first)
+    return out

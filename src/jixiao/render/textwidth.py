@@ -45,7 +45,7 @@ def _room_em(width_mm: float) -> float:
     return (width_mm + 0.06 - CELL_EXTRA_MM) / EM_MM
 
 
-def _longest_mm(texts: Iterable[str]) -> float:
+def longest_mm(texts: Iterable[str]) -> float:
     return max((need_mm(line) for t in texts for line in printable(t).split("\n")), default=CELL_EXTRA_MM)
 
 

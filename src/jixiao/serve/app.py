@@ -7,7 +7,7 @@
 ``/doc/``             the rendered document (shown in the page's frame)
 ``/doc/<path>``       a file of the template folders (images, fonts a style sheet
                       names), found by the PDF's own rules
-                      (:meth:`jixiao.render.fetcher.TemplateFetcher.locate`)
+                      (:meth:`jixiao.render.pdf.fetcher.TemplateFetcher.locate`)
 ``/table/<N>.pdf``    the PDF of table N, laid out on demand
 ====================  ==========================================================
 
@@ -223,7 +223,7 @@ class Handler(BaseHTTPRequestHandler):
             self._not_found(head=head)
             return
         try:
-            from jixiao.render.fetcher import ResourceRefused, TemplateFetcher
+            from jixiao.render.pdf.fetcher import ResourceRefused, TemplateFetcher
         except (ImportError, OSError):  # WeasyPrint cannot load (no Pango): no template files either
             self._not_found(head=head)
             return

@@ -1,10 +1,9 @@
 """The PDF of one table, laid out on demand and kept until the table changes.
 
-Only that table's section is laid out (:func:`jixiao.render.breaks.only_sections`,
-the same cut the PDF layout uses to lay out single tables again), then written
-the way ``jixiao render`` writes a project's PDF
-(:meth:`jixiao.render.pdf.PdfLayout.write_table`): same style sheet, same
-fonts, page numbers from 1, resources only from the template folders.
+Made exactly as ``jixiao render`` makes a project's own PDF
+(:func:`jixiao.render.pdf.layout.table_pdf`): that table's section laid out
+as a document of its own with the same style sheet and fonts, page numbers
+from 1, resources only from the template folders.
 """
 
 from __future__ import annotations
@@ -44,11 +43,7 @@ class TablePdfs:
 
 
 def _lay_out(preview: Preview, number: int) -> bytes:
-    from jixiao.render import pdf  # WeasyPrint: slow to import, needs Pango
-    from jixiao.render.breaks import only_sections
     from jixiao.render.build import issued_at
+    from jixiao.render.pdf.layout import table_pdf  # WeasyPrint: slow to import, needs Pango
 
-    # A table starts on a right-hand page, like page 1 of a file of its own.
-    html = only_sections(preview.html, {number: "right"})
-    layout = pdf.layout_pdf(html, preview.dirs, issued=issued_at(preview.doc), title=preview.title)
-    return layout.write_table(number)
+    return table_pdf(preview.html, preview.dirs, number, issued=issued_at(preview.doc), title=preview.title)

@@ -38,6 +38,7 @@ from jixiao.spec.pydantic_errors import (
     diagnostics_from_validation,
     repair_unknown_keys,
 )
+from jixiao.spec.workbook import WorkbookLayoutSpec, resolve_workbook
 from jixiao.spec.yamlio import Loaded, NodePath, Positions, load_yaml
 
 DEPARTMENT_FILES = ("部门.yaml", "department.yaml")
@@ -80,6 +81,8 @@ class LoadedSpec:
     problems: tuple[Diagnostic, ...] = ()
     #: Every named framework (指标体系) visible from the spec; the built-in ones by default.
     frameworks: FrameworkLibrary = field(default_factory=lambda: _builtin_frameworks())
+    #: The 工作簿布局 部门.yaml names (工作簿), else the built-in default; None when it does not load.
+    workbook: WorkbookLayoutSpec | None = None
 
 
 def find_root(spec: Path | str) -> Path:
@@ -250,5 +253,7 @@ def load_department(spec: Path | str) -> LoadedSpec:
     diags += frameworks.diagnostics
     if department is None or dpos is None:
         raise SpecError(diags)
-    return LoadedSpec(root, dept_path, dpos, department, projects, presets, layouts, tuple(diags), frameworks)
+    workbook, problems = resolve_workbook(root, department.workbook, dpos.diag(("工作簿",), ""))
+    diags += problems
+    return LoadedSpec(root, dept_path, dpos, department, projects, presets, layouts, tuple(diags), frameworks, workbook)
 

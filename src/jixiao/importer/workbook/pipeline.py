@@ -298,7 +298,7 @@ def _round_trip(doc: Document, folder: Path, source: list[Sheet]) -> list[str]:
     from jixiao.render.xlsx import render_workbook
 
     try:
-        data = render_workbook(doc, folder, doc.tables(), dt.datetime(doc.year, 1, 1))
+        data = render_workbook(doc, doc.tables(), dt.datetime(doc.year, 1, 1))
     except SpecError as exc:
         return [f"写回工作簿：{d.message}" for d in exc.diagnostics[:5]]
     made = workbook_from_bytes(data, folder / "（写回的工作簿）.xlsx").sheets

@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from jixiao.expand.notapplicable import with_not_applicable
 from jixiao.importer.found import FoundDoc, FoundRow, FoundTable, Note, clean
 from jixiao.importer.workbook.labels import AMOUNTS
 from jixiao.importer.workbook.recognise import Project
 from jixiao.importer.workbook.sheets import Cell
 from jixiao.model.framework import NOT_APPLICABLE, Levels
+from jixiao.model.notapplicable import with_not_applicable
 from jixiao.model.valueparts import compose_value, known_sign
 
 _DECIMALS = re.compile(r"^0\.(0+)$")

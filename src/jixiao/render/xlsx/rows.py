@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from jixiao.expand.notapplicable import with_not_applicable
 from jixiao.model.document import IndicatorRow, ProjectTable
+from jixiao.model.notapplicable import with_not_applicable
 
 
 def workbook_rows(t: ProjectTable, *, all_level2: bool) -> list[IndicatorRow]:

@@ -28,9 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.model.document import Document, IndicatorRow, ProjectTable
 from jixiao.model.fields import BLANK_ZERO, FIELDS, FIGURE, Field
 from jixiao.model.money import MoneyUnit
+from jixiao.model.workbook import ColumnSpec, SheetSpec, WorkbookLayoutSpec
 from jixiao.render.xlsx.package import deterministic, sheet_names
 from jixiao.render.xlsx.rows import workbook_rows
-from jixiao.spec.workbook import ColumnSpec, SheetSpec, WorkbookLayoutSpec
 
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

@@ -1,9 +1,11 @@
-"""Fast renders give the same files: parallel layout, the cache, edits, batches (see render/pdfset.py).
+"""Fast renders give the same files: worker processes, the output cache, edits, batches.
 
-The reference is always a serial cold render: one process (``Inline``), no
-cache. Every other way of rendering the same spec must give the same bytes,
-file by file: the combined PDF and Word file (whose 目录 holds page numbers),
-each project's PDF (font subsets, file identifier) and Word file.
+The reference is always a serial cold render: one process, no cache. Every
+other way of rendering the same spec must give the same bytes, file by file:
+the combined PDF and Word file (whose 目录 holds page numbers), each
+project's PDF (font subsets, file identifier) and Word file. The cache folder
+may come from elsewhere: what it holds is verified, and what is planted in
+it (a FIFO, a link) is neither waited on nor followed.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import time
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +22,11 @@ import pytest
 from typer.testing import CliRunner
 
 from jixiao.cli import app
+from jixiao.errors import RenderError
 from jixiao.expand.department import expand_department
 from jixiao.render import cache as cache_module
-from jixiao.render import workers
+from jixiao.render import pool
 from jixiao.render.build import RenderOptions, RenderReport, render_department
-from jixiao.render.chunks import plan, unsupported
-from jixiao.render.records import part_from_bytes
 from jixiao.spec.load import load_department
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,11 +43,7 @@ def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _render(spec: Path, out: Path, *, jobs: int, cache: bool, **options: Any) -> RenderReport:
     doc = expand_department(load_department(spec))
-    runner_ = workers.start(jobs)
-    try:
-        return render_department(doc, spec, RenderOptions(out_dir=out, cache=cache, **options), runner=runner_)
-    finally:
-        runner_.close()
+    return render_department(doc, spec, RenderOptions(out_dir=out, cache=cache, **options), jobs=jobs)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -73,32 +71,36 @@ def _edit_budget(spec: Path, index: int, delta: str) -> Path:
     return project
 
 
-def test_parallel_cached_and_incremental_renders_equal_a_serial_cold_render(tmp_path: Path) -> None:
+def _stamps(folder: Path) -> dict[Path, tuple[int, int]]:
+    return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*.*")}
+
+
+def test_workers_cache_and_edits_give_the_files_of_a_serial_cold_render(tmp_path: Path) -> None:
     spec = _copy("tangshan-2025", tmp_path)
     cold = _render(spec, tmp_path / "serial", jobs=1, cache=False)
-    assert cold.pdf_whole is None  # laid out in parts
+    assert cold.pdf_laid_out == 55  # the combined file and 54 project files
     reference = _files(tmp_path / "serial")
     assert len(reference) == 2 + 2 * 54 + 1
 
-    # Two processes, empty cache: every part laid out, by two workers.
+    # Two worker processes, empty cache.
     parallel = _render(spec, tmp_path / "out", jobs=2, cache=True)
-    assert parallel.pdf_laid_out > 54
+    assert parallel.pdf_laid_out == 55
     assert _files(tmp_path / "out") == reference
 
-    # Everything cached: nothing laid out, nothing rewritten.
-    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (tmp_path / "out").rglob("*.*")}
+    # Nothing changed: nothing laid out, nothing rewritten.
+    before = _stamps(tmp_path / "out")
     warm = _render(spec, tmp_path / "out", jobs=2, cache=True)
     assert warm.pdf_laid_out == 0
     assert _files(tmp_path / "out") == reference
-    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in before} == before
+    assert _stamps(tmp_path / "out") == before
 
-    # One 预算数 edited: that table laid out again; same bytes as a cold render of the edited spec.
+    # One 预算数 edited: that project's PDF and the combined one are made again, as a cold render makes them.
     project = _edit_budget(spec, 2, "0.01")
     edited = _render(spec, tmp_path / "out", jobs=2, cache=True)
-    assert edited.pdf_laid_out <= 2  # the table (and the skeleton, were its page count to change)
+    assert edited.pdf_laid_out == 2
     _render(spec, tmp_path / "serial-edited", jobs=1, cache=False)
     assert _files(tmp_path / "out") == _files(tmp_path / "serial-edited")
-    changed = {p.name for p in before if (p.stat().st_ino, p.stat().st_mtime_ns) != before[p]}
+    changed = {p.name for p, stamp in before.items() if _stamps(tmp_path / "out")[p] != stamp}
     stem = "03-" + project.stem.split("-", 1)[1]
     assert changed == {
         "2025年唐山市医疗保障局部门绩效目标.docx", "2025年唐山市医疗保障局部门绩效目标.pdf",
@@ -107,7 +109,7 @@ def test_parallel_cached_and_incremental_renders_equal_a_serial_cold_render(tmp_
 
 
 def test_a_table_that_grows_a_page_renumbers_the_later_pages(tmp_path: Path) -> None:
-    """The skeleton is laid out again: the combined PDF's footers and 目录 and the Word 目录 follow."""
+    """The combined PDF's footers and 目录 and the Word 目录 follow."""
     spec = _copy("dongli-2025", tmp_path)
     _render(spec, tmp_path / "out", jobs=2, cache=True)
     project = sorted((spec / "projects").glob("*.yaml"))[0]
@@ -115,33 +117,30 @@ def test_a_table_that_grows_a_page_renumbers_the_later_pages(tmp_path: Path) -> 
     text = re.sub(r"^绩效目标:.*$", f"绩效目标: {long_goal}", project.read_text(encoding="utf-8"), count=1, flags=re.M)
     project.write_text(text, encoding="utf-8")
     grown = _render(spec, tmp_path / "out", jobs=2, cache=True)
-    assert grown.pdf_laid_out == 2  # the table and the skeleton
+    assert grown.pdf_laid_out == 2
     _render(spec, tmp_path / "serial", jobs=1, cache=False)
     assert _files(tmp_path / "out") == _files(tmp_path / "serial")
 
 
 @pytest.mark.parametrize("layout", ["公文", "{基于: 河北, 首页: 标题, 部分标题: 表前}"])
 def test_part_headings_above_tables_and_title_pages(tmp_path: Path, layout: str) -> None:
-    """部分标题: 表前 and 首页: 标题 put two sections on one page: they are laid out together."""
     spec = _copy("tangshan-2025", tmp_path, layout)
-    cold = _render(spec, tmp_path / "serial", jobs=1, cache=False)
-    assert cold.pdf_whole is None
+    _render(spec, tmp_path / "serial", jobs=1, cache=False)
     _render(spec, tmp_path / "out", jobs=2, cache=True)
     assert _files(tmp_path / "out") == _files(tmp_path / "serial")
     warm = _render(spec, tmp_path / "out", jobs=1, cache=True)
     assert warm.pdf_laid_out == 0 and _files(tmp_path / "out") == _files(tmp_path / "serial")
 
 
-def test_style_sheets_that_need_the_whole_document_are_laid_out_whole(tmp_path: Path) -> None:
+def test_page_side_rules_of_a_style_sheet(tmp_path: Path) -> None:
+    """A style sheet with :first/:left rules: the same files in one process or two."""
     css = (ROOT / "templates" / "html" / "style.css").read_text(encoding="utf-8")
     spec = _copy("dongli-2025", tmp_path)
     (spec / "templates" / "html").mkdir(parents=True)
-    (spec / "templates" / "html" / "style.css").write_text(css + "\n@page :first { margin-top: 50mm; }\n",
-                                                          encoding="utf-8")
-    serial = _render(spec, tmp_path / "serial", jobs=1, cache=False)
-    assert serial.pdf_whole is not None and "页面选择器" in serial.pdf_whole
-    parallel = _render(spec, tmp_path / "out", jobs=2, cache=True)
-    assert parallel.pdf_whole == serial.pdf_whole
+    (spec / "templates" / "html" / "style.css").write_text(
+        css + "\n@page :first { margin-top: 50mm; }\n@page :left { margin-left: 35mm; }\n", encoding="utf-8")
+    _render(spec, tmp_path / "serial", jobs=1, cache=False)
+    _render(spec, tmp_path / "out", jobs=2, cache=True)
     assert _files(tmp_path / "out") == _files(tmp_path / "serial")
 
 
@@ -172,13 +171,51 @@ def test_the_cache_trusts_nothing_it_did_not_write(tmp_path: Path, _own_cache: P
         data[-1] ^= 1
         path.write_bytes(bytes(data))
     again = _render(spec, tmp_path / "out", jobs=1, cache=True)
-    assert again.pdf_laid_out > 0
+    assert again.pdf_laid_out == 7
     assert _files(tmp_path / "out") == reference
     # Entries made under another secret (another machine or user) are not used either.
     (_own_cache / "secret").unlink()
     other = _render(spec, tmp_path / "out", jobs=1, cache=True)
-    assert other.pdf_laid_out == again.pdf_laid_out
+    assert other.pdf_laid_out == 7
     assert _files(tmp_path / "out") == reference
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_or_a_link_planted_in_the_cache_is_neither_waited_on_nor_followed(
+    tmp_path: Path, _own_cache: Path
+) -> None:
+    spec = _copy("dongli-2025", tmp_path)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "jixiao", "render", str(spec), "-o", str(out), "--force"]
+    env = {**os.environ, "JIXIAO_CACHE_DIR": str(_own_cache), "JIXIAO_JOBS": "1"}
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=600)
+    reference = _files(out)
+    entries = sorted(p for p in (_own_cache / "entries").rglob("*") if p.is_file())
+    assert len(entries) >= 4
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("mine", encoding="utf-8")
+    shard = entries[0].parent
+    outside = tmp_path / "elsewhere"
+    shutil.move(shard, outside)
+    shard.symlink_to(outside, target_is_directory=True)  # a whole shard folder leading elsewhere
+    kept = {p.name: p.read_bytes() for p in outside.iterdir()}
+    planted = [p for p in entries if p.parent != shard]
+    for i, path in enumerate(planted):
+        path.unlink()
+        if i % 3:
+            os.mkfifo(path)  # opening it for reading would block until someone writes
+        else:
+            path.symlink_to(victim / "precious.txt")
+    shutil.rmtree(out)
+    # A timeout fails the test rather than hanging it.
+    result = subprocess.run(command, env=env, capture_output=True, timeout=600, text=True)
+    assert result.returncode == 0, result.stderr
+    assert _files(out) == reference
+    assert (victim / "precious.txt").read_text(encoding="utf-8") == "mine"  # the links' target untouched
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == kept  # nothing used or removed there
+    # Every planted entry was looked up, found wrong, removed (the link or FIFO itself) and made again.
+    assert all(path.is_file() and not path.is_symlink() for path in planted if os.path.lexists(path))
 
 
 def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path, _own_cache: Path) -> None:
@@ -191,7 +228,7 @@ def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path, _own_cache:
     assert cache_module.Cache.open() is not None
 
 
-def test_the_cache_stays_under_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cache_stays_under_its_limit(tmp_path: Path) -> None:
     store = cache_module.Cache.open()
     assert store is not None
     store._limit = 10_000
@@ -201,31 +238,6 @@ def test_the_cache_stays_under_its_limit(tmp_path: Path, monkeypatch: pytest.Mon
     sizes = [p.stat().st_size for p in (store.folder / "entries").rglob("*") if p.is_file()]
     assert sum(sizes) <= 10_000 and len(sizes) >= 5
     assert store.get(f"{19:064x}") == bytes(1_000)  # the newest survive
-
-
-def test_cached_parts_are_checked_before_use() -> None:
-    for bad in (b"", b"not json\n", b'{"pages": []}\n', b"[1, 2]\n"):
-        with pytest.raises((ValueError, TypeError, KeyError, IndexError)):
-            part_from_bytes(bad)
-
-
-def test_html_the_parts_cannot_reproduce_is_named() -> None:
-    import lxml.html
-
-    def reason(css: str, body: str = "<section>a</section><section>b</section>") -> str | None:
-        root = lxml.html.document_fromstring(f"<html><head><style>{css}</style></head><body>{body}</body></html>")
-        return unsupported(root)
-
-    assert reason("p { color: red } table { table-layout: fixed } .x::after { content: counter(page) }") is None
-    assert reason("@page :left { margin: 0 }") is not None
-    assert reason("h1 { string-set: title content() }") is not None
-    assert reason("li { counter-increment: item }") is not None
-    assert reason("body { background: url(logo.png) }") is not None
-    assert reason("", '<section><img src="a.png"></section>') is not None
-    assert reason(".jx-part + section { break-before: auto }") is not None
-    assert reason("@media print { section:first-child h2 { color: red } }") is not None
-    assert reason('a[class~="x"], td[lang|="zh"] { width: calc(1px + 2px) }') is None
-    assert isinstance(plan("<html><body>loose text<section>a</section></body></html>"), str)
 
 
 def test_batch_render_of_several_specs(tmp_path: Path) -> None:
@@ -245,85 +257,19 @@ def test_batch_render_of_several_specs(tmp_path: Path) -> None:
     assert only.exit_code == 2 and "--only" in only.stderr
 
 
-def test_cached_pages_naming_a_changed_font_are_laid_out_again(tmp_path: Path) -> None:
-    """A font file that is not the one the cached pages were drawn with: the cache is not used."""
-    spec = _copy("dongli-2025", tmp_path)
-    _render(spec, tmp_path / "serial", jobs=1, cache=False)
-    _render(spec, tmp_path / "out", jobs=1, cache=True)
-    store = cache_module.Cache.open()
-    assert store is not None
-    faces: set[bytes] = set()
-    entries = [p.name for p in (store.folder / "entries").rglob("*") if p.is_file()]
-    for key in entries:
-        data = store.get(key)
-        assert data is not None
-        if data.startswith(b"%PDF"):  # the combined file: made again from the parts
-            (store.folder / "entries" / key[:2] / key).unlink()
-            continue
-        faces |= set(re.findall(rb'"([0-9a-f]{32})",\[\[', data))
-        for face in faces:
-            data = data.replace(face, b"f" * 32)
-        store.put(key, data)
-    assert faces
-    again = _render(spec, tmp_path / "out", jobs=2, cache=True)
-    assert again.pdf_whole is None and again.pdf_laid_out > 0
-    assert _files(tmp_path / "out") == _files(tmp_path / "serial")
+def _fail(message: str) -> None:
+    raise RenderError(message)
 
 
-def test_workers_end_when_closed_or_left() -> None:
-    """No process is left behind: closed at once, or their parent's end of the pipe gone."""
-    if "fork" not in __import__("multiprocessing").get_all_start_methods():
-        pytest.skip("no fork here")
-    quick = workers.Workers(2)
-    quick.close()  # before it could make a process group of its own
-    assert not quick._process.is_alive()
-    left = workers.Workers(2)
-    assert len(set(left.run([("os:getpid", ())] * 4))) >= 1
-    first = left._process
-    assert left._connection is not None
-    left._connection.close()  # as if this process had died
-    first.join(10)
-    assert first.exitcode == 0
-    for _ in range(100):  # its workers read the end of their pipes too, and end
-        try:
-            os.killpg(first.pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail("workers still running")
-    assert workers.Inline().run([("os:getpid", ())], then=lambda i, v: [("os:getpid", ())] if i == 0 else []) == [
-        os.getpid(), os.getpid()
-    ]
-
-
-@pytest.mark.parametrize(("name", "layout"), [("dongli-2025", None), ("tangshan-2025", "公文")])
-def test_parts_read_back_as_the_whole_document_layout(tmp_path: Path, name: str, layout: str | None) -> None:
-    """Laid out in parts, the pages hold what the whole document laid out at once holds, page by page."""
-    import io
-
-    import pdfplumber
-
-    from jixiao.render import chunkpdf
-    from jixiao.render.build import issued_at
-    from jixiao.render.html import render_html
-    from jixiao.render.pdfset import Job, make_pdfs
-    from jixiao.render.templates import html_dirs
-
-    spec = _copy(name, tmp_path, layout)
-    doc = expand_department(load_department(spec))
-    dirs = html_dirs(spec, doc.templates.get("html"))
-    html = render_html(doc, dirs)
-    numbers = tuple(t.number for t in doc.tables())
-    parts = make_pdfs(Job(html, tuple(dirs), issued_at(doc), doc.title, numbers, True), workers.Inline(), None)
-    combined, tables, anchors, _ = chunkpdf.whole(html, dirs, issued_at(doc), doc.title, numbers, True)
-    assert parts.whole is None and parts.anchor_pages == anchors
-
-    def texts(data: bytes | None) -> list[str]:
-        assert data is not None
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [page.extract_text() for page in pdf.pages]
-
-    assert texts(parts.combined) == texts(combined)
-    for number in (numbers[0], numbers[-1]):
-        assert texts(parts.tables[number]) == texts(tables[number])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pool_calls_by_reference_and_errors_are_exceptions(workers: int) -> None:
+    executor = pool.executor(workers)
+    try:
+        pids = [executor.submit(os.getpid) for _ in range(4)]
+        assert all(isinstance(pool.result(f), int) for f in pids)
+        assert (pool.result(pids[0]) == os.getpid()) is (workers == 1)
+        with pytest.raises(RenderError, match="第 3 个项目表") as caught:
+            pool.result(executor.submit(_fail, "第 3 个项目表排版失败"))
+        assert caught.value.__cause__ is None
+    finally:
+        pool.stop(executor)

@@ -6,33 +6,33 @@ link leading out of one is refused with a :class:`ResourceRefused`;
 :func:`refusals_stop` turns every refusal into the same
 :class:`~jixiao.errors.RenderError`, whichever phase of WeasyPrint asked
 (style sheets, layout, images inside SVG that WeasyPrint would drop silently,
-attachments while writing). ``<link rel="attachment">`` files are read once
-while laying out (:func:`read_attachments`), so each written PDF embeds a
-fresh copy dated by the spec.
+attachments while writing).
+
+Only WeasyPrint's documented fetcher API is used (``weasyprint.urls``:
+``URLFetcher``, ``URLFetcherResponse``, ``FatalURLFetchingError``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import mimetypes
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint import Attachment
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, URLFetchingError
+import weasyprint
 
 from jixiao.errors import RenderError
 
-__all__ = ["Embedded", "ResourceRefused", "TemplateFetcher", "read_attachments", "refusals_stop"]
+__all__ = ["ResourceRefused", "TemplateFetcher", "refusals_stop"]
+
+URLFetcherResponse = weasyprint.urls.URLFetcherResponse
 
 
-class ResourceRefused(FatalURLFetchingError):  # type: ignore[misc]
+class ResourceRefused(weasyprint.urls.FatalURLFetchingError):  # type: ignore[misc]
     """A template asked for a resource that jixiao does not read (stops WeasyPrint).
 
     A :class:`FatalURLFetchingError` is a ``BaseException``: WeasyPrint lets it
@@ -48,7 +48,7 @@ class ResourceRefused(FatalURLFetchingError):  # type: ignore[misc]
 _NETWORK = "请把所需文件放进 templates/html/ 文件夹，并用相对路径引用。"
 
 
-class TemplateFetcher(URLFetcher):  # type: ignore[misc]
+class TemplateFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc]
     """Reads ``file:`` URLs inside the template folders and ``data:`` URLs; refuses all else.
 
     A relative reference is resolved against the first template folder and,
@@ -67,22 +67,21 @@ class TemplateFetcher(URLFetcher):  # type: ignore[misc]
         #: Messages of the refusals so far, oldest first.
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: Any = None) -> Any:
         try:
             return self._fetch(url, headers)
         except ResourceRefused as exc:
             self.refused.append(exc.message)
             raise
 
-    def _fetch(self, url: str, headers: Any) -> URLFetcherResponse:
+    def _fetch(self, url: str, headers: Any) -> Any:
         try:
             parts = urlsplit(url)
         except ValueError:
             raise ResourceRefused(f"模板引用的地址 {url} 无法识别：只能引用模板文件夹中的文件（相对路径）或 data: 地址。") from None
         scheme = parts.scheme.lower()
         if scheme == "data":
-            response: URLFetcherResponse = super().fetch(url, headers)
-            return response
+            return super().fetch(url, headers)
         if scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ResourceRefused(f"模板引用了网络资源 {url}：jixiao 不从网络读取任何内容。{_NETWORK}")
         path = self.locate(url)
@@ -147,41 +146,3 @@ def refusals_stop(fetcher: TemplateFetcher) -> Iterator[None]:
         raise RenderError(exc.message) from None
     if len(fetcher.refused) > seen:
         raise RenderError(fetcher.refused[seen])
-
-
-@dataclass(frozen=True)
-class Embedded:
-    """A file a ``<link rel="attachment">`` names, read once while laying out."""
-
-    data: bytes
-    name: str
-    description: str | None
-    relationship: str
-
-    def attachment(self, when: dt.datetime) -> Any:
-        """A fresh WeasyPrint attachment (each can be written only once) dated *when*."""
-        return Attachment(string=self.data, name=self.name, description=self.description,
-                          created=when, modified=when, relationship=self.relationship)
-
-
-def read_attachments(document: Any, warnings: list[str]) -> list[Embedded]:
-    """The ``<link rel="attachment">`` files of *document*, read through its fetcher now.
-
-    So a refused one stops the layout (not the writing of the first file),
-    and every written file can embed them again.
-    """
-    out = []
-    for attachment in document.metadata.attachments:
-        try:
-            with attachment.source as (file_obj, url, _charset, _mime):
-                data = file_obj.read()
-        except URLFetchingError as exc:  # e.g. a malformed data: URL; WeasyPrint would drop it too
-            warnings.append(f"Failed to load attachment: {exc}")
-            continue
-        if isinstance(data, str):
-            data = data.encode()
-        name = attachment.name
-        if not name and url and not url.startswith("data:"):
-            name = os.path.basename(url2pathname(urlsplit(url).path))
-        out.append(Embedded(data, name or "attachment.bin", attachment.description, attachment.relationship))
-    return out

@@ -99,7 +99,11 @@ def open_spec(
     return OpenSpec(loaded, doc, findings, packs)
 
 
-def problem_lines(exc: JixiaoError, base: Path, *, gate_hint: str = "") -> tuple[list[str], int]:
+#: Said after 「检查发现 N 个错误」 when a command refuses to go on.
+GATE_HINT = "，未生成文件。请改正后重试，或加 --force 强制生成（例如示例规格有意保留了原文中的错误）。"
+
+
+def problem_lines(exc: JixiaoError, base: Path, *, gate_hint: str = GATE_HINT) -> tuple[list[str], int]:
     """What to print for *exc* (the last line is the verdict) and the exit code it maps to.
 
     *gate_hint* follows the verdict of :class:`ChecksFailed` (e.g. how to force the render).

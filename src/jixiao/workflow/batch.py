@@ -1,7 +1,7 @@
 """``jixiao render specs/*``: many departments rendered over a pool of processes.
 
-Each department is read, checked and rendered in one worker
-(:mod:`jixiao.render.workers`), its PDF laid out in that process; as many
+Each department is opened (:func:`jixiao.workflow.open_spec`, checks gating) and rendered in one
+worker process (:mod:`jixiao.render.pool`), its PDF laid out in that process; as many
 departments render at once as there are cores. A department that fails (an
 invalid spec, errors found by the checks, a file that cannot be written)
 does not stop the others. What each would print is returned as text
@@ -12,10 +12,12 @@ given.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.errors import JixiaoError, SpecError, UsageError
+from jixiao.errors import JixiaoError
+from jixiao.workflow.stages import Checks, open_spec, problem_lines
 
 
 @dataclass(frozen=True)
@@ -42,36 +44,18 @@ class Outcome:
 
 def render_one(request: Request, base: Path) -> Outcome:
     """Read, check and render one department; never raises a JixiaoError (it becomes the outcome)."""
-    from jixiao.checks import report, run_checks
-    from jixiao.expand.department import expand_department
     from jixiao.render.build import RenderOptions, render_department
     from jixiao.render.progress import summary
-    from jixiao.render.workers import Inline
-    from jixiao.spec.load import load_department
 
     outcome = Outcome(request.spec)
     try:
-        loaded = load_department(request.spec)
-        doc = expand_department(loaded)
-        errors = [f for f in run_checks(loaded, doc) if f.level == "error"]
-        if errors and not request.force:
-            outcome.stderr += report.format_text(errors, loaded.root, base).splitlines()
-            outcome.stderr.append(
-                f"检查发现 {len(errors)} 个错误，未生成文件。请改正后重试，或加 --force 强制生成。"
-            )
-            outcome.code = 1
-            return outcome
+        opened = open_spec(request.spec, checks=Checks.SKIP if request.force else Checks.GATE)
         options = RenderOptions(out_dir=request.out_dir, formats=request.formats, template=request.template,
                                 table_template=request.table_template)
-        rendered = render_department(doc, loaded.root, options, runner=Inline())
-    except SpecError as exc:
-        outcome.stderr += [d.format(base=base) for d in exc.diagnostics]
-        outcome.stderr.append(f"共 {len(exc.diagnostics)} 个问题，未通过。")
-        outcome.code = 1
-        return outcome
+        rendered = render_department(opened.doc, opened.root, options, jobs=1)
     except JixiaoError as exc:
-        outcome.stderr.append(f"错误：{exc}")
-        outcome.code = 2 if isinstance(exc, UsageError) else 1
+        lines, outcome.code = problem_lines(exc, base)
+        outcome.stderr += lines
         return outcome
     outcome.stderr += [f"提示：{note}" for note in rendered.warnings]
     outcome.stderr += [f"PDF 排版提示（WeasyPrint）：{w}" for w in rendered.pdf_warnings]
@@ -81,11 +65,21 @@ def render_one(request: Request, base: Path) -> Outcome:
 
 def render_many(requests: Sequence[Request], base: Path,
                 done: Callable[[int, object], None] | None = None) -> list[Outcome]:
-    """Render every department of *requests*, as many at once as there are cores."""
-    from jixiao.render import workers
+    """Render every department of *requests*, as many at once as there are cores.
 
-    runner = workers.start(min(workers.jobs(), len(requests)))
+    *done(i, outcome)* is called as each department is done.
+    """
+    from jixiao.render import pool
+
+    workers = pool.executor(min(pool.jobs(), len(requests)))
     try:
-        return runner.run([("jixiao.render.batch:render_one", (request, base)) for request in requests], done)
+        futures = {workers.submit(render_one, request, base): i for i, request in enumerate(requests)}
+        outcomes: dict[int, Outcome] = {}
+        for future in as_completed(futures):
+            index = futures[future]
+            outcomes[index] = pool.result(future)
+            if done is not None:
+                done(index, outcomes[index])
     finally:
-        runner.close()
+        pool.stop(workers)
+    return [outcomes[i] for i in range(len(requests))]

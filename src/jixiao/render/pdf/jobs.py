@@ -1,0 +1,58 @@
+"""The PDF work of a render, as calls a worker process makes (:mod:`jixiao.render.pool`).
+
+Arguments and results are plain, picklable data: HTML text, absolute paths,
+dates, bytes. Errors are raised as exceptions (a
+:class:`~jixiao.errors.RenderError` for a refused resource, a broken style
+sheet …) and come back to the caller through the future.
+
+This module imports WeasyPrint only when a call is made, so the main process
+can refer to these functions without loading it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Combined:
+    """The combined PDF and what the rest of the render needs from its layout."""
+
+    data: bytes
+    #: Anchor id (``part-1``, ``table-3`` …) → page number (for the Word 目录).
+    anchor_pages: dict[str, int]
+    #: WeasyPrint's warnings (English) and jixiao's notes, each once.
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Project PDFs, by table number."""
+
+    data: dict[int, bytes]
+    warnings: list[str] = field(default_factory=list)
+
+
+def combined(html: str, template_dirs: Sequence[Path], issued: dt.date, title: str) -> Combined:
+    """Lay out and write the combined document."""
+    from jixiao.render.pdf.layout import layout_pdf
+
+    layout = layout_pdf(html, template_dirs, issued, title)
+    data = layout.write()
+    found = Combined(data, layout.anchor_pages(), list(layout.warnings))
+    del layout
+    gc.collect()  # the layout's boxes hold reference cycles: free them now, not at some later collection
+    return found
+
+
+def tables(htmls: dict[int, str], titles: dict[int, str], template_dirs: Sequence[Path], issued: dt.date) -> Tables:
+    """Lay out and write each project table's own document (:func:`jixiao.render.pdf.sections.split`)."""
+    from jixiao.render.pdf.layout import Renderer, write_tables
+
+    renderer = Renderer(template_dirs)
+    data = write_tables(renderer, htmls, titles, issued=issued)
+    return Tables(data, list(renderer.warnings))

@@ -1,0 +1,132 @@
+"""The Word files of a render, made again only when what they are made from changed.
+
+Each project's .docx is cached (:mod:`jixiao.render.cache`) by the table's
+expanded content, the variables every template has, the date and the bytes of
+the project-table Word template; the combined .docx by the whole document,
+the page numbers of its 目录 and the bytes of its template; each table's Word
+XML (the costly part, shared by both) by the table's content. The templates
+are read and compiled only when a file has to be made; a template that cannot
+be used still stops the render (a file is never taken from the cache without
+the template's bytes in its key).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from jixiao import limits
+from jixiao.model.document import Document, ProjectTable
+from jixiao.render.cache import Cache, digest, read_regular
+from jixiao.render.templates import word_template
+
+if TYPE_CHECKING:
+    from jixiao.render.docx import WordTemplate
+
+
+class WordFiles:
+    """The combined document's and the project tables' Word files of *doc*."""
+
+    def __init__(self, doc: Document, spec_root: Path, template: Path | None, table_template: Path | None, *,
+                 combined: bool, cache: Cache | None, code: str, when: dt.datetime) -> None:
+        self._doc = doc
+        self._cache = cache
+        self._when = when
+        # Found (and checked to exist) now: a missing template stops the render before anything is laid out.
+        self._paths = {"table": word_template("table", doc, spec_root, table_template)}
+        if combined:
+            self._paths["document"] = word_template("document", doc, spec_root, template)
+        self._compiled: dict[str, WordTemplate] = {}
+        self._marks: dict[int, Markup] = {}
+        self._digests: dict[str, str] = {}
+        self._stamp = ""
+        if cache is not None:
+            from jixiao.render.docx import base_context
+
+            base = json.dumps(base_context(doc), ensure_ascii=False, sort_keys=True, default=str)
+            self._stamp = digest(code, "word", when.isoformat(), doc.department, base)
+
+    def check(self, kind: str) -> None:
+        """Read and compile the template of *kind* now: a broken one stops the render before anything slow."""
+        self._template(kind)
+
+    def _template(self, kind: str) -> WordTemplate:
+        if kind not in self._compiled:
+            from jixiao.render.docx import WordTemplate
+
+            self._compiled[kind] = WordTemplate(self._paths[kind])
+        return self._compiled[kind]
+
+    def _template_digest(self, kind: str) -> str:
+        """The SHA-256 of the template file, "" if it cannot be read as one (then nothing is cached)."""
+        if kind not in self._digests:
+            try:
+                data = read_regular(self._paths[kind].resolve(), limits.MAX_TEMPLATE_BYTES)
+            except (OSError, RuntimeError):  # WordTemplate will say what is wrong with it
+                self._digests[kind] = ""
+            else:
+                self._digests[kind] = hashlib.sha256(data).hexdigest()
+        return self._digests[kind]
+
+    def _cached(self, key: str) -> bytes | None:
+        return self._cache.get(key) if self._cache is not None else None
+
+    def _keep(self, key: str, data: bytes) -> bytes:
+        if self._cache is not None:
+            self._cache.put(key, data)
+        return data
+
+    def markup(self, table: ProjectTable) -> Markup:
+        """Table *table*'s Word XML."""
+        from jixiao.render.docx import table_markup
+
+        if table.number in self._marks:
+            return self._marks[table.number]
+        key = digest(self._stamp, "word-xml", table.model_dump_json())
+        found = self._cached(key)
+        if found is not None:
+            try:
+                self._marks[table.number] = Markup(found.decode("utf-8"))
+                return self._marks[table.number]
+            except UnicodeDecodeError:
+                pass
+        markup = table_markup(self._doc, table)
+        self._keep(key, str(markup).encode("utf-8"))
+        self._marks[table.number] = markup
+        return markup
+
+    def table(self, table: ProjectTable) -> bytes:
+        """The project's own .docx."""
+        key = ""
+        if self._cache is not None and self._template_digest("table"):
+            key = digest(self._stamp, "docx-table", self._template_digest("table"), table.model_dump_json())
+            found = self._cached(key)
+            if found is not None:
+                return found
+        from jixiao.render.docx import base_context, table_context
+
+        context = {**base_context(self._doc), "表": table_context(table, self.markup(table))}
+        data = self._template("table").render(context, title=table.heading, author=self._doc.department,
+                                              when=self._when)
+        return self._keep(key, data) if key else data
+
+    def combined(self, pages: dict[str, int] | None) -> bytes:
+        """The combined .docx; *pages* (anchor → page number of the PDF) fill in its 目录."""
+        key = ""
+        if self._cache is not None and self._template_digest("document"):
+            key = digest(self._stamp, "docx", self._template_digest("document"), self._doc.model_dump_json(),
+                         sorted((pages or {}).items()))
+            found = self._cached(key)
+            if found is not None:
+                return found
+        from jixiao.render.docx import document_context
+
+        marks = {t.number: self.markup(t) for t in self._doc.tables()}
+        data = self._template("document").render(document_context(self._doc, marks, pages), title=self._doc.title,
+                                                 author=self._doc.department, when=self._when)
+        return self._keep(key, data) if key else data
