@@ -31,10 +31,11 @@ from jixiao import cli, fileio
 from jixiao.cli import render as render_command
 from jixiao.expand.department import expand_department
 from jixiao.limits import MAX_FILE_NAME_BYTES
+from jixiao.manifest import MANIFEST
 from jixiao.model.document import Document
 from jixiao.render import outputs
 from jixiao.render.build import RenderOptions, render_department
-from jixiao.render.outputs import MANIFEST, safe_name
+from jixiao.safenames import safe_name
 from jixiao.spec.load import load_department
 
 runner = CliRunner()

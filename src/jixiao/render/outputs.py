@@ -21,16 +21,14 @@ removed. A folder without a manifest has nothing removed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import re
 import stat
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from jixiao import manifest as shared
 from jixiao.fileio import (
     folder_lock,
     make_folders,
@@ -39,18 +37,16 @@ from jixiao.fileio import (
     write_error,
     write_set,
 )
+from jixiao.manifest import MANIFEST
 from jixiao.model.document import Document, ProjectTable
 from jixiao.safenames import safe_name
 
 PROJECTS_DIR = "projects"
 FORMATS = ("docx", "pdf", "html", "xlsx")
-MANIFEST = ".jixiao-manifest.json"
 _MANIFEST_NOTE = (
     "jixiao render 写入这个文件夹的文件及其 SHA-256。再次生成时，只删除这里列出、"
     "已不再生成且内容未被改动的文件。请勿手动修改。"
 )
-_MANIFEST_MAX_BYTES = 16 * 1024 * 1024
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def combined_stem(doc: Document) -> str:
@@ -104,7 +100,7 @@ class OutputSet:
                     remove_orphans(folder)
                 previous = read_manifest(self.root)
                 entries, stale = self._plan(previous, prune=prune)
-                files = {**self.files, self.root / MANIFEST: manifest_bytes(entries)}
+                files = {**self.files, self.root / MANIFEST: shared.manifest_bytes(entries, _MANIFEST_NOTE)}
                 # A file already holding its new bytes is left alone: after editing one project the
                 # other files keep their dates, and a synchronised drive or open viewer sees only what changed.
                 write_set({p: d for p, d in files.items() if not holds(p, d)}, remove=stale)
@@ -127,7 +123,7 @@ class OutputSet:
         ``--format html`` (no project files) keeps every project file.
         """
         new = {
-            path.relative_to(self.root).as_posix(): hashlib.sha256(data).hexdigest()
+            path.relative_to(self.root).as_posix(): shared.digest(data)
             for path, data in self.files.items()
         }
         produced = {_stem(rel) for rel in new}
@@ -146,33 +142,12 @@ class OutputSet:
         return entries, sorted(stale)
 
 
-def manifest_bytes(entries: dict[str, str]) -> bytes:
-    """The manifest file: deterministic (sorted, no dates)."""
-    data = {"说明": _MANIFEST_NOTE, "版本": 1, "files": dict(sorted(entries.items()))}
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
 def read_manifest(root: Path) -> dict[str, str]:
-    """The previous manifest's entries (relative path → SHA-256); empty when missing or unusable.
+    """The previous manifest's entries naming an output file jixiao could have written (``name.docx``, ``projects/name.pdf`` …).
 
-    The manifest comes from the output folder, which may come from someone
-    else: only entries naming an output file jixiao could have written
-    (``name.docx``, ``projects/name.pdf`` …) are used.
+    The manifest comes from the output folder, which may come from someone else.
     """
-    try:
-        with open(root / MANIFEST, "rb") as fh:
-            raw = fh.read(_MANIFEST_MAX_BYTES + 1)
-        data = json.loads(raw.decode("utf-8")) if len(raw) <= _MANIFEST_MAX_BYTES else None
-    except (OSError, ValueError):
-        return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}
-    return {
-        rel: digest
-        for rel, digest in files.items()
-        if isinstance(rel, str) and isinstance(digest, str) and _SHA256.match(digest) and _valid_entry(rel)
-    }
+    return shared.read_manifest(root, _valid_entry)
 
 
 def _valid_entry(rel: str) -> bool:
@@ -191,18 +166,11 @@ def _is_ours(root: Path, rel: str, digest: str) -> bool:
     """Is ``root/rel`` still the regular file jixiao wrote there, inside *root*?"""
     path = root / rel
     try:
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return False
         if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
             return False  # projects/ is a link to somewhere else
-        sha = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                sha.update(block)
     except OSError:
         return False
-    return sha.hexdigest() == digest
+    return shared.file_digest(path) == digest
 
 
 def _stem(rel: str) -> str:
