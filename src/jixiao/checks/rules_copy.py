@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name
 from jixiao.checks.years import DocumentYear, leftover_years
+from jixiao.expand.department import derive_item
 from jixiao.model.document import ProjectTable
 
 
@@ -155,3 +156,51 @@ def leftover_year(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         yield r.at(found.source, f"{found.label}中有「{year}年」，不是 {ctx.doc.year} 年度",
                    f"改为「{ctx.doc.year}年」，或在这一行末尾加 # jixiao: ignore[JX507] 表示有意保留",
                    table=found.table, group=f"文字中有「{year}年」，不是 {ctx.doc.year} 年度")
+
+
+#: Shorter names are words many projects share (印刷费, 宣传费; 医保工作 of 医保工作经费).
+_MIN_NAME = 4
+_MIN_ITEM = 5
+
+
+def _names(table: ProjectTable) -> set[str]:
+    """What names *table*'s project: its 项目名称, and that name without 费/经费 (long enough to be its own)."""
+    item = derive_item(table.name)
+    return {n for n, least in ((table.name, _MIN_NAME), (item, _MIN_ITEM)) if len(n) >= least}
+
+
+@rule("JX508", "warning", "指标行中写着别的项目的名称",
+      "复制别的项目的表、或套用由别的项目归纳出的预设之后，指标行里常留着那个项目的名称或事项"
+      "（法律顾问费的表里印着「办公用房租赁工作完成率」），说明这些指标并不是为本项目写的。"
+      "不检查：不足 4 个字的项目名称、去掉「费」「经费」后不足 5 个字的（印刷、医保工作），"
+      "以及别的项目的资金用途、绩效目标中也用到的说法（那是通用的词）。")
+def other_projects_name(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A 三级/描述/值 holding another project's name or 事项 that is not in this project's own texts.
+
+    A name counts only while it is one project's own: one that the 项目名称, 资金用途 or
+    绩效目标 of projects with other names also use (医保工作) is a common word.
+    """
+    tables = ctx.doc.tables()
+    own = {t.number: " ".join(filter(None, (t.name, t.title, t.item, t.use, t.goal))) for t in tables}
+    owners: dict[str, ProjectTable] = {}
+    for table in tables:
+        for name in _names(table):
+            owners.setdefault(name, table)
+    specific = {
+        name: table for name, table in owners.items()
+        if len({t.name for t in tables if name in own[t.number]}) <= 1
+    }
+    for table in tables:
+        foreign = sorted((n for n, t in specific.items() if t.name != table.name and n not in own[table.number]),
+                         key=len, reverse=True)
+        for row in table.rows:
+            for attr in ("level3", "description", "value"):
+                text = getattr(row, attr)
+                hit = next((n for n in foreign if n in text), None)
+                if hit is None:
+                    continue
+                other = specific[hit]
+                yield r.at(row.source_of(attr), f"「{text}」中的「{hit}」是第 {other.number} 表「{other.name}」的名称",
+                           f"改成写「{table.name}」本身的指标", table=table,
+                           group="指标行中写着别的项目的名称", group_hint="改成写本项目自己的指标")
+                break
