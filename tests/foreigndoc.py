@@ -71,12 +71,14 @@ def write(doc: Doc, path: Path) -> Path:
     return path
 
 
-def office_rows(item: str, value: str = "≥90%", basis: str = "工作计划", budget: str = "5") -> list[Row]:
+def office_rows(
+    item: str, value: str = "≥90%", basis: str = "工作计划", budget: str = "5", deadline: str = "2025.12.31"
+) -> list[Row]:
     """Six rows of a running-cost project, built around its 事项."""
     return [
         ("产出指标", "数量指标", f"{item}工作完成率", f"{item}工作实际完成量占计划的比例", "=100%", basis),
         ("产出指标", "质量指标", "验收合格率", f"验收合格的{item}工作占全部工作的比例", value, basis),
-        ("产出指标", "时效指标", "完成时限", f"{item}工作完成时限", "2025.12.31", basis),
+        ("产出指标", "时效指标", "完成时限", f"{item}工作完成时限", deadline, basis),
         ("产出指标", "成本指标", "项目总成本", f"{item}全年支出总额", f"≤{budget}万元", basis),
         ("效益指标", "社会效益指标", "工作正常开展率", f"{item}工作正常开展的比例", value, basis),
         ("满意度指标", "服务对象满意度指标", "服务对象满意度", "问卷调查中表示满意的比例", value, basis),

@@ -91,6 +91,39 @@ def test_imported_and_scaffolded_specs_pass_fmt_check(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+# --- The budget year (point 3) ---------------------------------------------------------------
+
+
+def _undated(names: list[str], uses: list[str], part_one: list[str]) -> Doc:
+    tables = [Table(name, "5.00", use, f"1.完成{name}工作", office_rows("医保", deadline="≥95%"))
+              for name, use in zip(names, uses, strict=True)]
+    return Doc("某市医疗保障局部门绩效目标", tables, part_one)
+
+
+PART_ONE = ["第一部分 部门整体绩效目标", "一、总体绩效目标", "2025年，本部门将加强基金监管，按怀财字【2025】7号文件做好医保工作。"]
+FUNDS = ["提前下达2024年医疗救助补助资金", "提前下达2024年医疗服务能力提升资金", "2024年中央财政医疗保障资金"]
+
+
+def test_the_year_the_text_states_outweighs_fund_names(tmp_path: Path) -> None:
+    doc = _undated(FUNDS, ["用于医疗救助", "用于能力提升", "按冀政发【2016】20号文件使用"], PART_ONE)
+    report = import_document(write(doc, tmp_path / "a.docx"), tmp_path / "spec")
+    assert report.ok
+    assert expand_department(load_department(tmp_path / "spec")).year == 2025
+    assert any("年度取自文中：2025" in n.did for n in report.notes)
+
+
+def test_when_the_year_is_unclear_the_candidates_are_named(tmp_path: Path) -> None:
+    doc = _undated(["2024年医疗救助资金", "2025年医疗救助资金", "档案整理费"], ["用于救助", "用于救助", "用于整理"], [])
+    path = write(doc, tmp_path / "a.docx")
+    result = runner.invoke(app, ["import", str(path), "-o", str(tmp_path / "spec")])
+    assert result.exit_code == 2 and not (tmp_path / "spec").exists()
+    assert "2024（项目名称「2024年医疗救助资金」）" in result.output and "2025（" in result.output
+    assert "请加 --年度 指定" in result.output
+    result = runner.invoke(app, ["import", str(path), "-o", str(tmp_path / "spec"), "--年度", "2025"])
+    assert result.exit_code == 0, result.output
+    assert expand_department(load_department(tmp_path / "spec")).year == 2025
+
+
 # --- 单位 (point 11) ----------------------------------------------------------------------
 
 TWO_UNITS = DEPARTMENT.replace(
