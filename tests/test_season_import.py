@@ -156,6 +156,17 @@ def test_单位_in_默认_and_a_missing_one_named(tmp_path: Path) -> None:
     assert "单位的 默认 中不能写「单位」" in exc.value.diagnostics[0].message
 
 
+def test_a_part_listing_files_that_do_not_load_reports_only_their_problems(spec_dir) -> None:  # type: ignore[no-untyped-def]
+    department = DEPARTMENT + '部分:\n  - {标题: 专项资金, 项目: ["0*"]}\n  - {标题: 其他, 项目: [03-b]}\n  - 标题: 预算项目绩效目标\n'
+    broken = PROJECT + "预算数: 6.00\n"  # a key written twice
+    root = spec_dir({"01-a": broken, "02-a": broken, "03-b": "项目名称：宣传费\n", "10-c": PROJECT}, department=department)
+    with pytest.raises(SpecError) as exc:
+        expand_department(load_department(root))
+    messages = [(d.path.name, d.message) for d in exc.value.diagnostics]
+    assert not any("没有文件名符合" in m or "不存在" in m for _, m in messages), messages
+    assert {name for name, _ in messages} == {"01-a.yaml", "02-a.yaml", "03-b.yaml"}
+
+
 # --- new (points 16 and 18) -------------------------------------------------------------------
 
 

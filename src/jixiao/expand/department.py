@@ -342,10 +342,13 @@ def _parts(ctx: _Ctx, first_part: int) -> list[_PartInfo]:
     for i, part in enumerate(ctx.dept.parts):
         mine = [(j, e.removesuffix(".yaml"), any(ch in e for ch in "*?[")) for j, e in enumerate(part.projects or [])]
         entries.append(mine)
+        unloaded = set(ctx.spec.unloaded)  # their own problems are the cause: not said again here
         for j, stem, pattern in mine:
             if pattern:
-                if not any(fnmatch.fnmatchcase(s, stem) for s in by_stem):
+                if not any(fnmatch.fnmatchcase(s, stem) for s in [*by_stem, *unloaded]):
                     ctx.diags.append(pos.diag(("部分", i, "项目", j), f"没有文件名符合「{stem}」的项目", _LISTING_HINT))
+            elif stem in unloaded:
+                continue
             elif stem not in by_stem:
                 ctx.diags.append(pos.diag(("部分", i, "项目", j), f"项目文件「projects/{stem}.yaml」不存在", _LISTING_HINT))
             elif stem in owner:

@@ -69,6 +69,8 @@ class LoadedSpec:
     #: Problems found while loading files that could be skipped (a project or
     #: preset file); expansion reports them together with its own.
     problems: tuple[Diagnostic, ...] = ()
+    #: Stems of project files that are there but did not load (their problems are in ``problems``).
+    unloaded: tuple[str, ...] = ()
 
 
 def find_root(spec: Path | str) -> Path:
@@ -226,15 +228,18 @@ def load_department(spec: Path | str) -> LoadedSpec:
         )
     files, refused = unsafe_links(files, root)
     diags += refused
+    unloaded: list[str] = [d.path.stem for d in refused]
     for path in files:
         project, ppos, d = parse_file(path, Project)
         diags += d
         if project is not None and ppos is not None:
             projects.append(ProjectSource(path, path.stem, ppos, project))
+        else:
+            unloaded.append(path.stem)
     presets = load_library(preset_dirs(root))
     diags += presets.diagnostics
     layouts = load_layouts(layout_dirs(root))
     diags += layouts.diagnostics
     if department is None or dpos is None:
         raise SpecError(diags)
-    return LoadedSpec(root, dept_path, dpos, department, projects, presets, layouts, tuple(diags))
+    return LoadedSpec(root, dept_path, dpos, department, projects, presets, layouts, tuple(diags), tuple(unloaded))
