@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
+from jixiao.checks.fields import all_texts
 from jixiao.checks.text import bare_name
 from jixiao.checks.years import DocumentYear, leftover_years
 from jixiao.expand.department import derive_item
@@ -204,3 +205,24 @@ def other_projects_name(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
                            f"改成写「{table.name}」本身的指标", table=table,
                            group="指标行中写着别的项目的名称", group_hint="改成写本项目自己的指标")
                 break
+
+
+#: What jixiao init and new write for a person to replace: a whole text such as 「（写明资金用于什么）」
+#: or 「1.（写明项目的绩效目标）」, and the department 「某某局」.
+_PLACEHOLDER = re.compile(
+    r"(?:\d+[.．、])?(?:绩效目标：|绩效指标：)?（(?:用一段话|第一个|第一条|该分项|写明|填写|请填写).*）|.*某某局.*", re.S
+)
+
+
+@rule("JX509", "error", "留着新建时的占位文字",
+      "jixiao init 和 jixiao new 在要写的地方放了带括号的提示（「（写明资金用于什么）」「（第一个分项的名称）」），"
+      "部门名称默认是「某某局」；它们印进文件之前要换成真正的内容（jixiao render --force 仍可生成）。")
+def placeholder(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A printed text still holding a scaffold's placeholder."""
+    for item in all_texts(ctx.doc):
+        if item.label == "单位":
+            continue  # written in 部门.yaml, not where the table points: 部门名称 says it there
+        m = _PLACEHOLDER.fullmatch(item.text.strip())
+        if m:
+            yield r.at(item.source, f"{item.label}还是新建时的占位文字「{m.group()}」", "换成真正的内容",
+                       table=item.table, group="还是新建时的占位文字")

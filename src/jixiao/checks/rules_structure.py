@@ -199,3 +199,14 @@ def title_differs(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         if table.title != table.name:
             yield r.at(table.source_of("标题"), f"表题中的名称「{table.title}」与项目名称「{table.name}」不一致",
                        "删去 标题，或把两处改成一致", table=table, group="表题中的名称与项目名称不一致")
+
+
+@rule("JX413", "warning", "项目编码是空的",
+      "版式印出项目编码一行时，写成空的编码（jixiao new 写的 项目编码: \"\"）使这一行不印出；"
+      "填写预算系统中的项目编码，或删去这一行（有意不印编码的版式写 项目编码: false）。")
+def empty_code(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A table whose layout prints 项目编码 and whose 项目编码 is written empty."""
+    for table in ctx.doc.tables():
+        if table.layout.show_code and table.code is not None and not table.code.strip():
+            yield r.at(table.source_of("项目编码"), f"「{table.name}」的项目编码是空的，表中不印这一行",
+                       "填写预算系统中的项目编码", table=table, group="项目编码是空的，表中不印这一行")
