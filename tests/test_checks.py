@@ -98,6 +98,8 @@ CASES: dict[str, tuple[Projects, Projects]] = {
     "JX306": ({"a": edit("≤6万元", "6万元")}, {"a": CLEAN}),
     "JX413": ({"a": edit('单位: "100001"\n', '单位: "100001"\n项目编码: ""\n')},
               {"a": edit('单位: "100001"\n', '单位: "100001"\n项目编码: 13020025P00T82D100042\n')}),
+    "JX414": ({"a": edit("预设: 无\n", "预设: 无\n版式: {列宽: [30, 30, 40, 40, 30, 30]}\n")},
+              {"a": edit("预设: 无\n", "预设: 无\n版式: {列宽: [20, 24, 30, 37, 22, 23]}\n")}),
     "JX401": ({"a": edit("法律意见采纳率", "合同审查完成率")}, {"a": CLEAN}),
     "JX402": ({"a": edit(ROW_QUANTITY, "", ROW_TIME, ROW_TIME + ROW_QUANTITY)},
               {"a": edit(ROW_COST, "", ROW_QUANTITY, ROW_COST + ROW_QUANTITY)}),  # 成本 may come first

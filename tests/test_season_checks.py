@@ -68,3 +68,34 @@ def test_placeholders_and_zero_budgets_stop_render_until_replaced(tmp_path: Path
     assert "JX509" in refused.stderr and "JX307" in refused.stderr
     forced = runner.invoke(app, ["render", str(folder), "-o", str(tmp_path / "out"), "--format", "docx", "--force"])
     assert forced.exit_code == 0, forced.output
+
+
+# --- 列宽 and a copied schema/ (point 15) ------------------------------------------------------
+
+
+def test_widths_that_are_scaled_or_ignored_are_named_where_written(tmp_path: Path) -> None:
+    wide = DEPARTMENT + "版式: {基于: 河北, 列宽: [30, 30, 40, 40, 30, 30]}\n"
+    root = write_tree(tmp_path / "a", {"部门.yaml": wide, "projects/01-a.yaml": PROJECT, "projects/02-b.yaml": PROJECT})
+    (f,) = _findings(root, ["JX414"])
+    assert (f.path, f.line, f.tables) == ("部门.yaml", wide.count("\n"), (1, 2))
+    assert "列宽合计 200 毫米，超过版心宽度 156 毫米：生成时按比例缩小为 23.4、23.4、31.2、31.2、23.4、23.4" in f.message
+    five = DEPARTMENT + "版式: {基于: 河北, 列宽: [30, 30, 40, 30, 26]}\n"
+    root = write_tree(tmp_path / "b", {"部门.yaml": five, "projects/01-a.yaml": PROJECT})
+    (f,) = _findings(root, ["JX414"])
+    assert "列宽写了 5 个数，这张表有 6 列：没有采用" in f.message
+
+
+def test_validate_notices_a_schema_copied_from_an_older_jixiao(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "新部门"
+    assert runner.invoke(app, ["init", str(folder), "--部门", "某市医保局", "--年度", "2026"]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    fresh = runner.invoke(app, ["validate", "新部门"])
+    assert fresh.exit_code == 0 and "提示" not in fresh.stderr
+    old = folder / "schema" / "project.schema.json"
+    old.write_text(old.read_text(encoding="utf-8").replace('"单位": {', '"单位旧": {'), encoding="utf-8")
+    result = runner.invoke(app, ["validate", "新部门"])
+    assert result.exit_code == 0
+    assert "提示：新部门/schema 中的 project.schema.json 与当前的 jixiao 不一致" in result.stderr
+    assert "jixiao schema -o 新部门/schema" in result.stderr
+    assert runner.invoke(app, ["schema", "-o", "新部门/schema"]).exit_code == 0
+    assert "提示" not in runner.invoke(app, ["validate", "新部门"]).stderr

@@ -10,6 +10,7 @@ from jixiao.checks.text import bare_name
 from jixiao.model.document import IndicatorRow, ProjectTable
 from jixiao.model.framework import FRAMEWORKS, level1_of
 from jixiao.model.values import plain_number
+from jixiao.render.tablecells import TEXT_WIDTH_MM
 
 _OUTPUT_ORDER = ("数量指标", "质量指标", "时效指标")
 
@@ -210,3 +211,24 @@ def empty_code(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         if table.layout.show_code and table.code is not None and not table.code.strip():
             yield r.at(table.source_of("项目编码"), f"「{table.name}」的项目编码是空的，表中不印这一行",
                        "填写预算系统中的项目编码", table=table, group="项目编码是空的，表中不印这一行")
+
+
+@rule("JX414", "warning", "列宽没有照写的采用",
+      f"版式中的 列宽 合计超过版心宽度 {TEXT_WIDTH_MM:g} 毫米时，生成时按比例缩小；个数与表的列数不符时（有 指标值确定依据 "
+      "一列时是 6 列，没有时 5 列）不采用，按内容自动计算。两种情形印出来的都不是写的宽度。")
+def widths_not_used(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A 列宽 that the renderers scale down or ignore."""
+    for table in ctx.doc.tables():
+        widths = table.layout.widths
+        if widths is None:
+            continue
+        source = table.field_sources.get("列宽", table.source)
+        total = sum(widths)
+        if len(widths) != len(table.columns):
+            yield r.at(source, f"列宽写了 {len(widths)} 个数，这张表有 {len(table.columns)} 列：没有采用，按内容自动计算",
+                       f"写 {len(table.columns)} 个数：{'、'.join(table.columns)}", table=table,
+                       group=f"列宽写了 {len(widths)} 个数，与表的列数不符：没有采用，按内容自动计算")
+        elif total > TEXT_WIDTH_MM:
+            scaled = "、".join(f"{w * TEXT_WIDTH_MM / total:.1f}" for w in widths)
+            yield r.at(source, f"列宽合计 {total:g} 毫米，超过版心宽度 {TEXT_WIDTH_MM:g} 毫米：生成时按比例缩小为 {scaled}",
+                       f"把各列改窄，合计不超过 {TEXT_WIDTH_MM:g} 毫米", table=table)

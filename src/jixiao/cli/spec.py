@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.app import ReportFormat, SpecArg, command, out, split_option
+from jixiao.cli.app import ReportFormat, SpecArg, command, err, out, split_option
 from jixiao.errors import UsageError
 from jixiao.outpaths import check_json_output, check_output_file, input_files
 from jixiao.workflow import Checks, open_spec
@@ -19,10 +19,21 @@ PANEL = "规格：校验、展开、检查"
 @command(panel=PANEL)
 def validate(spec: SpecArg) -> None:
     """检查规格：语法、键名、类型、单位、预设、金额与支出计划，一次列出全部问题。"""
-    doc = open_spec(spec).doc
-    tables = doc.tables()
+    opened = open_spec(spec)
+    tables = opened.doc.tables()
     rows = sum(len(t.rows) for t in tables)
     out.print(f"✓ 规格有效：{len(tables)} 张项目绩效目标表，{rows} 行指标。", highlight=False)
+    from jixiao.spec.schema import stale_schemas
+
+    stale = stale_schemas(opened.root)
+    if stale:
+        folder = stale[0].parent
+        shown = folder.resolve().relative_to(Path.cwd().resolve()) if folder.resolve().is_relative_to(Path.cwd().resolve()) else folder
+        err.print(
+            f"提示：{shown} 中的 {'、'.join(p.name for p in stale)} 与当前的 jixiao 不一致（多半是从旧版本复制来的），"
+            f"编辑器会按旧的规则补全、把新的键标成错误。运行 jixiao schema -o {shown} 更新。",
+            highlight=False, markup=False,
+        )
 
 
 @command(panel=PANEL)

@@ -124,6 +124,16 @@ def _unit_ref(ctx: _Ctx, src: ProjectSource, part: _PartInfo) -> tuple[str | Non
     return None, src.pos, ()
 
 
+def _widths_source(ctx: _Ctx, own: dict[str, Any], part: _PartInfo, src: ProjectSource) -> dm.SourceRef | None:
+    """Where the 列宽 a table uses is written: its own 版式, its part's, or the department's."""
+    for settings, pos, base in ((own, src.pos, ("版式",)), (part.layout, ctx.spec.pos, ("部分", part.index, "版式")),
+                                (ctx.layout, ctx.spec.pos, ("版式",))):
+        if "widths" in settings:
+            node = (*base, "列宽") if (*base, "列宽") in pos.values else base
+            return ctx.ref(pos, node)
+    return None
+
+
 def _find_unit(dept: Department, ref: str) -> Unit | None:
     return next((u for u in dept.units if ref in (u.code, u.name, f"{u.code}{u.name}")), None)
 
@@ -156,6 +166,7 @@ def _expand_project(
     dept = ctx.dept
     own = _layout_settings(ctx, p.layout, pos, ("版式",), tables_only=True)
     layout = table_layout(ctx.layout, part.layout, own)
+    widths_source = _widths_source(ctx, own, part, src)
     unit_ref, unit_pos, unit_node = _unit_ref(ctx, src, part)
     unit = _find_unit(dept, unit_ref) if unit_ref is not None else None
     units = "、".join(f"{u.code}（{u.name}）" for u in dept.units)
@@ -184,6 +195,8 @@ def _expand_project(
         for label in ("项目名称", "标题", "项目编码", "预算数", "财政资金", "其他资金", "资金用途", "绩效目标")
         if (label,) in pos.keys
     }
+    if widths_source is not None:
+        field_sources["列宽"] = widths_source
     if layout.show_schedule:
         if entries is None:
             ctx.diags.append(
