@@ -20,6 +20,52 @@ def _findings(root: Path, rules: list[str] | None = None) -> list[Finding]:
     return run_checks(spec, expand_department(spec), select=rules)
 
 
+# --- One fix for many findings (point 5) ------------------------------------------------------
+
+NO_COST_PRESET = """\
+说明: 没有成本指标的本部门预设
+绩效指标:
+  - {键: 数量, 二级: 数量指标, 三级: "{{ 事项 }}工作完成率", 描述: 实际完成量占计划的比例, 值: =100%}
+  - {键: 质量, 二级: 质量指标, 三级: 验收合格率, 描述: 验收合格的比例, 值: ≥95%}
+  - {键: 时效, 二级: 时效指标, 三级: 完成时限, 描述: 全部完成的日期, 值: "{{ 完成时限 }}"}
+  - {键: 效益, 二级: 社会效益指标, 三级: 工作正常开展率, 描述: 正常开展的比例, 值: ≥95%}
+  - {键: 满意度, 二级: 服务对象满意度指标, 三级: 服务对象满意度, 描述: 表示满意的比例, 值: ≥90%}
+"""
+BASED = "说明: 基于本级\n基于: 本级\n改写:\n  满意度: {值: ≥95%}\n"
+
+
+def _no_cost_spec(tmp_path: Path) -> Path:
+    files = {"部门.yaml": DEPARTMENT.replace("预设: 运转类", "预设: 本级"), "presets/本级.yaml": NO_COST_PRESET,
+             "presets/分局.yaml": BASED}
+    for i, name in enumerate(["办公费", "印刷费", "宣传费", "会议费", "培训费"], 1):
+        files[f"projects/{i:02d}-{name}.yaml"] = PROJECT.replace("法律顾问费", name)
+    files["projects/06-物业费.yaml"] = PROJECT.replace("法律顾问费", "物业费") + "预设: 分局\n"
+    files["projects/07-维修费.yaml"] = PROJECT.replace("法律顾问费", "维修费") + "预设: 运转类\n改写:\n  成本: 删除\n"
+    return write_tree(tmp_path, files)
+
+
+def test_what_one_preset_row_fixes_is_said_once_at_the_preset(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = _no_cost_spec(tmp_path / "spec")
+    found = [f for f in _findings(root) if f.rule == "JX407"]
+    at_preset = [f for f in found if f.path == "presets/本级.yaml"]
+    assert len(at_preset) == 1 and at_preset[0].tables == (1, 2, 3, 4, 5, 6)  # 分局 is based on 本级: its table too
+    assert "预设「本级」没有成本指标：在预设中加上这一行，可改正用它的 6 张表" in at_preset[0].message
+    assert at_preset[0].line == 2  # its 绩效指标
+    (own,) = [f for f in found if f.path.startswith("projects/")]  # deleted its preset's cost row: fixed there
+    assert own.path == "projects/07-维修费.yaml" and own.tables == (7,)
+    monkeypatch.chdir(tmp_path)
+    text = runner.invoke(app, ["check", "spec", "--select", "JX407"]).stdout
+    assert text.count("JX407") == 2 and "共 2 条" in text
+    # The preview shows the same findings: the check stage it runs is this one.
+    from jixiao.serve.state import Builder, Preview
+
+    state = Builder(root, tmp_path).build()
+    assert isinstance(state, Preview)
+    notes = [n["message"] for n in state.fragments["table-3"].notes if n["rule"] == "JX407"]
+    assert notes == [at_preset[0].message]
+    assert state.counts["error"] == len([f for f in _findings(root) if f.level == "error"])
+
+
 # --- 第一部分 (point 14) ----------------------------------------------------------------------
 
 PART_ONE = """\

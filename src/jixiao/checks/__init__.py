@@ -2,7 +2,9 @@
 
 :func:`run_checks` runs every selected rule, applies the department, project
 and per-line (``# jixiao: ignore[JX104]``) switches, merges findings that point
-at the same place (a preset line used by many tables) and sorts them.
+at the same place (a preset line used by many tables), says once at a preset
+what one row added there would fix in many tables (:mod:`jixiao.checks.causes`)
+and sorts them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from jixiao.checks import (  # noqa: F401 - importing registers the rules
     rules_words,
 )
 from jixiao.checks.base import LEVEL_LABEL, RULES, CheckContext, Finding, Rule
+from jixiao.checks.causes import by_cause
 from jixiao.checks.vocabulary import load_vocabulary
 from jixiao.errors import Diagnostic, SpecError, UsageError
 from jixiao.expand.indicators import display_path
@@ -112,6 +115,8 @@ def run_checks(
                 continue
             found.setdefault((f.rule, f.level, f.path, f.line, f.col), []).append(f)
     merged = [_merge(group) for group in found.values()]
+    # What one preset row would fix in many tables is said once, at that preset.
+    merged = [f for f in by_cause(merged, spec, doc) if not _suppressed(f, files)]
     return sorted(merged, key=lambda f: (f.path, f.line, f.col, f.rule))
 
 
