@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import DEPARTMENT, PROJECT, write_tree
 from jixiao.checks import Finding, run_checks
+from jixiao.checks.fixing import transplant
 from jixiao.cli import app
 from jixiao.expand.department import expand_department
 from jixiao.spec.load import load_department
@@ -145,3 +148,72 @@ def test_validate_notices_a_schema_copied_from_an_older_jixiao(tmp_path: Path, m
     assert "jixiao schema -o 新部门/schema" in result.stderr
     assert runner.invoke(app, ["schema", "-o", "新部门/schema"]).exit_code == 0
     assert "提示" not in runner.invoke(app, ["validate", "新部门"]).stderr
+
+
+# --- check --fix (point 6): before/after fixtures, as ruff tests its fixes ----------------------
+
+FIXES = Path(__file__).parent / "fixtures" / "fix"
+CASES = sorted(p.name for p in FIXES.iterdir())
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fix_writes_what_the_after_folder_holds(case: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    spec = tmp_path / case
+    shutil.copytree(FIXES / case / "before", spec)
+    monkeypatch.chdir(tmp_path)
+    preview = runner.invoke(app, ["check", case, "--diff"])
+    assert preview.exit_code == 1 and _tree(spec) == _tree(FIXES / case / "before")  # --diff writes nothing
+    assert f"--- a/{case}/" in preview.stdout and "没有写入任何文件" in preview.stderr
+    result = runner.invoke(app, ["check", case, "--fix"])
+    assert result.exit_code == 0, result.output
+    assert _tree(spec) == _tree(FIXES / case / "after")
+    assert "已改正" in result.stdout and "共改正" in result.stdout
+    again = runner.invoke(app, ["check", case, "--fix"])
+    assert "已改正" not in again.stdout and _tree(spec) == _tree(FIXES / case / "after")
+    assert runner.invoke(app, ["fmt", "--check", case]).exit_code == 0
+    quiet = runner.invoke(app, ["check", case, "--diff"])
+    assert quiet.exit_code == 0 and quiet.stdout == ""
+
+
+def test_fix_output_names_each_change(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    shutil.copytree(FIXES / "预设与公式" / "before", tmp_path / "spec")
+    monkeypatch.chdir(tmp_path)
+    lines = runner.invoke(app, ["check", "spec", "--fix"]).stdout.splitlines()
+    assert "已改正 spec/presets/本级.yaml:7:8: JX202 「≥100%」→「=100%」（第 1、2 表）" in lines
+    assert "已改正 spec/presets/本级.yaml:6:9: JX603 「…问工作实际完成量,占年度计划的比例」→「…问工作实际完成量，占年度计划的比例」（第 1、2 表）" in lines
+
+
+def test_fix_writes_nothing_when_the_spec_does_not_load(tmp_path: Path) -> None:
+    spec = shutil.copytree(FIXES / "标点与错别字" / "before", tmp_path / "spec")
+    broken = spec / "projects" / "01-法律顾问费.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "预算数: 7.00\n", encoding="utf-8")
+    before = _tree(spec)
+    result = runner.invoke(app, ["check", str(spec), "--fix"])
+    assert result.exit_code == 1 and _tree(spec) == before
+    assert not list(tmp_path.glob(".jx-fix-*"))
+
+
+@pytest.mark.parametrize(("written", "old", "new", "wanted"), [
+    ("a,b", "a,b", "a，b", "a，b"),
+    ("{{ 事项 }}完成量,占比", "法律顾问完成量,占比", "法律顾问完成量，占比", "{{ 事项 }}完成量，占比"),
+    ("第一,行\n第二,行\n", "第二,行", "第二，行", "第一,行\n第二，行\n"),
+    ("{{ x }},{{ y }}", "1,2", "1，2", None),  # the comma's neighbours are not written as printed
+])
+def test_transplant(written: str, old: str, new: str, wanted: str | None) -> None:
+    assert transplant(written, old, new) == wanted
+
+
+def test_every_fixable_rule_says_what_it_replaces(tmp_path: Path) -> None:
+    from test_checks import CASES as RULE_CASES
+    from test_checks import findings
+
+    from jixiao.checks.fixing import fixable_rules
+
+    assert set(fixable_rules()) == {"JX103", "JX106", "JX202", "JX205", "JX601", "JX603", "JX604"}
+    for rule in fixable_rules():
+        found = findings(tmp_path / rule, RULE_CASES[rule][0], [rule])
+        assert found and all(f.fix is not None and f.replaces is not None and f.fix != f.replaces for f in found)

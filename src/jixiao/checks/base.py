@@ -35,6 +35,8 @@ class Finding:
     group: str | None = None
     #: The hint shown with ``group`` when the tables' own hints differ.
     group_hint: str | None = None
+    #: The printed text ``fix`` replaces (given by the rules ``--fix`` applies).
+    replaces: str | None = None
 
     @property
     def group_key(self) -> tuple[str, str, str]:
@@ -86,6 +88,8 @@ class Rule:
     fn: RuleFn = field(compare=False)
     #: Other levels the rule may give, each explained in ``rationale`` (JX302: 补助标准 → 警告).
     also: tuple[Level, ...] = ()
+    #: Its ``fix`` is safe and mechanical: ``jixiao check --fix`` writes it into the spec.
+    fixable: bool = False
 
     @property
     def levels(self) -> tuple[Level, ...]:
@@ -103,11 +107,13 @@ class Rule:
         level: Level | None = None,
         group: str | None = None,
         group_hint: str | None = None,
+        replaces: str | None = None,
     ) -> Finding:
         """A finding of this rule at *source*.
 
         *group* is *message* without the table's own name or numbers, for showing
-        the same finding of many tables once (and *group_hint* its hint).
+        the same finding of many tables once (and *group_hint* its hint). *replaces*
+        is the whole printed text that *fix* is the corrected form of.
         """
         return Finding(
             rule=self.id,
@@ -121,6 +127,7 @@ class Rule:
             tables=(table.number,) if table is not None else (),
             group=group,
             group_hint=group_hint,
+            replaces=replaces,
         )
 
 
@@ -137,18 +144,20 @@ FAMILIES = {
 
 
 def rule(
-    rule_id: str, level: Level, title: str, rationale: str, *, also: tuple[Level, ...] = ()
+    rule_id: str, level: Level, title: str, rationale: str, *, also: tuple[Level, ...] = (), fixable: bool = False
 ) -> Callable[[RuleFn], Rule]:
     """Register the decorated function as rule *rule_id*.
 
     The function is called as ``fn(ctx, rule)`` and makes findings with ``rule.at(…)``.
     A rule that gives another level in some cases lists it in *also* and says when
     in *rationale* (a test holds every finding to its rule's documented levels).
+    A rule is *fixable* when every ``fix`` it gives is the text the cell should print
+    and changing it cannot change what the text means (``jixiao check --fix``).
     """
 
     def register(fn: RuleFn) -> Rule:
         family = FAMILIES[rule_id[:3]]
-        r = Rule(rule_id, level, family, title, rationale, fn, also)
+        r = Rule(rule_id, level, family, title, rationale, fn, also, fixable)
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
         RULES[rule_id] = r

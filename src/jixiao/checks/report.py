@@ -186,6 +186,9 @@ def level_text(r: Rule) -> str:
     return " / ".join(LEVEL_LABEL[lv] for lv in r.levels)
 
 
+_FIXABLE = "（`jixiao check --fix` 自动改正）"
+
+
 def rules_markdown() -> str:
     """docs/rules.md: every rule by family, with its level and rationale."""
     out = [
@@ -200,11 +203,14 @@ def rules_markdown() -> str:
         "级别：**错误** 使 `jixiao check` 以退出码 1 结束；**警告**、**提示** 只列出。"
         "写着「错误 / 警告」的规则在说明所述的情形下给出警告。",
         "",
+        "说明中写着「`jixiao check --fix` 自动改正」的规则，改法是机械的、不改变意思："
+        "`jixiao check 规格 --fix` 把它们改进规格文件（保留注释和格式），`--diff` 只显示会怎样改。",
+        "",
     ]
     for prefix, family in FAMILIES.items():
         rules = [r for rid, r in sorted(RULES.items()) if rid.startswith(prefix)]
         out += [f"## {prefix}xx {family}", "", "| 规则 | 级别 | 名称 | 说明 |", "|---|---|---|---|"]
-        out += [f"| {r.id} | {level_text(r)} | {r.title} | {r.rationale} |" for r in rules]
+        out += [f"| {r.id} | {level_text(r)} | {r.title} | {r.rationale}{_FIXABLE if r.fixable else ''} |" for r in rules]
         out.append("")
     return "\n".join(out)
 
@@ -218,7 +224,7 @@ def rules_json() -> str:
     """The rule list as JSON."""
     return json.dumps(
         [{"rule": r.id, "level": r.level, "also": list(r.also), "family": r.family, "title": r.title,
-          "rationale": r.rationale}
+          "rationale": r.rationale, "fixable": r.fixable}
          for _, r in sorted(RULES.items())],
         ensure_ascii=False,
         indent=2,

@@ -99,12 +99,29 @@ def check(
     summary: Annotated[
         bool, typer.Option("--summary", help="只列出每条规则发现了多少问题（规则、级别、条数、涉及表数、名称）")
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="改正能安全自动改正的问题（≥100% → =100%、半角标点、词表中的错别字、文号括号），"
+                     "保留注释和格式，列出改了哪些；之后列出其余的问题"),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="只显示 --fix 会怎样改（统一差异格式），不写入；有可改的地方时退出码为 1")
+    ] = False,
 ) -> None:
     """检查绩效目标中的常见问题：错别字、单位、成本与预算、结构、照抄、标点。有「错误」时退出码为 1。
 
     同一个问题出现在多张表中时只列一次，下面缩进列出其余各处；--format json 每处一条记录。
     """
     from jixiao.checks import report
+
+    if (fix or diff) and (list_rules or summary or fmt is not ReportFormat.text or spec is None):
+        raise UsageError("--fix、--diff 要给出规格文件夹，不能与 --list-rules、--summary、--format 一起使用")
+    if fix or diff:
+        from jixiao.cli.fixes import run_fix
+
+        assert spec is not None
+        run_fix(spec, diff_only=diff, select=split_option(select), ignore=split_option(ignore) or ())
+        return
 
     if list_rules:
         text = {"text": report.rules_text, "json": report.rules_json, "markdown": report.rules_markdown}
