@@ -208,10 +208,9 @@ def test_transplant(written: str, old: str, new: str, wanted: str | None) -> Non
 
 
 def test_every_fixable_rule_says_what_it_replaces(tmp_path: Path) -> None:
+    from jixiao.checks.fixing import fixable_rules
     from test_checks import CASES as RULE_CASES
     from test_checks import findings
-
-    from jixiao.checks.fixing import fixable_rules
 
     assert set(fixable_rules()) == {"JX103", "JX106", "JX202", "JX205", "JX601", "JX603", "JX604"}
     for rule in fixable_rules():

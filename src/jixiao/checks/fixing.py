@@ -185,6 +185,7 @@ def fix_spec(spec: Path, *, select: Iterable[str] | None = None, ignore: Iterabl
     result = FixResult(root)
     stage = _Stage(root)
     try:
+        _drop_missing_projects(stage, result)
         for _ in range(ROUNDS):
             if not _one_round(stage, result, select, ignore):
                 break
@@ -238,13 +239,40 @@ def _one_round(stage: _Stage, result: FixResult, select: Iterable[str] | None, i
     return True
 
 
-def _write_round(stage: _Stage, result: FixResult, edits: dict[str, dict[NodePath, str]]) -> None:
+def _drop_missing_projects(stage: _Stage, result: FixResult) -> None:
+    """Remove from 部门.yaml's 部分 the project files it names that are gone (a project deleted)."""
+    from jixiao.spec.load import department_file, load_department
+
+    loaded = load_department(stage.path)
+    there = {p.stem for p in (stage.path / PROJECTS_DIR).glob("*.yaml")}
+    gone: list[NodePath] = []
+    for i, part in enumerate(loaded.department.parts):
+        for j, entry in enumerate(part.projects or []):
+            stem = entry.removesuffix(".yaml")
+            if not any(ch in entry for ch in "*?[") and stem not in there and ("部分", i, "项目", j) in loaded.pos.values:
+                line, col = loaded.pos.values[("部分", i, "项目", j)]
+                rel = department_file(stage.path).name
+                result.applied.append(Applied("", rel, line, col, f"部分「{part.title}」中的「{stem}」", "", ()))
+                gone.append(("部分", i, "项目", j))
+    if gone:
+        _write_round(stage, result, {department_file(stage.path).name: {}}, deletions=gone)
+
+
+def _write_round(
+    stage: _Stage, result: FixResult, edits: dict[str, dict[NodePath, str]], deletions: list[NodePath] | None = None
+) -> None:
     from jixiao.vcs.fmt import canonical
+    from jixiao.vcs.fmtlines import comments
 
     for rel, changes in edits.items():
         staged = stage.path / rel
         text = staged.read_text(encoding="utf-8-sig")
-        new = canonical(text, project=rel.startswith(PROJECTS_DIR + "/"), edits=changes)
+        new = canonical(text, project=rel.startswith(PROJECTS_DIR + "/"), edits=changes, deletions=deletions or ())
+        kept = iter(comments(text))
+        if not all(any(c == k for k in kept) for c in comments(new)):  # in order; a deleted item's may go
+            raise JixiaoError(f"--fix 改写 {rel} 时会改动注释，没有写入任何文件。这是 jixiao 的缺陷，请报告。")
+        if not deletions and comments(new) != comments(text):
+            raise JixiaoError(f"--fix 改写 {rel} 时会丢掉注释，没有写入任何文件。这是 jixiao 的缺陷，请报告。")
         staged.write_text(new, encoding="utf-8")
         real = stage.root / rel
         original = result.files[real][0] if real in result.files else real.read_text(encoding="utf-8-sig")

@@ -58,9 +58,12 @@ def run_fix(spec: Path, *, diff_only: bool, select: list[str] | None, ignore: It
         return
     write_set({path: after.encode("utf-8") for path, (_, after) in files})
     for a in result.applied:
+        where = report.shown_path(result.root, a.path, base)
+        if not a.rule:  # a project file 部门.yaml names that is gone
+            out.print(f"已改正 {where}:{a.line}:{a.col}: 删去{a.old}：这个项目文件已不存在", highlight=False, markup=False)
+            continue
         old, new = excerpt(a.old, a.new)
         tables = report.table_numbers(a.tables) if len(a.tables) > 1 else ""
-        where = report.shown_path(result.root, a.path, base)
         out.print(f"已改正 {where}:{a.line}:{a.col}: {a.rule} 「{old}」→「{new}」{('（' + tables + '）') if tables else ''}",
                   highlight=False, markup=False)
     if files:

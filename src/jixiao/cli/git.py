@@ -118,10 +118,11 @@ def rollover(
 ) -> None:
     """由本年度的规格生成下一年度的规格，并列出需要人工更新的清单（年份、日期、预算、项目编码……）。"""
     from jixiao.vcs.rollover.checklist import CHECKLIST_NAME, checklist_text
-    from jixiao.vcs.rollover.plan import default_destination, plan, write
+    from jixiao.vcs.rollover.plan import adopt_templates, default_destination, plan, write
 
     result = plan(spec, year, clear_budget=clear_budget)
     dest = output if output is not None else default_destination(spec, result.old_year, year)
+    adopt_templates(result, dest)
     text = checklist_text(result, dest)
     written = write(result, dest, (CHECKLIST_NAME.format(year=year), text.encode("utf-8")), checklist)
     sys.stdout.write(text)

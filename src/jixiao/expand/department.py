@@ -363,7 +363,8 @@ def _parts(ctx: _Ctx, first_part: int) -> list[_PartInfo]:
             elif stem in unloaded:
                 continue
             elif stem not in by_stem:
-                ctx.diags.append(pos.diag(("部分", i, "项目", j), f"项目文件「projects/{stem}.yaml」不存在", _LISTING_HINT))
+                ctx.diags.append(pos.diag(("部分", i, "项目", j), f"部分「{part.title}」列出的项目文件「projects/{stem}.yaml」不存在",
+                                          "项目删去了就删去这一项（jixiao check --fix 会删去）；或是文件名写错了、文件被改了名"))
             elif stem in owner:
                 ctx.diags.append(pos.diag(("部分", i, "项目", j), f"项目「{stem}」列了两次"))
             else:

@@ -186,12 +186,16 @@ def _rename_key(node: CommentedMap, old: Any, new: Any) -> None:
         node.ca.items[new] = comment
 
 
-def canonical(text: str, *, project: bool = False, edits: Mapping[NodePath, str] | None = None) -> str:
+def canonical(
+    text: str, *, project: bool = False, edits: Mapping[NodePath, str] | None = None,
+    deletions: Iterable[NodePath] = (),
+) -> str:
     """The canonical form of one spec file's *text* (*project*: a file in projects/).
 
     *edits* replace texts first (node path → new text, as :mod:`jixiao.spec.yamlio` numbers
     nodes): a value keeps its block style (``|``, ``>``), is quoted only where needed, and keeps
-    its comments (``jixiao check --fix`` writes through here).
+    its comments (``jixiao check --fix`` writes through here). *deletions* are list items to
+    remove (a project file named in 部门.yaml's 部分 that no longer exists).
 
     Raises:
         YAMLError: the text is not YAML (callers load it with jixiao's reader first).
@@ -202,11 +206,18 @@ def canonical(text: str, *, project: bool = False, edits: Mapping[NodePath, str]
     yaml = _yaml()
     data = yaml.load(body)
     if not isinstance(data, CommentedMap | CommentedSeq):
-        if edits:
+        if edits or deletions:
             raise KeyError("the file holds no mapping or list")
         return tidy(text)
     for node, value in (edits or {}).items():
         _replace_text(data, node, value)
+    for node in sorted(deletions, key=lambda n: n[-1] if isinstance(n[-1], int) else -1, reverse=True):
+        parent = data
+        for step in node[:-1]:
+            parent = parent[step]
+        if not isinstance(parent, CommentedSeq) or not isinstance(node[-1], int):
+            raise KeyError(node)
+        del parent[node[-1]]
     _canonical_node(data, flow=False, project=project)
     out = io.StringIO()
     yaml.dump(data, out)
