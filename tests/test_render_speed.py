@@ -101,7 +101,7 @@ def test_parallel_cached_and_incremental_renders_equal_a_serial_cold_render(tmp_
     changed = {p.name for p in before if (p.stat().st_ino, p.stat().st_mtime_ns) != before[p]}
     stem = "03-" + project.stem.split("-", 1)[1]
     assert changed == {
-        "2025年唐山市医疗保障局部门绩效目标.docx", "2025年唐山市医疗保障局部门绩效目标.pdf",
+        "唐山市医疗保障局部门绩效目标.docx", "唐山市医疗保障局部门绩效目标.pdf",
         f"{stem}.docx", f"{stem}.pdf", ".jixiao-manifest.json",
     }
 
