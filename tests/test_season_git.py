@@ -96,3 +96,43 @@ def test_rollover_to_a_folder_outside_the_repository_takes_its_presets_along(tmp
     assert runner.invoke(app, ["rollover", str(repo / "医保"), "--年度", "2026", "-o", str(inside)]).exit_code == 0
     assert not (inside / "presets").exists()  # inside the repository it sees templates/ itself
     shutil.rmtree(inside)
+
+
+# --- Git that shows the change: file names that stay, git-setup (points 9 and 10) ----------------
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(repo.parent), "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C.UTF-8",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
+           "GIT_PAGER": "cat", "PAGER": "cat"}  # no jixiao on PATH, as in a GUI or an editor
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def test_git_setup_shows_the_changed_cells_with_jixiao_off_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    write_tree(repo, {"医保/部门.yaml": DEPARTMENT, "医保/projects/01-法律顾问费.yaml": PROJECT,
+                      "医保/projects/02-宣传费.yaml": PROJECT.replace("法律顾问费", "宣传费")})
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    monkeypatch.chdir(repo)
+    setup = runner.invoke(app, ["git-setup"])
+    assert setup.exit_code == 0, setup.output
+    assert "diff.jixiao.command" in setup.stdout and "core.quotepath false" in setup.stdout
+    attributes = (repo / ".gitattributes").read_text(encoding="utf-8")
+    assert "*.docx diff=jixiao" in attributes and ".jixiao-manifest.json -diff" in attributes
+    render = ["render", "医保", "-o", "交财政局", "--format", "docx", "--force"]
+    assert runner.invoke(app, render).exit_code == 0
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "2025")
+    budget = repo / "医保" / "projects" / "02-宣传费.yaml"
+    budget.write_text(budget.read_text(encoding="utf-8").replace("预算数: 5.00", "预算数: 6.00"), encoding="utf-8")
+    assert runner.invoke(app, render).exit_code == 0
+    assert _git(repo, "status", "--porcelain", "交财政局").splitlines() == [
+        " M 交财政局/.jixiao-manifest.json", " M 交财政局/projects/02-宣传费.docx", " M 交财政局/测试局部门绩效目标.docx",
+    ]  # 01-法律顾问费.docx is untouched; names read as names
+    diff = _git(repo, "diff", "--", "交财政局")
+    assert "━━ 交财政局/projects/02-宣传费.docx\n  2.宣传费绩效目标表\n-预算数 ｜ 5.00\n" in diff
+    assert "━━ 交财政局/测试局部门绩效目标.docx\n  2.宣传费绩效目标表\n" in diff
+    assert "+月均宣传经费支出" not in diff and "+产出指标／成本指标／月均宣传经费支出 ｜ 指标值：≤0.5万元/月" in diff
+    assert "Binary files" in diff and len(diff.splitlines()) < 40, diff
+    log = _git(repo, "diff", "--no-ext-diff", "--", "交财政局/projects/02-宣传费.docx")  # textconv, as git log -p
+    assert "-预算数 ｜ 5.00" in log and "+预算数 ｜ 6.00" in log

@@ -33,6 +33,7 @@ def init(
     if not paths:
         out.print(f"{folder} 中已有全部文件，没有改动。", highlight=False)
     out.print(f"下一步：编辑 {folder}/部门.yaml，然后运行 jixiao validate {folder}", highlight=False)
+    out.print("放进 git 仓库后运行一次 jixiao git-setup：git diff 就能按文字比较生成的 Word、PDF", highlight=False)
 
 
 def shown(path: Path) -> str:
