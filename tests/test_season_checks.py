@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -216,3 +217,28 @@ def test_every_fixable_rule_says_what_it_replaces(tmp_path: Path) -> None:
     for rule in fixable_rules():
         found = findings(tmp_path / rule, RULE_CASES[rule][0], [rule])
         assert found and all(f.fix is not None and f.replaces is not None and f.fix != f.replaces for f in found)
+
+
+# --- Tables as the reader sees them (point 12) -------------------------------------------------
+
+GALLERY = Path(__file__).parent / "fixtures" / "gallery" / "两部分不同版式"
+
+
+def test_tables_are_named_as_printed_when_each_part_counts_from_1(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    spec = shutil.copytree(GALLERY, tmp_path / "spec")
+    office = spec / "projects" / "03-办公费.yaml"
+    use = next(line for line in (spec / "projects" / "01-医疗救助资金.yaml").read_text(encoding="utf-8").splitlines()
+               if line.startswith("资金用途:"))
+    office.write_text(re.sub(r"^资金用途:.*$", use, office.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    check = runner.invoke(app, ["check", "spec", "--select", "JX501"])
+    assert "资金用途与第一部分第 1 表「医疗救助资金」完全相同" in check.stdout, check.stdout
+    summary = runner.invoke(app, ["expand", "spec"], env={"COLUMNS": "120"}).stdout
+    assert "第二部分第 1 表" in summary and "第 3 表" not in summary  # no 第一部分 text here: the tables start at 第一部分
+    explained = runner.invoke(app, ["expand", "spec", "--explain", "二-2"], env={"COLUMNS": "120"})
+    assert explained.exit_code == 0 and "第二部分第 2 表 2、印刷费绩效目标表" in explained.stdout
+    ambiguous = runner.invoke(app, ["render", "spec", "-o", "out", "--format", "docx", "--only", "1", "--force"])
+    assert ambiguous.exit_code == 2 and "请写明部分，如「第一部分1」" in ambiguous.stderr
+    chosen = runner.invoke(app, ["render", "spec", "-o", "out", "--format", "docx", "--only", "第二部分1", "--force"])
+    assert chosen.exit_code == 0, chosen.output
+    assert sorted(p.name for p in (tmp_path / "out" / "projects").iterdir()) == ["03-办公费.docx"]

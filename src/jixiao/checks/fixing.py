@@ -31,6 +31,7 @@ from jixiao.checks.fields import all_texts
 from jixiao.checks.vocabulary import load_vocabulary
 from jixiao.errors import Diagnostic, JixiaoError
 from jixiao.model.document import Document
+from jixiao.model.tableref import TableRefs
 from jixiao.spec.files import SPEC_SUBDIRS
 from jixiao.spec.load import DEPARTMENT_FILES, PROJECTS_DIR, find_root
 from jixiao.spec.yamlio import NodePath, load_yaml
@@ -60,6 +61,8 @@ class FixResult:
     applied: list[Applied] = field(default_factory=list)
     #: Files to rewrite: absolute path → (text before, text after).
     files: dict[Path, tuple[str, str]] = field(default_factory=dict)
+    #: How the document names its tables (for saying which tables a fix touched).
+    refs: TableRefs | None = None
 
 
 def fixable_rules() -> list[str]:
@@ -200,6 +203,7 @@ def _one_round(stage: _Stage, result: FixResult, select: Iterable[str] | None, i
 
     select = list(select) if select is not None else None
     opened = open_spec(stage.path, checks=Checks.REPORT, select=select, ignore=ignore)
+    result.refs = result.refs or TableRefs.of(opened.doc)
     kept = {(f.rule, f.path, f.line, f.col) for f in opened.findings if RULES[f.rule].fixable}
     if not kept:
         return False

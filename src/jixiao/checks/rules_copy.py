@@ -11,6 +11,7 @@ from jixiao.checks.text import bare_name
 from jixiao.checks.years import DocumentYear, leftover_years
 from jixiao.expand.department import derive_item
 from jixiao.model.document import ProjectTable
+from jixiao.model.tableref import TableRefs
 
 
 def _norm(text: str) -> str:
@@ -21,6 +22,7 @@ def _norm(text: str) -> str:
       "不同项目照抄同一段资金用途或绩效目标，说明目标没有针对本项目来写。")
 def copied_text(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """资金用途 or 绩效目标 identical to an earlier project's with a different name."""
+    refs = TableRefs.of(ctx.doc)
     for label, attr in (("资金用途", "use"), ("绩效目标", "goal")):
         first: dict[str, ProjectTable] = {}
         for table in ctx.doc.tables():
@@ -30,7 +32,7 @@ def copied_text(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
             earlier = first.setdefault(text, table)
             if earlier is not table and earlier.name != table.name:
                 yield r.at(table.source_of(label),
-                           f"{label}与第 {earlier.number} 表「{earlier.name}」完全相同",
+                           f"{label}与{refs.one(earlier.number)}「{earlier.name}」完全相同",
                            f"按本项目的内容重写{label}", table=table)
 
 
@@ -182,6 +184,7 @@ def other_projects_name(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     绩效目标 of projects with other names also use (医保工作) is a common word.
     """
     tables = ctx.doc.tables()
+    refs = TableRefs.of(ctx.doc)
     own = {t.number: " ".join(filter(None, (t.name, t.title, t.item, t.use, t.goal))) for t in tables}
     owners: dict[str, ProjectTable] = {}
     for table in tables:
@@ -201,7 +204,7 @@ def other_projects_name(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
                 if hit is None:
                     continue
                 other = specific[hit]
-                yield r.at(row.source_of(attr), f"「{text}」中的「{hit}」是第 {other.number} 表「{other.name}」的名称",
+                yield r.at(row.source_of(attr), f"「{text}」中的「{hit}」是{refs.one(other.number)}「{other.name}」的名称",
                            f"改成写「{table.name}」本身的指标", table=table,
                            group="指标行中写着别的项目的名称", group_hint="改成写本项目自己的指标")
                 break

@@ -45,6 +45,7 @@ def run_fix(spec: Path, *, diff_only: bool, select: list[str] | None, ignore: It
 
     base = Path.cwd()
     result = fix_spec(spec, select=select, ignore=ignore)
+    refs = result.refs
     files = sorted(result.files.items())
     if diff_only:
         for path, (before, after) in files:
@@ -63,13 +64,15 @@ def run_fix(spec: Path, *, diff_only: bool, select: list[str] | None, ignore: It
             out.print(f"已改正 {where}:{a.line}:{a.col}: 删去{a.old}：这个项目文件已不存在", highlight=False, markup=False)
             continue
         old, new = excerpt(a.old, a.new)
-        tables = report.table_numbers(a.tables) if len(a.tables) > 1 else ""
+        tables = (refs.many(a.tables) if refs is not None else report.table_numbers(a.tables)) if len(a.tables) > 1 else ""
         out.print(f"已改正 {where}:{a.line}:{a.col}: {a.rule} 「{old}」→「{new}」{('（' + tables + '）') if tables else ''}",
                   highlight=False, markup=False)
     if files:
         out.print(f"共改正 {len(result.applied)} 处，{len(files)} 个文件。", highlight=False, markup=False)
     opened = open_spec(spec, checks=Checks.REPORT, select=select, ignore=ignore)
-    left = report.format_text(opened.findings, opened.root, base)
+    from jixiao.model.tableref import TableRefs
+
+    left = report.format_text(opened.findings, opened.root, base, TableRefs.of(opened.doc))
     if left:
         out.print("", highlight=False)
         sys.stdout.write(left)

@@ -143,7 +143,9 @@ def check(
     elif fmt is ReportFormat.json:
         sys.stdout.write(report.format_json(findings, opened.root, base))
     else:
-        sys.stdout.write(report.format_text(findings, opened.root, base))
+        from jixiao.model.tableref import TableRefs
+
+        sys.stdout.write(report.format_text(findings, opened.root, base, TableRefs.of(opened.doc)))
     if any(f.level == "error" for f in findings):
         raise typer.Exit(1)
 

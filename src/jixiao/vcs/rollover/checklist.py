@@ -63,8 +63,8 @@ def _budget_item(result: Plan, path: str, edits: list[Edit]) -> str:
 
 def _project_section(result: Plan, path: str, budgets: list[Edit], years: list[SpecYear],
                      code: tuple[str, int, int, str] | None) -> list[str]:
-    number, name = result.tables.get(path, (0, path))
-    head = f"### 第 {number} 表 {name}（`{path}`）"
+    _, name = result.tables.get(path, (0, path))
+    head = f"### {result.shown.get(path, '')} {name}（`{path}`）"
     if path in result.listed:
         line, col, part = result.listed[path]
         head += (f"\n\n部门.yaml 的部分「{part}」按文件名列出了这个项目（{_where('部门.yaml', line, col)}）："

@@ -27,6 +27,7 @@ from pathlib import Path
 from jixiao import limits
 from jixiao.checks.years import SpecYear, relative, spec_years
 from jixiao.errors import Diagnostic, JixiaoError, SpecError, UsageError
+from jixiao.model.tableref import TableRefs
 from jixiao.outpaths import check_new_folder, check_output_file, input_files
 from jixiao.resources import user_templates
 from jixiao.spec.load import DEPARTMENT_FILES, PROJECTS_DIR, find_root
@@ -67,6 +68,8 @@ class Plan:
     skipped: list[str] = field(default_factory=list)
     #: Project file (relative) → its table's number and 项目名称 in this year's document.
     tables: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: Project file → its table as the reader names it (第 3 表, or 第三部分第 1 表).
+    shown: dict[str, str] = field(default_factory=dict)
     #: Project file → its 资金支出计划 as printed, and the file it is written in (itself or 部门.yaml).
     schedules: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: Project file → where 部门.yaml's 部分 lists it by name (line, column, the part's title).
@@ -145,6 +148,8 @@ def plan(spec: Path, year: int, *, clear_budget: bool = False) -> Plan:
         raise UsageError(f"规格已经是 {old} 年度的了：--年度 写新的年度，如 {old + 1}")
     result = Plan(root, old, year, clear_budget)
     result.tables = {t.source.path: (t.number, t.name) for t in doc.tables()}
+    refs = TableRefs.of(doc)
+    result.shown = {t.source.path: refs.one(t.number) for t in doc.tables()}
     for t in doc.tables():
         if t.schedule:
             where = t.field_sources.get("资金支出计划")
