@@ -186,3 +186,17 @@ def test_new_places_a_project_beside_its_units_projects(tmp_path: Path, monkeypa
     doc = expand_department(load_department(root))
     assert [t.name for t in doc.tables()] == ["法律顾问费", "档案整理费", "网络租赁费", "宣传费", "印刷费", "会议费"]
     assert sorted(os.listdir(root / "projects"))[:3] == ["01-法律顾问费.yaml", "01.1-档案整理费.yaml", "01.2-网络租赁费.yaml"]
+
+
+def test_new_lists_the_project_where_部门_yaml_lists_its_units_projects(tmp_path: Path) -> None:
+    department = TWO_UNITS + "部分:\n  - 标题: 专项资金\n    项目: [01-a, 02-b]   # 按文件名\n  - 标题: 预算项目绩效目标\n"
+    root = write_tree(tmp_path / "spec", {
+        "部门.yaml": department, "projects/01-a.yaml": PROJECT,
+        "projects/02-b.yaml": PROJECT.replace("法律顾问费", "宣传费").replace('"100001"', '"100002"'),
+        "projects/03-c.yaml": PROJECT.replace("法律顾问费", "印刷费").replace('"100001"', '"100002"'),
+    })
+    assert runner.invoke(app, ["new", str(root), "档案整理费", "--单位", "100001"]).exit_code == 0
+    assert "    项目: [01-a, 01.1-档案整理费, 02-b]   # 按文件名\n" in (root / "部门.yaml").read_text(encoding="utf-8")
+    doc = expand_department(load_department(root))
+    assert [(p.title, [t.name for t in p.tables]) for p in doc.parts] == [
+        ("专项资金", ["法律顾问费", "档案整理费", "宣传费"]), ("预算项目绩效目标", ["印刷费"])]

@@ -12,7 +12,9 @@ What the new file writes follows what the spec around it already does:
 
 The file is named ``NN-名称.yaml`` after the unit's last project, so the table is
 printed beside them (``05.1-名称.yaml`` sorts between ``05-…`` and ``06-…``); with
-no project of the unit yet, after the last project.
+no project of the unit yet, after the last project. When 部门.yaml's 部分 lists that
+project by file name, the new one is listed right after it (through ``jixiao fmt``'s
+writer: comments stay), so it is printed in the same part.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from jixiao.authoring.scaffold import (
     short_item,
 )
 from jixiao.errors import SpecError, UsageError
-from jixiao.fileio import write_atomic
+from jixiao.fileio import write_set
 from jixiao.model.document import Document
 from jixiao.safenames import inside, safe_name
 from jixiao.spec.load import LoadedSpec, find_root, load_department, project_files
@@ -190,5 +192,24 @@ def new_project(spec: Path, name: str, preset: str | None, unit: str | None) -> 
             **example,
         },
     )
-    write_atomic(path, text.encode("utf-8"))
+    files = {path: text.encode("utf-8")}
+    listing = _listing(loaded, chosen)
+    if listing is not None:
+        from jixiao.vcs.fmt import canonical
+
+        original = loaded.path.read_text(encoding="utf-8-sig")
+        files[loaded.path] = canonical(original, insert_after={listing: path.stem}).encode("utf-8")
+    write_set(files)
     return path
+
+
+def _listing(loaded: LoadedSpec, unit: Unit) -> tuple[str | int, ...] | None:
+    """Where 部门.yaml's 部分 lists the unit's last project by its file name (None: not listed so)."""
+    mine = [src.stem for src in loaded.projects if _unit_of(loaded, src.spec.unit) == unit.code]
+    if not mine:
+        return None
+    for i, part in enumerate(loaded.department.parts):
+        entries = [e.removesuffix(".yaml") for e in part.projects or []]
+        if mine[-1] in entries and ("部分", i, "项目", entries.index(mine[-1])) in loaded.pos.values:
+            return ("部分", i, "项目", entries.index(mine[-1]))
+    return None

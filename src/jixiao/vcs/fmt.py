@@ -188,14 +188,15 @@ def _rename_key(node: CommentedMap, old: Any, new: Any) -> None:
 
 def canonical(
     text: str, *, project: bool = False, edits: Mapping[NodePath, str] | None = None,
-    deletions: Iterable[NodePath] = (),
+    deletions: Iterable[NodePath] = (), insert_after: Mapping[NodePath, str] | None = None,
 ) -> str:
     """The canonical form of one spec file's *text* (*project*: a file in projects/).
 
     *edits* replace texts first (node path → new text, as :mod:`jixiao.spec.yamlio` numbers
     nodes): a value keeps its block style (``|``, ``>``), is quoted only where needed, and keeps
     its comments (``jixiao check --fix`` writes through here). *deletions* are list items to
-    remove (a project file named in 部门.yaml's 部分 that no longer exists).
+    remove (a project file named in 部门.yaml's 部分 that no longer exists); *insert_after* adds
+    a text after a list item (``jixiao new`` listing its project beside its unit's).
 
     Raises:
         YAMLError: the text is not YAML (callers load it with jixiao's reader first).
@@ -206,11 +207,18 @@ def canonical(
     yaml = _yaml()
     data = yaml.load(body)
     if not isinstance(data, CommentedMap | CommentedSeq):
-        if edits or deletions:
+        if edits or deletions or insert_after:
             raise KeyError("the file holds no mapping or list")
         return tidy(text)
     for node, value in (edits or {}).items():
         _replace_text(data, node, value)
+    for node, value in (insert_after or {}).items():
+        seq = data
+        for step in node[:-1]:
+            seq = seq[step]
+        if not isinstance(seq, CommentedSeq) or not isinstance(node[-1], int):
+            raise KeyError(node)
+        seq.insert(node[-1] + 1, DoubleQuotedScalarString(value) if needs_quotes(value, flow=True) else value)
     for node in sorted(deletions, key=lambda n: n[-1] if isinstance(n[-1], int) else -1, reverse=True):
         parent = data
         for step in node[:-1]:
