@@ -44,6 +44,19 @@ def localise() -> None:
 
     core.Command.get_help_option = help_option
 
+    # An option's help is a Text in a rich Columns, whose cells cut a line too long to wrap
+    # (Chinese has no spaces to wrap at) with「…」: fold it onto the next line instead.
+    parameter_help = ru._get_parameter_help
+
+    def folded_parameter_help(**kwargs: Any) -> Any:
+        columns = parameter_help(**kwargs)
+        for item in getattr(columns, "renderables", []):
+            if hasattr(item, "overflow"):
+                item.overflow = "fold"
+        return columns
+
+    ru._get_parameter_help = folded_parameter_help
+
 
 def summary_table(doc: Document) -> Table:
     """One line per project table: its number as printed, unit, name, budget, rows, preset."""
