@@ -48,7 +48,8 @@ def _fill(table: object, cells: list[str]) -> None:
 def write(doc: Doc, path: Path) -> Path:
     """Save *doc* as a .docx at *path*."""
     d = docx.Document()
-    d.add_paragraph(doc.title)
+    if doc.title:
+        d.add_paragraph(doc.title)
     for text in doc.part_one:
         d.add_paragraph(text)
     if doc.part_one:
@@ -83,3 +84,20 @@ def office_rows(
         ("效益指标", "社会效益指标", "工作正常开展率", f"{item}工作正常开展的比例", value, basis),
         ("满意度指标", "服务对象满意度指标", "服务对象满意度", "问卷调查中表示满意的比例", value, basis),
     ]
+
+
+def from_seed(path: Path) -> Doc:
+    """A published seed's text (tests/fixtures/seeds) as a Doc: its title, 第一部分 and tables."""
+    from seedtext import dump_part_one, parse_dump
+
+    text = path.read_text(encoding="utf-8")
+    part_one = dump_part_one(text)
+    if part_one[-2:] == ["第二部分", "预算项目绩效目标"]:
+        part_one = part_one[:-2]  # write() puts its own part heading, on one line
+    tables = []
+    for t in parse_dump(text):
+        rows = [(r[0], r[1], r[2], r[3], r[4], r[5] if len(r) > 5 else "") for r in t.filled_rows()]
+        schedule = tuple(t.schedule) if t.schedule else ("", "", "", "100")
+        tables.append(Table(t.name, t.amounts[0], t.use, t.goal, rows, unit=t.unit_label or "",
+                            code=t.code or "", schedule=(schedule[0], schedule[1], schedule[2], schedule[3])))
+    return Doc("", tables, part_one)

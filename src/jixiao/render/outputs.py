@@ -58,8 +58,8 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def combined_stem(doc: Document) -> str:
-    """File name (without extension) of the combined document: its title without the year."""
-    title = re.sub(rf"{doc.year}\s*年度?", "", doc.title).strip(" -—_")
+    """File name (without extension) of the combined document: its title without a year in it."""
+    title = re.sub(r"(?<!\d)(?:19|20)\d{2}\s*年度?", "", doc.title).strip(" -—_")
     return safe_name(title or f"{doc.department}部门绩效目标")
 
 
