@@ -186,7 +186,12 @@ def fix_spec(spec: Path, *, select: Iterable[str] | None = None, ignore: Iterabl
     """
     root = find_root(spec)
     result = FixResult(root)
-    stage = _Stage(root)
+    try:
+        stage = _Stage(root)
+    except OSError as exc:
+        raise JixiaoError(
+            f"--fix 要先在 {root.parent} 中做一份规格的临时副本来验证，但无法写入（{exc.strerror or exc}）：没有改动任何文件"
+        ) from None
     try:
         _drop_missing_projects(stage, result)
         for _ in range(ROUNDS):
