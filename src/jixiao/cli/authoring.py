@@ -33,6 +33,15 @@ def init(
     if not paths:
         out.print(f"{folder} 中已有全部文件，没有改动。", highlight=False)
     out.print(f"下一步：编辑 {folder}/部门.yaml，然后运行 jixiao validate {folder}", highlight=False)
+    out.print("放进 git 仓库后运行一次 jixiao git-setup：git diff 就能按文字比较生成的 Word、PDF", highlight=False)
+
+
+def shown(path: Path) -> str:
+    """*path* relative to where the command was run (as the user gave it to init), else as it is."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @command(panel=PANEL)
@@ -43,10 +52,10 @@ def new(
     unit: Annotated[str | None, typer.Option("--单位", "--unit", help="单位编码或名称；默认为第一个单位")] = None,
 ) -> None:
     """按预设新建一个项目文件 projects/NN-项目名称.yaml。"""
-    from jixiao.authoring.scaffold import new_project
+    from jixiao.authoring.newproject import new_project
 
     path = new_project(spec, name, preset, unit)
-    out.print(f"已创建 {path}", highlight=False)
+    out.print(f"已创建 {shown(path)}", highlight=False)
 
 
 @command("import", panel=PANEL)

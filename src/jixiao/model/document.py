@@ -238,6 +238,9 @@ class Block(DocModel):
     kind: Literal["heading", "paragraph"]
     text: str
     source: SourceRef
+    #: A paragraph run on from several items (合为一段): where each item's text starts in ``text``
+    #: and where it is written (the first span is ``source``).
+    spans: list[tuple[int, SourceRef]] = []
 
 
 class Section(DocModel):

@@ -2,12 +2,16 @@
 
 Layout of an output folder::
 
-    2025年唐山市医疗保障局部门绩效目标.docx / .pdf / .html / .xlsx   the combined document (and workbook)
-    projects/01-办公楼维修（护）费.docx / .pdf               one pair per project table
+    唐山市医疗保障局部门绩效目标.docx / .pdf / .html / .xlsx   the combined document and workbook (its title without the year)
+    projects/01-办公楼维修（护）费.docx / .pdf               one pair per project, named like its project file
     .jixiao-manifest.json                                     what jixiao wrote here
 
-Project files are named by the table's number in the document (names repeat
-within a department: 印刷费 eight times in one seed), so renumbering renames.
+A file keeps its name while its project does: project files are named after the
+project's own file (``projects/01-办公楼维修（护）费.yaml``), not by the table's place
+in the document, so deleting or adding a project renames no other file, and the
+combined document's name has no year, so a rollover renames nothing. In git the
+rendered files of last year and this year, before and after an edit, are the same
+files. The combined document keeps the tables in the document's order.
 Files are only written after everything has rendered, as one all-or-nothing
 set (:func:`jixiao.fileio.write_set`), so a failure never leaves a
 half-written or a half-updated set.
@@ -22,6 +26,7 @@ removed. A folder without a manifest has nothing removed.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Callable
@@ -50,17 +55,21 @@ _MANIFEST_NOTE = (
 
 
 def combined_stem(doc: Document) -> str:
-    """File name (without extension) of the combined document."""
-    return safe_name(doc.title)
+    """File name (without extension) of the combined document: its title without a year in it."""
+    title = re.sub(r"(?<!\d)(?:19|20)\d{2}\s*年度?", "", doc.title).strip(" -—_")
+    return safe_name(title or f"{doc.department}部门绩效目标")
 
 
-def table_stem(table: ProjectTable, width: int) -> str:
-    """``NN-项目名称``: the table's number in the document, zero-padded to *width*."""
-    return f"{table.number:0{width}d}-{safe_name(table.name)}"
+def table_stem(table: ProjectTable, width: int | None = None) -> str:
+    """The project file's own name (``01-办公楼维修（护）费``): it stays while the project does.
+
+    *width* is not used (project files used to be numbered by the table's place).
+    """
+    return safe_name(table.file_stem, fallback="项目")
 
 
 def number_width(doc: Document) -> int:
-    """Digits of the project numbers: 2, or more for 100+ tables."""
+    """Digits of the table numbers: 2, or more for 100+ tables."""
     return max(2, len(str(len(doc.tables()))))
 
 

@@ -7,9 +7,10 @@ from typing import Literal
 
 from jixiao.chars import printable
 from jixiao.model.document import ProjectTable
+from jixiao.model.geometry import (
+    TEXT_WIDTH_MM as TEXT_WIDTH_MM,  # re-exported beside the other cell measures
+)
 
-#: Text width of A4 portrait with the official margins (left 28 mm, right 26 mm).
-TEXT_WIDTH_MM = 156.0
 #: One em of the table text (五号, 10.5 pt) in millimetres.
 EM_MM = 10.5 * 25.4 / 72
 #: What a cell needs besides its text: 1 mm padding each side, the rules, slack.
