@@ -28,9 +28,9 @@ from docxtext import W, document_root, paragraph_text
 from jixiao import expand_department, load_department
 from jixiao.model.document import Document, Pages
 from jixiao.render.build import RenderOptions, render_department
-from jixiao.render.docx import TOC_FIELD, document_context, toc_entries
-from jixiao.render.html import render_html
+from jixiao.render.html.document import render_html
 from jixiao.render.pdf import layout as pdf
+from jixiao.render.word.template import TOC_FIELD, document_context, toc_entries
 from jixiao.resources import builtin_templates
 
 BUILTIN = builtin_templates() / "html"

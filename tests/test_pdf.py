@@ -21,8 +21,8 @@ import pytest
 from jixiao.errors import RenderError
 from jixiao.expand.department import expand_department
 from jixiao.model.document import Document, IndicatorRow, ProjectTable
-from jixiao.render.grid import TableGrid, header_grid, indicator_grid
-from jixiao.render.html import render_html
+from jixiao.render.html.document import render_html
+from jixiao.render.layout.grid import TableGrid, header_grid, indicator_grid
 from jixiao.render.pdf import layout as pdf
 from jixiao.render.pdf.cff import charset_is_identity
 from jixiao.resources import builtin_templates

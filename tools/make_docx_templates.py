@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from jixiao.render.package import core_properties, write_package  # noqa: E402
+from jixiao.render.word.package import core_properties, write_package  # noqa: E402
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -175,7 +175,7 @@ def document_body() -> str:
     # 版式.首页: 目录 = title and 目录 on a page of their own; 标题 = the title, the
     # text right after it; 无 = the text from the first line. 版式.部分标题: 单独成页 =
     # a part's heading alone on its page; 表前 = above the part's first table.
-    # 目录 is the TOC field with its entries filled in (see render/docx.py).
+    # 目录 is the TOC field with its entries filled in (see render/word/template.py).
     first_part = "loop.first and not 第一部分"
     parts = [
         tag('{%p if 版式.首页 != "无" %}'),

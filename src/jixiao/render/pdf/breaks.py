@@ -7,7 +7,7 @@ other output, keeps rows whole (``cantSplit``) and so do we (``break-inside:
 avoid`` on rows), which means a break always falls *between* two rows.
 
 Each body row of a table carries an ``id`` (:func:`row_id`, written by
-:mod:`jixiao.render.html`), so the anchors of each laid-out page (WeasyPrint's
+:mod:`jixiao.render.html.document`), so the anchors of each laid-out page (WeasyPrint's
 public ``Page.anchors``) tell which rows it holds. :func:`scan` finds for each
 table (``data-grid``) the first body row of every page after its first one,
 and :func:`split_merged` cuts each merged cell that spans such a row into two

@@ -26,7 +26,7 @@ from jixiao.render.cache import Cache, digest, read_regular
 from jixiao.render.templates import word_template
 
 if TYPE_CHECKING:
-    from jixiao.render.docx import WordTemplate
+    from jixiao.render.word.template import WordTemplate
 
 
 class WordFiles:
@@ -46,7 +46,7 @@ class WordFiles:
         self._digests: dict[str, str] = {}
         self._stamp = ""
         if cache is not None:
-            from jixiao.render.docx import base_context
+            from jixiao.render.word.template import base_context
 
             base = json.dumps(base_context(doc), ensure_ascii=False, sort_keys=True, default=str)
             self._stamp = digest(code, "word", when.isoformat(), doc.department, base)
@@ -57,7 +57,7 @@ class WordFiles:
 
     def _template(self, kind: str) -> WordTemplate:
         if kind not in self._compiled:
-            from jixiao.render.docx import WordTemplate
+            from jixiao.render.word.template import WordTemplate
 
             self._compiled[kind] = WordTemplate(self._paths[kind])
         return self._compiled[kind]
@@ -83,7 +83,7 @@ class WordFiles:
 
     def markup(self, table: ProjectTable) -> Markup:
         """Table *table*'s Word XML."""
-        from jixiao.render.docx import table_markup
+        from jixiao.render.word.template import table_markup
 
         if table.number in self._marks:
             return self._marks[table.number]
@@ -108,7 +108,7 @@ class WordFiles:
             found = self._cached(key)
             if found is not None:
                 return found
-        from jixiao.render.docx import base_context, table_context
+        from jixiao.render.word.template import base_context, table_context
 
         context = {**base_context(self._doc), "表": table_context(table, self.markup(table))}
         data = self._template("table").render(context, title=table.heading, author=self._doc.department,
@@ -124,7 +124,7 @@ class WordFiles:
             found = self._cached(key)
             if found is not None:
                 return found
-        from jixiao.render.docx import document_context
+        from jixiao.render.word.template import document_context
 
         marks = {t.number: self.markup(t) for t in self._doc.tables()}
         data = self._template("document").render(document_context(self._doc, marks, pages), title=self._doc.title,

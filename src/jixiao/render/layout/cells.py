@@ -1,4 +1,4 @@
-"""Cells, rows and tables on a column grid: what both renderers draw (see :mod:`jixiao.render.grid`)."""
+"""Cells, rows and tables on a column grid: what both renderers draw (see :mod:`jixiao.render.layout.grid`)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""A :class:`~jixiao.render.grid.TableGrid` as WordprocessingML (``<w:tbl>``).
+"""A :class:`~jixiao.render.layout.grid.TableGrid` as WordprocessingML (``<w:tbl>``).
 
 Written as XML text directly: docxtpl's ``{% vm %}`` merges a whole loop, not
 one 一级/二级 group, so the vertical merges (``w:vMerge`` restart/continue) are
 set here cell by cell. Column widths go into both ``w:tblGrid`` (LibreOffice
 reads these) and every ``w:tcW`` (Word reads these); the header block and the
-indicator table of a project share one grid (see :mod:`jixiao.render.grid`),
+indicator table of a project share one grid (see :mod:`jixiao.render.layout.grid`),
 so their ``w:gridCol`` lists are identical and their column lines meet. The
 column-title row is marked ``w:tblHeader`` so Word repeats it on each page,
 and no row may split across pages (``w:cantSplit``). A label the grid broke
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from jixiao.render.grid import Cell, Row, TableGrid
+from jixiao.render.layout.grid import Cell, Row, TableGrid
 
 TWIPS_PER_MM = 1440 / 25.4
 _BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'

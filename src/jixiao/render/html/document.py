@@ -3,10 +3,10 @@
 The document template (``document.html.j2``) and the style sheet
 (``style.css``) are looked up file by file in the template folders, user's
 first, built-in last. The template gets the same variables as the Word
-document template (:func:`jixiao.render.docx.document_context`), plus
+document template (:func:`jixiao.render.word.template.document_context`), plus
 ``样式表`` (the style sheet text, inlined so that the written .html file
 stands alone); each ``表.表格`` is the header block and indicator table as
-HTML built here from :mod:`jixiao.render.grid`, so Word and PDF show the same
+HTML built here from :mod:`jixiao.render.layout.grid`, so Word and PDF show the same
 cells.
 
 Table markup carries what the PDF layout needs to repair vertically merged
@@ -27,10 +27,17 @@ from markupsafe import Markup, escape
 
 from jixiao.errors import RenderError
 from jixiao.model.document import Document, ProjectTable
-from jixiao.render.docx import document_context
-from jixiao.render.grid import TEXT_WIDTH_MM, Cell, Row, TableGrid, header_grid, indicator_grid
+from jixiao.render.layout.grid import (
+    TEXT_WIDTH_MM,
+    Cell,
+    Row,
+    TableGrid,
+    header_grid,
+    indicator_grid,
+)
 from jixiao.render.pdf.breaks import row_id
 from jixiao.render.templates import TemplateFolderLoader, read_template_text, template_failure
+from jixiao.render.word.template import document_context
 from jixiao.textenv import markup_env, render_bounded
 
 DOCUMENT_TEMPLATE = "document.html.j2"

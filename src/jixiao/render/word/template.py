@@ -6,7 +6,7 @@ package for each file; with 54 project files that is most of the run time. So
 the package is read once: its tagged parts (document, headers, footers) are
 cleaned with docxtpl's tag patcher and compiled into Jinja templates of the
 shared autoescaping environment, and each render only runs those templates and
-zips the result (see :mod:`jixiao.render.package`).
+zips the result (see :mod:`jixiao.render.word.package`).
 
 The combined document's 目录 (``{{p 目录 }}``) is a Word TOC field whose
 result is written here already (:func:`toc_markup`): the headings, and the
@@ -32,10 +32,10 @@ from jixiao import limits
 from jixiao.chars import printable
 from jixiao.errors import RenderError
 from jixiao.model.document import Document, ProjectTable
-from jixiao.render.docx_table import project_tables_xml
-from jixiao.render.grid import header_grid, indicator_grid
-from jixiao.render.package import core_properties, write_package
+from jixiao.render.layout.grid import header_grid, indicator_grid
 from jixiao.render.templates import template_failure
+from jixiao.render.word.package import core_properties, write_package
+from jixiao.render.word.table import project_tables_xml
 from jixiao.textenv import markup_env, render_bounded
 
 _TAGGED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|settings)\.xml$")
