@@ -29,8 +29,9 @@ from jixiao import expand_department, load_department
 from jixiao.model.document import Document, Pages
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.html.document import render_html
+from jixiao.render.layout.context import document_context, toc_entries
 from jixiao.render.pdf import layout as pdf
-from jixiao.render.word.template import TOC_FIELD, document_context, toc_entries
+from jixiao.render.word.toc import TOC_FIELD, toc_markup
 from jixiao.resources import builtin_templates
 
 BUILTIN = builtin_templates() / "html"
@@ -440,17 +441,17 @@ def test_word_toc_without_a_pdf_has_entries_without_page_numbers(rendered: dict[
 def test_template_variables_for_the_page_settings(rendered: dict[str, Rendered]) -> None:
     doc = rendered["无-表前"].doc
     marks = {t.number: Markup("") for t in doc.tables()}
-    context = document_context(doc, marks, {"table-1": 2})
+    context = document_context(doc, marks, toc_markup(toc_entries(doc), {"table-1": 2}))
     assert context["版式"] == {"首页": "无", "部分标题": "表前"}
     assert '<w:pStyle w:val="TOC2"/>' in context["目录"] and "<w:tab/></w:r><w:r><w:t>2</w:t>" in context["目录"]
     plain = doc.model_copy(update={"pages": Pages()})
-    assert document_context(plain, marks)["版式"] == {"首页": "目录", "部分标题": "单独成页"}
+    assert document_context(plain, marks, Markup(""))["版式"] == {"首页": "目录", "部分标题": "单独成页"}
 
 
 def test_toc_text_is_escaped(rendered: dict[str, Rendered]) -> None:
     doc = rendered["目录-单独成页"].doc
     part = doc.parts[0].model_copy(update={"title": 'A&B <x> "引号"'})
     odd = doc.model_copy(update={"parts": [part, *doc.parts[1:]]})
-    markup = document_context(odd, {t.number: Markup("") for t in doc.tables()})["目录"]
+    markup = toc_markup(toc_entries(odd), None)
     assert "A&amp;B &lt;x&gt;" in markup and "<x>" not in markup
 

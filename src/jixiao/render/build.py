@@ -185,7 +185,7 @@ def _html_tables(doc: Document, cache: Cache | None, code: str) -> dict[int, Mar
     """The HTML of each table (the costly part of the document's HTML), from the cache where it holds it."""
     if cache is None:
         return None
-    from jixiao.render.html.document import table_markup
+    from jixiao.render.html.table import table_markup
 
     out: dict[int, Markup] = {}
     for table in doc.tables():
@@ -196,6 +196,6 @@ def _html_tables(doc: Document, cache: Cache | None, code: str) -> dict[int, Mar
         except UnicodeDecodeError:
             out[table.number] = Markup("")
         if not out[table.number]:
-            out[table.number] = table_markup(doc, table)
+            out[table.number] = table_markup(table)
             cache.put(key, str(out[table.number]).encode("utf-8"))
     return out

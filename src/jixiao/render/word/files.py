@@ -23,6 +23,7 @@ from markupsafe import Markup
 from jixiao import limits
 from jixiao.model.document import Document, ProjectTable
 from jixiao.render.cache import Cache, digest, read_regular
+from jixiao.render.layout.context import base_context, document_context, table_context, toc_entries
 from jixiao.render.templates import word_template
 
 if TYPE_CHECKING:
@@ -46,8 +47,6 @@ class WordFiles:
         self._digests: dict[str, str] = {}
         self._stamp = ""
         if cache is not None:
-            from jixiao.render.word.template import base_context
-
             base = json.dumps(base_context(doc), ensure_ascii=False, sort_keys=True, default=str)
             self._stamp = digest(code, "word", when.isoformat(), doc.department, base)
 
@@ -83,7 +82,7 @@ class WordFiles:
 
     def markup(self, table: ProjectTable) -> Markup:
         """Table *table*'s Word XML."""
-        from jixiao.render.word.template import table_markup
+        from jixiao.render.word.table import table_markup
 
         if table.number in self._marks:
             return self._marks[table.number]
@@ -95,7 +94,7 @@ class WordFiles:
                 return self._marks[table.number]
             except UnicodeDecodeError:
                 pass
-        markup = table_markup(self._doc, table)
+        markup = table_markup(table)
         self._keep(key, str(markup).encode("utf-8"))
         self._marks[table.number] = markup
         return markup
@@ -108,8 +107,6 @@ class WordFiles:
             found = self._cached(key)
             if found is not None:
                 return found
-        from jixiao.render.word.template import base_context, table_context
-
         context = {**base_context(self._doc), "表": table_context(table, self.markup(table))}
         data = self._template("table").render(context, title=table.heading, author=self._doc.department,
                                               when=self._when)
@@ -124,9 +121,10 @@ class WordFiles:
             found = self._cached(key)
             if found is not None:
                 return found
-        from jixiao.render.word.template import document_context
+        from jixiao.render.word.toc import toc_markup
 
         marks = {t.number: self.markup(t) for t in self._doc.tables()}
-        data = self._template("document").render(document_context(self._doc, marks, pages), title=self._doc.title,
+        context = document_context(self._doc, marks, toc_markup(toc_entries(self._doc), pages))
+        data = self._template("document").render(context, title=self._doc.title,
                                                  author=self._doc.department, when=self._when)
         return self._keep(key, data) if key else data

@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from jixiao.render.layout.grid import Cell, Row, TableGrid
+from markupsafe import Markup
+
+from jixiao.model.document import ProjectTable
+from jixiao.render.layout.grid import Cell, Row, TableGrid, header_grid, indicator_grid
+
+
+def table_markup(table: ProjectTable) -> Markup:
+    """The header block and indicator table of *table* as Word XML."""
+    return Markup(project_tables_xml(header_grid(table), indicator_grid(table)))
 
 TWIPS_PER_MM = 1440 / 25.4
 _BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
