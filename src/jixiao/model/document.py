@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from jixiao.model.page import PagePlan, plan_pages
 from jixiao.model.workbook import WorkbookLayoutSpec
 
 
@@ -301,3 +302,11 @@ class Document(DocModel):
     def tables(self) -> list[ProjectTable]:
         """Every project table in document order."""
         return [t for p in self.parts for t in p.tables]
+
+    @property
+    def page_plan(self) -> PagePlan:
+        """How the document falls onto pages (:mod:`jixiao.model.page`), from ``pages`` and the structure.
+
+        Computed on each call (cheap), so a copy of the model with other parts never carries a stale plan.
+        """
+        return plan_pages(self)

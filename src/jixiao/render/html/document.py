@@ -19,11 +19,18 @@ from markupsafe import Markup
 
 from jixiao.errors import RenderError
 from jixiao.model.document import Document
+from jixiao.render.html.page import page_css, with_page_block
 from jixiao.render.html.table import table_markup
-from jixiao.render.layout.context import document_context, toc_entries
-from jixiao.render.templates import TemplateFolderLoader, read_template_text, template_failure
+from jixiao.render.layout.context import document_context
+from jixiao.render.templates import (
+    TemplateFolderLoader,
+    read_template_text,
+    template_env,
+    template_failure,
+    undefined_failure,
+)
 from jixiao.render.word.toc import toc_markup
-from jixiao.textenv import markup_env, render_bounded
+from jixiao.textenv import render_bounded
 
 DOCUMENT_TEMPLATE = "document.html.j2"
 STYLE_SHEET = "style.css"
@@ -35,7 +42,7 @@ def render_html(doc: Document, template_dirs: Sequence[Path], tables: Mapping[in
     *tables* may give the HTML of tables (:func:`table_markup`) made before.
     """
     dirs = [Path(d) for d in template_dirs]
-    env = markup_env().overlay(loader=TemplateFolderLoader(dirs))
+    env = template_env("html").overlay(loader=TemplateFolderLoader(dirs))
     try:
         template = env.get_template(DOCUMENT_TEMPLATE)
     except jinja2.TemplateNotFound as exc:
@@ -47,14 +54,13 @@ def render_html(doc: Document, template_dirs: Sequence[Path], tables: Mapping[in
     except RecursionError:
         raise RenderError(f"HTML 模板 {DOCUMENT_TEMPLATE} 的嵌套层次过深，无法读取。") from None
     marks = {t.number: (tables or {}).get(t.number) or table_markup(t) for t in doc.tables()}
-    toc = toc_markup(toc_entries(doc), None)
-    context = {**document_context(doc, marks, toc), "样式表": Markup(style_sheet(dirs))}
+    plan = doc.page_plan
+    styles = with_page_block(page_css(plan.geometry), style_sheet(dirs))
+    context = {**document_context(doc, marks, toc_markup(plan.toc, None)), "样式表": Markup(styles)}
     try:
         return render_bounded(template, context)
     except jinja2.UndefinedError as exc:
-        raise RenderError(
-            f"HTML 模板 {template.filename} 使用了不存在的变量：{exc.message}。可用的变量与 Word 模板相同，另有「样式表」。"
-        ) from exc
+        raise RenderError(undefined_failure(f"HTML 模板 {template.filename}", exc, template.filename)) from exc
     except (jinja2.TemplateError, UnicodeDecodeError) as exc:
         raise RenderError(template_failure(f"HTML 模板 {template.filename}", exc)) from exc
 

@@ -23,8 +23,8 @@ from markupsafe import Markup
 from jixiao import limits
 from jixiao.model.document import Document, ProjectTable
 from jixiao.render.cache import Cache, digest, read_regular
-from jixiao.render.layout.context import base_context, document_context, table_context, toc_entries
-from jixiao.render.templates import word_template
+from jixiao.render.layout.context import base_context, document_context, table_file_context
+from jixiao.render.templates import WordKind, word_template
 
 if TYPE_CHECKING:
     from jixiao.render.word.template import WordTemplate
@@ -36,32 +36,33 @@ class WordFiles:
     def __init__(self, doc: Document, spec_root: Path, template: Path | None, table_template: Path | None, *,
                  combined: bool, cache: Cache | None, code: str, when: dt.datetime) -> None:
         self._doc = doc
+        self._plan = doc.page_plan
         self._cache = cache
         self._when = when
         # Found (and checked to exist) now: a missing template stops the render before anything is laid out.
-        self._paths = {"table": word_template("table", doc, spec_root, table_template)}
+        self._paths: dict[WordKind, Path] = {"table": word_template("table", doc, spec_root, table_template)}
         if combined:
             self._paths["document"] = word_template("document", doc, spec_root, template)
-        self._compiled: dict[str, WordTemplate] = {}
+        self._compiled: dict[WordKind, WordTemplate] = {}
         self._marks: dict[int, Markup] = {}
-        self._digests: dict[str, str] = {}
+        self._digests: dict[WordKind, str] = {}
         self._stamp = ""
         if cache is not None:
             base = json.dumps(base_context(doc), ensure_ascii=False, sort_keys=True, default=str)
             self._stamp = digest(code, "word", when.isoformat(), doc.department, base)
 
-    def check(self, kind: str) -> None:
+    def check(self, kind: WordKind) -> None:
         """Read and compile the template of *kind* now: a broken one stops the render before anything slow."""
         self._template(kind)
 
-    def _template(self, kind: str) -> WordTemplate:
+    def _template(self, kind: WordKind) -> WordTemplate:
         if kind not in self._compiled:
             from jixiao.render.word.template import WordTemplate
 
-            self._compiled[kind] = WordTemplate(self._paths[kind])
+            self._compiled[kind] = WordTemplate(self._paths[kind], kind)
         return self._compiled[kind]
 
-    def _template_digest(self, kind: str) -> str:
+    def _template_digest(self, kind: WordKind) -> str:
         """The SHA-256 of the template file, "" if it cannot be read as one (then nothing is cached)."""
         if kind not in self._digests:
             try:
@@ -107,7 +108,7 @@ class WordFiles:
             found = self._cached(key)
             if found is not None:
                 return found
-        context = {**base_context(self._doc), "表": table_context(table, self.markup(table))}
+        context = table_file_context(self._doc, table, self.markup(table), self._plan)
         data = self._template("table").render(context, title=table.heading, author=self._doc.department,
                                               when=self._when)
         return self._keep(key, data) if key else data
@@ -124,7 +125,7 @@ class WordFiles:
         from jixiao.render.word.toc import toc_markup
 
         marks = {t.number: self.markup(t) for t in self._doc.tables()}
-        context = document_context(self._doc, marks, toc_markup(toc_entries(self._doc), pages))
+        context = document_context(self._doc, marks, toc_markup(self._plan.toc, pages))
         data = self._template("document").render(context, title=self._doc.title,
                                                  author=self._doc.department, when=self._when)
         return self._keep(key, data) if key else data

@@ -19,17 +19,21 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 from jixiao.model.document import ProjectTable
+from jixiao.render.layout.cells import CELL_PADDING_MM
 from jixiao.render.layout.grid import Cell, Row, TableGrid, header_grid, indicator_grid
+from jixiao.render.word.page import TWIPS_PER_MM, twip
 
 
 def table_markup(table: ProjectTable) -> Markup:
     """The header block and indicator table of *table* as Word XML."""
     return Markup(project_tables_xml(header_grid(table), indicator_grid(table)))
 
-TWIPS_PER_MM = 1440 / 25.4
 _BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 _NO_BORDER = '<w:{side} w:val="nil"/>'
 _SIDES = ("top", "left", "bottom", "right")
+
+#: The cells' left and right margins (the page plan's cell padding, 57 twips).
+_PADDING = twip(CELL_PADDING_MM)
 
 #: Paragraph style of table text in the Word templates (表格文字).
 TABLE_TEXT_STYLE = "JxTableText"
@@ -58,7 +62,7 @@ def table_xml(grid: TableGrid) -> str:
         f'<w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:jc w:val="center"/>',
         f"<w:tblBorders>{borders}</w:tblBorders>",
         '<w:tblLayout w:type="fixed"/>',
-        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>',
+        f'<w:tblCellMar><w:left w:w="{_PADDING}" w:type="dxa"/><w:right w:w="{_PADDING}" w:type="dxa"/></w:tblCellMar>',
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0"'
         ' w:noHBand="0" w:noVBand="0"/>',
         "</w:tblPr><w:tblGrid>",

@@ -24,9 +24,9 @@ from lxml import etree
 
 from jixiao import limits
 from jixiao.errors import RenderError
-from jixiao.render.templates import template_failure
+from jixiao.render.templates import WordKind, template_env, template_failure, undefined_failure
 from jixiao.render.word.package import core_properties, write_package
-from jixiao.textenv import markup_env, render_bounded
+from jixiao.textenv import render_bounded
 
 _TAGGED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|settings)\.xml$")
 _CORE = "docProps/core.xml"
@@ -44,28 +44,38 @@ def _patcher() -> Any:
 
 
 class WordTemplate:
-    """A Word template read and compiled once; :meth:`render` makes one .docx."""
+    """A Word template read and compiled once; :meth:`render` makes one .docx.
 
-    def __init__(self, path: Path) -> None:
+    *kind* says which: the combined document's or a project's own file (the
+    variables differ, see :mod:`jixiao.render.layout.contract`).
+    """
+
+    def __init__(self, path: Path, kind: WordKind) -> None:
         self.path = path
+        self.kind = kind
         self._parts = _read_package(path)
         names = {name for name, _ in self._parts}
         if "word/document.xml" not in names:
             raise RenderError(f"Word 模板 {path} 中没有 word/document.xml，不是有效的 .docx 文件。")
+        #: The tagged parts as Jinja source (docxtpl's tags made plain Jinja), by part name.
+        self.sources: dict[str, str] = {}
         self._templates: dict[str, jinja2.Template] = {}
         for name, data in self._parts:
             if _TAGGED.match(name):
-                self._templates[name] = self._compile(name, data)
+                self.sources[name] = self._source(name, data)
+                self._templates[name] = self._compile(name, self.sources[name])
 
-    def _compile(self, name: str, data: bytes) -> jinja2.Template:
+    def _source(self, name: str, data: bytes) -> str:
         try:
-            xml = _patcher().patch_xml(data.decode("utf-8"))
+            xml: str = _patcher().patch_xml(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise RenderError(f"Word 模板 {self.path}（{name}）不是 UTF-8 编码的 XML：{exc}") from exc
         # As docxtpl does: one paragraph per line, so {%p %} tags can be found.
-        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+    def _compile(self, name: str, xml: str) -> jinja2.Template:
         try:
-            return markup_env().from_string(xml)
+            return template_env(self.kind).from_string(xml)
         except RecursionError:
             raise RenderError(f"Word 模板 {self.path}（{name}）中的标签嵌套过深。") from None
         except jinja2.TemplateSyntaxError as exc:
@@ -88,10 +98,7 @@ class WordTemplate:
         try:
             xml = render_bounded(self._templates[name], context)
         except jinja2.UndefinedError as exc:
-            raise RenderError(
-                f"Word 模板 {self.path}（{name}）使用了不存在的变量：{exc.message}。"
-                "可用的变量见 README「Word 模板」一节。"
-            ) from exc
+            raise RenderError(undefined_failure(f"Word 模板 {self.path}（{name}）", exc)) from exc
         except jinja2.TemplateError as exc:
             raise RenderError(template_failure(f"Word 模板 {self.path}（{name}）", exc)) from exc
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)

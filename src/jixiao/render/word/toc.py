@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
 
-from jixiao.render.layout.context import TocEntry
+from jixiao.model.page import TocEntry
 
 #: The TOC field Word fills: heading levels 1–2 and outline levels, entries as links.
 TOC_FIELD = ' TOC \\o "1-2" \\h \\z \\u '
