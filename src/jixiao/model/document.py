@@ -61,7 +61,7 @@ class Layout(DocModel):
 
 
 class Pages(DocModel):
-    """Resolved page settings of the document (版式 of 部门.yaml)."""
+    """Resolved page settings of the document (版式 of 部门.yaml); :attr:`Document.page_plan` is decided from them."""
 
     front: Literal["目录", "标题", "无"] = "目录"
     part_heading: Literal["单独成页", "表前"] = "单独成页"

@@ -110,8 +110,8 @@ class SectionPlan(_Plan):
 
     @property
     def lowered(self) -> bool:
-        """A heading alone on a page of its own, printed :attr:`PageGeometry.alone_drop_mm` down."""
-        return self.alone and not self.follows
+        """A part heading alone on a page of its own, printed :attr:`PageGeometry.alone_drop_mm` down."""
+        return self.kind == "part" and self.alone and not self.follows
 
 
 class TocEntry(_Plan):

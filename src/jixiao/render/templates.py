@@ -182,5 +182,5 @@ def undefined_failure(what: str, exc: jinja2.UndefinedError, source: str | None 
     line = None
     if source is not None:
         line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__)) if f.filename == source), None)
-    where = f"第 {line} 行" if line else ""
+    where = f" 第 {line} 行" if line else ""
     return f"{what}{where}使用了 {exc.message}。可用的变量见 README「Word 模板」一节（模板变量第 {VERSION} 版）。"

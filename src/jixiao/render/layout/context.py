@@ -64,13 +64,12 @@ class ContractUndefined(jinja2.StrictUndefined):
                 return missing(name, self.kind)
             if isinstance(obj, Vars):
                 return missing(f"{obj.where}.{name}", self.kind)
-        return f"不存在的变量：{super()._undefined_message}"
+        return f"'{name}'：不存在的变量（{super()._undefined_message}）"
 
 
 def flags(section: SectionPlan) -> Vars:
     """A section's ``版面``: its page flags from the plan."""
-    where = {"part_one": "第一部分", "part": "部分"}.get(section.kind, "表")
-    return Vars(f"{where}.版面", {
+    return Vars("版面", {
         "另起一页": section.new_page,
         "紧接上文": section.follows,
         "独占一页": section.alone,

@@ -13,8 +13,9 @@ template that uses it is told the new name and the release that changed it.
 Paths name list items as the built-in templates do: ``部分`` is an item of
 ``各部分``, ``表`` a table (an item of ``部分.表``, or the single-table
 template's own), ``章`` a section of ``第一部分.章节``, ``段`` a paragraph of
-``章.段落``, ``项`` an entry of ``目录项``. A ``版面`` is the page flags of a
-section (see :class:`jixiao.model.page.SectionPlan`).
+``章.段落``, ``项`` an entry of ``目录项``. ``第一部分.版面``, ``部分.版面`` and
+``表.版面`` are each a ``版面``: the page flags of a section (see
+:class:`jixiao.model.page.SectionPlan`).
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ _COMBINED: frozenset[Kind] = frozenset({"document", "html"})
 
 #: Where each list's items are, by the name templates give them (see the module docstring).
 ITEMS = {"各部分": "部分", "部分.表": "表", "第一部分.章节": "章", "章.段落": "段", "目录项": "项"}
-#: Where each page-flags mapping is.
-_FLAGS = ("第一部分.版面", "部分.版面", "表.版面")
+#: Mappings of the same variables in several places, by the name their variables are listed under.
+SHARED = {"第一部分.版面": "版面", "部分.版面": "版面", "表.版面": "版面"}
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,6 @@ class Variable:
     since: int = 1
     #: The templates that have it: the combined Word document, the single-table Word file, the HTML.
     kinds: frozenset[Kind] = _COMBINED
-
-
-def _flags() -> list[Variable]:
-    meanings = {
-        "另起一页": "这一节从新的一页开始（前面有分页）",
-        "紧接上文": "这一节接着前面的内容印在同一页上",
-        "独占一页": "这一节单独占一页，后面的内容从下一页开始",
-        "下移": "单独成页的部分标题印在页面上部约三分之一处",
-    }
-    return [Variable(f"{where}.{name}", meaning, 2, _ALL if where.startswith("表") else _COMBINED)
-            for where in _FLAGS for name, meaning in meanings.items()]
 
 
 VARIABLES: tuple[Variable, ...] = (
@@ -100,7 +90,10 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("表.表格", "表头块和指标表", kinds=_ALL),
     Variable("表.锚点", "表题的 id（table-N）", 2, _ALL),
     Variable("表.版面", "表的分页", 2, _ALL),
-    *_flags(),
+    Variable("版面.另起一页", "这一节从新的一页开始（前面有分页）", 2, _ALL),
+    Variable("版面.紧接上文", "这一节接着前面的内容印在同一页上", 2, _ALL),
+    Variable("版面.独占一页", "这一节单独占一页，后面的内容从下一页开始", 2, _ALL),
+    Variable("版面.下移", "单独成页的部分标题印在页面上部约三分之一处", 2, _ALL),
     Variable("样式表", "style.css 的内容（前面是由版面生成的页面设置）", kinds=frozenset({"html"})),
 )
 
@@ -137,7 +130,8 @@ def variable(path: str) -> Variable | None:
 
 def children(path: str) -> list[str]:
     """The names under *path* (for a list, under its items)."""
-    prefix = ITEMS.get(path, path) + "."
+    prefix = ITEMS.get(path) or SHARED.get(path, path)
+    prefix += "."
     return [v.path[len(prefix):] for v in VARIABLES if v.path.startswith(prefix) and "." not in v.path[len(prefix):]]
 
 
@@ -159,11 +153,11 @@ def missing(path: str, kind: Kind | None = None) -> str:
         return f"'{path}'：{_KIND_NAMES[kind]}中没有这个变量（{_where(known.kinds)}）"
     if not parent:
         names = "、".join(top_level(kind)) if kind is not None else ""
-        return f"不存在的变量 '{path}'" + (f"：可用的变量有 {names}" if names else "")
+        return f"'{path}'：不存在的变量" + (f"，可用的变量有 {names}" if names else "")
     under = children(parent)
     if not under:
-        return f"不存在的变量 '{path}'：'{parent}' 下面没有别的变量"
-    return f"不存在的变量 '{path}'：'{parent}' 下面只有 {'、'.join(under)}"
+        return f"'{path}'：不存在的变量，'{parent}' 下面没有别的变量"
+    return f"'{path}'：不存在的变量，'{parent}' 下面只有 {'、'.join(under)}"
 
 
 _KIND_NAMES: dict[Kind, str] = {"document": "总文档 Word 模板", "table": "单表 Word 模板", "html": "HTML 模板"}
@@ -173,5 +167,5 @@ def _where(kinds: frozenset[Kind]) -> str:
     return "只在" + "、".join(_KIND_NAMES[k] for k in ("document", "table", "html") if k in kinds) + "中有"
 
 
-__all__ = ["ITEMS", "RELEASES", "RENAMED", "VARIABLES", "VERSION", "Renamed", "Variable", "children", "missing",
+__all__ = ["ITEMS", "RELEASES", "SHARED", "RENAMED", "VARIABLES", "VERSION", "Renamed", "Variable", "children", "missing",
            "top_level", "variable"]
