@@ -14,7 +14,7 @@ from conftest import DEPARTMENT, PROJECT
 from docxtext import dump
 from jixiao.cli import app
 from jixiao.errors import RenderError
-from jixiao.render import docx as docx_module
+from jixiao.render.word import template as docx_module
 from jixiao.resources import builtin_templates
 
 runner = CliRunner()

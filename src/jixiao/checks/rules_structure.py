@@ -9,7 +9,7 @@ from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name
 from jixiao.model.document import IndicatorRow, ProjectTable
 from jixiao.model.framework import parent_in
-from jixiao.model.geometry import TEXT_WIDTH_MM
+from jixiao.model.page import OFFICIAL
 from jixiao.model.values import plain_number
 
 _OUTPUT_ORDER = ("数量指标", "质量指标", "时效指标")
@@ -214,7 +214,7 @@ def empty_code(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 
 
 @rule("JX414", "warning", "列宽没有照写的采用",
-      f"版式中的 列宽 合计超过版心宽度 {TEXT_WIDTH_MM:g} 毫米时，生成时按比例缩小；个数与表的列数不符时（有 指标值确定依据 "
+      f"版式中的 列宽 合计超过版心宽度 {OFFICIAL.text_width_mm:g} 毫米时，生成时按比例缩小；个数与表的列数不符时（有 指标值确定依据 "
       "一列时是 6 列，没有时 5 列）不采用，按内容自动计算。两种情形印出来的都不是写的宽度。")
 def widths_not_used(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A 列宽 that the renderers scale down or ignore."""
@@ -228,7 +228,7 @@ def widths_not_used(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
             yield r.at(source, f"列宽写了 {len(widths)} 个数，这张表有 {len(table.columns)} 列：没有采用，按内容自动计算",
                        f"写 {len(table.columns)} 个数：{'、'.join(table.columns)}", table=table,
                        group=f"列宽写了 {len(widths)} 个数，与表的列数不符：没有采用，按内容自动计算")
-        elif total > TEXT_WIDTH_MM:
-            scaled = "、".join(f"{w * TEXT_WIDTH_MM / total:.1f}" for w in widths)
-            yield r.at(source, f"列宽合计 {total:g} 毫米，超过版心宽度 {TEXT_WIDTH_MM:g} 毫米：生成时按比例缩小为 {scaled}",
-                       f"把各列改窄，合计不超过 {TEXT_WIDTH_MM:g} 毫米", table=table)
+        elif total > OFFICIAL.text_width_mm:
+            scaled = "、".join(f"{w * OFFICIAL.text_width_mm / total:.1f}" for w in widths)
+            yield r.at(source, f"列宽合计 {total:g} 毫米，超过版心宽度 {OFFICIAL.text_width_mm:g} 毫米：生成时按比例缩小为 {scaled}",
+                       f"把各列改窄，合计不超过 {OFFICIAL.text_width_mm:g} 毫米", table=table)

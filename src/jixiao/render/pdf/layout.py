@@ -44,6 +44,7 @@ import pydyf
 import weasyprint
 
 from jixiao.chars import NOT_PRINTABLE, printable
+from jixiao.model.page import table_anchor
 from jixiao.render.pdf import fonts
 from jixiao.render.pdf.breaks import PageScan, grid_table, scan, split_merged
 from jixiao.render.pdf.fetcher import ResourceRefused, TemplateFetcher, refusals_stop
@@ -204,7 +205,7 @@ def _scan(document: Any) -> PageScan:
 
 def _alone_on(page: Any, number: int) -> bool:
     """Is table *number* the only thing on *page* (no other anchor than its own: no part heading above)?"""
-    own = (f"table-{number}", f"jx-row-{number}-")
+    own = (table_anchor(number), f"jx-row-{number}-")
     return all(anchor.startswith(own) for anchor in page.anchors)
 
 
@@ -276,7 +277,7 @@ def write_tables(renderer: Renderer, htmls: dict[int, str], titles: dict[int, st
 
 
 def layout_pdf(html: str, template_dirs: Sequence[Path], issued: dt.date, title: str) -> PdfLayout:
-    """Lay out *html* (from :func:`jixiao.render.html.render_html`) for printing."""
+    """Lay out *html* (from :func:`jixiao.render.html.document.render_html`) for printing."""
     return PdfLayout(html, template_dirs, title=title, issued=issued)
 
 
