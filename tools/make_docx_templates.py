@@ -38,7 +38,24 @@ PAGE = OFFICIAL
 TEXT_WIDTH = twip(PAGE.text_width_mm)
 BODY_PT = PAGE.body_pt
 BODY_LINE = round(PAGE.body_line_pt * 20)  # exact line spacing, in twentieths of a point
-SECT = section_properties(PAGE, footer="rIdFooter", line_pitch=579)
+LINE_PITCH = 579
+# The text's section: after a 目录 numbered apart with page numbers on the outer edge (GB/T 9704) it
+# starts on an odd page, as the PDF's text starts on a right-hand page.
+ODD_START = ('{% if 版式.首页 == "目录" and 版式.目录页码 != "连续" and 版式.页码位置 == "外侧" %}'
+             '<w:type w:val="oddPage"/>{% endif %}')
+SECT = section_properties(PAGE, footer="rIdFooter", even_footer="rIdFooterEven", line_pitch=LINE_PITCH)
+DOCUMENT_SECT = section_properties(PAGE, footer="rIdFooter", even_footer="rIdFooterEven", line_pitch=LINE_PITCH,
+                                   start=ODD_START)
+# The title and 目录 as a section of their own (目录页码 单独: numbered Ⅰ, Ⅱ …; 无: no footer), so that
+# the text's section numbers its pages from 1.
+FRONT_SECT = (
+    '{% if 版式.目录页码 == "单独" %}'
+    + section_properties(PAGE, footer="rIdFooter", even_footer="rIdFooterEven", line_pitch=LINE_PITCH,
+                         number_format="upperRoman")
+    + "{% else %}"
+    + section_properties(PAGE, footer="", line_pitch=LINE_PITCH)
+    + "{% endif %}"
+)
 
 
 def fonts(name: str, latin: str = "Times New Roman") -> str:
@@ -183,6 +200,9 @@ def document_body() -> str:
         tag('{%p if 版式.首页 == "目录" %}'),
         p("JxTocHeading", "目　录"),
         tag("{{p 目录 }}"),
+        tag('{%p if 版式.目录页码 != "连续" %}'),
+        f'<w:p><w:pPr><w:pStyle w:val="JxGap"/>{FRONT_SECT}</w:pPr></w:p>',
+        tag("{%p endif %}"),
         tag("{%p endif %}"),
         tag("{%p if 第一部分 %}"),
         two_line("Heading1", "{{ 第一部分.编号 }}", "{{ 第一部分.标题 }}",
@@ -197,12 +217,14 @@ def document_body() -> str:
         tag("{%p endfor %}"),
         tag("{%p endif %}"),
         tag("{%p for 部分 in 各部分 %}"),
+        tag('{%p if 版式.部分标题 != "无" %}'),
         two_line(
             "Heading1", "{{ 部分.编号 }}", "{{ 部分.标题 }}",
             ppr=when("部分.版面.独占一页", KEEP_NEXT_OFF)
             + when("部分.版面.另起一页", PAGE_BREAK)
             + when("部分.版面.下移", ALONE_SPACING),
         ),
+        tag("{%p endif %}"),
         tag("{%p for 表 in 部分.表 %}"),
         '<w:p><w:pPr><w:pStyle w:val="JxTableTitle"/>'
         + when("表.版面.另起一页", PAGE_BREAK)
@@ -218,28 +240,39 @@ def table_body() -> str:
     return p("JxTableTitle", "{{ 表.表题 }}") + tag("{{p 表.表格 }}")
 
 
-def document_xml(body: str) -> str:
+def document_xml(body: str, sect: str) -> str:
     return (
-        HEAD + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{body}{SECT}</w:body></w:document>'
+        HEAD + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{body}{sect}</w:body></w:document>'
     )
 
 
-FOOTER = (
-    HEAD + f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+def footer(side: str) -> str:
+    """The page number 「— 1 —」: centred, or with 页码位置 外侧 one character in from the *side* edge.
+
+    The default footer (odd pages) is at the right, the even pages' footer at
+    the left; Word uses the even one when the settings ask for even and odd footers.
+    """
+    one_char = round(14 * 20)  # 4号: 14 pt in twips
+    outer = f'<w:jc w:val="{side}"/><w:ind w:{side}="{one_char}"/>'
+    return (
+    HEAD + f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/>'
+    + "{% if 版式.页码位置 == '外侧' %}" + outer + "{% endif %}</w:pPr>"
     '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
     '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
     '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
     '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>'
-)
+    )
 
 
 def settings(update_fields: bool) -> str:
     # Word asks to update fields on opening only when there is a 目录 to update.
     update = '{% if 版式.首页 == "目录" %}<w:updateFields w:val="true"/>{% endif %}' if update_fields else ""
+    # 页码位置 外侧: odd and even pages have footers of their own.
+    even_odd = '{% if 版式.页码位置 == "外侧" %}<w:evenAndOddHeaders/>{% endif %}'
     return (
-        HEAD + f'<w:settings xmlns:w="{W}">{update}<w:defaultTabStop w:val="420"/>'
+        HEAD + f'<w:settings xmlns:w="{W}">{update}{even_odd}<w:defaultTabStop w:val="420"/>'
         '<w:characterSpacingControl w:val="compressPunctuation"/>'
         '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word"'
         ' w:val="15"/></w:compat></w:settings>'
@@ -270,6 +303,7 @@ CONTENT_TYPES = (
     '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
     '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
     '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+    '<Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
     '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
     '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
     "</Types>"
@@ -289,6 +323,7 @@ DOC_RELS = (
     '<Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>'
     '<Relationship Id="rIdFonts" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>'
     '<Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>'
+    '<Relationship Id="rIdFooterEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/>'
     "</Relationships>"
 )
 
@@ -298,18 +333,19 @@ APP = (
 )
 
 
-def package(body: str, *, update_fields: bool) -> bytes:
+def package(body: str, *, update_fields: bool, sect: str = SECT) -> bytes:
     parts = [
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", ROOT_RELS),
         ("docProps/core.xml", core_properties("{{ 标题 }}", "jixiao", dt.datetime(2000, 1, 1)).decode()),
         ("docProps/app.xml", APP),
-        ("word/document.xml", document_xml(body)),
+        ("word/document.xml", document_xml(body, sect)),
         ("word/_rels/document.xml.rels", DOC_RELS),
         ("word/styles.xml", styles()),
         ("word/settings.xml", settings(update_fields)),
         ("word/fontTable.xml", font_table()),
-        ("word/footer1.xml", FOOTER),
+        ("word/footer1.xml", footer("right")),
+        ("word/footer2.xml", footer("left")),
     ]
     return write_package((name, text.encode("utf-8")) for name, text in parts)
 
@@ -317,7 +353,7 @@ def package(body: str, *, update_fields: bool) -> bytes:
 def build() -> dict[str, bytes]:
     """File name → bytes of every built-in Word template."""
     return {
-        "document.docx": package(document_body(), update_fields=True),
+        "document.docx": package(document_body(), update_fields=True, sect=DOCUMENT_SECT),
         "table.docx": package(table_body(), update_fields=False),
     }
 
