@@ -442,10 +442,11 @@ def test_template_variables_for_the_page_settings(rendered: dict[str, Rendered])
     doc = rendered["无-表前"].doc
     marks = {t.number: Markup("") for t in doc.tables()}
     context = document_context(doc, marks, toc_markup(doc.page_plan.toc, {"table-1": 2}))
-    assert context["版式"] == {"首页": "无", "部分标题": "表前"}
+    assert context["版式"] == {"首页": "无", "部分标题": "表前", "目录页码": "连续", "页码位置": "居中"}
     assert '<w:pStyle w:val="TOC2"/>' in context["目录"] and "<w:tab/></w:r><w:r><w:t>2</w:t>" in context["目录"]
     plain = doc.model_copy(update={"pages": Pages()})
-    assert document_context(plain, marks, Markup(""))["版式"] == {"首页": "目录", "部分标题": "单独成页"}
+    assert document_context(plain, marks, Markup(""))["版式"] == {"首页": "目录", "部分标题": "单独成页", "目录页码": "连续",
+                                                                   "页码位置": "居中"}
 
 
 def test_toc_text_is_escaped(rendered: dict[str, Rendered]) -> None:
