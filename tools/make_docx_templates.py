@@ -279,17 +279,27 @@ def settings(update_fields: bool) -> str:
     )
 
 
+#: Where a PC lacks an official font: the names to try in turn (w:altName, ISO/IEC 29500 §17.8.3.1:
+#: the Windows and macOS names of the same style, then the free fonts README「字体」 names), and the
+#: PANOSE class, character set (86: GB 2312), family and pitch Word matches a substitute by after that.
+FONTS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("Times New Roman", "", "02020603050405020304", "00", "roman", "variable"),
+    (SONG, "SimSun,Songti SC,Noto Serif CJK SC", "02010600030101010101", "86", "auto", "variable"),
+    (FANG, "仿宋,FangSong,STFangsong,FandolFang,Noto Serif CJK SC", "02010609060101010101", "86", "modern", "fixed"),
+    (KAI, "楷体,KaiTi,STKaiti,AR PL KaitiM GB,LXGW WenKai,FandolKai,Noto Serif CJK SC", "02010609060101010101", "86",
+     "modern", "fixed"),
+    (HEI, "SimHei,Heiti SC,Noto Sans CJK SC", "02010609060101010101", "86", "modern", "fixed"),
+    (SONG_TITLE, "方正小标宋_GBK,FZXiaoBiaoSong-B05S,宋体,SimSun,Noto Serif CJK SC", "02010600010101010101", "86",
+     "auto", "variable"),
+)
+
+
 def font_table() -> str:
     entries = "".join(
-        f'<w:font w:name="{name}"><w:charset w:val="{cs}"/><w:family w:val="{fam}"/></w:font>'
-        for name, cs, fam in (
-            ("Times New Roman", "00", "roman"),
-            (SONG, "86", "auto"),
-            (FANG, "86", "modern"),
-            (KAI, "86", "modern"),
-            (HEI, "86", "modern"),
-            (SONG_TITLE, "86", "script"),
-        )
+        f'<w:font w:name="{name}">' + (f'<w:altName w:val="{alt}"/>' if alt else "") +
+        f'<w:panose1 w:val="{panose}"/><w:charset w:val="{cs}"/><w:family w:val="{fam}"/>'
+        f'<w:pitch w:val="{pitch}"/></w:font>'
+        for name, alt, panose, cs, fam, pitch in FONTS
     )
     return HEAD + f'<w:fonts xmlns:w="{W}">{entries}</w:fonts>'
 
