@@ -165,12 +165,23 @@ def tag(text: str) -> str:
     return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
-def two_line(style: str, first: str, second: str, *, ppr: str = "") -> str:
-    """A heading printed on two lines (第一部分 / its title); *ppr* adds to its paragraph properties."""
+def two_line(style: str, first: str, second: str, *, ppr: str = "", mark: tuple[str, str] = ("", "")) -> str:
+    """A heading printed on two lines (第一部分 / its title); *ppr* adds to its paragraph properties, *mark*
+    is a bookmark around its text (:func:`bookmark`)."""
     return (
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{mark[0]}'
         f'<w:r><w:t xml:space="preserve">{first}</w:t></w:r><w:r><w:br/></w:r>'
-        f'<w:r><w:t xml:space="preserve">{second}</w:t></w:r></w:p>'
+        f'<w:r><w:t xml:space="preserve">{second}</w:t></w:r>{mark[1]}</w:p>'
+    )
+
+
+def bookmark(bookmark_id: str, name: str) -> tuple[str, str]:
+    """Start and end of the bookmark the 目录's links point to, named *name* (template text) as
+    :func:`jixiao.render.word.toc.bookmark_name` names the heading's 锚点 (``part-1`` → ``_Toc_part_1``);
+    *bookmark_id* is a template expression giving a number unique in the document."""
+    return (
+        f'<w:bookmarkStart w:id="{{{{ {bookmark_id} }}}}" w:name="{name}"/>',
+        f'<w:bookmarkEnd w:id="{{{{ {bookmark_id} }}}}"/>',
     )
 
 
@@ -206,9 +217,10 @@ def document_body() -> str:
         tag("{%p endif %}"),
         tag("{%p if 第一部分 %}"),
         two_line("Heading1", "{{ 第一部分.编号 }}", "{{ 第一部分.标题 }}",
-                 ppr=when("第一部分.版面.另起一页", PAGE_BREAK)),
+                 ppr=when("第一部分.版面.另起一页", PAGE_BREAK), mark=bookmark("1", "_Toc_part_one")),
         tag("{%p for 章 in 第一部分.章节 %}"),
-        p("Heading2", "{{ 章.标题行 }}"),
+        '<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr>{}<w:r><w:t xml:space="preserve">{{{{ 章.标题行 }}}}</w:t>'
+        "</w:r>{}</w:p>".format(*bookmark("100 + loop.index", "_Toc_part_one_{{ loop.index }}")),
         tag("{%p for 段 in 章.段落 %}"),
         # An item's numbered heading line (小标题) in 楷体, body text (正文) in 仿宋.
         '<w:p><w:pPr><w:pStyle w:val="{% if 段.样式 == \'小标题\' %}Heading3{% else %}JxBody{% endif %}"/>'
@@ -223,12 +235,14 @@ def document_body() -> str:
             ppr=when("部分.版面.独占一页", KEEP_NEXT_OFF)
             + when("部分.版面.另起一页", PAGE_BREAK)
             + when("部分.版面.下移", ALONE_SPACING),
+            mark=bookmark("1000 + loop.index", "_Toc_part_{{ loop.index }}"),
         ),
         tag("{%p endif %}"),
         tag("{%p for 表 in 部分.表 %}"),
         '<w:p><w:pPr><w:pStyle w:val="JxTableTitle"/>'
         + when("表.版面.另起一页", PAGE_BREAK)
-        + '</w:pPr><w:r><w:t xml:space="preserve">{{ 表.表题 }}</w:t></w:r></w:p>',
+        + "</w:pPr>{}<w:r><w:t xml:space=\"preserve\">{{{{ 表.表题 }}}}</w:t></w:r>{}</w:p>".format(
+            *bookmark("10000 + 表.序号", "_Toc_table_{{ 表.序号 }}")),
         tag("{{p 表.表格 }}"),
         tag("{%p endfor %}"),
         tag("{%p endfor %}"),

@@ -32,6 +32,7 @@ from jixiao.model.page import (
     table_anchor,
 )
 from jixiao.render.layout.contract import RENAMED, Kind, missing
+from jixiao.render.layout.toclines import entry_lines
 
 
 class Vars(dict[str, Any]):
@@ -132,7 +133,9 @@ def document_context(doc: Document, tables: Mapping[int, Markup], toc: Markup) -
         ],
         "目录": toc,
         "目录项": [
-            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": e.text, "锚点": e.anchor}) for e in plan.toc
+            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": e.text, "各行": entry_lines(e),
+                        "锚点": e.anchor})
+            for e in plan.toc
         ],
     }
 
