@@ -139,16 +139,18 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Rendered]:
         doc = expand_department(load_department(spec))
         render_department(doc, spec, RenderOptions(out_dir=root / "out", formats=frozenset({"docx", "pdf"})))
         out[name] = Rendered(doc, root / "out")
-    # The 东丽 example as its original: no title page, no 目录, no part heading.
-    spec = tmp_path_factory.mktemp("dongli") / "spec"
-    shutil.copytree(ROOT / "specs" / "dongli-2025", spec)
-    yaml = (spec / "部门.yaml").read_text(encoding="utf-8")
-    assert "\n版式: 天津\n" in yaml
-    (spec / "部门.yaml").write_text(yaml.replace("\n版式: 天津\n", "\n版式: {基于: 天津, 首页: 无, 部分标题: 无}\n"),
-                                   encoding="utf-8")
-    doc = expand_department(load_department(spec))
-    render_department(doc, spec, RenderOptions(out_dir=spec.parent / "out", formats=frozenset({"docx", "pdf"})))
-    out["东丽"] = Rendered(doc, spec.parent / "out")
+    # The 东丽 example as its original: no title page, no 目录, no part heading; and with a 目录
+    # numbered apart and page numbers on the outer edge (its long tables are cut and laid out again).
+    for name, layout in (("东丽", "{基于: 天津, 首页: 无, 部分标题: 无}"),
+                         ("东丽-目录无-外侧", "{基于: 天津, 目录页码: 无, 页码位置: 外侧}")):
+        spec = tmp_path_factory.mktemp("dongli") / "spec"
+        shutil.copytree(ROOT / "specs" / "dongli-2025", spec)
+        yaml = (spec / "部门.yaml").read_text(encoding="utf-8")
+        assert "\n版式: 天津\n" in yaml
+        (spec / "部门.yaml").write_text(yaml.replace("\n版式: 天津\n", f"\n版式: {layout}\n"), encoding="utf-8")
+        doc = expand_department(load_department(spec))
+        render_department(doc, spec, RenderOptions(out_dir=spec.parent / "out", formats=frozenset({"docx", "pdf"})))
+        out[name] = Rendered(doc, spec.parent / "out")
     return out
 
 
@@ -198,6 +200,23 @@ def test_dongli_renders_like_its_original(rendered: dict[str, Rendered], office:
 
 
 # 目录页码 --------------------------------------------------------------------
+
+
+def test_long_tables_keep_the_text_numbering(rendered: dict[str, Rendered], office: dict[str, list[Page]]) -> None:
+    """Tables laid out again after cutting merged cells keep their numbers when the 目录 is not counted."""
+    r = rendered["东丽-目录无-外侧"]
+    for pages in (read_pages(r.pdf), office["东丽-目录无-外侧"]):
+        body = [p for p in pages if p.text][1:]
+        assert len(body) > len(r.doc.tables())  # some tables take two pages
+        assert [p.number for p in body] == [f"—{i}—" for i in range(1, len(body) + 1)]
+        assert [p.side for p in body] == ["right" if i % 2 else "left" for i in range(1, len(body) + 1)]
+    # The 目录 gives each table the page it is on.
+    pages = read_pages(r.pdf)
+    toc = [_norm(line) for line in pypdf.PdfReader(r.pdf).pages[0].extract_text().splitlines()]
+    for table in r.doc.tables():
+        on = next(p.number.strip("—") for p in pages if p.text.startswith(_norm(table.heading)))
+        tail = _norm(table.heading)[-8:]
+        assert any(re.fullmatch(".*" + re.escape(tail) + r"\.+" + on, line) for line in toc), (table.heading, on, toc)
 
 
 def test_toc_pages_not_numbered_text_starts_at_one(rendered: dict[str, Rendered], office: dict[str, list[Page]]) -> None:
