@@ -266,17 +266,17 @@ def footer(side: str) -> str:
     The default footer (odd pages) is at the right, the even pages' footer at
     the left; Word uses the even one when the settings ask for even and odd footers.
     """
-    one_char = round(14 * 20)  # 4号: 14 pt in twips
+    one_char = 14 * 20  # 4号: 14 pt in twips
     outer = f'<w:jc w:val="{side}"/><w:ind w:{side}="{one_char}"/>'
     return (
-    HEAD + f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/>'
-    + "{% if 版式.页码位置 == '外侧' %}" + outer + "{% endif %}</w:pPr>"
-    '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
-    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-    '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
-    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>'
+        HEAD + f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/>'
+        + "{% if 版式.页码位置 == '外侧' %}" + outer + "{% endif %}</w:pPr>"
+        '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>'
     )
 
 
