@@ -131,8 +131,17 @@ def test_schema_command_writes_schemas(tmp_path: Path) -> None:
 def test_doctor_lists_every_component() -> None:
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code in (0, 1)
-    for name in ("Python", "Pango", "HarfBuzz", "中文字体", "LibreOffice"):
+    for name in ("Python", "Pango", "HarfBuzz", "中文字体", "仿宋、楷体", "LibreOffice"):
         assert name in result.output
+
+
+def test_doctor_names_the_font_of_each_role(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.authoring import doctor
+
+    monkeypatch.setattr(doctor, "_family_lines", lambda: ["AR PL KaitiM GB,文鼎ＰＬ简中楷", "Noto Serif CJK SC"])
+    (found,) = [f for f in doctor.run_checks() if f.name.startswith("仿宋、楷体")]
+    assert not found.ok and not found.required
+    assert found.detail == "仿宋：未找到，用 Noto Serif CJK SC 代替；楷体：AR PL KaitiM GB"
 
 
 def test_doctor_reports_weasyprint_without_the_harfbuzz_subsetter(monkeypatch: pytest.MonkeyPatch) -> None:

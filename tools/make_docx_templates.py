@@ -38,7 +38,24 @@ PAGE = OFFICIAL
 TEXT_WIDTH = twip(PAGE.text_width_mm)
 BODY_PT = PAGE.body_pt
 BODY_LINE = round(PAGE.body_line_pt * 20)  # exact line spacing, in twentieths of a point
-SECT = section_properties(PAGE, footer="rIdFooter", line_pitch=579)
+LINE_PITCH = 579
+# The text's section: after a 目录 numbered apart with page numbers on the outer edge (GB/T 9704) it
+# starts on an odd page, as the PDF's text starts on a right-hand page.
+ODD_START = ('{% if 版式.首页 == "目录" and 版式.目录页码 != "连续" and 版式.页码位置 == "外侧" %}'
+             '<w:type w:val="oddPage"/>{% endif %}')
+SECT = section_properties(PAGE, footer="rIdFooter", even_footer="rIdFooterEven", line_pitch=LINE_PITCH)
+DOCUMENT_SECT = section_properties(PAGE, footer="rIdFooter", even_footer="rIdFooterEven", line_pitch=LINE_PITCH,
+                                   start=ODD_START)
+# The title and 目录 as a section of their own (目录页码 单独: numbered Ⅰ, Ⅱ …; 无: no footer), so that
+# the text's section numbers its pages from 1.
+FRONT_SECT = (
+    '{% if 版式.目录页码 == "单独" %}'
+    + section_properties(PAGE, footer="rIdFooter", even_footer="rIdFooterEven", line_pitch=LINE_PITCH,
+                         number_format="upperRoman")
+    + "{% else %}"
+    + section_properties(PAGE, footer="", line_pitch=LINE_PITCH)
+    + "{% endif %}"
+)
 
 
 def fonts(name: str, latin: str = "Times New Roman") -> str:
@@ -148,12 +165,23 @@ def tag(text: str) -> str:
     return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
-def two_line(style: str, first: str, second: str, *, ppr: str = "") -> str:
-    """A heading printed on two lines (第一部分 / its title); *ppr* adds to its paragraph properties."""
+def two_line(style: str, first: str, second: str, *, ppr: str = "", mark: tuple[str, str] = ("", "")) -> str:
+    """A heading printed on two lines (第一部分 / its title); *ppr* adds to its paragraph properties, *mark*
+    is a bookmark around its text (:func:`bookmark`)."""
     return (
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{mark[0]}'
         f'<w:r><w:t xml:space="preserve">{first}</w:t></w:r><w:r><w:br/></w:r>'
-        f'<w:r><w:t xml:space="preserve">{second}</w:t></w:r></w:p>'
+        f'<w:r><w:t xml:space="preserve">{second}</w:t></w:r>{mark[1]}</w:p>'
+    )
+
+
+def bookmark(bookmark_id: str, name: str) -> tuple[str, str]:
+    """Start and end of the bookmark the 目录's links point to, named *name* (template text) as
+    :func:`jixiao.render.word.toc.bookmark_name` names the heading's 锚点 (``part-1`` → ``_Toc_part_1``);
+    *bookmark_id* is a template expression giving a number unique in the document."""
+    return (
+        f'<w:bookmarkStart w:id="{{{{ {bookmark_id} }}}}" w:name="{name}"/>',
+        f'<w:bookmarkEnd w:id="{{{{ {bookmark_id} }}}}"/>',
     )
 
 
@@ -183,12 +211,16 @@ def document_body() -> str:
         tag('{%p if 版式.首页 == "目录" %}'),
         p("JxTocHeading", "目　录"),
         tag("{{p 目录 }}"),
+        tag('{%p if 版式.目录页码 != "连续" %}'),
+        f'<w:p><w:pPr><w:pStyle w:val="JxGap"/>{FRONT_SECT}</w:pPr></w:p>',
+        tag("{%p endif %}"),
         tag("{%p endif %}"),
         tag("{%p if 第一部分 %}"),
         two_line("Heading1", "{{ 第一部分.编号 }}", "{{ 第一部分.标题 }}",
-                 ppr=when("第一部分.版面.另起一页", PAGE_BREAK)),
+                 ppr=when("第一部分.版面.另起一页", PAGE_BREAK), mark=bookmark("1", "_Toc_part_one")),
         tag("{%p for 章 in 第一部分.章节 %}"),
-        p("Heading2", "{{ 章.标题行 }}"),
+        '<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr>{}<w:r><w:t xml:space="preserve">{{{{ 章.标题行 }}}}</w:t>'
+        "</w:r>{}</w:p>".format(*bookmark("100 + loop.index", "_Toc_part_one_{{ loop.index }}")),
         tag("{%p for 段 in 章.段落 %}"),
         # An item's numbered heading line (小标题) in 楷体, body text (正文) in 仿宋.
         '<w:p><w:pPr><w:pStyle w:val="{% if 段.样式 == \'小标题\' %}Heading3{% else %}JxBody{% endif %}"/>'
@@ -197,16 +229,20 @@ def document_body() -> str:
         tag("{%p endfor %}"),
         tag("{%p endif %}"),
         tag("{%p for 部分 in 各部分 %}"),
+        tag('{%p if 版式.部分标题 != "无" %}'),
         two_line(
             "Heading1", "{{ 部分.编号 }}", "{{ 部分.标题 }}",
             ppr=when("部分.版面.独占一页", KEEP_NEXT_OFF)
             + when("部分.版面.另起一页", PAGE_BREAK)
             + when("部分.版面.下移", ALONE_SPACING),
+            mark=bookmark("1000 + loop.index", "_Toc_part_{{ loop.index }}"),
         ),
+        tag("{%p endif %}"),
         tag("{%p for 表 in 部分.表 %}"),
         '<w:p><w:pPr><w:pStyle w:val="JxTableTitle"/>'
         + when("表.版面.另起一页", PAGE_BREAK)
-        + '</w:pPr><w:r><w:t xml:space="preserve">{{ 表.表题 }}</w:t></w:r></w:p>',
+        + "</w:pPr>{}<w:r><w:t xml:space=\"preserve\">{{{{ 表.表题 }}}}</w:t></w:r>{}</w:p>".format(
+            *bookmark("10000 + 表.序号", "_Toc_table_{{ 表.序号 }}")),
         tag("{{p 表.表格 }}"),
         tag("{%p endfor %}"),
         tag("{%p endfor %}"),
@@ -218,45 +254,66 @@ def table_body() -> str:
     return p("JxTableTitle", "{{ 表.表题 }}") + tag("{{p 表.表格 }}")
 
 
-def document_xml(body: str) -> str:
+def document_xml(body: str, sect: str) -> str:
     return (
-        HEAD + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{body}{SECT}</w:body></w:document>'
+        HEAD + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{body}{sect}</w:body></w:document>'
     )
 
 
-FOOTER = (
-    HEAD + f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
-    '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
-    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-    '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
-    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>'
-)
+def footer(side: str) -> str:
+    """The page number 「— 1 —」: centred, or with 页码位置 外侧 one character in from the *side* edge.
+
+    The default footer (odd pages) is at the right, the even pages' footer at
+    the left; Word uses the even one when the settings ask for even and odd footers.
+    """
+    one_char = 14 * 20  # 4号: 14 pt in twips
+    outer = f'<w:jc w:val="{side}"/><w:ind w:{side}="{one_char}"/>'
+    return (
+        HEAD + f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/>'
+        + "{% if 版式.页码位置 == '外侧' %}" + outer + "{% endif %}</w:pPr>"
+        '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>'
+    )
 
 
 def settings(update_fields: bool) -> str:
     # Word asks to update fields on opening only when there is a 目录 to update.
     update = '{% if 版式.首页 == "目录" %}<w:updateFields w:val="true"/>{% endif %}' if update_fields else ""
+    # 页码位置 外侧: odd and even pages have footers of their own.
+    even_odd = '{% if 版式.页码位置 == "外侧" %}<w:evenAndOddHeaders/>{% endif %}'
     return (
-        HEAD + f'<w:settings xmlns:w="{W}">{update}<w:defaultTabStop w:val="420"/>'
+        HEAD + f'<w:settings xmlns:w="{W}">{update}{even_odd}<w:defaultTabStop w:val="420"/>'
         '<w:characterSpacingControl w:val="compressPunctuation"/>'
         '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word"'
         ' w:val="15"/></w:compat></w:settings>'
     )
 
 
+#: Where a PC lacks an official font: the names to try in turn (w:altName, ISO/IEC 29500 §17.8.3.1:
+#: the Windows and macOS names of the same style, then the free fonts README「字体」 names), and the
+#: PANOSE class, character set (86: GB 2312), family and pitch Word matches a substitute by after that.
+FONTS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("Times New Roman", "", "02020603050405020304", "00", "roman", "variable"),
+    (SONG, "SimSun,Songti SC,Noto Serif CJK SC", "02010600030101010101", "86", "auto", "variable"),
+    (FANG, "仿宋,FangSong,STFangsong,FandolFang,Noto Serif CJK SC", "02010609060101010101", "86", "modern", "fixed"),
+    (KAI, "楷体,KaiTi,STKaiti,AR PL KaitiM GB,LXGW WenKai,FandolKai,Noto Serif CJK SC", "02010609060101010101", "86",
+     "modern", "fixed"),
+    (HEI, "SimHei,Heiti SC,Noto Sans CJK SC", "02010609060101010101", "86", "modern", "fixed"),
+    (SONG_TITLE, "方正小标宋_GBK,FZXiaoBiaoSong-B05S,宋体,SimSun,Noto Serif CJK SC", "02010600010101010101", "86",
+     "auto", "variable"),
+)
+
+
 def font_table() -> str:
     entries = "".join(
-        f'<w:font w:name="{name}"><w:charset w:val="{cs}"/><w:family w:val="{fam}"/></w:font>'
-        for name, cs, fam in (
-            ("Times New Roman", "00", "roman"),
-            (SONG, "86", "auto"),
-            (FANG, "86", "modern"),
-            (KAI, "86", "modern"),
-            (HEI, "86", "modern"),
-            (SONG_TITLE, "86", "script"),
-        )
+        f'<w:font w:name="{name}">' + (f'<w:altName w:val="{alt}"/>' if alt else "") +
+        f'<w:panose1 w:val="{panose}"/><w:charset w:val="{cs}"/><w:family w:val="{fam}"/>'
+        f'<w:pitch w:val="{pitch}"/></w:font>'
+        for name, alt, panose, cs, fam, pitch in FONTS
     )
     return HEAD + f'<w:fonts xmlns:w="{W}">{entries}</w:fonts>'
 
@@ -270,6 +327,7 @@ CONTENT_TYPES = (
     '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
     '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
     '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+    '<Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
     '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
     '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
     "</Types>"
@@ -289,6 +347,7 @@ DOC_RELS = (
     '<Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>'
     '<Relationship Id="rIdFonts" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>'
     '<Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>'
+    '<Relationship Id="rIdFooterEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/>'
     "</Relationships>"
 )
 
@@ -298,18 +357,19 @@ APP = (
 )
 
 
-def package(body: str, *, update_fields: bool) -> bytes:
+def package(body: str, *, update_fields: bool, sect: str = SECT) -> bytes:
     parts = [
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", ROOT_RELS),
         ("docProps/core.xml", core_properties("{{ 标题 }}", "jixiao", dt.datetime(2000, 1, 1)).decode()),
         ("docProps/app.xml", APP),
-        ("word/document.xml", document_xml(body)),
+        ("word/document.xml", document_xml(body, sect)),
         ("word/_rels/document.xml.rels", DOC_RELS),
         ("word/styles.xml", styles()),
         ("word/settings.xml", settings(update_fields)),
         ("word/fontTable.xml", font_table()),
-        ("word/footer1.xml", FOOTER),
+        ("word/footer1.xml", footer("right")),
+        ("word/footer2.xml", footer("left")),
     ]
     return write_package((name, text.encode("utf-8")) for name, text in parts)
 
@@ -317,7 +377,7 @@ def package(body: str, *, update_fields: bool) -> bytes:
 def build() -> dict[str, bytes]:
     """File name → bytes of every built-in Word template."""
     return {
-        "document.docx": package(document_body(), update_fields=True),
+        "document.docx": package(document_body(), update_fields=True, sect=DOCUMENT_SECT),
         "table.docx": package(table_body(), update_fields=False),
     }
 

@@ -21,12 +21,36 @@ class Finding:
 
 
 def _cjk_fonts() -> list[str]:
+    return sorted({line.split(",")[0].strip() for line in _family_lines() if line.strip()})
+
+
+def _family_lines() -> list[str]:
+    """``fc-list :lang=zh family``: one line per font, its family names separated by commas."""
     if shutil.which("fc-list") is None:
         return []
     result = subprocess.run(
         ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False, timeout=30
     )
-    return sorted({line.split(",")[0].strip() for line in result.stdout.splitlines() if line.strip()})
+    return result.stdout.splitlines()
+
+
+def _all_families(first: list[str]) -> list[str]:
+    """Every family name (Chinese ones too) of the Chinese fonts; *first* when fc-list is missing."""
+    names = {name.strip() for line in _family_lines() for name in line.split(",") if name.strip()}
+    return sorted(names) or first
+
+
+#: Role → the fonts the style sheet asks for in turn (official, then free; README「字体」).
+ROLE_FONTS = {
+    "仿宋": ("仿宋_GB2312", "仿宋", "FangSong", "FandolFang"),
+    "楷体": ("楷体_GB2312", "楷体", "KaiTi", "AR PL KaitiM GB", "LXGW WenKai", "FandolKai"),
+}
+
+
+def _role_fonts(installed: list[str]) -> dict[str, str | None]:
+    """Role → the first of its fonts installed here (None: the PDF falls back to Noto Serif CJK SC)."""
+    have = set(installed)
+    return {role: next((f for f in names if f in have), None) for role, names in ROLE_FONTS.items()}
 
 
 def _weasyprint_fonts() -> tuple[tuple[bool, str], tuple[bool, str]]:
@@ -45,6 +69,7 @@ def run_checks() -> list[Finding]:
     """Every environment check, in the order they are shown."""
     py_ok = sys.version_info >= (3, 11)
     fonts = _cjk_fonts()
+    roles = _role_fonts(_all_families(fonts))
     office = shutil.which("soffice") or shutil.which("libreoffice")
     (subset_ok, subset_detail), (compact_ok, compact_detail) = _weasyprint_fonts()
     return [
@@ -74,6 +99,13 @@ def run_checks() -> list[Finding]:
             bool(fonts),
             "、".join(fonts[:4]) + ("…" if len(fonts) > 4 else "") if fonts else "未找到",
             "sudo apt-get install fonts-noto-cjk",
+        ),
+        Finding(
+            "仿宋、楷体（PDF 正文、表格和小标题）",
+            all(roles.values()),
+            "；".join(f"{role}：{font or '未找到，用 Noto Serif CJK SC 代替'}" for role, font in roles.items()),
+            "运行 ./run setup，或 sudo apt-get install fonts-arphic-gkai00mp（楷体）；仿宋见 README「字体」",
+            required=False,
         ),
         Finding(
             "LibreOffice（测试中打开生成的 Word 文件）",

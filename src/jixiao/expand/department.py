@@ -525,6 +525,8 @@ def expand_department(spec: LoadedSpec) -> dm.Document:
                                   ("版式",), tables_only=False)
     ctx.framework, ctx.framework_source = _framework(ctx, dept.framework, ("指标体系",))
     pages = page_layout(ctx.layout)
+    if "parts" not in dept.model_fields_set:  # no 部分 written: one part, its heading not printed
+        pages = pages.model_copy(update={"part_heading": "无"})
     _label(ctx, pages.title_numbering, 1)
     _check_units(ctx)
     _check_default_presets(ctx)

@@ -64,9 +64,15 @@ class Pages(DocModel):
     """Resolved page settings of the document (版式 of 部门.yaml); :attr:`Document.page_plan` is decided from them."""
 
     front: Literal["目录", "标题", "无"] = "目录"
-    part_heading: Literal["单独成页", "表前"] = "单独成页"
+    #: 无: no part heading is printed (nor listed in the 目录); also when 部门.yaml lists no 部分.
+    part_heading: Literal["单独成页", "表前", "无"] = "单独成页"
     title_numbering: str = "1."
     numbering_scope: Literal["全文", "每部分"] = "全文"
+    #: The 目录 page(s) (首页: 目录): numbered with the text (连续), in their own roman numbering
+    #: with the text from 1 (单独), or unnumbered and uncounted (无).
+    toc_pages: Literal["连续", "单独", "无"] = "连续"
+    #: Page numbers centred (居中) or on the outer edge (外侧: odd pages right, even pages left; GB/T 9704).
+    page_numbers: Literal["居中", "外侧"] = "居中"
 
 
 class IndicatorRow(DocModel):

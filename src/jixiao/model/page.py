@@ -1,7 +1,7 @@
 """The page plan: how the document falls onto pages, decided once.
 
 :func:`plan_pages` turns the resolved 版式 page settings (:class:`~jixiao.model.document.Pages`:
-首页, 部分标题) and the document's structure into a :class:`PagePlan`:
+首页, 部分标题, 目录页码, 页码位置) and the document's structure into a :class:`PagePlan`:
 
 * the page geometry (:class:`PageGeometry`: paper, margins, text width, type
   sizes, cell padding) — the one place these numbers are written;
@@ -133,6 +133,10 @@ class PagePlan(_Plan):
     geometry: PageGeometry = OFFICIAL
     #: 首页: 目录 (title and 目录 alone on page 1), 标题 (the text follows the title), 无.
     front: Literal["目录", "标题", "无"] = "目录"
+    #: 目录页码: the 目录 pages numbered with the text (连续), on their own (单独, roman), or not at all (无).
+    toc_pages: Literal["连续", "单独", "无"] = "连续"
+    #: 页码位置: page numbers centred, or on the outer edge (odd pages right, even pages left).
+    page_numbers: Literal["居中", "外侧"] = "居中"
     sections: list[SectionPlan]
     #: The 目录 (also when the front page prints none: Word's TOC field lists the same headings).
     toc: list[TocEntry]
@@ -141,6 +145,20 @@ class PagePlan(_Plan):
     def has_toc(self) -> bool:
         """Does the document print its 目录?"""
         return self.front == "目录"
+
+    @property
+    def front_apart(self) -> bool:
+        """Are the 目录 pages outside the text's page numbering (目录页码 单独 or 无): the text starts at 1?"""
+        return self.has_toc and self.toc_pages != "连续"
+
+    @property
+    def text_on_odd_page(self) -> bool:
+        """Must the text start on an odd page after a 目录 numbered apart (page numbers on the outer edge)?"""
+        return self.front_apart and self.page_numbers == "外侧"
+
+    def find(self, anchor: str) -> SectionPlan | None:
+        """The section whose heading has id *anchor*, if the plan has it (a part heading not printed has none)."""
+        return next((s for s in self.sections if s.anchor == anchor), None)
 
     def section(self, anchor: str) -> SectionPlan:
         """The section whose heading has id *anchor*."""
@@ -153,6 +171,9 @@ class PagePlan(_Plan):
 # --- Anchors: the ids of the headings (the HTML ids, the PDF's page anchors) --------------------
 
 PART_ONE_ANCHOR = "part-one"
+#: Name of the CSS page of a 目录 numbered apart from the text (目录页码 单独 or 无): the PDF
+#: layout finds it in the HTML and numbers the text's pages from 1 after the 目录.
+FRONT_APART_PAGE = "jx-front-apart"
 _TABLE_ANCHOR = re.compile(r"^table-(\d+)$")
 
 
@@ -192,6 +213,7 @@ _MAY_FOLLOW: dict[SectionKind, frozenset[SectionKind]] = {
 def plan_pages(doc: Document) -> PagePlan:
     """The page plan of *doc*, from its 版式 page settings (``doc.pages``) and its structure."""
     alone_parts = doc.pages.part_heading == "单独成页"
+    part_headings = doc.pages.part_heading != "无"
     sections: list[SectionPlan] = []
 
     def add(kind: SectionKind, anchor: str, *, alone: bool = False) -> None:
@@ -212,11 +234,13 @@ def plan_pages(doc: Document) -> PagePlan:
             for i, s in enumerate(p.sections, 1)
         ]
     for i, part in enumerate(doc.parts, 1):
-        add("part", part_anchor(i), alone=alone_parts)
-        toc.append(TocEntry(level=1, kind="part", text=printable(f"{part.numeral}\u3000{part.title}"),
-                            anchor=part_anchor(i)))
+        if part_headings:
+            add("part", part_anchor(i), alone=alone_parts)
+            toc.append(TocEntry(level=1, kind="part", text=printable(f"{part.numeral}\u3000{part.title}"),
+                                anchor=part_anchor(i)))
         for table in part.tables:
             add("table", table_anchor(table.number))
             toc.append(TocEntry(level=2, kind="table", text=printable(table.heading),
                                 anchor=table_anchor(table.number)))
-    return PagePlan(front=doc.pages.front, sections=sections, toc=toc)
+    return PagePlan(front=doc.pages.front, toc_pages=doc.pages.toc_pages, page_numbers=doc.pages.page_numbers,
+                    sections=sections, toc=toc)

@@ -32,7 +32,9 @@ HeaderName = Literal[
     "分配方式", "项目总金额", "政策依据", "测算依据", "年度目标", "绩效目标", "实施期目标", "长期目标", "资金用途",
     "项目资金",
 ]
-PartHeading = Literal["单独成页", "表前"]
+PartHeading = Literal["单独成页", "表前", "无"]
+TocPages = Literal["连续", "单独", "无"]
+PageNumbers = Literal["居中", "外侧"]
 Scope = Literal["全文", "每部分"]
 
 
@@ -79,13 +81,22 @@ class LayoutSpec(SpecModel):
         None, alias="首页", description="文档开头：目录 = 标题和目录单独一页；标题 = 只印标题；无 = 直接从正文开始"
     )
     part_heading: PartHeading | None = Field(
-        None, alias="部分标题", description="第二部分等的标题：单独成页，或 表前（印在第一张表上方）"
+        None, alias="部分标题", description="第二部分等的标题：单独成页，或 表前（印在第一张表上方），或 无（不印部分标题）；部门.yaml 没有写「部分」时不印"
     )
     title_numbering: str | None = Field(
         None, alias="表题编号", description="表题的编号样式，写成第一项的样子：1. 或 1、 或 （一）；无 = 不编号"
     )
     numbering_scope: Scope | None = Field(
         None, alias="表题编号范围", description="全文 = 编号贯穿全文；每部分 = 每个部分从 1 开始"
+    )
+    toc_pages: TocPages | None = Field(
+        None, alias="目录页码",
+        description="首页为目录时目录页的页码：连续 = 与正文连续编号；单独 = 单独用罗马数字编号（Ⅰ、Ⅱ），正文从 1 开始；"
+        "无 = 不印页码也不计页数，正文从 1 开始",
+    )
+    page_numbers: PageNumbers | None = Field(
+        None, alias="页码位置",
+        description="页码「— 1 —」的位置：居中；或 外侧（GB/T 9704：单页码居右、双页码居左，各空一字）",
     )
 
     @model_validator(mode="before")
@@ -108,7 +119,7 @@ TABLE_FIELDS = (
     "unit_line", "show_code", "name_label", "show_schedule", "schedule_label", "schedule_percent",
     "schedule_places", "show_basis", "widths", "columns", "header",
 )
-PAGE_FIELDS = ("front", "part_heading", "title_numbering", "numbering_scope")
+PAGE_FIELDS = ("front", "part_heading", "title_numbering", "numbering_scope", "toc_pages", "page_numbers")
 ALIASES = {name: field.alias or name for name, field in LayoutSpec.model_fields.items()}
 
 

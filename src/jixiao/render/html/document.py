@@ -55,7 +55,7 @@ def render_html(doc: Document, template_dirs: Sequence[Path], tables: Mapping[in
         raise RenderError(f"HTML 模板 {DOCUMENT_TEMPLATE} 的嵌套层次过深，无法读取。") from None
     marks = {t.number: (tables or {}).get(t.number) or table_markup(t) for t in doc.tables()}
     plan = doc.page_plan
-    styles = with_page_block(page_css(plan.geometry), style_sheet(dirs))
+    styles = with_page_block(page_css(plan.geometry, plan), style_sheet(dirs))
     context = {**document_context(doc, marks, toc_markup(plan.toc, None)), "样式表": Markup(styles)}
     try:
         return render_bounded(template, context)

@@ -7,7 +7,9 @@ the paper and margins
 padding and how far down a part heading alone on its page stands. These are
 the numbers the column widths are computed with, so ``style.css`` does not
 repeat them; a rule of ``style.css`` that sets one of them again wins (it
-comes later) but does not reach the column widths.
+comes later) but does not reach the column widths. Then the page numbers
+(页码位置 外侧: ``:right``/``:left`` pages) and the 目录's own numbering
+(目录页码): ``style.css`` prints the number centred on every page.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 
 import tinycss2
 
-from jixiao.model.page import PageGeometry
+from jixiao.model.page import FRONT_APART_PAGE, PageGeometry, PagePlan
 
 #: At-rules CSS accepts only before every other rule.
 _LEADING = frozenset({"charset", "import", "namespace"})
@@ -35,9 +37,53 @@ def _pt(value: float) -> str:
     return f"{_num(value)}pt"
 
 
-def page_css(g: PageGeometry) -> str:
-    """The CSS of *g* (see the module docstring)."""
+#: The page number's type (宋体 4号, GB/T 9704) and place below the text, as style.css has it centred.
+_NUMBER_BOX = (
+    'font-family: "宋体", "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 14pt;'
+    " vertical-align: top; padding-top: 7mm;"
+)
+_NUMBER = '"— " counter(page) " —"'
+_ROMAN = '"— " counter(jx-front, upper-roman) " —"'
+
+
+def _numbers(page: str, content: str, outer: bool) -> str:
+    """Rules printing *content* as the page number of the pages *page* (a page selector, "" for all)."""
+    if not outer:
+        return f"@page {page} {{ @bottom-center {{ content: {content}; }} }}\n"
+    # GB/T 9704: odd (right) pages at the right, even (left) pages at the left, one character in.
+    return (
+        f"@page {page}:right {{ @bottom-center {{ content: none; }} @bottom-left {{ content: none; }}"
+        f" @bottom-right {{ content: {content}; {_NUMBER_BOX} padding-right: 14pt; }} }}\n"
+        f"@page {page}:left {{ @bottom-center {{ content: none; }} @bottom-right {{ content: none; }}"
+        f" @bottom-left {{ content: {content}; {_NUMBER_BOX} padding-left: 14pt; }} }}\n"
+    )
+
+
+def numbering_css(plan: PagePlan) -> str:
+    """The page numbers' place (页码位置) and the 目录's own numbering (目录页码) of *plan*, as CSS."""
+    outer = plan.page_numbers == "外侧"
+    css = _numbers("", _NUMBER, outer) if outer else ""
+    if plan.front_apart:
+        # The 目录 pages do not count (page 0 each); 单独: their own counter, in roman numerals.
+        front = f"@page {FRONT_APART_PAGE}"
+        css += f".jx-front {{ page: {FRONT_APART_PAGE}; }}\n"
+        css += f"{front} {{ counter-increment: page 0 jx-front 1; }}\n"
+        css += _numbers(FRONT_APART_PAGE, _ROMAN if plan.toc_pages == "单独" else "none", outer)
+        if not outer:
+            css += f"{front} {{ @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}\n"
+    if plan.text_on_odd_page:
+        # The text starts on a right-hand page; a blank page left after the 目录 is neither numbered nor counted
+        # (the built-in style sheet leaves no other blank page; a table laid out again alone counts them).
+        css += ".jx-front + * { break-before: right; }\n"
+        css += ("@page :blank { counter-increment: page 0; @bottom-center { content: none; }"
+                " @bottom-left { content: none; } @bottom-right { content: none; } }\n")
+    return css
+
+
+def page_css(g: PageGeometry, plan: PagePlan | None = None) -> str:
+    """The CSS of *g* and, with *plan*, of its page numbering (see the module docstring)."""
     pad = _mm(g.cell_padding_mm)
+    numbering = numbering_css(plan) if plan is not None else ""
     return f"""/* jixiao: from the page plan (版面) */
 @page {{
   size: {_mm(g.paper_width_mm)} {_mm(g.paper_height_mm)};
@@ -62,7 +108,7 @@ table.jx-grid th {{
 .jx-part-alone h1 {{
   margin-top: {_mm(g.alone_drop_mm)};
 }}
-"""
+{numbering}"""
 
 
 def with_page_block(block: str, css: str) -> str:

@@ -32,6 +32,7 @@ from jixiao.model.page import (
     table_anchor,
 )
 from jixiao.render.layout.contract import RENAMED, Kind, missing
+from jixiao.render.layout.toclines import entry_lines
 
 
 class Vars(dict[str, Any]):
@@ -75,6 +76,10 @@ def flags(section: SectionPlan) -> Vars:
         "独占一页": section.alone,
         "下移": section.lowered,
     })
+
+
+#: The 版面 of a part whose heading is not printed (部分标题: 无): no page flag.
+_UNPRINTED_PART = SectionPlan(kind="part", anchor="", new_page=False, follows=False, alone=False)
 
 
 def table_context(table: ProjectTable, markup: Markup, plan: PagePlan) -> Vars:
@@ -122,13 +127,15 @@ def document_context(doc: Document, tables: Mapping[int, Markup], toc: Markup) -
                 "标题": printable(part.title),
                 "表": [table_context(t, tables[t.number], plan) for t in part.tables],
                 "锚点": part_anchor(i),
-                "版面": flags(plan.section(part_anchor(i))),
+                "版面": flags(plan.find(part_anchor(i)) or _UNPRINTED_PART),
             })
             for i, part in enumerate(doc.parts, 1)
         ],
         "目录": toc,
         "目录项": [
-            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": e.text, "锚点": e.anchor}) for e in plan.toc
+            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": e.text, "各行": entry_lines(e),
+                        "锚点": e.anchor})
+            for e in plan.toc
         ],
     }
 
@@ -145,7 +152,8 @@ def base_context(doc: Document) -> dict[str, Any]:
         "年度": doc.year,
         "部门": printable(doc.department),
         "金额单位": doc.money_unit,
-        "版式": Vars("版式", {"首页": doc.pages.front, "部分标题": doc.pages.part_heading}),
+        "版式": Vars("版式", {"首页": doc.pages.front, "部分标题": doc.pages.part_heading,
+                              "目录页码": doc.pages.toc_pages, "页码位置": doc.pages.page_numbers}),
     }
 
 

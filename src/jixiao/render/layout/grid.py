@@ -23,7 +23,7 @@ columns: Word gets the same ``w:gridCol`` list twice, the HTML the same
 indicator line is the split inside the 预算数 row.
 
 **Column widths, per table and deterministic** (text 10.5 pt; a CJK character
-counts 1 em = 3.70 mm, ASCII characters their Noto Serif CJK widths, digits
+counts 1 em = 3.70 mm, ASCII characters their Noto Serif CJK or FandolFang widths, digits
 0.56 em; a cell needs its text plus 2.5 mm for padding, rules and slack):
 
 1. Labels never break inside a word. A label breaks only at its word

@@ -10,16 +10,16 @@ from jixiao.render.layout.cells import CELL_EXTRA_MM, EM_MM, LABEL_BUDGET, Cell,
 
 # --- Measuring text ---------------------------------------------------------
 
-#: Advance widths (em) of the ASCII characters: those of Noto Serif CJK SC (the
-#: PDF's font when 仿宋 is not installed), rounded up to 0.02 em, at least 0.5
-#: em (仿宋's half width).
+#: Advance widths (em) of the ASCII characters: the wider of Noto Serif CJK SC's
+#: and FandolFang's (the PDF's fonts when 仿宋 is not installed, README「字体」),
+#: rounded up to 0.02 em, at least 0.5 em (仿宋's half width).
 _ASCII_EM = {
     ch: em
     for em, chars in (
-        (0.5, " !\"'()*,-./1:;?IJ[\\]`fijlrstz{|}"), (0.54, "c"), (0.56, "$02345678aevy"),
-        (0.58, "#+9<=>S^_gx~"), (0.6, "o"), (0.62, "Zkq"), (0.64, "FLbdp"), (0.66, "EPTu"),
-        (0.68, "Bhn"), (0.7, "CXY"), (0.72, "ARV"), (0.74, "K"), (0.76, "G"), (0.78, "&DOQ"),
-        (0.8, "NU"), (0.84, "w"), (0.86, "H"), (0.92, "@"), (0.94, "%"), (0.98, "Mm"), (1.06, "W"),
+        (0.5, " !\"'()*,-./1:;?I[\\]`fijlrstz{|}"), (0.52, "J"), (0.54, "c"), (0.56, "$02345678aevy"),
+        (0.58, "9Sgx"), (0.6, "o"), (0.62, "Z^kq~"), (0.64, "Lbdp"), (0.66, "Fu"), (0.68, "EPhn"), (0.72, "B"),
+        (0.74, "ACRTVXY"), (0.78, "+<=>DKOQ_"), (0.8, "&GNU"), (0.84, "#w"), (0.86, "H"), (0.92, "@"),
+        (0.94, "%"), (0.98, "Mm"), (1.06, "W"),
     )
     for ch in chars
 }

@@ -44,7 +44,7 @@ import pydyf
 import weasyprint
 
 from jixiao.chars import NOT_PRINTABLE, printable
-from jixiao.model.page import table_anchor
+from jixiao.model.page import FRONT_APART_PAGE, table_anchor
 from jixiao.render.pdf import fonts
 from jixiao.render.pdf.breaks import PageScan, grid_table, scan, split_merged
 from jixiao.render.pdf.fetcher import ResourceRefused, TemplateFetcher, refusals_stop
@@ -61,7 +61,9 @@ __all__ = ["MAX_LAYOUTS", "PdfLayout", "Renderer", "ResourceRefused", "TemplateF
 #: Layouts at most: the first, then re-layouts after cutting merged cells at page breaks.
 MAX_LAYOUTS = 3
 
-_WRITE_OPTIONS: dict[str, Any] = {"pdf_identifier": True, "uncompressed_pdf": False}
+#: Tagged PDF (WeasyPrint's ``pdf_tags``: a structure tree, /MarkInfo, /Lang from ``<html lang>``),
+#: which also asks viewers to show the document title (/ViewerPreferences /DisplayDocTitle).
+_WRITE_OPTIONS: dict[str, Any] = {"pdf_identifier": True, "uncompressed_pdf": False, "pdf_tags": True}
 
 
 class _Collect(logging.Handler):
@@ -158,7 +160,7 @@ class Renderer:
             start, end = ranges[number]
             if not _alone_on(document.pages[start], number):
                 return None  # below its part's heading (部分标题: 表前): lay out everything again
-            part_html, first = relayout_html(html, number, start=start)
+            part_html, first = relayout_html(html, number, start=start, shown=start - _uncounted(html, found))
             for _ in range(MAX_LAYOUTS - 1):
                 part = self.render(part_html)
                 again = _scan(part)
@@ -194,6 +196,8 @@ class Renderer:
 
         def finish(_document: Any, pdf: Any) -> None:
             _date_embedded_files(pdf, when)
+            # Viewers show the title, not the file name (set by pdf_tags too; said here for any version).
+            pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
 
         with refusals_stop(self.fetcher), _quiet(self.warnings):
             return fonts.write_pdf(fresh, finish, _WRITE_OPTIONS, self.warnings)
@@ -201,6 +205,13 @@ class Renderer:
 
 def _scan(document: Any) -> PageScan:
     return scan([page.anchors for page in document.pages])
+
+
+def _uncounted(html: str, found: PageScan) -> int:
+    """Pages before the text that its page numbers do not count (a 目录 numbered apart, 目录页码 单独 or 无)."""
+    if FRONT_APART_PAGE not in html or not found.anchor_pages:
+        return 0
+    return min(found.anchor_pages.values()) - 1  # the 目录 holds no anchor; the text's first page shows 1
 
 
 def _alone_on(page: Any, number: int) -> bool:
@@ -250,7 +261,8 @@ class PdfLayout:
         The page numbers the combined PDF prints (``counter(page)`` of the
         built-in style sheet) and its 目录 shows; the Word 目录 takes them over.
         """
-        return {k: v for k, v in self._found.anchor_pages.items() if not k.startswith("jx-row-")}
+        skip = _uncounted(self._html, self._found)
+        return {k: v - skip for k, v in self._found.anchor_pages.items() if not k.startswith("jx-row-")}
 
     def write(self) -> bytes:
         """The combined PDF."""

@@ -99,12 +99,13 @@ def can_relayout(html: str) -> bool:
     return _CARRIES_OVER.search(css) is None
 
 
-def relayout_html(html: str, number: int, *, start: int) -> tuple[str, int]:
+def relayout_html(html: str, number: int, *, start: int, shown: int | None = None) -> tuple[str, int]:
     """Table *number* of *html* alone, to stand for combined pages from index *start* on.
 
     An empty page comes first; the section then starts on a page of the side
     (right for an even index) it starts on in the combined layout, and the
-    page counter is set so that its first page shows number ``start + 1``.
+    page counter is set so that its first page shows number ``shown + 1``
+    (*shown* is *start* unless pages before the text are not counted).
     Returns the HTML and the index of the page the table starts on.
     """
     root = lxml.html.document_fromstring(html)
@@ -122,7 +123,8 @@ def relayout_html(html: str, number: int, *, start: int) -> tuple[str, int]:
     section.tail = "\n"
     body.append(section)
     counter = etree.SubElement(head, "style")
-    counter.text = f"@page :first {{ counter-reset: page {start + 1 - first} }}"
+    counter.text = (f"@page :first {{ counter-reset: page {(start if shown is None else shown) + 1 - first} }}"
+                    " @page :blank { counter-increment: page 1 }")  # blank pages count here (目录页码)
     out: str = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     return out, first
 

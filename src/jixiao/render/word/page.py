@@ -24,17 +24,23 @@ def half_points(pt: float) -> int:
     return round(pt * 2)
 
 
-def section_properties(g: PageGeometry, *, footer: str, line_pitch: int) -> str:
+def section_properties(g: PageGeometry, *, footer: str, line_pitch: int, even_footer: str = "",
+                       start: str = "", number_format: str = "decimal") -> str:
     """A ``w:sectPr`` for *g*: A4 with the plan's margins, page numbers from 1, the footer *footer* (a relationship id).
 
-    *line_pitch* is the document grid's line pitch in twips.
+    *line_pitch* is the document grid's line pitch in twips. *even_footer*: the
+    footer of even pages (used when the settings ask for even and odd footers);
+    *start*: a ``w:type`` element (it may be wrapped in template tags), e.g.
+    ``<w:type w:val="oddPage"/>``; *number_format*: ``w:pgNumType/@w:fmt``. *footer* "": none.
     """
+    refs = f'<w:footerReference w:type="default" r:id="{footer}"/>' if footer else ""
+    refs += f'<w:footerReference w:type="even" r:id="{even_footer}"/>' if even_footer else ""
     return (
-        f'<w:sectPr><w:footerReference w:type="default" r:id="{footer}"/>'
+        f"<w:sectPr>{refs}{start}"
         f'<w:pgSz w:w="{twip(g.paper_width_mm)}" w:h="{twip(g.paper_height_mm)}"/>'
         f'<w:pgMar w:top="{twip(g.margin_top_mm)}" w:right="{twip(g.margin_right_mm)}"'
         f' w:bottom="{twip(g.margin_bottom_mm)}" w:left="{twip(g.margin_left_mm)}"'
         f' w:header="{twip(g.header_mm)}" w:footer="{twip(g.footer_mm)}" w:gutter="0"/>'
-        '<w:pgNumType w:fmt="decimal" w:start="1"/>'
+        f'<w:pgNumType w:fmt="{number_format}" w:start="1"/>'
         f'<w:docGrid w:type="lines" w:linePitch="{line_pitch}"/></w:sectPr>'
     )

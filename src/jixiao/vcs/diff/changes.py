@@ -103,7 +103,8 @@ _LAYOUT = {
     "schedule_label": "支出计划标签", "schedule_percent": "支出计划百分号", "schedule_places": "支出计划小数位",
     "show_basis": "指标值确定依据", "widths": "列宽",
 }
-_PAGES = {"front": "首页", "part_heading": "部分标题", "title_numbering": "表题编号", "numbering_scope": "表题编号范围"}
+_PAGES = {"front": "首页", "part_heading": "部分标题", "title_numbering": "表题编号", "numbering_scope": "表题编号范围",
+          "toc_pages": "目录页码", "page_numbers": "页码位置"}
 ROW_FIELDS = (
     ("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"),
     ("description", "绩效指标描述"), ("value", "指标值"), ("basis", "指标值确定依据"),
