@@ -14,11 +14,8 @@ from jixiao.expand.department import expand_department
 from jixiao.importer import context as cx
 from jixiao.importer.assemble import Assembly
 from jixiao.importer.found import FoundDoc, Note
-from jixiao.importer.items import choose_items
 from jixiao.importer.memory import preset_library
-from jixiao.importer.mining import mine
-from jixiao.importer.pipeline import _inside, _preset_infos, _verified, _Work
-from jixiao.importer.plan import choose, name_presets, preset_data
+from jixiao.importer.pipeline import _inside, _preset_infos, _verified, _Work, plan_presets
 from jixiao.importer.report import ImportReport
 from jixiao.importer.workbook.extras import add_row_extras
 from jixiao.importer.workbook.labels import extra_labels
@@ -177,8 +174,8 @@ def _word_columns(found: FoundDoc) -> list[str]:
 
 
 def _plan(found: FoundDoc, year: int, department: str, notes: list[Note], framework: Any, columns: list[str],
-          extras: dict[int, Extras]) -> _Work:
-    """As the Word import plans (:func:`jixiao.importer.pipeline._plan`), with the workbook's header fields."""
+          extras: dict[int, Extras], *, mining: bool = True) -> _Work:
+    """As the Word import plans (:func:`jixiao.importer.pipeline.plan_presets`), with the workbook's header fields."""
     money_unit = (found.tables[0].money_unit if found.tables else None) or "万元"
     base = framework if isinstance(framework, str) else framework["基于"]
     units, ctxs = cx.contexts(found, year, department, base, money_unit, notes)  # type: ignore[arg-type]
@@ -194,24 +191,7 @@ def _plan(found: FoundDoc, year: int, department: str, notes: list[Note], framew
         for key in ("申请单位", "实施单位"):
             if c.header.get(key) == c.facts.unit_name:
                 c.header.pop(key)
-    items = choose_items(found.tables, {c.table.number: c.facts.name for c in ctxs})
-    for c in ctxs:
-        c.items = items[c.table.number]
-    facts = {c.table.number: c.facts for c in ctxs}
-    mined = mine(found.tables, facts, {n: v[0] for n, v in items.items()}, base)
-    choices, kept = choose(ctxs, mined, year, department)
-    names = name_presets(kept, choices, department)
-    by_temp = {f"P{p.ident}": names[p.ident] for p in kept}
-    for choice in choices:
-        if choice.spelling.preset:
-            choice.spelling.preset = by_temp[choice.spelling.preset]
-    presets: dict[str, dict[str, Any]] = {}
-    tables: dict[str, list[int]] = {}
-    for p in kept:
-        pname = names[p.ident]
-        users = [c.ctx.table.number for c in choices if c.spelling.preset == pname]
-        presets[pname] = {"说明": f"{pname}类项目的指标（由 jixiao import 从工作簿归纳）", **preset_data(p, names)}
-        tables[pname] = users or sorted(p.sources)
+    choices, presets, tables = plan_presets(found, ctxs, year, department, base, "工作簿", mining=mining)
     return _WorkbookWork(found, year, department, base, money_unit, units, choices, presets, tables, notes, layout=layout)
 
 
