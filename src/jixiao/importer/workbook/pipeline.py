@@ -19,7 +19,7 @@ from jixiao.importer.pipeline import _inside, _preset_infos, _verified, _Work, p
 from jixiao.importer.report import ImportReport
 from jixiao.importer.workbook.extras import add_row_extras
 from jixiao.importer.workbook.labels import extra_labels
-from jixiao.importer.workbook.recognise import recognise
+from jixiao.importer.workbook.recognise import Seen, recognise
 from jixiao.importer.workbook.sheets import Sheet, read_workbook, workbook_from_bytes
 from jixiao.importer.workbook.tables import Extras, drop_not_applicable, found_doc
 from jixiao.importer.write import check_target, publish, staged, texts
@@ -53,22 +53,13 @@ def import_workbook(path: Path, target: Path, *, year: int | None = None, force:
     """
     check_target(target, force=force)
     shown, target = target, target.absolute()
-    given = _given_layout(layout)
-    book = read_workbook(path)
-    sheets = book.sheets
-    with extra_labels(given):
-        seen = recognise(sheets)
-    notes = list(seen.notes)
-    unit = _money_unit(seen.money_unit or (given.money_unit if given else None), seen.projects, notes)
-    found, extras = found_doc(seen.projects, unit, notes)
-    doc_year = year or _year(sheets, book.title)
-    if doc_year is None:
-        raise UsageError(f"无法从 {path.name} 中看出预算年度（没有「2025年」这样的年份）。请加 --年度 2025 指定。")
-    department = _department(seen.projects, found, notes)
-    framework, all_level2 = _framework(found, extras)
-    shape = given.model_dump(by_alias=True, exclude_none=True) if given else {**seen.layout, "预印二级": all_level2}
-    columns = _word_columns(found)
-    work = _plan(found, doc_year, department, notes, framework, columns, extras)
+    given = given_layout(layout)
+    r = read_projects(path, given, year=year)
+    sheets, notes, found, extras, unit = r.sheets, r.notes, r.found, r.extras, r.unit
+    framework, all_level2 = book_framework(found, extras)
+    shape = given.model_dump(by_alias=True, exclude_none=True) if given else {**r.seen.layout, "预印二级": all_level2}
+    columns = word_columns(found)
+    work = plan_book(found, r.year, r.department, notes, framework, columns, extras)
     notes[:] = [n for n in notes if not n.what.endswith("没有表题")]  # the workbook has sheets, not titles
     assembly = _verified(work)
     name, layout_file = _workbook_name(shape, unit, layout)
@@ -96,7 +87,41 @@ def import_workbook(path: Path, target: Path, *, year: int | None = None, force:
     )
 
 
-def _given_layout(layout: str | None) -> WorkbookLayoutSpec | None:
+@dataclasses.dataclass
+class ReadBook:
+    """A workbook read and recognised: its sheets, projects (with their cells) as found tables, and what was guessed."""
+
+    sheets: list[Sheet]
+    seen: Seen
+    found: FoundDoc
+    extras: dict[int, Extras]
+    unit: str
+    year: int
+    department: str
+    notes: list[Note]
+
+
+def read_projects(path: Path, given: WorkbookLayoutSpec | None, *, year: int | None = None) -> ReadBook:
+    """Read *path*, recognise its projects (by *given*'s labels too) and take them as found tables.
+
+    Raises:
+        UsageError: no year can be found.
+        ImportProblem: not a readable workbook, or no indicator table.
+    """
+    book = read_workbook(path)
+    with extra_labels(given):
+        seen = recognise(book.sheets)
+    notes = list(seen.notes)
+    unit = _money_unit(seen.money_unit or (given.money_unit if given else None), seen.projects, notes)
+    found, extras = found_doc(seen.projects, unit, notes)
+    doc_year = year or _year(book.sheets, book.title)
+    if doc_year is None:
+        raise UsageError(f"无法从 {path.name} 中看出预算年度（没有「2025年」这样的年份）。请加 --年度 2025 指定。")
+    department = _department(seen.projects, found, notes)
+    return ReadBook(book.sheets, seen, found, extras, unit, doc_year, department, notes)
+
+
+def given_layout(layout: str | None) -> WorkbookLayoutSpec | None:
     if layout is None:
         return None
     from jixiao.spec.workbook import WorkbookLayoutProblem
@@ -147,7 +172,7 @@ def _department(projects: list[Any], found: FoundDoc, notes: list[Note]) -> str:
     return "某部门"
 
 
-def _framework(found: FoundDoc, extras: dict[int, Extras]) -> tuple[Any, bool]:
+def book_framework(found: FoundDoc, extras: dict[int, Extras]) -> tuple[Any, bool]:
     """The spec's 指标体系, and whether the workbook pre-prints every 二级 (「不适用」 rows)."""
     name = cx.framework_of(found)
     levels = builtin_frameworks()[name].levels
@@ -158,7 +183,7 @@ def _framework(found: FoundDoc, extras: dict[int, Extras]) -> tuple[Any, bool]:
     return name, False
 
 
-def _word_columns(found: FoundDoc) -> list[str]:
+def word_columns(found: FoundDoc) -> list[str]:
     """The 2021 版式's columns for what the workbook has (指标值确定依据 only when it has them).
 
     A table whose 依据 cells are all blank (its part prints no 依据) gets the columns without it.
@@ -173,7 +198,7 @@ def _word_columns(found: FoundDoc) -> list[str]:
     return columns
 
 
-def _plan(found: FoundDoc, year: int, department: str, notes: list[Note], framework: Any, columns: list[str],
+def plan_book(found: FoundDoc, year: int, department: str, notes: list[Note], framework: Any, columns: list[str],
           extras: dict[int, Extras], *, mining: bool = True) -> _Work:
     """As the Word import plans (:func:`jixiao.importer.pipeline.plan_presets`), with the workbook's header fields."""
     money_unit = (found.tables[0].money_unit if found.tables else None) or "万元"
