@@ -12,6 +12,7 @@ safe file name (:func:`jixiao.safenames.safe_name`): the name is also the file's
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,13 +60,18 @@ def _fits(ctx: TableCtx, p: MinedPreset, by_id: dict[int, MinedPreset]) -> bool:
 def choose(
     ctxs: list[TableCtx], mined: list[MinedPreset], year: int, department: str
 ) -> tuple[list[Choice], list[MinedPreset]]:
-    """Each table's shortest spelling, and the presets kept."""
+    """Each table's shortest spelling, and the presets kept.
+
+    A try of a preset is remembered across rounds: a kept preset keeps its bases, so what it prints
+    does not change when others are dropped.
+    """
     kept = list(mined)
+    tried: dict[tuple[int, int, str | None], Spelling | None] = {}
     while True:
         names = {p.ident: f"P{p.ident}" for p in kept}
         lib = _library(kept, names)
         by_id = {p.ident: p for p in kept}
-        choices = [_best(ctx, kept, by_id, names, lib, year, department) for ctx in ctxs]
+        choices = [_best(ctx, kept, by_id, names, lib, year, department, tried) for ctx in ctxs]
         used = Counter(c.spelling.preset for c in choices if c.spelling.preset)
         needed = {p.ident for p in kept if used[names[p.ident]] >= MIN_TABLES}
         for p in kept:  # a base of a kept preset stays
@@ -86,6 +92,7 @@ def _best(
     lib: PresetLibrary,
     year: int,
     department: str,
+    tried: dict[tuple[int, int, str | None], Spelling | None],
 ) -> Choice:
     best = full_rows(ctx)
     dept = probe_department(ctx, year, department)
@@ -94,12 +101,32 @@ def _best(
         if not _fits(ctx, p, by_id):
             continue
         for item in ctx.items[:3]:
-            spelling = try_preset(ctx, names[p.ident], None if item == default else item, lib, dept)
+            given = None if item == default else item
+            key = (ctx.table.number, p.ident, given)
+            if key in tried:
+                spelling = tried[key]
+            else:
+                turned: list[Spelling] = []
+                spelling = try_preset(ctx, names[p.ident], given, lib, dept, _worth(best, turned))
+                if not turned:  # a result that does not depend on the best so far
+                    tried[key] = spelling
             if spelling is not None and (
                 spelling.lines < best.lines or (spelling.lines == best.lines and best.preset is None)
             ):
                 best = spelling
     return Choice(ctx, best)
+
+
+def _worth(best: Spelling, turned: list[Spelling]) -> Callable[[Spelling], bool]:
+    """Is a spelling better than *best* (shorter, or as short with a preset where *best* has none)? Those it is not go in *turned*."""
+
+    def worth(spelling: Spelling) -> bool:
+        if spelling.lines < best.lines or (spelling.lines == best.lines and best.preset is None):
+            return True
+        turned.append(spelling)
+        return False
+
+    return worth
 
 
 def name_presets(kept: list[MinedPreset], choices: list[Choice], department: str) -> dict[int, str]:

@@ -11,6 +11,7 @@ result is expanded again and kept only if it prints every row exactly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,8 +116,12 @@ def _value(ctx: TableCtx, r: FoundRow) -> str:
     return first
 
 
-def try_preset(ctx: TableCtx, preset: str, item: str | None, lib: PresetLibrary, dept: dict[str, Any]) -> Spelling | None:
-    """The spelling of this table with *preset* and *item*, or None if it cannot print the table."""
+def try_preset(ctx: TableCtx, preset: str, item: str | None, lib: PresetLibrary, dept: dict[str, Any],
+               worth: Callable[[Spelling], bool] | None = None) -> Spelling | None:
+    """The spelling of this table with *preset* and *item*, or None if it cannot print the table.
+
+    A spelling *worth* turns down (no shorter than one already found) is not verified: None.
+    """
     base = Spelling(preset, item)
     probe = expand(dept, [(ctx.stem, {**ctx.header, **base.data()})], lib)
     if probe.doc is None:
@@ -139,6 +144,8 @@ def try_preset(ctx: TableCtx, preset: str, item: str | None, lib: PresetLibrary,
             if change:
                 spelling.patch[keys[i]] = change
     spelling.rows = [added_row(ctx, r) for _, r in added]
+    if worth is not None and not worth(spelling):  # pinning the added rows (below) costs no line either
+        return None
     if _prints(ctx, spelling, lib, dept):
         return spelling
     if not added:

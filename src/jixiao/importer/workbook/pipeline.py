@@ -20,7 +20,7 @@ from jixiao.importer.report import ImportReport
 from jixiao.importer.workbook.extras import add_row_extras
 from jixiao.importer.workbook.labels import extra_labels
 from jixiao.importer.workbook.recognise import Seen, recognise
-from jixiao.importer.workbook.sheets import Sheet, read_workbook, workbook_from_bytes
+from jixiao.importer.workbook.sheets import Sheet, read_workbook, sheets_of
 from jixiao.importer.workbook.tables import Extras, drop_not_applicable, found_doc
 from jixiao.importer.write import check_target, publish, staged, texts
 from jixiao.model.document import Document
@@ -300,13 +300,13 @@ def _problems(folder: Path) -> tuple[list[str], Document | None]:
 
 def _round_trip(doc: Document, folder: Path, source: list[Sheet]) -> list[str]:
     """Cells the written spec's workbook holds differently from the imported one."""
-    from jixiao.render.xlsx import render_workbook
+    from jixiao.render.xlsx import workbook_in_memory
 
     try:
-        data = render_workbook(doc, doc.tables(), dt.datetime(doc.year, 1, 1))
+        book = workbook_in_memory(doc, doc.tables())
     except SpecError as exc:
         return [f"写回工作簿：{d.message}" for d in exc.diagnostics[:5]]
-    made = workbook_from_bytes(data, folder / "（写回的工作簿）.xlsx").sheets
+    made = sheets_of(book, folder / "（写回的工作簿）.xlsx")
     out: list[str] = []
     for a, b in zip(source, made, strict=False):
         for key in sorted(set(a.cells) | set(b.cells)):
