@@ -12,14 +12,21 @@ safe file name (:func:`jixiao.safenames.safe_name`): the name is also the file's
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao.expand.department import derive_item
 from jixiao.importer.memory import preset_library
 from jixiao.importer.mining import MIN_TABLES, MinedPreset
-from jixiao.importer.spell import Spelling, TableCtx, full_rows, probe_department, try_preset
+from jixiao.importer.spell import (
+    Candidate,
+    Spelling,
+    TableCtx,
+    full_rows,
+    probe_department,
+    probe_preset,
+    verify,
+)
 from jixiao.importer.units import short_unit
 from jixiao.safenames import safe_name
 from jixiao.spec.presets import PresetLibrary
@@ -66,7 +73,7 @@ def choose(
     does not change when others are dropped.
     """
     kept = list(mined)
-    tried: dict[tuple[int, int, str | None], Spelling | None] = {}
+    tried = _Tries()
     while True:
         names = {p.ident: f"P{p.ident}" for p in kept}
         lib = _library(kept, names)
@@ -92,7 +99,7 @@ def _best(
     lib: PresetLibrary,
     year: int,
     department: str,
-    tried: dict[tuple[int, int, str | None], Spelling | None],
+    tried: _Tries,
 ) -> Choice:
     best = full_rows(ctx)
     dept = probe_department(ctx, year, department)
@@ -103,30 +110,31 @@ def _best(
         for item in ctx.items[:3]:
             given = None if item == default else item
             key = (ctx.table.number, p.ident, given)
-            if key in tried:
-                spelling = tried[key]
-            else:
-                turned: list[Spelling] = []
-                spelling = try_preset(ctx, names[p.ident], given, lib, dept, _worth(best, turned))
-                if not turned:  # a result that does not depend on the best so far
-                    tried[key] = spelling
-            if spelling is not None and (
-                spelling.lines < best.lines or (spelling.lines == best.lines and best.preset is None)
-            ):
+            if key not in tried.probed:
+                tried.probed[key] = probe_preset(ctx, names[p.ident], given, lib, dept)
+            candidate = tried.probed[key]
+            if candidate is None or not _better(candidate.spelling, best):
+                continue  # pinning the added rows costs no line either: no need to verify
+            if key not in tried.verified:
+                tried.verified[key] = verify(ctx, candidate, lib, dept)
+            spelling = tried.verified[key]
+            if spelling is not None and _better(spelling, best):
                 best = spelling
     return Choice(ctx, best)
 
 
-def _worth(best: Spelling, turned: list[Spelling]) -> Callable[[Spelling], bool]:
-    """Is a spelling better than *best* (shorter, or as short with a preset where *best* has none)? Those it is not go in *turned*."""
+@dataclass
+class _Tries:
+    """Tries of a preset on a table, by (table, preset, 事项), kept across rounds of :func:`choose`: a kept
+    preset keeps its bases, so what it prints does not change when others are dropped."""
 
-    def worth(spelling: Spelling) -> bool:
-        if spelling.lines < best.lines or (spelling.lines == best.lines and best.preset is None):
-            return True
-        turned.append(spelling)
-        return False
+    probed: dict[tuple[int, int, str | None], Candidate | None] = field(default_factory=dict)
+    verified: dict[tuple[int, int, str | None], Spelling | None] = field(default_factory=dict)
 
-    return worth
+
+def _better(spelling: Spelling, best: Spelling) -> bool:
+    """Shorter than *best*, or as short with a preset where *best* has none."""
+    return spelling.lines < best.lines or (spelling.lines == best.lines and best.preset is None)
 
 
 def name_presets(kept: list[MinedPreset], choices: list[Choice], department: str) -> dict[int, str]:
