@@ -44,6 +44,9 @@ class Finding:
     category: str = ""
     #: The printed text ``fix`` replaces (given by the rules ``--fix`` applies).
     replaces: str | None = None
+    #: The workbook cell (``项目绩效目标表!F12``) when a workbook was checked as it is
+    #: (``path`` is then the workbook, ``line``/``col`` the cell's row and column).
+    cell: str | None = None
 
     @property
     def group_key(self) -> tuple[str, str, str]:

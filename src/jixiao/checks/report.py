@@ -27,6 +27,11 @@ def shown_path(root: Path, path: str, base: Path | None = None) -> str:
     return full.as_posix()
 
 
+def place(f: Finding, root: Path, base: Path | None = None) -> str:
+    """Where *f* is, as the user should see it: ``file:line:col``, or its workbook cell ``Sheet!C7``."""
+    return f.cell if f.cell is not None else f"{shown_path(root, f.path, base)}:{f.line}:{f.col}"
+
+
 def table_numbers(numbers: Iterable[int], limit: int = 12) -> str:
     """``第 2、3、5～14、37 表``: runs of consecutive tables as ranges, at most *limit* items."""
     runs: list[list[int]] = []
@@ -73,7 +78,7 @@ class Group:
             hint = hints.pop() if len(hints) == 1 else f.group_hint
         tables = {n for g in self.findings for n in g.tables}
         tail = f" — {hint}" if hint else ""
-        return (f"{shown_path(root, f.path, base)}:{f.line}:{f.col}: {f.rule} {LEVEL_LABEL[f.level]} "
+        return (f"{place(f, root, base)}: {f.rule} {LEVEL_LABEL[f.level]} "
                 f"{message}{tail}{_note(len(self.findings), tables, refs)}")
 
 
@@ -99,7 +104,7 @@ def format_text(findings: list[Finding], root: Path, base: Path | None = None, r
     for _, in_file in groupby(groups, key=lambda g: g.first.path):
         for g in in_file:
             out.append(g.line(root, base, refs))
-            out += [f"    {shown_path(root, f.path, base)}:{f.line}:{f.col}" for f in g.findings[1:]]
+            out += [f"    {place(f, root, base)}" for f in g.findings[1:]]
         out.append("")
     out.append(summary(findings, len(groups)))
     return "\n".join(out) + "\n"
@@ -180,6 +185,7 @@ def format_json(findings: list[Finding], root: Path, base: Path | None = None) -
                 "file": shown_path(root, f.path, base),
                 "line": f.line,
                 "column": f.col,
+                **({"cell": f.cell} if f.cell is not None else {}),
                 "message": f.message,
                 "hint": f.hint,
                 "fix": f.fix,

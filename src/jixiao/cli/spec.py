@@ -134,6 +134,7 @@ def check(
 
     同一个问题出现在多张表中时只列一次，下面缩进列出其余各处；--format json 每处一条记录。
     --format xlsx（或 docx）-o 审核表.xlsx 写出审核表：每个项目一行，各类别的问题和修改建议，评级。
+    也可以直接检查预算管理一体化系统导出的工作簿（jixiao check 导出.xlsx），问题指向单元格（项目绩效目标表!F12）。
     """
     from jixiao.checks import report
     from jixiao.checks.review import text as review_text
@@ -143,6 +144,8 @@ def check(
         raise UsageError(f"--按 只能是 类别（现在是「{by}」）")
     if (fix or diff) and (list_rules or summary or fmt is not CheckFormat.text or spec is None):
         raise UsageError("--fix、--diff 要给出规格文件夹，不能与 --list-rules、--summary、--format 一起使用")
+    if (fix or diff) and spec is not None and spec.is_file() and spec.suffix.lower() in (".xlsx", ".xlsm"):
+        raise UsageError("--fix、--diff 只改规格文件，不改工作簿：先 jixiao import 工作簿 -o 规格文件夹，再检查并改正规格")
     if fix or diff:
         from jixiao.cli.fixes import run_fix
 
@@ -161,17 +164,21 @@ def check(
         raise UsageError("请给出要检查的规格文件夹，例如 jixiao check specs/tangshan-2025")
     if fmt is CheckFormat.markdown:
         raise UsageError("--format markdown 只能与 --list-rules 一起使用")
+    from jixiao.importer.workbook.checkbook import is_workbook_file, open_workbook
+
+    book = is_workbook_file(spec)
     form = fmt in (CheckFormat.xlsx, CheckFormat.docx)
     if form:
         from jixiao.reviewform.output import check_form_output
 
-        check_form_output(spec, output, fmt.value)
+        check_form_output(spec, output, fmt.value, workbook=book)
     elif output is not None:
-        check_json_output(spec, output)
-    opened = open_spec(spec, checks=Checks.REPORT, select=split_option(select), ignore=split_option(ignore) or (),
-                       rules=packs_given)
+        check_output_file(output, "-o", reads=[spec]) if book else check_json_output(spec, output)
+    chosen, skipped = split_option(select), split_option(ignore) or ()
+    opened = (open_workbook(spec, select=chosen, ignore=skipped, rules=packs_given) if book
+              else open_spec(spec, checks=Checks.REPORT, select=chosen, ignore=skipped, rules=packs_given))
     findings = opened.findings
-    if spec.is_file() and spec.resolve().parent.name == "projects":
+    if not book and spec.is_file() and spec.resolve().parent.name == "projects":
         # One project file: its own findings, and those of preset lines its table uses.
         numbers = {t.number for t in opened.doc.tables() if t.file_stem == spec.stem}
         findings = [f for f in findings if numbers & set(f.tables)]

@@ -56,8 +56,8 @@ def display_path(root: Path, path: Path) -> str:
 
 
 def source_ref(root: Path, path: Path, line: int, col: int) -> dm.SourceRef:
-    """A location-independent source reference."""
-    return dm.SourceRef(path=display_path(root, path), line=line, col=col)
+    """A location-independent source reference (built without validation: its three fields are typed here)."""
+    return dm.SourceRef.model_construct(path=display_path(root, path), line=int(line), col=int(col))
 
 
 def render_field(raw: str, context: dict[str, Any], label: str) -> str:

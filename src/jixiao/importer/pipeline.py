@@ -26,7 +26,7 @@ from jixiao.importer.read import read_docx
 from jixiao.importer.recognise import recognise
 from jixiao.importer.report import ImportReport, PresetInfo, number_ranges
 from jixiao.importer.source import load_source
-from jixiao.importer.spell import full_rows
+from jixiao.importer.spell import TableCtx, full_rows
 from jixiao.importer.write import check_target, publish, staged, texts
 from jixiao.importer.yamltext import flow
 from jixiao.spec.load import load_department
@@ -123,9 +123,21 @@ def _plan(found: FoundDoc, year: int, department: str, notes: list[Note]) -> _Wo
     framework = cx.framework_of(found)
     money_unit = cx.money_unit_of(found, notes)
     units, ctxs = cx.contexts(found, year, department, framework, money_unit, notes)
+    choices, presets, tables = plan_presets(found, ctxs, year, department, framework, "原文")
+    return _Work(found, year, department, framework, money_unit, units, choices, presets, tables, notes)
+
+
+def plan_presets(found: FoundDoc, ctxs: list[TableCtx], year: int, department: str, framework: str, source: str,
+                 *, mining: bool = True) -> tuple[list[Choice], dict[str, dict[str, Any]], dict[str, list[int]]]:
+    """Each table's spelling, the presets mined from *found* (named from *source*: 原文, 工作簿) and their tables.
+
+    Without *mining* every table is written out row by row, as printed (no preset, no formula).
+    """
     items = choose_items(found.tables, {c.table.number: c.facts.name for c in ctxs})
     for c in ctxs:
         c.items = items[c.table.number]
+    if not mining:
+        return [Choice(c, full_rows(c, literal=True)) for c in ctxs], {}, {}
     facts = {c.table.number: c.facts for c in ctxs}
     mined = mine(found.tables, facts, {n: v[0] for n, v in items.items()}, framework)
     choices, kept = choose(ctxs, mined, year, department)
@@ -139,9 +151,9 @@ def _plan(found: FoundDoc, year: int, department: str, notes: list[Note]) -> _Wo
     for p in kept:
         name = names[p.ident]
         users = [c.ctx.table.number for c in choices if c.spelling.preset == name]
-        presets[name] = {"说明": f"{name}类项目的指标（由 jixiao import 从原文归纳）", **preset_data(p, names)}
+        presets[name] = {"说明": f"{name}类项目的指标（由 jixiao import 从{source}归纳）", **preset_data(p, names)}
         tables[name] = users or sorted(p.sources)
-    return _Work(found, year, department, framework, money_unit, units, choices, presets, tables, notes)
+    return choices, presets, tables
 
 
 def _expand_all(assembly: Assembly, lib: PresetLibrary) -> tuple[dict[str, Any], list[str]]:

@@ -12,13 +12,21 @@ safe file name (:func:`jixiao.safenames.safe_name`): the name is also the file's
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao.expand.department import derive_item
 from jixiao.importer.memory import preset_library
 from jixiao.importer.mining import MIN_TABLES, MinedPreset
-from jixiao.importer.spell import Spelling, TableCtx, full_rows, probe_department, try_preset
+from jixiao.importer.spell import (
+    Candidate,
+    Spelling,
+    TableCtx,
+    full_rows,
+    probe_department,
+    probe_preset,
+    verify,
+)
 from jixiao.importer.units import short_unit
 from jixiao.safenames import safe_name
 from jixiao.spec.presets import PresetLibrary
@@ -59,13 +67,18 @@ def _fits(ctx: TableCtx, p: MinedPreset, by_id: dict[int, MinedPreset]) -> bool:
 def choose(
     ctxs: list[TableCtx], mined: list[MinedPreset], year: int, department: str
 ) -> tuple[list[Choice], list[MinedPreset]]:
-    """Each table's shortest spelling, and the presets kept."""
+    """Each table's shortest spelling, and the presets kept.
+
+    A try of a preset is remembered across rounds: a kept preset keeps its bases, so what it prints
+    does not change when others are dropped.
+    """
     kept = list(mined)
+    tried = _Tries()
     while True:
         names = {p.ident: f"P{p.ident}" for p in kept}
         lib = _library(kept, names)
         by_id = {p.ident: p for p in kept}
-        choices = [_best(ctx, kept, by_id, names, lib, year, department) for ctx in ctxs]
+        choices = [_best(ctx, kept, by_id, names, lib, year, department, tried) for ctx in ctxs]
         used = Counter(c.spelling.preset for c in choices if c.spelling.preset)
         needed = {p.ident for p in kept if used[names[p.ident]] >= MIN_TABLES}
         for p in kept:  # a base of a kept preset stays
@@ -86,6 +99,7 @@ def _best(
     lib: PresetLibrary,
     year: int,
     department: str,
+    tried: _Tries,
 ) -> Choice:
     best = full_rows(ctx)
     dept = probe_department(ctx, year, department)
@@ -94,12 +108,33 @@ def _best(
         if not _fits(ctx, p, by_id):
             continue
         for item in ctx.items[:3]:
-            spelling = try_preset(ctx, names[p.ident], None if item == default else item, lib, dept)
-            if spelling is not None and (
-                spelling.lines < best.lines or (spelling.lines == best.lines and best.preset is None)
-            ):
+            given = None if item == default else item
+            key = (ctx.table.number, p.ident, given)
+            if key not in tried.probed:
+                tried.probed[key] = probe_preset(ctx, names[p.ident], given, lib, dept)
+            candidate = tried.probed[key]
+            if candidate is None or not _better(candidate.spelling, best):
+                continue  # pinning the added rows costs no line either: no need to verify
+            if key not in tried.verified:
+                tried.verified[key] = verify(ctx, candidate, lib, dept)
+            spelling = tried.verified[key]
+            if spelling is not None and _better(spelling, best):
                 best = spelling
     return Choice(ctx, best)
+
+
+@dataclass
+class _Tries:
+    """Tries of a preset on a table, by (table, preset, 事项), kept across rounds of :func:`choose`: a kept
+    preset keeps its bases, so what it prints does not change when others are dropped."""
+
+    probed: dict[tuple[int, int, str | None], Candidate | None] = field(default_factory=dict)
+    verified: dict[tuple[int, int, str | None], Spelling | None] = field(default_factory=dict)
+
+
+def _better(spelling: Spelling, best: Spelling) -> bool:
+    """Shorter than *best*, or as short with a preset where *best* has none."""
+    return spelling.lines < best.lines or (spelling.lines == best.lines and best.preset is None)
 
 
 def name_presets(kept: list[MinedPreset], choices: list[Choice], department: str) -> dict[int, str]:

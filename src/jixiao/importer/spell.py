@@ -115,8 +115,17 @@ def _value(ctx: TableCtx, r: FoundRow) -> str:
     return first
 
 
-def try_preset(ctx: TableCtx, preset: str, item: str | None, lib: PresetLibrary, dept: dict[str, Any]) -> Spelling | None:
-    """The spelling of this table with *preset* and *item*, or None if it cannot print the table."""
+@dataclass
+class Candidate:
+    """A table spelt with a preset, not yet verified: *spelling* adds its rows where jixiao puts them,
+    *pinned* (when rows are added) the same rows pinned next to a preset row."""
+
+    spelling: Spelling
+    pinned: list[Any]
+
+
+def probe_preset(ctx: TableCtx, preset: str, item: str | None, lib: PresetLibrary, dept: dict[str, Any]) -> Candidate | None:
+    """The spelling of this table with *preset* and *item* (patches and added rows), or None if the preset does not expand."""
     base = Spelling(preset, item)
     probe = expand(dept, [(ctx.stem, {**ctx.header, **base.data()})], lib)
     if probe.doc is None:
@@ -139,13 +148,18 @@ def try_preset(ctx: TableCtx, preset: str, item: str | None, lib: PresetLibrary,
             if change:
                 spelling.patch[keys[i]] = change
     spelling.rows = [added_row(ctx, r) for _, r in added]
-    if _prints(ctx, spelling, lib, dept):
-        return spelling
-    if not added:
+    # Added rows jixiao would put elsewhere can be pinned next to a preset row (as many lines).
+    return Candidate(spelling, [added_row(ctx, r, _position(pairs, keys, j)) for j, r in added])
+
+
+def verify(ctx: TableCtx, c: Candidate, lib: PresetLibrary, dept: dict[str, Any]) -> Spelling | None:
+    """The candidate's spelling if it prints the table (with its added rows pinned if need be), else None."""
+    if _prints(ctx, c.spelling, lib, dept):
+        return c.spelling
+    if not c.pinned:
         return None
-    # Added rows jixiao would put elsewhere: pin them next to a preset row.
-    spelling.rows = [added_row(ctx, r, _position(pairs, keys, j)) for j, r in added]
-    return spelling if _prints(ctx, spelling, lib, dept) else None
+    pinned = Spelling(c.spelling.preset, c.spelling.item, dict(c.spelling.patch), list(c.pinned))
+    return pinned if _prints(ctx, pinned, lib, dept) else None
 
 
 def _prints(ctx: TableCtx, spelling: Spelling, lib: PresetLibrary, dept: dict[str, Any]) -> bool:

@@ -8,17 +8,23 @@ from pathlib import Path
 
 from jixiao.checks.base import Finding
 from jixiao.errors import UsageError
-from jixiao.outpaths import check_json_output
+from jixiao.outpaths import check_json_output, check_output_file
 from jixiao.workflow import OpenSpec
 
 
-def check_form_output(spec: Path, output: Path | None, fmt: str) -> None:
-    """Refuse a missing ``-o``, a wrong suffix, a folder, or a place in the spec folder (before any work)."""
+def check_form_output(spec: Path, output: Path | None, fmt: str, *, workbook: bool = False) -> None:
+    """Refuse a missing ``-o``, a wrong suffix, a folder, or a place in the spec folder (before any work).
+
+    With *workbook* (*spec* is a workbook checked as it is) only the workbook itself is refused.
+    """
     if output is None:
         raise UsageError(f"--format {fmt} 写出审核表，要用 -o 给出文件，例如 -o 审核表.{fmt}")
     if output.suffix.lower() != f".{fmt}":
         raise UsageError(f"审核表「{output}」的扩展名应是 .{fmt}（--format {fmt}），例如 -o {output.with_suffix('.' + fmt).name}")
-    check_json_output(spec, output)
+    if workbook:
+        check_output_file(output, "-o", reads=[spec])
+    else:
+        check_json_output(spec, output)
 
 
 def write_form(opened: OpenSpec, findings: list[Finding], output: Path, fmt: str, base: Path) -> str:

@@ -16,12 +16,23 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+#: Texts YAML reads back as themselves without asking it: Chinese text with digits, Latin letters and
+#: signs that are no YAML indicator (no space, colon, comma, bracket, quote, #, &, *, !, |, >, %, @, `),
+#: beginning with a character that starts no YAML token, holding a Chinese character (so never null or a boolean).
+_SURELY_PLAIN = re.compile(
+    "(?=.*[\u4e00-\u9fff])[\u4e00-\u9fff\u3001-\u303f\uff01-\uff60A-Za-z0-9]"
+    "[\u4e00-\u9fff\u3001-\u303f\uff01-\uff60A-Za-z0-9.%/()+=<>~\u00b7\u00d7\u00f7\u2014\u2026\u2018\u2019"
+    "\u201c\u201d\u2103\u2264\u2265\u2460-\u2473]*"
+)
+
 
 @lru_cache(maxsize=65536)
 def plain_ok(text: str, flow: bool) -> bool:
     """Does YAML read *text*, written without quotes, back as the same text?"""
     if not text or text != text.strip() or "\n" in text or "\t" in text:
         return False
+    if _SURELY_PLAIN.fullmatch(text):
+        return True
     doc = f"k: [{text}]\n" if flow else f"k: {text}\n"
     want: Any = [text] if flow else text
     try:

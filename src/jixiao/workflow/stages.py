@@ -10,7 +10,7 @@ lines a user reads and the exit code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -69,10 +69,13 @@ def open_spec(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] = (),
     rules: Iterable[str] = (),
+    loader: Callable[[Path], LoadedSpec] | None = None,
 ) -> OpenSpec:
     """Load *spec* (a spec folder or a file in it), expand it and run the checks *checks* asks for.
 
     The rule packs named in 部门.yaml (``检查: {规则: […]}``) and in *rules* run with jixiao's rules.
+    *loader* loads *spec* instead of :func:`~jixiao.spec.load.load_department` (a spec read from
+    another kind of file, e.g. a budget system's workbook by the importer); the rest is the same.
 
     Raises:
         SpecError: the spec cannot be loaded or expanded, or a rule pack is wrong (every problem at once).
@@ -82,7 +85,7 @@ def open_spec(
     from jixiao.expand.department import expand_department
     from jixiao.spec.load import load_department
 
-    loaded = load_department(spec)
+    loaded = (loader or load_department)(spec)
     doc = expand_department(loaded)
     if checks is Checks.SKIP:
         return OpenSpec(loaded, doc)

@@ -15,7 +15,7 @@ from jixiao.checks.base import LEVEL_LABEL, Finding
 from jixiao.checks.categories import CATEGORIES
 from jixiao.checks.packs.build import Reminder
 from jixiao.checks.packs.model import GradingSpec
-from jixiao.checks.report import shown_path
+from jixiao.checks.report import place
 from jixiao.model.document import Document, ProjectTable
 
 
@@ -93,7 +93,7 @@ def review_form(doc: Document, findings: list[Finding], root: Path, base: Path |
     whole = Entry("", "全文（部门.yaml、第一部分等）", "", "", whole=True)
     places: list[tuple[Entry, Finding, str]] = []
     for f in sorted(findings, key=lambda f: (f.path, f.line, f.col, f.rule)):
-        where = f"{shown_path(root, f.path, base)}:{f.line}:{f.col}"
+        where = place(f, root, base)
         mine = [entries[n] for n in f.tables if n in entries] or [whole]
         for e in mine:
             e.findings.append(f)

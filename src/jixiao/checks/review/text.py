@@ -8,7 +8,7 @@ from pathlib import Path
 from jixiao.checks.base import Finding
 from jixiao.checks.categories import CATEGORIES
 from jixiao.checks.packs.build import Reminder
-from jixiao.checks.report import format_json, group_findings, shown_path, summary
+from jixiao.checks.report import format_json, group_findings, place, summary
 
 
 def reminders_text(reminders: list[Reminder]) -> list[str]:
@@ -31,7 +31,7 @@ def by_category_text(findings: list[Finding], root: Path, base: Path | None, rem
         out.append(f"【{name}】{meaning}（{len(mine)} 条）")
         for g in groups:
             out.append(g.line(root, base))
-            out += [f"    {shown_path(root, f.path, base)}:{f.line}:{f.col}" for f in g.findings[1:]]
+            out += [f"    {place(f, root, base)}" for f in g.findings[1:]]
         out.append("")
     out += reminders_text(reminders)
     if findings:

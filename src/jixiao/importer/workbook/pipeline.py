@@ -14,16 +14,13 @@ from jixiao.expand.department import expand_department
 from jixiao.importer import context as cx
 from jixiao.importer.assemble import Assembly
 from jixiao.importer.found import FoundDoc, Note
-from jixiao.importer.items import choose_items
 from jixiao.importer.memory import preset_library
-from jixiao.importer.mining import mine
-from jixiao.importer.pipeline import _inside, _preset_infos, _verified, _Work
-from jixiao.importer.plan import choose, name_presets, preset_data
+from jixiao.importer.pipeline import _inside, _preset_infos, _verified, _Work, plan_presets
 from jixiao.importer.report import ImportReport
 from jixiao.importer.workbook.extras import add_row_extras
 from jixiao.importer.workbook.labels import extra_labels
-from jixiao.importer.workbook.recognise import recognise
-from jixiao.importer.workbook.sheets import Sheet, read_workbook, workbook_from_bytes
+from jixiao.importer.workbook.recognise import Seen, recognise
+from jixiao.importer.workbook.sheets import Sheet, read_workbook, sheets_of
 from jixiao.importer.workbook.tables import Extras, drop_not_applicable, found_doc
 from jixiao.importer.write import check_target, publish, staged, texts
 from jixiao.model.document import Document
@@ -56,22 +53,13 @@ def import_workbook(path: Path, target: Path, *, year: int | None = None, force:
     """
     check_target(target, force=force)
     shown, target = target, target.absolute()
-    given = _given_layout(layout)
-    book = read_workbook(path)
-    sheets = book.sheets
-    with extra_labels(given):
-        seen = recognise(sheets)
-    notes = list(seen.notes)
-    unit = _money_unit(seen.money_unit or (given.money_unit if given else None), seen.projects, notes)
-    found, extras = found_doc(seen.projects, unit, notes)
-    doc_year = year or _year(sheets, book.title)
-    if doc_year is None:
-        raise UsageError(f"无法从 {path.name} 中看出预算年度（没有「2025年」这样的年份）。请加 --年度 2025 指定。")
-    department = _department(seen.projects, found, notes)
-    framework, all_level2 = _framework(found, extras)
-    shape = given.model_dump(by_alias=True, exclude_none=True) if given else {**seen.layout, "预印二级": all_level2}
-    columns = _word_columns(found)
-    work = _plan(found, doc_year, department, notes, framework, columns, extras)
+    given = given_layout(layout)
+    r = read_projects(path, given, year=year)
+    sheets, notes, found, extras, unit = r.sheets, r.notes, r.found, r.extras, r.unit
+    framework, all_level2 = book_framework(found, extras)
+    shape = given.model_dump(by_alias=True, exclude_none=True) if given else {**r.seen.layout, "预印二级": all_level2}
+    columns = word_columns(found)
+    work = plan_book(found, r.year, r.department, notes, framework, columns, extras)
     notes[:] = [n for n in notes if not n.what.endswith("没有表题")]  # the workbook has sheets, not titles
     assembly = _verified(work)
     name, layout_file = _workbook_name(shape, unit, layout)
@@ -99,7 +87,41 @@ def import_workbook(path: Path, target: Path, *, year: int | None = None, force:
     )
 
 
-def _given_layout(layout: str | None) -> WorkbookLayoutSpec | None:
+@dataclasses.dataclass
+class ReadBook:
+    """A workbook read and recognised: its sheets, projects (with their cells) as found tables, and what was guessed."""
+
+    sheets: list[Sheet]
+    seen: Seen
+    found: FoundDoc
+    extras: dict[int, Extras]
+    unit: str
+    year: int
+    department: str
+    notes: list[Note]
+
+
+def read_projects(path: Path, given: WorkbookLayoutSpec | None, *, year: int | None = None) -> ReadBook:
+    """Read *path*, recognise its projects (by *given*'s labels too) and take them as found tables.
+
+    Raises:
+        UsageError: no year can be found.
+        ImportProblem: not a readable workbook, or no indicator table.
+    """
+    book = read_workbook(path)
+    with extra_labels(given):
+        seen = recognise(book.sheets)
+    notes = list(seen.notes)
+    unit = _money_unit(seen.money_unit or (given.money_unit if given else None), seen.projects, notes)
+    found, extras = found_doc(seen.projects, unit, notes)
+    doc_year = year or _year(book.sheets, book.title)
+    if doc_year is None:
+        raise UsageError(f"无法从 {path.name} 中看出预算年度（没有「2025年」这样的年份）。请加 --年度 2025 指定。")
+    department = _department(seen.projects, found, notes)
+    return ReadBook(book.sheets, seen, found, extras, unit, doc_year, department, notes)
+
+
+def given_layout(layout: str | None) -> WorkbookLayoutSpec | None:
     if layout is None:
         return None
     from jixiao.spec.workbook import WorkbookLayoutProblem
@@ -150,7 +172,7 @@ def _department(projects: list[Any], found: FoundDoc, notes: list[Note]) -> str:
     return "某部门"
 
 
-def _framework(found: FoundDoc, extras: dict[int, Extras]) -> tuple[Any, bool]:
+def book_framework(found: FoundDoc, extras: dict[int, Extras]) -> tuple[Any, bool]:
     """The spec's 指标体系, and whether the workbook pre-prints every 二级 (「不适用」 rows)."""
     name = cx.framework_of(found)
     levels = builtin_frameworks()[name].levels
@@ -161,7 +183,7 @@ def _framework(found: FoundDoc, extras: dict[int, Extras]) -> tuple[Any, bool]:
     return name, False
 
 
-def _word_columns(found: FoundDoc) -> list[str]:
+def word_columns(found: FoundDoc) -> list[str]:
     """The 2021 版式's columns for what the workbook has (指标值确定依据 only when it has them).
 
     A table whose 依据 cells are all blank (its part prints no 依据) gets the columns without it.
@@ -176,9 +198,9 @@ def _word_columns(found: FoundDoc) -> list[str]:
     return columns
 
 
-def _plan(found: FoundDoc, year: int, department: str, notes: list[Note], framework: Any, columns: list[str],
-          extras: dict[int, Extras]) -> _Work:
-    """As the Word import plans (:func:`jixiao.importer.pipeline._plan`), with the workbook's header fields."""
+def plan_book(found: FoundDoc, year: int, department: str, notes: list[Note], framework: Any, columns: list[str],
+          extras: dict[int, Extras], *, mining: bool = True) -> _Work:
+    """As the Word import plans (:func:`jixiao.importer.pipeline.plan_presets`), with the workbook's header fields."""
     money_unit = (found.tables[0].money_unit if found.tables else None) or "万元"
     base = framework if isinstance(framework, str) else framework["基于"]
     units, ctxs = cx.contexts(found, year, department, base, money_unit, notes)  # type: ignore[arg-type]
@@ -194,24 +216,7 @@ def _plan(found: FoundDoc, year: int, department: str, notes: list[Note], framew
         for key in ("申请单位", "实施单位"):
             if c.header.get(key) == c.facts.unit_name:
                 c.header.pop(key)
-    items = choose_items(found.tables, {c.table.number: c.facts.name for c in ctxs})
-    for c in ctxs:
-        c.items = items[c.table.number]
-    facts = {c.table.number: c.facts for c in ctxs}
-    mined = mine(found.tables, facts, {n: v[0] for n, v in items.items()}, base)
-    choices, kept = choose(ctxs, mined, year, department)
-    names = name_presets(kept, choices, department)
-    by_temp = {f"P{p.ident}": names[p.ident] for p in kept}
-    for choice in choices:
-        if choice.spelling.preset:
-            choice.spelling.preset = by_temp[choice.spelling.preset]
-    presets: dict[str, dict[str, Any]] = {}
-    tables: dict[str, list[int]] = {}
-    for p in kept:
-        pname = names[p.ident]
-        users = [c.ctx.table.number for c in choices if c.spelling.preset == pname]
-        presets[pname] = {"说明": f"{pname}类项目的指标（由 jixiao import 从工作簿归纳）", **preset_data(p, names)}
-        tables[pname] = users or sorted(p.sources)
+    choices, presets, tables = plan_presets(found, ctxs, year, department, base, "工作簿", mining=mining)
     return _WorkbookWork(found, year, department, base, money_unit, units, choices, presets, tables, notes, layout=layout)
 
 
@@ -295,13 +300,13 @@ def _problems(folder: Path) -> tuple[list[str], Document | None]:
 
 def _round_trip(doc: Document, folder: Path, source: list[Sheet]) -> list[str]:
     """Cells the written spec's workbook holds differently from the imported one."""
-    from jixiao.render.xlsx import render_workbook
+    from jixiao.render.xlsx import workbook_in_memory
 
     try:
-        data = render_workbook(doc, doc.tables(), dt.datetime(doc.year, 1, 1))
+        book = workbook_in_memory(doc, doc.tables())
     except SpecError as exc:
         return [f"写回工作簿：{d.message}" for d in exc.diagnostics[:5]]
-    made = workbook_from_bytes(data, folder / "（写回的工作簿）.xlsx").sheets
+    made = sheets_of(book, folder / "（写回的工作簿）.xlsx")
     out: list[str] = []
     for a, b in zip(source, made, strict=False):
         for key in sorted(set(a.cells) | set(b.cells)):

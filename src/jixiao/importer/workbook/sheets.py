@@ -156,7 +156,24 @@ def workbook_from_bytes(data: bytes, path: Path) -> Workbook:
         wb.close()
 
 
-def _sheets(path: Path, wb: Any) -> list[Sheet]:
+def sheets_of(wb: Any, path: Path) -> list[Sheet]:
+    """The visible sheets of an openpyxl workbook already in memory (one jixiao wrote), *path* named in messages.
+
+    Cells hold what reading the saved file would give: a number is stored as ``%.16g`` of it, which openpyxl
+    reads back as a float (with a point or an exponent) or an int.
+    """
+    out = _sheets(path, wb, in_memory=True)
+    for sheet in out:
+        for key, c in sheet.cells.items():
+            if c.is_number:
+                digits = format(float(c.value), ".16g")  # openpyxl writes "%.16g" % value
+                value: Any = float(digits) if "." in digits or "e" in digits.lower() else int(digits)
+                sheet.cells[key] = Cell(c.sheet, c.row, c.col, _text(value), value, c.number_format)
+    return out
+
+
+def _sheets(path: Path, wb: Any, *, in_memory: bool = False) -> list[Sheet]:
+    """The visible sheets; *in_memory*: a workbook being written, whose rows end where its cells end."""
     if len(wb.worksheets) > limits.MAX_WORKBOOK_SHEETS:
         raise ImportProblem(f"{path.name} 有 {len(wb.worksheets)} 张工作表，超过 {limits.MAX_WORKBOOK_SHEETS} 张的上限。")
     out: list[Sheet] = []
@@ -164,7 +181,8 @@ def _sheets(path: Path, wb: Any) -> list[Sheet]:
     for ws in wb.worksheets:
         sheet = Sheet(ws.title)
         try:
-            rows = ws.iter_rows(max_row=limits.MAX_SHEET_ROWS, max_col=limits.MAX_SHEET_COLUMNS)
+            # A workbook being written creates every cell it is asked for: only its own extent is read.
+            rows = ws.iter_rows() if in_memory else ws.iter_rows(max_row=limits.MAX_SHEET_ROWS, max_col=limits.MAX_SHEET_COLUMNS)
             for row in rows:
                 for cell in row:
                     value = getattr(cell, "value", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from jixiao.errors import RenderError
 from jixiao.model.document import Document, ProjectTable
@@ -21,4 +22,13 @@ def render_workbook(doc: Document, tables: Sequence[ProjectTable], when: dt.date
     return workbook_bytes(doc, chosen, tables, when)
 
 
-__all__ = ["render_workbook"]
+def workbook_in_memory(doc: Document, tables: Sequence[ProjectTable]) -> Any:
+    """The openpyxl workbook :func:`render_workbook` would save, in the layout 部门.yaml names (for comparing cells)."""
+    from jixiao.render.xlsx.writer import workbook_object
+
+    if doc.workbook_layout is None:
+        raise RenderError("没有工作簿布局：这份文档模型不是从规格读出的（jixiao 的缺陷，请报告）")
+    return workbook_object(doc, doc.workbook_layout, tables)
+
+
+__all__ = ["render_workbook", "workbook_in_memory"]

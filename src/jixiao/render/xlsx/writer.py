@@ -306,6 +306,14 @@ def _fill(pattern: str, t: ProjectTable) -> str:
 
 def workbook_bytes(doc: Document, layout: WorkbookLayoutSpec, tables: Sequence[ProjectTable], when: dt.datetime) -> bytes:
     """The workbook of *tables* in *layout*, as deterministic .xlsx bytes."""
+    wb = workbook_object(doc, layout, tables)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return deterministic(buf.getvalue(), title=doc.title, author=doc.department, when=when)
+
+
+def workbook_object(doc: Document, layout: WorkbookLayoutSpec, tables: Sequence[ProjectTable]) -> Workbook:
+    """The workbook of *tables* in *layout*, in memory (what :func:`workbook_bytes` saves)."""
     wb = Workbook()
     writer = _Writer(doc, layout, wb)
     wb.remove(wb.active)
@@ -318,6 +326,4 @@ def workbook_bytes(doc: Document, layout: WorkbookLayoutSpec, tables: Sequence[P
             writer.flat_sheet(wb.create_sheet(name), sheet, tables)
     if not wb.sheetnames:
         wb.create_sheet("Sheet1")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return deterministic(buf.getvalue(), title=doc.title, author=doc.department, when=when)
+    return wb
