@@ -55,7 +55,7 @@ PINNED_FONT_ATTRIBUTES = ("bitmap", "file_content", "hash", "hb_face", "index", 
 DOCUMENTED = {
     "weasyprint.HTML", "weasyprint.CSS", "weasyprint.Attachment", "weasyprint.Document", "weasyprint.__version__",
     "weasyprint.urls.URLFetcher", "weasyprint.urls.URLFetcherResponse", "weasyprint.urls.FatalURLFetchingError",
-    "weasyprint.text.fonts.FontConfiguration", "pydyf.Stream", "pydyf.String",
+    "weasyprint.text.fonts.FontConfiguration", "pydyf.Stream", "pydyf.String", "pydyf.Array",
 }
 
 

@@ -134,7 +134,7 @@ def render_department(
         report_progress("排版 PDF", 0, 1)
         return PdfRun(html, html_dirs(spec_root, doc.templates.get("html")), issued=when, title=doc.title,
                       numbers=[t.number for t in tables], combined=combined, cache=cache,
-                      start=lambda: pool.executor(workers), progress=report_progress)
+                      start=lambda: pool.executor(workers), progress=report_progress, workers=workers)
 
     try:
         # With workers, the PDF files are laid out while this process makes the Word files; in this
