@@ -53,9 +53,11 @@ class PdfLayout:
         self._base: Any  # the document whose metadata the combined file has
         self._pages: list[Any]
         self._found: PageScan
+        self._footers: list[Any] | None = None
         if self._stamped:
             try:
                 done = assemble(self._renderer, html)
+                self._footers = self._renderer.footers(html, len(done.pages))
             except stamp.NotStampable:
                 self._stamped = False
             else:
@@ -63,6 +65,7 @@ class PdfLayout:
         if not self._stamped:
             self._base, self._found = self._renderer.lay_out(html)
             self._pages = list(self._base.pages)
+            self._tables = {}
 
     @property
     def warnings(self) -> list[str]:
@@ -87,9 +90,8 @@ class PdfLayout:
 
     def write(self) -> bytes:
         """The combined PDF."""
-        footers = self._renderer.footers(self._html, len(self._pages)) if self._stamped else None
         return self._renderer.write(self._base, pages=self._pages, title=self._title, issued=self._issued,
-                                    attachments=self._attachments, footers=footers)
+                                    attachments=self._attachments, footers=self._footers)
 
     def write_table(self, number: int) -> bytes:
         """Table *number* as a document of its own (numbered from page 1), as a PDF."""
@@ -98,13 +100,20 @@ class PdfLayout:
         table = self._split[number]
         title = table.title or self._title
         own = self._tables.get(number)
-        if own is None:
-            return write_tables(self._renderer, {number: table.html}, {number: title}, issued=self._issued)[number]
-        return _write(self._renderer, own, table.html, title, self._issued, stamped=True)
+        if own is not None:
+            try:
+                return _write(self._renderer, own, table.html, title, self._issued, stamped=True)
+            except stamp.NotStampable:
+                pass  # as write_tables does
+        return write_tables(self._renderer, {number: table.html}, {number: title}, issued=self._issued)[number]
 
 
 def _write(renderer: Renderer, document: Any, html: str, title: str, issued: dt.date, *, stamped: bool) -> bytes:
-    """A table's own *document* (laid out from *html*) as its PDF; *stamped*: its pages are bare."""
+    """A table's own *document* (laid out from *html*) as its PDF; *stamped*: its pages are bare.
+
+    Raises:
+        NotStampable: the footer pages cannot be made (see :meth:`Renderer.footers`).
+    """
     footers = renderer.footers(html, len(document.pages)) if stamped else None
     return renderer.write(document, title=title, issued=issued, attachments=attachment_links(html, renderer.base_url),
                           footers=footers)
