@@ -258,7 +258,7 @@ def test_libreoffice_opens_every_docx(rendered: dict[str, Path], tmp_path: Path)
 def test_document_model_is_what_renderers_read(rendered: dict[str, Path]) -> None:
     # The renderers take a Document; nothing in jixiao.render imports the YAML loader.
     import jixiao.render.build as build
-    import jixiao.render.docx as docx_module
+    import jixiao.render.word.template as docx_module
 
     for module in (build, docx_module):
         source = Path(str(module.__file__)).read_text(encoding="utf-8")

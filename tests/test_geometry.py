@@ -29,8 +29,8 @@ from conftest import DEPARTMENT, PROJECT, write_tree
 from jixiao.expand.department import expand_department
 from jixiao.model.document import Document, ProjectTable
 from jixiao.render.build import RenderOptions, render_department
-from jixiao.render.grid import TableGrid, header_grid, indicator_grid, plan
-from jixiao.render.html import render_html
+from jixiao.render.html.document import render_html
+from jixiao.render.layout.grid import TableGrid, header_grid, indicator_grid, plan
 from jixiao.render.pdf import layout as pdf
 from jixiao.resources import builtin_templates
 from jixiao.spec.load import load_department

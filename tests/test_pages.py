@@ -28,9 +28,10 @@ from docxtext import W, document_root, paragraph_text
 from jixiao import expand_department, load_department
 from jixiao.model.document import Document, Pages
 from jixiao.render.build import RenderOptions, render_department
-from jixiao.render.docx import TOC_FIELD, document_context, toc_entries
-from jixiao.render.html import render_html
+from jixiao.render.html.document import render_html
+from jixiao.render.layout.context import document_context
 from jixiao.render.pdf import layout as pdf
+from jixiao.render.word.toc import TOC_FIELD, toc_markup
 from jixiao.resources import builtin_templates
 
 BUILTIN = builtin_templates() / "html"
@@ -388,7 +389,7 @@ def test_word_toc_is_a_field_prefilled_with_the_pdf_page_numbers(rendered: dict[
     # Each entry: its style by level, its text, a tab (right tab stop, dot leader) and its page.
     styles_used = [p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for p in paragraphs]
     titles, pages = zip(*(paragraph_text(p).split("\t") for p in paragraphs), strict=True)
-    expected = toc_entries(r.doc)
+    expected = r.doc.page_plan.toc
     assert styles_used == [f"TOC{e.level}" for e in expected]
     assert list(titles) == [e.text for e in expected]
     assert titles[:4] == ("第一部分\u3000部门整体绩效目标", "一、总体绩效目标", "二、工作保障措施", "第二部分\u3000专项资金绩效目标")
@@ -434,23 +435,23 @@ def test_word_toc_without_a_pdf_has_entries_without_page_numbers(rendered: dict[
     render_department(doc, spec, RenderOptions(out_dir=tmp_path / "out", formats=frozenset({"docx"})))
     (path,) = (tmp_path / "out").glob("*.docx")
     texts = [paragraph_text(p) for p in _toc_paragraphs(path)]
-    assert texts == [e.text for e in toc_entries(doc)]  # no tab, no number
+    assert texts == [e.text for e in doc.page_plan.toc]  # no tab, no number
 
 
 def test_template_variables_for_the_page_settings(rendered: dict[str, Rendered]) -> None:
     doc = rendered["无-表前"].doc
     marks = {t.number: Markup("") for t in doc.tables()}
-    context = document_context(doc, marks, {"table-1": 2})
+    context = document_context(doc, marks, toc_markup(doc.page_plan.toc, {"table-1": 2}))
     assert context["版式"] == {"首页": "无", "部分标题": "表前"}
     assert '<w:pStyle w:val="TOC2"/>' in context["目录"] and "<w:tab/></w:r><w:r><w:t>2</w:t>" in context["目录"]
     plain = doc.model_copy(update={"pages": Pages()})
-    assert document_context(plain, marks)["版式"] == {"首页": "目录", "部分标题": "单独成页"}
+    assert document_context(plain, marks, Markup(""))["版式"] == {"首页": "目录", "部分标题": "单独成页"}
 
 
 def test_toc_text_is_escaped(rendered: dict[str, Rendered]) -> None:
     doc = rendered["目录-单独成页"].doc
     part = doc.parts[0].model_copy(update={"title": 'A&B <x> "引号"'})
     odd = doc.model_copy(update={"parts": [part, *doc.parts[1:]]})
-    markup = document_context(odd, {t.number: Markup("") for t in doc.tables()})["目录"]
+    markup = toc_markup(odd.page_plan.toc, None)
     assert "A&amp;B &lt;x&gt;" in markup and "<x>" not in markup
 

@@ -21,8 +21,8 @@ import pytest
 from jixiao.errors import RenderError
 from jixiao.expand.department import expand_department
 from jixiao.model.document import Document, IndicatorRow, ProjectTable
-from jixiao.render.grid import TableGrid, header_grid, indicator_grid
-from jixiao.render.html import render_html
+from jixiao.render.html.document import render_html
+from jixiao.render.layout.grid import TableGrid, header_grid, indicator_grid
 from jixiao.render.pdf import layout as pdf
 from jixiao.render.pdf import renderer
 from jixiao.render.pdf.cff import charset_is_identity
@@ -370,9 +370,12 @@ def test_user_template_asking_for_a_forbidden_resource_stops(dongli: Laid, tmp_p
 def test_user_templates_override_file_by_file(dongli: Laid, tmp_path: Path) -> None:
     user = tmp_path / "html"
     user.mkdir()
-    (user / "style.css").write_text("/* 用户样式 */", encoding="utf-8")
+    (user / "style.css").write_text('@import "fonts.css";\n/* 用户样式 */\nbody { color: #111 }', encoding="utf-8")
     html = render_html(dongli.doc, [user, BUILTIN])
-    assert "/* 用户样式 */" in html and "@page" not in html
+    # The user's style.css replaces the built-in one; the page block from the page plan stays, after
+    # its @import (which CSS wants first) and before its rules.
+    assert "/* 用户样式 */" in html and "@bottom-center" not in html
+    assert html.index('@import "fonts.css"') < html.index("size: 210mm 297mm") < html.index("body { color: #111 }")
     (user / "document.html.j2").write_text("{{ 标题 }}|{{ 不存在 }}", encoding="utf-8")
     with pytest.raises(RenderError, match="不存在的变量"):
         render_html(dongli.doc, [user, BUILTIN])

@@ -103,7 +103,7 @@ def test_workers_cache_and_edits_give_the_files_of_a_serial_cold_render(tmp_path
     changed = {p.name for p, stamp in before.items() if _stamps(tmp_path / "out")[p] != stamp}
     stem = "03-" + project.stem.split("-", 1)[1]
     assert changed == {
-        "2025年唐山市医疗保障局部门绩效目标.docx", "2025年唐山市医疗保障局部门绩效目标.pdf",
+        "唐山市医疗保障局部门绩效目标.docx", "唐山市医疗保障局部门绩效目标.pdf",
         f"{stem}.docx", f"{stem}.pdf", ".jixiao-manifest.json",
     }
 

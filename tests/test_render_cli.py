@@ -14,7 +14,7 @@ from conftest import DEPARTMENT, PROJECT
 from docxtext import dump
 from jixiao.cli import app
 from jixiao.errors import RenderError
-from jixiao.render import docx as docx_module
+from jixiao.render.word import template as docx_module
 from jixiao.resources import builtin_templates
 
 runner = CliRunner()
@@ -52,12 +52,12 @@ def test_render_writes_combined_and_per_project_files(spec_dir: Any, tmp_path: P
     result = render(str(spec), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""  # not a terminal: no progress bar
-    assert sorted(_snapshot(out)) == [
-        "2025年测试局部门绩效目标.docx",
+    assert sorted(_snapshot(out)) == sorted([
+        "测试局部门绩效目标.docx",
         "projects/01-法律顾问费.docx",
         "projects/02-印刷费.docx",
-    ]
-    assert "2025年测试局部门绩效目标.docx" in result.stdout and "2 个项目" in result.stdout
+    ])
+    assert "测试局部门绩效目标.docx" in result.stdout and "2 个项目" in result.stdout
 
 
 def test_default_output_folder_is_named_after_the_spec(spec_dir: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -85,16 +85,18 @@ def test_stale_files_of_deleted_projects_are_removed(spec_dir: Any, tmp_path: Pa
     spec = spec_dir({"01-法律顾问费": PROJECT, "02-印刷费": SECOND})
     out = tmp_path / "out"
     assert render(str(spec), "-o", str(out)).exit_code == 0
-    (spec / "projects" / "01-法律顾问费.yaml").unlink()  # 印刷费 becomes number 1
+    kept = (out / "projects" / "02-印刷费.docx").stat().st_mtime_ns
+    (spec / "projects" / "01-法律顾问费.yaml").unlink()  # 印刷费 is table 1 now, still 02-印刷费
     (out / "projects" / "说明.txt").write_text("用户自己的文件", encoding="utf-8")
     result = render(str(spec), "-o", str(out))
     assert result.exit_code == 0
-    assert sorted(_snapshot(out)) == [
-        "2025年测试局部门绩效目标.docx",
-        "projects/01-印刷费.docx",
+    assert sorted(_snapshot(out)) == sorted([
+        "测试局部门绩效目标.docx",
+        "projects/02-印刷费.docx",
         "projects/说明.txt",
-    ]
-    assert "02-印刷费.docx" in result.stdout and "01-法律顾问费.docx" in result.stdout
+    ])
+    assert "01-法律顾问费.docx" in result.stdout  # removed
+    assert (out / "projects" / "02-印刷费.docx").stat().st_mtime_ns != kept  # its title says 1. now
 
 
 def test_a_failing_render_leaves_the_old_outputs(
@@ -191,14 +193,14 @@ def test_render_pdf_and_html_through_the_command(spec_dir: Any, tmp_path: Path) 
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     files = _snapshot(out)
-    assert sorted(files) == [
-        "2025年测试局部门绩效目标.html",
-        "2025年测试局部门绩效目标.pdf",
+    assert sorted(files) == sorted([
+        "测试局部门绩效目标.html",
+        "测试局部门绩效目标.pdf",
         "projects/01-法律顾问费.pdf",
         "projects/02-印刷费.pdf",
-    ]
+    ])
     assert all(files[name].startswith(b"%PDF-") for name in files if name.endswith(".pdf"))
-    assert "法律顾问费绩效目标表" in files["2025年测试局部门绩效目标.html"].decode("utf-8")
+    assert "法律顾问费绩效目标表" in files["测试局部门绩效目标.html"].decode("utf-8")
 
 
 def test_weasyprint_warnings_reach_stderr_in_chinese(spec_dir: Any, tmp_path: Path) -> None:
@@ -231,15 +233,15 @@ def test_more_than_two_parts_each_hold_their_tables(spec_dir: Any, tmp_path: Pat
     result = runner.invoke(app, ["render", str(spec), "-o", str(out), "--format", "all"])
     assert result.exit_code == 0, result.stderr
     # Word: each part heading, then its own tables, numbered through the document.
-    text = dump(out / "2025年测试局部门绩效目标.docx")
+    text = dump(out / "测试局部门绩效目标.docx")
     marks = ["第二部分", "专项资金绩效目标", "1.印刷费绩效目标表", "第三部分", "预算项目绩效目标", "2.法律顾问费绩效目标表"]
     positions = [text.index(mark) for mark in marks]
     assert positions == sorted(positions), text[:400]
-    assert sorted(p.name for p in (out / "projects").iterdir()) == [
-        "01-印刷费.docx", "01-印刷费.pdf", "02-法律顾问费.docx", "02-法律顾问费.pdf",
+    assert sorted(p.name for p in (out / "projects").iterdir()) == [  # named like their project files
+        "01-法律顾问费.docx", "01-法律顾问费.pdf", "02-印刷费.docx", "02-印刷费.pdf",
     ]
     # PDF: the outline has the three parts, each table under its own part.
-    outline: Any = pypdf.PdfReader(out / "2025年测试局部门绩效目标.pdf").outline
+    outline: Any = pypdf.PdfReader(out / "测试局部门绩效目标.pdf").outline
     tops = [item.title for item in outline if not isinstance(item, list)]
     assert tops == ["第一部分 部门整体绩效目标", "第二部分 专项资金绩效目标", "第三部分 预算项目绩效目标"]
     children = [[i.title for i in item] for item in outline if isinstance(item, list)]

@@ -20,8 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ["tangshan-2025", "dongli-2025"]
 runner = CliRunner()
 
-#: A year written as one (independently of jixiao.checks.years): 2025年, a date, a 文号 year.
-_LITERAL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|[.\-/]\d{1,2}[.\-/]\d{1,2}|[〕】\])）])")
+#: A year written as one (independently of jixiao.checks.years): 2025年, a date.
+_LITERAL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|[.\-/]\d{1,2}[.\-/]\d{1,2})")
+#: Years that stay: a 文号's, a fund's name granted by a higher level (2024年中央财政…补助资金).
+_KEPT = re.compile(r"[〔【\[(（](?:19|20)\d{2}[〕】\])）]|(?:财政|下达)?(?:19|20)\d{2}年[^，。；、,;]*?(?:财政|第.批)[^，。；、,;]*?(?:资金|补助)")
 
 
 def _doc(spec: Path) -> Document:
@@ -80,9 +82,9 @@ def test_checklist_names_every_literal_year_left(rolled: tuple[Path, Path, str])
         rel = path.relative_to(new).as_posix()
         for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
             content = re.sub(r"(^|\s)#.*$", "", line)  # comments are not printed
-            if content.lstrip().startswith(("年度:", "项目编码:")):
+            if content.lstrip().startswith(("年度:", "项目编码:", "说明:")):  # 说明 is never printed
                 continue
-            for year in _LITERAL_YEAR.findall(content):
+            for year in _LITERAL_YEAR.findall(_KEPT.sub("", content)):
                 if year != "2026":
                     found += 1
                     assert (rel, str(number), year) in listed, (rel, number, year, line)
@@ -93,10 +95,16 @@ def test_checklist_lists_budgets_codes_and_moved_year(rolled: tuple[Path, Path, 
     old, new, printed = rolled
     assert "- [x] `部门.yaml:" in printed and "年度：2025 → 2026" in printed
     doc = _doc(old)
-    for table in doc.tables():
-        assert f"第 {table.number} 表 {table.name}：预算数 " in printed
+    sections = [s.split("\n## ")[0] for s in printed.split("\n### ")[1:]]
+    assert len(sections) == len(doc.tables())
+    for table, section in zip(doc.tables(), sections, strict=True):
+        head, *items = [line for line in section.splitlines() if line]
+        assert head.startswith(f"第 {table.number} 表 {table.name}（`projects/{table.file_stem}.yaml`）")
+        items = [line for line in items if line.startswith("- [ ] ")][:3 + 1]
+        assert 1 <= len(items) <= 3, section
+        assert f" 预算数 {table.budget_text}：核对 2026 年度的预算" in items[0]
         if table.code:
-            assert f"第 {table.number} 表 {table.name}：{table.code}" in printed
+            assert f" 项目编码 {table.code}：换成 2026 年度预算系统中的编码" in items[-1]
     assert f"运行 `jixiao check {new}`" in printed
 
 
@@ -118,9 +126,10 @@ def test_literal_dates_are_kept_and_listed(tmp_path: Path) -> None:
     assert "按2025年工作计划" in project and "截至2025.06.30" in project
     assert "- [x] `部门.yaml:1:5` 年度：2025 → 2026\n- [x] `部门.yaml:8:9` 默认.完成时限：2025.12.31 → 2026.12.31\n" in result.stdout
     assert "- [x] `projects/01-法律顾问费.yaml:5:7` 完成时限：2025年06月30日 → 2026年06月30日" in result.stdout
-    assert "- [ ] `部门.yaml:6:7` 编制日期：「2024-12-20」中的 2024（日期）" in result.stdout
-    assert "- [ ] `projects/01-法律顾问费.yaml:4:8` 资金用途：「按2025年工作计划开展法」中的 2025（年份）" in result.stdout
-    assert "- [ ] `projects/01-法律顾问费.yaml:8:20` 描述：「截至2025.06.30的咨」中的 2025（日期）" in result.stdout
+    assert "- [ ] `部门.yaml` 文字中的年份和日期（1 处，没有改动：改成 2026 年，或确认保留）：`部门.yaml:6:7` 编制日期「2024-12-20」中的 2024（日期）" in result.stdout
+    assert ("- [ ] 文字中的年份和日期（2 处，没有改动：改成 2026 年，或确认保留）："
+            "`projects/01-法律顾问费.yaml:4:8` 资金用途「按2025年工作计划开展法」中的 2025（年份）；"
+            "`projects/01-法律顾问费.yaml:8:20` 描述「截至2025.06.30的咨」中的 2025（日期）") in result.stdout
     assert "2026年06月30日" in [r.value for r in _doc(new).tables()[0].rows]
 
 
@@ -132,7 +141,7 @@ def test_clear_budget(tmp_path: Path) -> None:
     assert not (dest / "顺延清单-2026.md").exists()
     assert (tmp_path / "清单.md").read_text(encoding="utf-8") == result.stdout
     assert all(t.budget == 0 for t in _doc(dest).tables())
-    assert "预算数 92767000 → 0" in result.stdout
+    assert "预算数 92767000 → 0：填写 2026 年度的预算" in result.stdout
 
 
 def test_in_place_in_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

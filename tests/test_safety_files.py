@@ -31,15 +31,16 @@ from jixiao import cli, fileio
 from jixiao.cli import render as render_command
 from jixiao.expand.department import expand_department
 from jixiao.limits import MAX_FILE_NAME_BYTES
+from jixiao.manifest import MANIFEST
 from jixiao.model.document import Document
 from jixiao.render import outputs
 from jixiao.render.build import RenderOptions, render_department
-from jixiao.render.outputs import MANIFEST, safe_name
+from jixiao.safenames import safe_name
 from jixiao.spec.load import load_department
 
 runner = CliRunner()
 SECOND = PROJECT.replace("法律顾问费", "印刷费").replace("法律咨询服务", "印刷材料")
-COMBINED = "2025年测试局部门绩效目标.docx"
+COMBINED = "测试局部门绩效目标.docx"
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -379,7 +380,7 @@ def test_a_300_character_project_name_renders(spec_dir: Any, tmp_path: Path) -> 
     for path in files:
         assert len(path.name.encode("utf-8")) <= 255, path.name
     (project,) = (case.out / "projects").glob("*.docx")
-    assert project.name.startswith("01-长长长")
+    assert project.name == "01-长项目.docx"  # named like its project file, whatever its 项目名称
     assert name in "".join(p.text for t in docx.Document(str(project)).tables for r in t.rows for p in r.cells)
     case.check_clean()
 
@@ -389,7 +390,7 @@ def test_a_300_character_project_name_renders(spec_dir: Any, tmp_path: Path) -> 
 
 def test_manifest_lists_what_was_written_and_is_deterministic(case: Case, tmp_path: Path) -> None:
     assert case.render().exit_code == 0
-    assert _manifest(case.out) == [COMBINED, "projects/01-法律顾问费.docx", "projects/02-印刷费.docx"]
+    assert _manifest(case.out) == sorted([COMBINED, "projects/01-法律顾问费.docx", "projects/02-印刷费.docx"])
     data = json.loads((case.out / MANIFEST).read_text(encoding="utf-8"))
     for rel, digest in data["files"].items():
         assert hashlib.sha256((case.out / rel).read_bytes()).hexdigest() == digest
@@ -403,20 +404,20 @@ def test_users_files_survive_and_deleted_projects_are_removed(case: Case) -> Non
     mine = case.out / "projects" / "07-我的备注.docx"
     mine.write_bytes(b"user notes")
     (case.out / "我的说明.pdf").write_bytes(b"user pdf")
-    (case.spec / "projects" / "01-法律顾问费.yaml").unlink()  # 印刷费 becomes number 1
+    (case.spec / "projects" / "01-法律顾问费.yaml").unlink()  # 印刷费 keeps its file name
     case.spec_hashes = _hashes(case.spec)
     result = case.render()
     assert result.exit_code == 0, result.stderr
-    assert sorted(_tree(case.out)) == [
+    assert sorted(_tree(case.out)) == sorted([
         MANIFEST,
         COMBINED,
-        "projects/01-印刷费.docx",
+        "projects/02-印刷费.docx",
         "projects/07-我的备注.docx",
         "我的说明.pdf",
-    ]
+    ])
     assert mine.read_bytes() == b"user notes"
-    assert "01-法律顾问费.docx" in result.stdout and "02-印刷费.docx" in result.stdout
-    assert _manifest(case.out) == [COMBINED, "projects/01-印刷费.docx"]
+    assert "已删除已不存在的项目的旧文件 1 个：01-法律顾问费.docx" in result.stdout
+    assert _manifest(case.out) == sorted([COMBINED, "projects/02-印刷费.docx"])
     case.check_clean()
 
 
@@ -428,7 +429,7 @@ def test_a_changed_output_file_is_not_removed(case: Case) -> None:
     case.spec_hashes = _hashes(case.spec)
     assert case.render().exit_code == 0
     assert edited.read_bytes().endswith(b"edited by the user")
-    assert _manifest(case.out) == [COMBINED, "projects/01-法律顾问费.docx"]
+    assert _manifest(case.out) == sorted([COMBINED, "projects/01-法律顾问费.docx"])
     case.check_clean()
 
 
@@ -439,7 +440,7 @@ def test_a_folder_without_manifest_has_nothing_removed(case: Case) -> None:
     case.spec_hashes = _hashes(case.spec)
     assert case.render().exit_code == 0
     assert (case.out / "projects" / "02-印刷费.docx").is_file()
-    assert _manifest(case.out) == [COMBINED, "projects/01-法律顾问费.docx"]
+    assert _manifest(case.out) == sorted([COMBINED, "projects/01-法律顾问费.docx"])
 
 
 def test_a_hostile_manifest_cannot_remove_other_files(case: Case, tmp_path: Path) -> None:
@@ -456,7 +457,7 @@ def test_a_hostile_manifest_cannot_remove_other_files(case: Case, tmp_path: Path
     assert victim.read_bytes() == b"precious"
     assert (case.out / "projects" / "victim.docx").is_symlink()
     assert (case.out / "x.yaml").read_bytes() == b"precious"
-    assert _manifest(case.out) == [COMBINED, "projects/01-法律顾问费.docx", "projects/02-印刷费.docx"]
+    assert _manifest(case.out) == sorted([COMBINED, "projects/01-法律顾问费.docx", "projects/02-印刷费.docx"])
 
 
 def test_a_corrupt_manifest_removes_nothing(case: Case) -> None:
@@ -466,39 +467,40 @@ def test_a_corrupt_manifest_removes_nothing(case: Case) -> None:
     case.spec_hashes = _hashes(case.spec)
     assert case.render().exit_code == 0
     assert (case.out / "projects" / "02-印刷费.docx").is_file()
-    assert _manifest(case.out) == [COMBINED, "projects/01-法律顾问费.docx"]
+    assert _manifest(case.out) == sorted([COMBINED, "projects/01-法律顾问费.docx"])
 
 
 def test_only_removes_nothing_and_keeps_the_manifest(case: Case) -> None:
     assert case.render().exit_code == 0
-    (case.spec / "projects" / "01-法律顾问费.yaml").unlink()  # 印刷费 becomes number 1
+    (case.spec / "projects" / "01-法律顾问费.yaml").unlink()  # 印刷费 is table 1 now, still 02-印刷费
     case.spec_hashes = _hashes(case.spec)
+    before = _tree(case.out)["projects/02-印刷费.docx"]
     result = case.render("--only", "1")
     assert result.exit_code == 0, result.stderr
-    assert sorted(_tree(case.out)) == [
+    assert sorted(_tree(case.out)) == sorted([
         MANIFEST,
         COMBINED,
-        "projects/01-印刷费.docx",
         "projects/01-法律顾问费.docx",
         "projects/02-印刷费.docx",
-    ]
+    ])
+    assert _tree(case.out)["projects/02-印刷费.docx"] != before  # its number in the title changed
     assert _manifest(case.out) == sorted(_tree(case.out))[1:]
     # The next full render removes what is no longer produced: it is all in the manifest.
     assert case.render().exit_code == 0
-    assert sorted(_tree(case.out)) == [MANIFEST, COMBINED, "projects/01-印刷费.docx"]
+    assert sorted(_tree(case.out)) == sorted([MANIFEST, COMBINED, "projects/02-印刷费.docx"])
     case.check_clean()
 
 
 def test_a_render_in_another_format_keeps_the_first_formats_files(case: Case) -> None:
     assert case.render().exit_code == 0
     assert case.render(fmt="html").exit_code == 0
-    assert sorted(_tree(case.out)) == [
+    assert sorted(_tree(case.out)) == sorted([
         MANIFEST,
         COMBINED,
-        "2025年测试局部门绩效目标.html",
+        "测试局部门绩效目标.html",
         "projects/01-法律顾问费.docx",
         "projects/02-印刷费.docx",
-    ]
+    ])
     assert _manifest(case.out) == sorted(_tree(case.out))[1:]
 
 
@@ -508,14 +510,14 @@ def test_a_word_only_render_also_removes_the_pdf_of_a_deleted_project(case: Case
     case.spec_hashes = _hashes(case.spec)
     result = case.render()
     assert result.exit_code == 0, result.stderr
-    assert sorted(_tree(case.out)) == [
+    assert sorted(_tree(case.out)) == sorted([
         MANIFEST,
         COMBINED,
-        "2025年测试局部门绩效目标.pdf",
-        "2025年测试局部门绩效目标.xlsx",
+        "测试局部门绩效目标.pdf",
+        "测试局部门绩效目标.xlsx",
         "projects/01-法律顾问费.docx",
         "projects/01-法律顾问费.pdf",
-    ]
+    ])
     assert _manifest(case.out) == sorted(_tree(case.out))[1:]
     case.check_clean()
 
@@ -601,7 +603,7 @@ def test_a_folder_removed_while_waiting_is_made_again(case: Case, monkeypatch: p
     render_department(doc, case.spec, options, lambda stage, done, total: stages.append(stage))
     thread.join()
     assert stages.count("等待另一个 jixiao render 写完") == 1
-    assert _manifest(case.out) == [COMBINED, "projects/01-法律顾问费.docx", "projects/02-印刷费.docx"]
+    assert _manifest(case.out) == sorted([COMBINED, "projects/01-法律顾问费.docx", "projects/02-印刷费.docx"])
     case.check_clean()
 
 
@@ -657,10 +659,10 @@ def test_two_render_processes_at_once(case: Case) -> None:
         assert code == 0 or (code == 1 and "另一个 jixiao render 正在写入" in stderr), stderr
     assert any(code == 0 for code, _ in results)
     files = sorted(case.out.rglob("*.docx"))
-    assert [p.relative_to(case.out).as_posix() for p in files] == [
+    assert [p.relative_to(case.out).as_posix() for p in files] == sorted([
         COMBINED, "projects/01-法律顾问费.docx", "projects/02-印刷费.docx",
-    ]
+    ])
     for path in files:
         docx.Document(str(path))  # a valid, complete Word file
-    assert _manifest(case.out) == [COMBINED, "projects/01-法律顾问费.docx", "projects/02-印刷费.docx"]
+    assert _manifest(case.out) == sorted([COMBINED, "projects/01-法律顾问费.docx", "projects/02-印刷费.docx"])
     case.check_clean()

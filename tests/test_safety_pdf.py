@@ -35,10 +35,10 @@ from jixiao.cli import app
 from jixiao.errors import RenderError
 from jixiao.expand.department import expand_department
 from jixiao.render import pool
-from jixiao.render.html import render_html
-from jixiao.render.package import core_properties
+from jixiao.render.html.document import render_html
 from jixiao.render.pdf import jobs as pdf_jobs
 from jixiao.render.pdf import layout as pdf
+from jixiao.render.word.package import core_properties
 from jixiao.resources import builtin_templates
 from jixiao.spec.load import load_department
 

@@ -124,7 +124,7 @@ def test_build_cuts_the_document_into_table_fragments(spec: Path, tmp_path: Path
     assert [f.key for f in tables] == ["table-1", "table-2"]
     assert 'data-jx-frag="table-1"' in state.document and 'data-jx-version="1"' in state.document
     assert "印刷材料" in state.fragments["table-2"].html and "印刷材料" not in state.fragments["table-1"].html
-    # The table markup is the PDF's own (render/html.py): same grid attributes.
+    # The table markup is the PDF's own (render/html/document.py): same grid attributes.
     assert 'data-grid="1-indicators"' in state.fragments["table-1"].html
     again = Builder(spec, tmp_path).build()
     assert isinstance(again, Preview)

@@ -56,7 +56,7 @@ def test_part_listing_errors(spec_dir: Any) -> None:
     found = [(d.path.name, d.line, d.message) for d in info.value.diagnostics]
     assert found == [
         ("02-b.yaml", 1, "这个项目没有列入任何部分"),
-        ("部门.yaml", 17, "项目文件「projects/09-x.yaml」不存在"),
+        ("部门.yaml", 17, "部分「专项资金绩效目标」列出的项目文件「projects/09-x.yaml」不存在"),
         ("部门.yaml", 17, "项目「03-c」列了两次"),
     ]
 

@@ -109,7 +109,7 @@ def test_render_all_writes_the_workbook(spec_dir: Any, tmp_path: Path) -> None:
     doc = expand_department(load_department(spec))
     out = tmp_path / "out"
     report = render_department(doc, spec, RenderOptions(out_dir=out, formats=frozenset({"xlsx"})))
-    assert [p.name for p in report.written] == ["2025年测试局部门绩效目标.xlsx"]
+    assert [p.name for p in report.written] == ["测试局部门绩效目标.xlsx"]
 
 
 def test_unknown_layout_is_reported_where_it_is_named(spec_dir: Any) -> None:

@@ -18,7 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from jixiao.render.package import core_properties, write_package  # noqa: E402
+from jixiao.model.page import OFFICIAL  # noqa: E402
+from jixiao.render.word.package import core_properties, write_package  # noqa: E402
+from jixiao.render.word.page import half_points, section_properties, twip  # noqa: E402
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,17 +33,12 @@ KAI = "楷体_GB2312"
 FANG = "仿宋_GB2312"
 SONG = "宋体"
 
-# Page: A4 portrait, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (twips);
-# the text is 156 mm wide.
-TEXT_WIDTH = 8844
-SECT = (
-    '<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter"/>'
-    '<w:pgSz w:w="11906" w:h="16838"/>'
-    '<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587"'
-    ' w:header="851" w:footer="1304" w:gutter="0"/>'
-    '<w:pgNumType w:fmt="decimal" w:start="1"/>'
-    '<w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>'
-)
+# The page, type sizes and cell padding are the page plan's (jixiao.model.page), as in the PDF.
+PAGE = OFFICIAL
+TEXT_WIDTH = twip(PAGE.text_width_mm)
+BODY_PT = PAGE.body_pt
+BODY_LINE = round(PAGE.body_line_pt * 20)  # exact line spacing, in twentieths of a point
+SECT = section_properties(PAGE, footer="rIdFooter", line_pitch=579)
 
 
 def fonts(name: str, latin: str = "Times New Roman") -> str:
@@ -60,7 +57,7 @@ def para_style(
     jc: str = "both",
     outline: int | None = None,
     indent: bool = False,
-    line: int | None = 560,
+    line: int | None = BODY_LINE,
     before: int = 0,
     after: int = 0,
     keep_next: bool = False,
@@ -91,7 +88,7 @@ def para_style(
     if outline is not None:
         ppr += f'<w:outlineLvl w:val="{outline}"/>'
     ppr += "</w:pPr>"
-    half = int(size_pt * 2)
+    half = half_points(size_pt)
     rpr = f"<w:rPr>{fonts(font)}{'<w:b/>' if bold else ''}<w:sz w:val=\"{half}\"/><w:szCs w:val=\"{half}\"/></w:rPr>"
     return (
         f'<w:style w:type="paragraph" w:customStyle="{0 if sid in BUILTIN else 1}" w:styleId="{sid}">'
@@ -107,7 +104,7 @@ def styles() -> str:
     body = [
         '<w:docDefaults><w:rPrDefault><w:rPr>'
         f"{fonts(FANG)}"
-        '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
+        f'<w:kern w:val="2"/><w:sz w:val="{half_points(BODY_PT)}"/><w:szCs w:val="{half_points(BODY_PT)}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
         '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
         "</w:docDefaults>",
@@ -117,9 +114,10 @@ def styles() -> str:
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>',
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
         '<w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
-        '<w:top w:w="0" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
-        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
-        para_style("JxBody", "正文（仿宋三号）", FANG, 16, indent=True),
+        f'<w:top w:w="0" w:type="dxa"/><w:left w:w="{twip(PAGE.cell_padding_mm)}" w:type="dxa"/>'
+        f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{twip(PAGE.cell_padding_mm)}" w:type="dxa"/></w:tblCellMar>'
+        "</w:tblPr></w:style>",
+        para_style("JxBody", "正文（仿宋三号）", FANG, BODY_PT, indent=True),
         para_style("Title", "Title", SONG_TITLE, 22, jc="center", line=None, before=0, after=600),
         para_style("Heading1", "heading 1", SONG_TITLE, 22, jc="center", outline=0, line=None,
                    before=0, after=400, keep_next=True),
@@ -131,7 +129,7 @@ def styles() -> str:
         para_style("TOC1", "toc 1", HEI, 14, jc="left", line=480, snap=False, right_tab=True),
         para_style("TOC2", "toc 2", FANG, 14, jc="left", line=480, snap=False, right_tab=True,
                    left_chars=2),
-        para_style("JxTableText", "表格文字", FANG, 10.5, jc="center", line=None, snap=False),
+        para_style("JxTableText", "表格文字", FANG, PAGE.table_pt, jc="center", line=None, snap=False),
         para_style("JxGap", "表间空行", FANG, 1, jc="left", line=20, snap=False),
         para_style("Footer", "footer", SONG, 14, jc="center", line=None),
     ]
@@ -168,15 +166,16 @@ PAGE_BREAK = "<w:pageBreakBefore/>"
 # A heading alone on its page is not kept with the table title after it (which starts the next page).
 KEEP_NEXT_OFF = '<w:keepNext w:val="0"/>'
 # A part heading alone on its page sits a third of the way down (60 mm), as in the PDF.
-ALONE_SPACING = '<w:spacing w:before="3402"/>'
+ALONE_SPACING = f'<w:spacing w:before="{twip(PAGE.alone_drop_mm)}"/>'
 
 
 def document_body() -> str:
     # 版式.首页: 目录 = title and 目录 on a page of their own; 标题 = the title, the
-    # text right after it; 无 = the text from the first line. 版式.部分标题: 单独成页 =
-    # a part's heading alone on its page; 表前 = above the part's first table.
-    # 目录 is the TOC field with its entries filled in (see render/docx.py).
-    first_part = "loop.first and not 第一部分"
+    # text right after it; 无 = the text from the first line. Where each section
+    # starts is the page plan's (its 版面, see jixiao.model.page), as in the HTML
+    # template: 另起一页 = a page break before it; a part heading 独占一页 is not kept
+    # with what follows and, 下移, stands a third of the way down its page.
+    # 目录 is the TOC field with its entries filled in (see render/word/toc.py).
     parts = [
         tag('{%p if 版式.首页 != "无" %}'),
         p("Title", "{{ 标题 }}"),
@@ -187,7 +186,7 @@ def document_body() -> str:
         tag("{%p endif %}"),
         tag("{%p if 第一部分 %}"),
         two_line("Heading1", "{{ 第一部分.编号 }}", "{{ 第一部分.标题 }}",
-                 ppr=when('版式.首页 == "目录"', PAGE_BREAK)),
+                 ppr=when("第一部分.版面.另起一页", PAGE_BREAK)),
         tag("{%p for 章 in 第一部分.章节 %}"),
         p("Heading2", "{{ 章.标题行 }}"),
         tag("{%p for 段 in 章.段落 %}"),
@@ -200,13 +199,13 @@ def document_body() -> str:
         tag("{%p for 部分 in 各部分 %}"),
         two_line(
             "Heading1", "{{ 部分.编号 }}", "{{ 部分.标题 }}",
-            ppr=when('版式.部分标题 == "单独成页"', KEEP_NEXT_OFF)
-            + when(f'not ({first_part}) or 版式.首页 == "目录"', PAGE_BREAK)
-            + when(f'版式.部分标题 == "单独成页" and not ({first_part} and 版式.首页 == "标题")', ALONE_SPACING),
+            ppr=when("部分.版面.独占一页", KEEP_NEXT_OFF)
+            + when("部分.版面.另起一页", PAGE_BREAK)
+            + when("部分.版面.下移", ALONE_SPACING),
         ),
         tag("{%p for 表 in 部分.表 %}"),
         '<w:p><w:pPr><w:pStyle w:val="JxTableTitle"/>'
-        + when('not loop.first or 版式.部分标题 == "单独成页"', PAGE_BREAK)
+        + when("表.版面.另起一页", PAGE_BREAK)
         + '</w:pPr><w:r><w:t xml:space="preserve">{{ 表.表题 }}</w:t></w:r></w:p>',
         tag("{{p 表.表格 }}"),
         tag("{%p endfor %}"),

@@ -1,4 +1,4 @@
-"""``jixiao init`` and ``jixiao new``: new spec files from the scaffolds in templates/init/."""
+"""``jixiao init`` (and the scaffold ``jixiao new`` fills in): new spec files from templates/init/."""
 
 from __future__ import annotations
 
@@ -14,17 +14,16 @@ from jixiao.errors import UsageError
 from jixiao.expand.department import derive_item
 from jixiao.fileio import write_atomic
 from jixiao.resources import builtin_templates
-from jixiao.safenames import inside, safe_name
+from jixiao.safenames import inside
 from jixiao.spec.layouts import DEFAULT as DEFAULT_LAYOUT
 from jixiao.spec.layouts import load_layouts
-from jixiao.spec.load import find_root, load_department, project_files
 from jixiao.spec.presets import PresetRow, load_library
 from jixiao.spec.schema import write_schemas
-from jixiao.spec.yamlscalar import Quoted, scalar
+from jixiao.spec.yamlscalar import scalar
 from jixiao.textenv import needs_render, render_bounded, sandbox
 
 
-def _scaffold(name: str, context: dict[str, object]) -> str:
+def render_scaffold(name: str, context: dict[str, object]) -> str:
     env = sandbox(
         loader=jinja2.FileSystemLoader(builtin_templates() / "init"),
         autoescape=False,
@@ -104,13 +103,13 @@ def init_department(
             "年度": year, "部门名称": scalar(name), "单位名称": scalar(f"{name}本级"), "版式": scalar(layout),
             "版式名称": "、".join(names),
         }
-        add(folder / "部门.yaml", _scaffold("部门.yaml", context))
+        add(folder / "部门.yaml", render_scaffold("部门.yaml", context))
     if not has_department and not any((folder / "projects").glob("*.yaml")):
         context = {
-            "项目名称": "办公费", "单位": scalar(Quoted("000001")), "预设": "运转类", "预设名": "运转类", "事项": "办公",
-            "模式": "../schema/project.schema.json", **_preset_example(load_builtin_preset("运转类")),
+            "项目名称": "办公费", "单位": "", "资金支出计划": "", "指标值确定依据": "", "预设": "运转类", "预设名": "运转类", "事项": "办公",
+            "模式": "../schema/project.schema.json", **preset_example(load_builtin_preset("运转类")),
         }
-        add(folder / "projects" / "01-办公费.yaml", _scaffold("项目.yaml", context))
+        add(folder / "projects" / "01-办公费.yaml", render_scaffold("项目.yaml", context))
     schema = inside(folder, "schema", "department.schema.json").parent
     if not (schema / "department.schema.json").exists():
         written += write_schemas(schema)
@@ -130,7 +129,7 @@ def check_text(text: str, what: str) -> None:
     if not text.strip():
         raise UsageError(f"{what}不能是空的")
     if not _one_line_ok(text):
-        raise UsageError(f"{what}「{_one_line(text)}」中有换行、制表符或控制字符；请只写一行文字")
+        raise UsageError(f"{what}「{one_line(text)}」中有换行、制表符或控制字符；请只写一行文字")
     if needs_render(text):
         raise UsageError(f"{what}中不能写 {{{{ }}}} 或 {{% %}}：{what}照原样印出，不是公式")
     if len(text) > limits.MAX_CELL_CHARS:
@@ -145,7 +144,7 @@ def _one_line_ok(text: str) -> bool:
     return not _NOT_ONE_LINE.search(text)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """*text* as it may appear in a message or a YAML comment: one line, no control characters."""
     return " ".join(_NOT_ONE_LINE.sub(" ", text).split())[:60]
 
@@ -155,17 +154,17 @@ def load_builtin_preset(name: str) -> list[PresetRow]:
     return load_library([builtin_templates() / "presets"]).resolve(name)
 
 
-def _preset_example(rows: list[PresetRow]) -> dict[str, object]:
+def preset_example(rows: list[PresetRow]) -> dict[str, object]:
     """Comment material that fits a preset: its keys, one 改写 example and one 删除 example."""
-    keys = [_one_line(r.row.key) for r in rows if r.row.key]
+    keys = [one_line(r.row.key) for r in rows if r.row.key]
     if not keys:
         return {"键": [], "例键": "键", "例值": "…", "删键": "键"}
     first = next(r for r in rows if r.row.key)
     value = first.row.value or "…"
-    return {"键": keys, "例键": keys[0], "例值": _one_line(scalar(value)), "删键": keys[-1]}
+    return {"键": keys, "例键": keys[0], "例值": one_line(scalar(value)), "删键": keys[-1]}
 
 
-def _schema_ref(projects: Path) -> str:
+def schema_ref(projects: Path) -> str:
     """Relative path from *projects* to the nearest project.schema.json above it, or "" (also for a
     path that cannot stand in a one-line comment)."""
     for folder in (projects, *projects.resolve().parents):
@@ -174,44 +173,3 @@ def _schema_ref(projects: Path) -> str:
             ref = Path(os.path.relpath(candidate, projects.resolve())).as_posix()
             return ref if _one_line_ok(ref) else ""
     return ""
-
-
-def new_project(spec: Path, name: str, preset: str | None, unit: str | None) -> Path:
-    """Add ``projects/NN-名称.yaml`` after the last numbered project.
-
-    Raises:
-        UsageError: unknown unit or preset, or the spec does not load.
-    """
-    check_text(name, "项目名称")
-    root = find_root(spec)
-    loaded = load_department(root)
-    units = loaded.department.units
-    chosen = next((u for u in units if unit in (None, u.code, u.name)), None)
-    if chosen is None:
-        codes = "、".join(f"{u.code}（{u.name}）" for u in units)
-        raise UsageError(f"单位「{unit}」不存在；可用的单位：{codes}")
-    defaults = [d for d in (chosen.defaults, loaded.department.defaults) if d is not None]
-    preset = preset or next((d.preset for d in defaults if d.preset), None)
-    if preset == "无":
-        preset = None
-    if preset is not None and preset not in loaded.presets.presets:
-        raise UsageError(f"预设「{preset}」不存在；可用的预设：{'、'.join(loaded.presets.names())}")
-    numbers = [int(m.group(1)) for p in project_files(root) if (m := re.match(r"^(\d+)", p.stem))]
-    number = max(numbers, default=0) + 1
-    path = inside(root, "projects", f"{number:02d}-{safe_name(name, fallback='项目')}.yaml")
-    example = _preset_example(loaded.presets.resolve(preset)) if preset is not None else {}
-    item = short_item(name)
-    text = _scaffold(
-        "项目.yaml",
-        {
-            "项目名称": scalar(name),
-            "单位": scalar(Quoted(chosen.code)),
-            "预设": scalar(preset) if preset else "",
-            "预设名": _one_line(preset or ""),
-            "事项": scalar(item) if item else "",
-            "模式": _schema_ref(root / "projects"),
-            **example,
-        },
-    )
-    write_atomic(path, text.encode("utf-8"))
-    return path

@@ -2,7 +2,9 @@
 
 :func:`run_checks` runs every selected rule, applies the department, project
 and per-line (``# jixiao: ignore[JX104]``) switches, merges findings that point
-at the same place (a preset line used by many tables) and sorts them.
+at the same place (a preset line used by many tables), says once at a preset
+what one row added there would fix in many tables (:mod:`jixiao.checks.causes`)
+and sorts them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from jixiao.checks import (  # noqa: F401 - importing registers the rules
     rules_words,
 )
 from jixiao.checks.base import LEVEL_LABEL, RULES, CheckContext, Finding, Rule
+from jixiao.checks.causes import by_cause
 from jixiao.checks.located import locate
 from jixiao.checks.packs.load import PackSet
 from jixiao.checks.vocabulary import load_vocabulary
@@ -122,7 +125,9 @@ def run_checks(
             if _suppressed(f, files):
                 continue
             found.setdefault((f.rule, f.level, f.path, f.line, f.col), []).append(f)
-    merged = locate([_merge(group) for group in found.values()], doc)
+    merged = [_merge(group) for group in found.values()]
+    # What one preset row would fix in many tables is said once, at that preset.
+    merged = locate([f for f in by_cause(merged, spec, doc) if not _suppressed(f, files)], doc)
     return sorted(merged, key=lambda f: (f.path, f.line, f.col, f.rule))
 
 

@@ -42,6 +42,8 @@ class Finding:
     field: str | None = None
     #: The review category (审核类别: 完整性, 相关性 …, see :mod:`jixiao.checks.categories`).
     category: str = ""
+    #: The printed text ``fix`` replaces (given by the rules ``--fix`` applies).
+    replaces: str | None = None
 
     @property
     def group_key(self) -> tuple[str, str, str]:
@@ -97,6 +99,8 @@ class Rule:
     category: str = ""
     #: The rule pack the rule comes from (None: jixiao's own).
     pack: str | None = None
+    #: Its ``fix`` is safe and mechanical: ``jixiao check --fix`` writes it into the spec.
+    fixable: bool = False
 
     @property
     def levels(self) -> tuple[Level, ...]:
@@ -114,11 +118,13 @@ class Rule:
         level: Level | None = None,
         group: str | None = None,
         group_hint: str | None = None,
+        replaces: str | None = None,
     ) -> Finding:
         """A finding of this rule at *source*.
 
         *group* is *message* without the table's own name or numbers, for showing
-        the same finding of many tables once (and *group_hint* its hint).
+        the same finding of many tables once (and *group_hint* its hint). *replaces*
+        is the whole printed text that *fix* is the corrected form of.
         """
         return Finding(
             rule=self.id,
@@ -133,6 +139,7 @@ class Rule:
             group=group,
             group_hint=group_hint,
             category=self.category,
+            replaces=replaces,
         )
 
 
@@ -149,18 +156,20 @@ FAMILIES = {
 
 
 def rule(
-    rule_id: str, level: Level, title: str, rationale: str, *, also: tuple[Level, ...] = ()
+    rule_id: str, level: Level, title: str, rationale: str, *, also: tuple[Level, ...] = (), fixable: bool = False
 ) -> Callable[[RuleFn], Rule]:
     """Register the decorated function as rule *rule_id*.
 
     The function is called as ``fn(ctx, rule)`` and makes findings with ``rule.at(…)``.
     A rule that gives another level in some cases lists it in *also* and says when
     in *rationale* (a test holds every finding to its rule's documented levels).
+    A rule is *fixable* when every ``fix`` it gives is the text the cell should print
+    and changing it cannot change what the text means (``jixiao check --fix``).
     """
 
     def register(fn: RuleFn) -> Rule:
         family = FAMILIES[rule_id[:3]]
-        r = Rule(rule_id, level, family, title, rationale, fn, also, BUILTIN_CATEGORIES[rule_id])
+        r = Rule(rule_id, level, family, title, rationale, fn, also, category=BUILTIN_CATEGORIES[rule_id], fixable=fixable)
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
         RULES[rule_id] = r

@@ -40,7 +40,13 @@ def document_texts(doc: Document) -> Iterator[Text]:
     if one is not None:
         for section in one.sections:
             for block in section.blocks:
-                yield Text(section.title, block.text, block.source, None)
+                if not block.spans:
+                    yield Text(section.title, block.text, block.source, None)
+                    continue
+                # A run-on paragraph: each item's part where that item is written.
+                ends = [start for start, _ in block.spans[1:]] + [len(block.text)]
+                for (start, source), end in zip(block.spans, ends, strict=True):
+                    yield Text(section.title, block.text[start:end], source, None)
     for table in doc.tables():
         yield from table_texts(table)
 

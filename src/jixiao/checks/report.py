@@ -12,6 +12,7 @@ from itertools import groupby
 from pathlib import Path
 
 from jixiao.checks.base import FAMILIES, LEVEL_LABEL, RULES, Finding, Rule
+from jixiao.model.tableref import TableRefs
 
 
 def shown_path(root: Path, path: str, base: Path | None = None) -> str:
@@ -39,14 +40,16 @@ def table_numbers(numbers: Iterable[int], limit: int = 12) -> str:
     return f"第 {shown} 表"
 
 
-def _note(places: int, tables: set[int]) -> str:
-    """（涉及 18 张表：第 19～36 表）, with the number of places when it says more."""
+def _note(places: int, tables: set[int], refs: TableRefs | None = None) -> str:
+    """（涉及 18 张表：第 19～36 表）, with the number of places when it says more; tables as the reader
+    numbers them when *refs* is given (第三部分第 1～8 表)."""
     if not tables:
         return f"（共 {places} 处）" if places > 1 else ""
     if len(tables) <= 1 and places <= 1:
         return ""
     where = f"共 {places} 处，" if places not in (1, len(tables)) else ""
-    return f"（{where}涉及 {len(tables)} 张表：{table_numbers(tables)}）"
+    shown = refs.many(tables) if refs is not None else table_numbers(tables)
+    return f"（{where}涉及 {len(tables)} 张表：{shown}）"
 
 
 @dataclass
@@ -59,7 +62,7 @@ class Group:
     def first(self) -> Finding:
         return self.findings[0]
 
-    def line(self, root: Path, base: Path | None) -> str:
+    def line(self, root: Path, base: Path | None, refs: TableRefs | None = None) -> str:
         """The group's first place, rule, level, message, hint and the tables it concerns."""
         f = self.first
         message, hint = f.message, f.hint
@@ -71,7 +74,7 @@ class Group:
         tables = {n for g in self.findings for n in g.tables}
         tail = f" — {hint}" if hint else ""
         return (f"{shown_path(root, f.path, base)}:{f.line}:{f.col}: {f.rule} {LEVEL_LABEL[f.level]} "
-                f"{message}{tail}{_note(len(self.findings), tables)}")
+                f"{message}{tail}{_note(len(self.findings), tables, refs)}")
 
 
 def group_findings(findings: list[Finding]) -> list[Group]:
@@ -82,11 +85,12 @@ def group_findings(findings: list[Finding]) -> list[Group]:
     return list(groups.values())
 
 
-def format_text(findings: list[Finding], root: Path, base: Path | None = None) -> str:
+def format_text(findings: list[Finding], root: Path, base: Path | None = None, refs: TableRefs | None = None) -> str:
     """ruff-style lines by file, then a summary line; empty when there is nothing.
 
     The same finding in many tables is one line at its first place, with the
-    other places listed below it, indented, one per line.
+    other places listed below it, indented, one per line. *refs* names the tables as
+    the document prints their numbers.
     """
     if not findings:
         return ""
@@ -94,7 +98,7 @@ def format_text(findings: list[Finding], root: Path, base: Path | None = None) -
     out: list[str] = []
     for _, in_file in groupby(groups, key=lambda g: g.first.path):
         for g in in_file:
-            out.append(g.line(root, base))
+            out.append(g.line(root, base, refs))
             out += [f"    {shown_path(root, f.path, base)}:{f.line}:{f.col}" for f in g.findings[1:]]
         out.append("")
     out.append(summary(findings, len(groups)))
@@ -196,6 +200,9 @@ def level_text(r: Rule) -> str:
     return " / ".join(LEVEL_LABEL[lv] for lv in r.levels)
 
 
+_FIXABLE = "（`jixiao check --fix` 自动改正）"
+
+
 def rules_markdown(packs: Iterable[tuple[str, str, list[Rule]]] = ()) -> str:
     """docs/rules.md: every rule by family, with its level, category and rationale; then each pack's (title, note, rules)."""
     out = [
@@ -212,6 +219,8 @@ def rules_markdown(packs: Iterable[tuple[str, str, list[Rule]]] = ()) -> str:
         "",
         "类别：审核表（`jixiao check --format xlsx`）按类别分列问题——完整性、相关性、可测性、可行性、资金匹配性，"
         "以及错别字、标点等的规范性。",
+        "说明中写着「`jixiao check --fix` 自动改正」的规则，改法是机械的、不改变意思："
+        "`jixiao check 规格 --fix` 把它们改进规格文件（保留注释和格式），`--diff` 只显示会怎样改。",
         "",
     ]
     for prefix, family in FAMILIES.items():
@@ -225,7 +234,7 @@ def rules_markdown(packs: Iterable[tuple[str, str, list[Rule]]] = ()) -> str:
 def rules_table(rules: Iterable[Rule]) -> list[str]:
     """A Markdown table of *rules*: id, level, category, title, rationale."""
     out = ["| 规则 | 级别 | 类别 | 名称 | 说明 |", "|---|---|---|---|---|"]
-    out += [f"| {r.id} | {level_text(r)} | {r.category} | {r.title} | {r.rationale} |" for r in rules]
+    out += [f"| {r.id} | {level_text(r)} | {r.category} | {r.title} | {r.rationale}{_FIXABLE if r.fixable else ''} |" for r in rules]
     return [*out, ""]
 
 
@@ -240,7 +249,7 @@ def rules_json(extra: Iterable[Rule] = ()) -> str:
     every = [*(r for _, r in sorted(RULES.items())), *extra]
     return json.dumps(
         [{"rule": r.id, "level": r.level, "also": list(r.also), "family": r.family, "title": r.title,
-          "rationale": r.rationale, "category": r.category, "pack": r.pack}
+          "rationale": r.rationale, "category": r.category, "pack": r.pack, "fixable": r.fixable}
          for r in every],
         ensure_ascii=False,
         indent=2,

@@ -6,9 +6,12 @@ import re
 from collections.abc import Iterator
 
 from jixiao.checks.base import CheckContext, Finding, Rule, rule
+from jixiao.checks.fields import all_texts
 from jixiao.checks.text import bare_name
 from jixiao.checks.years import DocumentYear, leftover_years
+from jixiao.expand.department import derive_item
 from jixiao.model.document import ProjectTable
+from jixiao.model.tableref import TableRefs
 
 
 def _norm(text: str) -> str:
@@ -19,6 +22,7 @@ def _norm(text: str) -> str:
       "不同项目照抄同一段资金用途或绩效目标，说明目标没有针对本项目来写。")
 def copied_text(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """资金用途 or 绩效目标 identical to an earlier project's with a different name."""
+    refs = TableRefs.of(ctx.doc)
     for label, attr in (("资金用途", "use"), ("绩效目标", "goal")):
         first: dict[str, ProjectTable] = {}
         for table in ctx.doc.tables():
@@ -28,7 +32,7 @@ def copied_text(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
             earlier = first.setdefault(text, table)
             if earlier is not table and earlier.name != table.name:
                 yield r.at(table.source_of(label),
-                           f"{label}与第 {earlier.number} 表「{earlier.name}」完全相同",
+                           f"{label}与{refs.one(earlier.number)}「{earlier.name}」完全相同",
                            f"按本项目的内容重写{label}", table=table)
 
 
@@ -155,3 +159,73 @@ def leftover_year(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         yield r.at(found.source, f"{found.label}中有「{year}年」，不是 {ctx.doc.year} 年度",
                    f"改为「{ctx.doc.year}年」，或在这一行末尾加 # jixiao: ignore[JX507] 表示有意保留",
                    table=found.table, group=f"文字中有「{year}年」，不是 {ctx.doc.year} 年度")
+
+
+#: Shorter names are words many projects share (印刷费, 宣传费; 医保工作 of 医保工作经费).
+_MIN_NAME = 4
+_MIN_ITEM = 5
+
+
+def _names(table: ProjectTable) -> set[str]:
+    """What names *table*'s project: its 项目名称, and that name without 费/经费 (long enough to be its own)."""
+    item = derive_item(table.name)
+    return {n for n, least in ((table.name, _MIN_NAME), (item, _MIN_ITEM)) if len(n) >= least}
+
+
+@rule("JX508", "warning", "指标行中写着别的项目的名称",
+      "复制别的项目的表、或套用由别的项目归纳出的预设之后，指标行里常留着那个项目的名称或事项"
+      "（法律顾问费的表里印着「办公用房租赁工作完成率」），说明这些指标并不是为本项目写的。"
+      "不检查：不足 4 个字的项目名称、去掉「费」「经费」后不足 5 个字的（印刷、医保工作），"
+      "以及别的项目的资金用途、绩效目标中也用到的说法（那是通用的词）。")
+def other_projects_name(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A 三级/描述/值 holding another project's name or 事项 that is not in this project's own texts.
+
+    A name counts only while it is one project's own: one that the 项目名称, 资金用途 or
+    绩效目标 of projects with other names also use (医保工作) is a common word.
+    """
+    tables = ctx.doc.tables()
+    refs = TableRefs.of(ctx.doc)
+    own = {t.number: " ".join(filter(None, (t.name, t.title, t.item, t.use, t.goal))) for t in tables}
+    owners: dict[str, ProjectTable] = {}
+    for table in tables:
+        for name in _names(table):
+            owners.setdefault(name, table)
+    specific = {
+        name: table for name, table in owners.items()
+        if len({t.name for t in tables if name in own[t.number]}) <= 1
+    }
+    for table in tables:
+        foreign = sorted((n for n, t in specific.items() if t.name != table.name and n not in own[table.number]),
+                         key=len, reverse=True)
+        for row in table.rows:
+            for attr in ("level3", "description", "value"):
+                text = getattr(row, attr)
+                hit = next((n for n in foreign if n in text), None)
+                if hit is None:
+                    continue
+                other = specific[hit]
+                yield r.at(row.source_of(attr), f"「{text}」中的「{hit}」是{refs.one(other.number)}「{other.name}」的名称",
+                           f"改成写「{table.name}」本身的指标", table=table,
+                           group="指标行中写着别的项目的名称", group_hint="改成写本项目自己的指标")
+                break
+
+
+#: What jixiao init and new write for a person to replace: a whole text such as 「（写明资金用于什么）」
+#: or 「1.（写明项目的绩效目标）」, and the department 「某某局」.
+_PLACEHOLDER = re.compile(
+    r"(?:\d+[.．、])?(?:绩效目标：|绩效指标：)?（(?:用一段话|第一个|第一条|该分项|写明|填写|请填写).*）|.*某某局.*", re.S
+)
+
+
+@rule("JX509", "error", "留着新建时的占位文字",
+      "jixiao init 和 jixiao new 在要写的地方放了带括号的提示（「（写明资金用于什么）」「（第一个分项的名称）」），"
+      "部门名称默认是「某某局」；它们印进文件之前要换成真正的内容（jixiao render --force 仍可生成）。")
+def placeholder(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A printed text still holding a scaffold's placeholder."""
+    for item in all_texts(ctx.doc):
+        if item.label == "单位":
+            continue  # written in 部门.yaml, not where the table points: 部门名称 says it there
+        m = _PLACEHOLDER.fullmatch(item.text.strip())
+        if m:
+            yield r.at(item.source, f"{item.label}还是新建时的占位文字「{m.group()}」", "换成真正的内容",
+                       table=item.table, group="还是新建时的占位文字")

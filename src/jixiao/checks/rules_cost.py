@@ -140,3 +140,15 @@ def cost_without_operator(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         if _is_cost(row) and v.kind == "quantity" and v.op is None and is_money_unit(v.unit):
             yield r.at(row.source_of("value"), f"成本指标「{row.level3}」的指标值「{row.value}」没有写 ≤",
                        f"写成「≤{row.value}」", fix=f"≤{row.value}", table=table)
+
+
+@rule("JX307", "error", "预算数为 0",
+      "每个项目都有本年度的预算数；0 多半是新建项目（jixiao new）或 jixiao rollover --清空预算 之后还没有填写。"
+      "生成文件前要填上（jixiao render --force 仍可生成）。")
+def zero_budget(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A table whose 预算数 is 0."""
+    for table in ctx.doc.tables():
+        if table.budget == 0:
+            yield r.at(table.source_of("预算数"), f"「{table.name}」的预算数是 {table.budget_text}",
+                       "填写本年度的预算数（万元或元，按 部门.yaml 的 金额单位）", table=table,
+                       group="预算数是 0", group_hint="填写本年度的预算数")

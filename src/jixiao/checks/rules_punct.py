@@ -46,7 +46,7 @@ def doc_years(text: str) -> list[re.Match[str]]:
 
 @rule("JX601", "warning", "文号年份应使用六角括号〔〕",
       "GB/T 9704-2012 规定发文字号的年份用六角括号〔〕，不用【】、[]、［］、﹝﹞或圆括号（）；"
-      "圆括号中的年份只在「机关代字（年份）序号号」中才看作文号。")
+      "圆括号中的年份只在「机关代字（年份）序号号」中才看作文号。", fixable=True)
 def doc_number_brackets(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """Every year of a document number in brackets other than 〔〕, one finding per text."""
     for item in _once_per_table(document_texts(ctx.doc)):
@@ -58,7 +58,8 @@ def doc_number_brackets(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
             fixed = fixed[: m.start()] + f"〔{m['year']}〕" + fixed[m.end():]
         written = "".join(dict.fromkeys(f"「{m.group(0)}」" for m in found))
         right = "".join(dict.fromkeys(f"「〔{m['year']}〕」" for m in found))
-        yield r.at(item.source, f"{item.label}中的文号年份写成了{written}", f"写成{right}", fix=fixed,
+        yield r.at(item.source, f"{item.label}中的文号年份写成了{written}", f"写成{right}",
+                   fix=fixed, replaces=item.text,
                    table=item.table)
 
 
@@ -94,7 +95,7 @@ def unbalanced(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 
 
 @rule("JX603", "warning", "中文句子中用了半角标点",
-      "中文语句应使用全角标点（，；：。）；半角逗号、分号夹在汉字之间是输入法切换的遗漏。")
+      "中文语句应使用全角标点（，；：。）；半角逗号、分号夹在汉字之间是输入法切换的遗漏。", fixable=True)
 def half_width(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """Half-width , ; : ? ! . between Chinese characters (or ending a Chinese sentence)."""
     for item in _once_per_table(document_texts(ctx.doc)):
@@ -107,18 +108,20 @@ def half_width(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         shown = "".join(f"「{mark}」" for mark in marks)
         where = f"：{contexts}" if len(found) == 1 else f"（{len(found)} 处）：{contexts}"
         yield r.at(item.source, f"{item.label}中用了半角{shown}{where}",
-                   f"改为全角{''.join(f'「{_HALF[mark]}」' for mark in marks)}", fix=fixed, table=item.table)
+                   f"改为全角{''.join(f'「{_HALF[mark]}」' for mark in marks)}", fix=fixed, table=item.table,
+                   replaces=item.text)
 
 
 @rule("JX604", "warning", "文字中有不可见的控制字符",
-      "从其他软件复制来的文字可能带有控制字符（如 \\x07）；Word 和 PDF 不能容纳它们，生成时会被删去。")
+      "从其他软件复制来的文字可能带有控制字符（如 \\x07）；Word 和 PDF 不能容纳它们，生成时会被删去。", fixable=True)
 def invisible(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """Control characters that the renderers will drop."""
     for item in _once_per_table(all_texts(ctx.doc)):
         m = NOT_PRINTABLE.search(item.text)
         if m:
             yield r.at(item.source, f"{item.label}中有不可见的控制字符 U+{ord(m.group()):04X}，生成文件时会被删去",
-                       "删除这个字符（规格中写成 \\x.. 或 \\u.... 的转义）", fix=NOT_PRINTABLE.sub("", item.text),
+                       "删除这个字符（规格中写成 \\x.. 或 \\u.... 的转义）",
+                       fix=NOT_PRINTABLE.sub("", item.text), replaces=item.text,
                        table=item.table)
 
 

@@ -9,6 +9,7 @@ from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.text import bare_name
 from jixiao.model.document import IndicatorRow, ProjectTable
 from jixiao.model.framework import parent_in
+from jixiao.model.page import OFFICIAL
 from jixiao.model.values import plain_number
 
 _OUTPUT_ORDER = ("数量指标", "质量指标", "时效指标")
@@ -199,3 +200,35 @@ def title_differs(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         if table.title != table.name:
             yield r.at(table.source_of("标题"), f"表题中的名称「{table.title}」与项目名称「{table.name}」不一致",
                        "删去 标题，或把两处改成一致", table=table, group="表题中的名称与项目名称不一致")
+
+
+@rule("JX413", "warning", "项目编码是空的",
+      "版式印出项目编码一行时，写成空的编码（jixiao new 写的 项目编码: \"\"）使这一行不印出；"
+      "填写预算系统中的项目编码，或删去这一行（有意不印编码的版式写 项目编码: false）。")
+def empty_code(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A table whose layout prints 项目编码 and whose 项目编码 is written empty."""
+    for table in ctx.doc.tables():
+        if table.layout.show_code and table.code is not None and not table.code.strip():
+            yield r.at(table.source_of("项目编码"), f"「{table.name}」的项目编码是空的，表中不印这一行",
+                       "填写预算系统中的项目编码", table=table, group="项目编码是空的，表中不印这一行")
+
+
+@rule("JX414", "warning", "列宽没有照写的采用",
+      f"版式中的 列宽 合计超过版心宽度 {OFFICIAL.text_width_mm:g} 毫米时，生成时按比例缩小；个数与表的列数不符时（有 指标值确定依据 "
+      "一列时是 6 列，没有时 5 列）不采用，按内容自动计算。两种情形印出来的都不是写的宽度。")
+def widths_not_used(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
+    """A 列宽 that the renderers scale down or ignore."""
+    for table in ctx.doc.tables():
+        widths = table.layout.widths
+        if widths is None:
+            continue
+        source = table.field_sources.get("列宽", table.source)
+        total = sum(widths)
+        if len(widths) != len(table.columns):
+            yield r.at(source, f"列宽写了 {len(widths)} 个数，这张表有 {len(table.columns)} 列：没有采用，按内容自动计算",
+                       f"写 {len(table.columns)} 个数：{'、'.join(table.columns)}", table=table,
+                       group=f"列宽写了 {len(widths)} 个数，与表的列数不符：没有采用，按内容自动计算")
+        elif total > OFFICIAL.text_width_mm:
+            scaled = "、".join(f"{w * OFFICIAL.text_width_mm / total:.1f}" for w in widths)
+            yield r.at(source, f"列宽合计 {total:g} 毫米，超过版心宽度 {OFFICIAL.text_width_mm:g} 毫米：生成时按比例缩小为 {scaled}",
+                       f"把各列改窄，合计不超过 {OFFICIAL.text_width_mm:g} 毫米", table=table)

@@ -29,14 +29,15 @@ def rate_unit(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 
 
 @rule("JX202", "warning", "「≥100%」无法超额完成",
-      "完成率、合格率最多为 100%，「≥100%」等于「=100%」，评价时容易引起歧义。")
+      "完成率、合格率最多为 100%，「≥100%」等于「=100%」，评价时容易引起歧义。", fixable=True)
 def at_least_100(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A percentage written ≥100%."""
     for table, row in ctx.rows():
         v = row.parsed
         if v.kind == "quantity" and v.unit == "%" and v.op == "≥" and v.number == 100:
             yield r.at(row.source_of("value"), f"「{row.level3}」的指标值「{row.value}」无法超额完成",
-                       "写成「=100%」", fix="=100%", table=table, group="指标值「≥100%」无法超额完成")
+                       "写成「=100%」", fix="=100%", table=table, group="指标值「≥100%」无法超额完成",
+                       replaces=row.value)
 
 
 @rule("JX203", "warning", "使用了严格不等号",
@@ -69,7 +70,7 @@ def per_time_unit(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 
 
 @rule("JX205", "warning", "金额单位写成了「万」",
-      "金额的计量单位是「万元」；「万/月」这样的写法在同一文档中与「万元/月」混用。")
+      "金额的计量单位是「万元」；「万/月」这样的写法在同一文档中与「万元/月」混用。", fixable=True)
 def wan_without_yuan(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """A money value in 万 or 万/… instead of 万元."""
     for table, row in ctx.rows():
@@ -77,7 +78,7 @@ def wan_without_yuan(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
         if v.kind == "quantity" and v.unit and (v.unit == "万" or v.unit.startswith("万/")):
             fixed = row.value.replace(v.unit, "万元" + v.unit[1:], 1)
             yield r.at(row.source_of("value"), f"指标值「{row.value}」的金额单位写成了「万」",
-                       f"写成「{fixed}」", fix=fixed, table=table,
+                       f"写成「{fixed}」", fix=fixed, table=table, replaces=row.value,
                        group="指标值的金额单位写成了「万」", group_hint="写成「万元」")
 
 

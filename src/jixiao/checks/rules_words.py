@@ -54,7 +54,7 @@ def doubled(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 
 
 @rule("JX103", "warning", "常见错别字",
-      "词表中登记的常见错别字与同音字（如培训语境中的「学院」应为「学员」）。")
+      "词表中登记的常见错别字与同音字（如培训语境中的「学院」应为「学员」）。", fixable=True)
 def known_typos(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """Typo pairs from the vocabulary, optionally only in a matching context."""
     for item in document_texts(ctx.doc):
@@ -86,7 +86,8 @@ def _replacements(r: Rule, item: Text, pairs: list[tuple[str, str]], what: str,
     fixed = _unmask(fixed, protect)
     wrongs = "".join(f"「{wrong}」" for wrong, _ in pairs)
     rights = "".join(f"「{right}」" for _, right in pairs)
-    return r.at(item.source, f"{item.label}中的{wrongs}{what}", f"应为{rights}？", fix=fixed, table=item.table)
+    return r.at(item.source, f"{item.label}中的{wrongs}{what}", f"应为{rights}？", fix=fixed, table=item.table,
+                replaces=item.text)
 
 
 @rule("JX104", "warning", "指标值缺少计量单位",
@@ -121,7 +122,7 @@ def named_as_category(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
 
 @rule("JX106", "warning", "术语的同音错字",
       "用拼音输入法打字时，术语常被选成读音相同或相近的别字（如「合格律」「积效目标」「布署」）；"
-      "词表 templates/checks/词表.yaml 的「同音错字」一节列出各术语和它常见的错误写法。")
+      "词表 templates/checks/词表.yaml 的「同音错字」一节列出各术语和它常见的错误写法。", fixable=True)
 def homophones(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     """Wrong homophones of domain terms, every one in a text named in one finding."""
     protect = ctx.vocab.homophone_exceptions

@@ -68,6 +68,32 @@ def mentions(text: str) -> list[Mention]:
     return out
 
 
+_FUND = re.compile(r"资金|补助|债券")
+_GRANTED = re.compile(r"财政|下达|第[一二三四五六七八九十\d]+批|结转")
+_CLAUSE_END = re.compile(r"[，。；：、,;:\n（）()]")
+
+
+def names_fund(text: str, m: Mention) -> bool:
+    """Is the year *m* part of a fund's name (「提前下达2024年医疗救助补助资金」「2024年中央财政…资金」)?
+
+    Funds granted by a higher level are named after the year they were granted; the name stays
+    when the year moves on. 「安排2025年市属离休干部专项资金」 is not such a name: it says which
+    year's money this is.
+    """
+    clause = _CLAUSE_END.split(text[m.start + 4:], maxsplit=1)[0][:40]
+    before = text[max(0, m.start - 6): m.start]
+    return bool(_FUND.search(clause)) and bool(_GRANTED.search(before + clause))
+
+
+def to_update(m: Mention, text: str) -> bool:
+    """Should a person look at this year when the spec moves to a new year?
+
+    Not: years of 文号 and of names in 《》 (citations stay as issued), the start of a range,
+    「2018年以来」, and fund names (a fund keeps its name).
+    """
+    return m.kind in ("year", "date") and not names_fund(text, m)
+
+
 @dataclass(frozen=True)
 class SpecYear:
     """A year mention in a spec file: file (relative to the spec folder), line, column, field."""
@@ -79,8 +105,9 @@ class SpecYear:
     mention: Mention
 
 
-#: Keys whose values are not texts a person writes about a year (codes, settings moved by rollover).
-SKIPPED_KEYS = frozenset({"年度", "项目编码", "单位编码", "$schema", "检查"})
+#: Keys whose values are not texts a person writes about a year (codes, settings moved by rollover,
+#: a preset's 说明, which is never printed).
+SKIPPED_KEYS = frozenset({"年度", "项目编码", "单位编码", "$schema", "检查", "说明"})
 _ROW_COLUMNS = ("二级", "三级", "描述", "值", "依据")
 
 
@@ -92,12 +119,17 @@ def field_name(path: NodePath) -> str:
     return keys[-1] if keys else "文字"
 
 
-def spec_years(loaded: Loaded, rel: str, skip: set[NodePath] | frozenset[NodePath] = frozenset()) -> Iterator[SpecYear]:
-    """Year mentions in the texts of one YAML file (but not at *skip*), located as precisely as the source allows."""
+def spec_years(
+    loaded: Loaded, rel: str, skip: set[NodePath] | frozenset[NodePath] = frozenset(), *, only_to_update: bool = False
+) -> Iterator[SpecYear]:
+    """Year mentions in the texts of one YAML file (but not at *skip*), located as precisely as the source allows.
+
+    With *only_to_update*, only those a person must look at in a new year (:func:`to_update`).
+    """
     for path, text in _strings(loaded.data, ()):
         if path in skip or any(k in SKIPPED_KEYS for k in path if isinstance(k, str)):
             continue
-        found = mentions(text)
+        found = [m for m in mentions(text) if not only_to_update or to_update(m, text)]
         if not found:
             continue
         line, col = loaded.pos.of(path)
@@ -139,6 +171,8 @@ class DocumentYear:
     source: SourceRef
     table: ProjectTable | None
     mention: Mention
+    #: The whole text the year is in.
+    text: str = ""
 
 
 def document_years(doc: Document) -> Iterator[DocumentYear]:
@@ -147,14 +181,14 @@ def document_years(doc: Document) -> Iterator[DocumentYear]:
 
     for text in document_texts(doc):
         for m in mentions(text.text):
-            yield DocumentYear(text.label, text.source, text.table, m)
+            yield DocumentYear(text.label, text.source, text.table, m, text.text)
 
 
 def leftover_years(doc: Document, kept: frozenset[int] = frozenset()) -> list[DocumentYear]:
     """Years in printed texts that are neither the document's 年度 nor kept.
 
     Not counted (they are not the budget year, so they are kept by what they are):
-    文号 years, names in 《》, the first year of a range, 「2018年以来」「2023年版」,
+    文号 years, names in 《》, the first year of a range, 「2018年以来」「2023年版」, fund names,
     the table's own 项目名称 and 标题 and years its 项目名称 carries (a carried-over fund).
     Dates in an indicator value are the date check's (日期不在本预算年度).
     """
@@ -162,6 +196,8 @@ def leftover_years(doc: Document, kept: frozenset[int] = frozenset()) -> list[Do
     for found in document_years(doc):
         m = found.mention
         if m.year == doc.year or m.year in kept or m.kind in ("docno", "book", "range", "history"):
+            continue
+        if names_fund(found.text, m):
             continue
         if found.table is not None and (
             found.label in ("项目名称", "标题") or str(m.year) in found.table.name

@@ -33,6 +33,15 @@ def init(
     if not paths:
         out.print(f"{folder} 中已有全部文件，没有改动。", highlight=False)
     out.print(f"下一步：编辑 {folder}/部门.yaml，然后运行 jixiao validate {folder}", highlight=False)
+    out.print("放进 git 仓库后运行一次 jixiao git-setup：git diff 就能按文字比较生成的 Word、PDF", highlight=False)
+
+
+def shown(path: Path) -> str:
+    """*path* relative to where the command was run (as the user gave it to init), else as it is."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @command(panel=PANEL)
@@ -43,10 +52,10 @@ def new(
     unit: Annotated[str | None, typer.Option("--单位", "--unit", help="单位编码或名称；默认为第一个单位")] = None,
 ) -> None:
     """按预设新建一个项目文件 projects/NN-项目名称.yaml。"""
-    from jixiao.authoring.scaffold import new_project
+    from jixiao.authoring.newproject import new_project
 
     path = new_project(spec, name, preset, unit)
-    out.print(f"已创建 {path}", highlight=False)
+    out.print(f"已创建 {shown(path)}", highlight=False)
 
 
 @command("import", panel=PANEL)
@@ -85,8 +94,13 @@ def import_(
 
 
 @command(panel=PANEL)
-def doctor() -> None:
-    """检查本机环境：Python、Pango、HarfBuzz、中文字体、LibreOffice。"""
+def doctor(
+    spec: Annotated[
+        Path | None,
+        typer.Argument(help="部门规格文件夹：另外检查它所用的 Word、HTML 模板是否符合本版的模板变量", show_default=False),
+    ] = None,
+) -> None:
+    """检查本机环境：Python、Pango、HarfBuzz、中文字体、LibreOffice；给出规格时，再检查它所用的模板。"""
     from rich.table import Table
 
     from jixiao.authoring.doctor import run_checks
@@ -99,6 +113,31 @@ def doctor() -> None:
         state = "✓" if f.ok else ("✗" if f.required else "！可选")
         table.add_row(f.name, state, f.detail, "" if f.ok else f.fix)
     out.print(table)
-    if any(f.required and not f.ok for f in findings):
+    failed = any(f.required and not f.ok for f in findings)
+    if failed:
         err.print("有必需的组件缺失，请按「解决办法」安装。", highlight=False)
+    if spec is not None and not _templates_fit(spec):
+        failed = True
+    if failed:
         raise typer.Exit(1)
+
+
+def _templates_fit(spec: Path) -> bool:
+    """Print the template check of *spec*; False when a template would stop a render."""
+    from jixiao.authoring.templatecheck import check_templates
+    from jixiao.render.layout.contract import VERSION
+
+    report = check_templates(spec)
+    out.print(f"\n模板检查（模板变量第 {VERSION} 版，见 README「Word 模板」）：", highlight=False)
+    for label, path in report.templates:
+        out.print(f"  {label}：{path}", highlight=False, markup=False)
+    for f in report.findings:
+        where = f"（{f.where}）" if f.where else ""
+        line = f"{'错误' if f.error else '提示'}：{f.path}{where}{f.message}"
+        out.print(line, highlight=False, markup=False)
+    if report.ok:
+        out.print("模板都符合本版的模板变量。" if not report.findings else "模板可以使用（见上面的提示）。", highlight=False)
+    else:
+        err.print(f"有 {sum(f.error for f in report.findings)} 处模板问题：按上面的说明修改模板后再生成。",
+                  style="bold red", highlight=False)
+    return report.ok

@@ -27,7 +27,7 @@ def fmt(
     ] = False,
 ) -> None:
     """把规格文件整理成统一的格式：保留注释、空行和键的顺序，只在需要时加引号，每个指标行写成一行。"""
-    from jixiao.vcs.fmt import format_paths, write_result
+    from jixiao.spec.fmt import format_paths, write_result
 
     result = format_paths(paths)
     if not check:
@@ -118,14 +118,42 @@ def rollover(
 ) -> None:
     """由本年度的规格生成下一年度的规格，并列出需要人工更新的清单（年份、日期、预算、项目编码……）。"""
     from jixiao.vcs.rollover.checklist import CHECKLIST_NAME, checklist_text
-    from jixiao.vcs.rollover.plan import default_destination, plan, write
+    from jixiao.vcs.rollover.plan import adopt_templates, default_destination, plan, write
 
     result = plan(spec, year, clear_budget=clear_budget)
     dest = output if output is not None else default_destination(spec, result.old_year, year)
+    adopt_templates(result, dest)
     text = checklist_text(result, dest)
     written = write(result, dest, (CHECKLIST_NAME.format(year=year), text.encode("utf-8")), checklist)
     sys.stdout.write(text)
     err.print(f"已生成 {dest}（{year} 年度）；清单已写入 {written}", highlight=False, markup=False)
+
+
+@command("git-setup", panel=PANEL)
+def git_setup(
+    folder: Annotated[
+        Path, typer.Argument(help="仓库中的任一文件夹；默认为当前文件夹", show_default=False)
+    ] = Path("."),
+) -> None:
+    """设置 git：git diff 用本机的 jixiao 按文字比较生成的 Word、PDF，中文文件名照原样显示。"""
+    from jixiao.vcs.gitsetup import set_up
+
+    result = set_up(folder)
+    for key, value in result.config:
+        out.print(f"已设置 git config {key} {value}", highlight=False, markup=False)
+    if result.attributes is not None:
+        out.print(f"已在 {result.attributes} 中加上：{'、'.join(result.added)}", highlight=False, markup=False)
+    out.print(f"仓库 {result.root} 的 git diff、git log -p 现在把 .docx、.pdf 按文字比较。", highlight=False, markup=False)
+
+
+@command("git-diff", panel=PANEL, hidden=True)
+def git_diff(
+    args: Annotated[list[str], typer.Argument(help="git 传来的参数：路径、旧文件、旧版本、旧权限、新文件、新版本、新权限")],
+) -> None:
+    """git 的外部比较程序（由 jixiao git-setup 设置）：只列出生成的 Word、PDF 中改了的格。"""
+    from jixiao.vcs.gitdiff import external_diff
+
+    sys.stdout.write(external_diff(args))
 
 
 class HookKind(StrEnum):

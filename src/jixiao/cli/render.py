@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -13,6 +13,9 @@ from jixiao.cli.app import SpecArg, command, err, out, split_option
 from jixiao.errors import UsageError
 from jixiao.outpaths import check_output_folder, spec_folder
 from jixiao.workflow import Checks, open_spec
+
+if TYPE_CHECKING:
+    from jixiao.model.document import Document
 
 PANEL = "生成文档"
 
@@ -85,7 +88,7 @@ def render(
         opened.root,
         out_dir=out_dir,
         formats=frozenset(chosen),
-        only=tuple(split_option(only) or ()),
+        only=_chosen(opened.doc, split_option(only) or []),
         template=template,
         table_template=table_template,
         console=err,
@@ -97,6 +100,25 @@ def render(
     for warning in report.pdf_warnings:
         err.print(f"PDF 排版提示（WeasyPrint）：{warning}", markup=False, highlight=False)
     out.print(summary(report, Path.cwd()), highlight=False)
+
+
+def _chosen(doc: Document, only: list[str]) -> tuple[str, ...]:
+    """``--only`` as the reader names tables (「3」, 「第三部分1」, 项目名称, file name) → their numbers in the document.
+
+    Raises:
+        UsageError: a name that names no table.
+    """
+    from jixiao.model.tableref import TableRefs
+
+    refs = TableRefs.of(doc)
+    tables = doc.tables()
+    out: list[str] = []
+    for wanted in only:
+        hits = refs.find(wanted, tables)
+        if not hits:
+            raise UsageError(f"--only {wanted}：没有这个序号或项目名称的项目（共 {len(tables)} 个项目：{refs.many(t.number for t in tables)}）。")
+        out += [str(t.number) for t in hits if str(t.number) not in out]
+    return tuple(out)
 
 
 def _render_many(

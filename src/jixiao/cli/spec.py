@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.app import SpecArg, command, out, split_option
+from jixiao.cli.app import SpecArg, command, err, out, split_option
 from jixiao.errors import UsageError
 from jixiao.outpaths import check_json_output, check_output_file, input_files
 from jixiao.workflow import Checks, open_spec
@@ -20,10 +20,21 @@ PANEL = "规格：校验、展开、检查"
 @command(panel=PANEL)
 def validate(spec: SpecArg) -> None:
     """检查规格：语法、键名、类型、单位、预设、金额与支出计划，一次列出全部问题。"""
-    doc = open_spec(spec).doc
-    tables = doc.tables()
+    opened = open_spec(spec)
+    tables = opened.doc.tables()
     rows = sum(len(t.rows) for t in tables)
     out.print(f"✓ 规格有效：{len(tables)} 张项目绩效目标表，{rows} 行指标。", highlight=False)
+    from jixiao.spec.schema import stale_schemas
+
+    stale = stale_schemas(opened.root)
+    if stale:
+        folder = stale[0].parent
+        shown = folder.resolve().relative_to(Path.cwd().resolve()) if folder.resolve().is_relative_to(Path.cwd().resolve()) else folder
+        err.print(
+            f"提示：{shown} 中的 {'、'.join(p.name for p in stale)} 与当前的 jixiao 不一致（多半是从旧版本复制来的），"
+            f"编辑器会按旧的规则补全、把新的键标成错误。运行 jixiao schema -o {shown} 更新。",
+            highlight=False, markup=False,
+        )
 
 
 @command(panel=PANEL)
@@ -110,6 +121,14 @@ def check(
     summary: Annotated[
         bool, typer.Option("--summary", help="只列出每条规则发现了多少问题（规则、级别、条数、涉及表数、名称）")
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="改正能安全自动改正的问题（≥100% → =100%、半角标点、词表中的错别字、文号括号），"
+                     "保留注释和格式，列出改了哪些；之后列出其余的问题"),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="只显示 --fix 会怎样改（统一差异格式），不写入；有可改的地方时退出码为 1")
+    ] = False,
 ) -> None:
     """检查常见问题（错别字、单位、成本与预算、结构、照抄、标点）和规则包的审核要点；有「错误」时退出码为 1。
 
@@ -122,6 +141,15 @@ def check(
     packs_given = split_option(rules) or []
     if by is not None and by not in ("类别", "category"):
         raise UsageError(f"--按 只能是 类别（现在是「{by}」）")
+    if (fix or diff) and (list_rules or summary or fmt is not CheckFormat.text or spec is None):
+        raise UsageError("--fix、--diff 要给出规格文件夹，不能与 --list-rules、--summary、--format 一起使用")
+    if fix or diff:
+        from jixiao.cli.fixes import run_fix
+
+        assert spec is not None
+        run_fix(spec, diff_only=diff, select=split_option(select), ignore=split_option(ignore) or ())
+        return
+
     if list_rules:
         if fmt not in (CheckFormat.text, CheckFormat.json, CheckFormat.markdown):
             raise UsageError("--list-rules 的格式是 text、json 或 markdown")
@@ -163,7 +191,10 @@ def check(
     elif by is not None:
         _emit(review_text.by_category_text(findings, opened.root, base, reminders), output)
     else:
-        _emit(review_text.with_reminders(report.format_text(findings, opened.root, base), reminders), output)
+        from jixiao.model.tableref import TableRefs
+
+        text = report.format_text(findings, opened.root, base, TableRefs.of(opened.doc))
+        _emit(review_text.with_reminders(text, reminders), output)
     if any(f.level == "error" for f in findings):
         raise typer.Exit(1)
 

@@ -44,17 +44,33 @@ def localise() -> None:
 
     core.Command.get_help_option = help_option
 
+    # An option's help is a Text in a rich Columns, whose cells cut a line too long to wrap
+    # (Chinese has no spaces to wrap at) with「…」: fold it onto the next line instead.
+    parameter_help = ru._get_parameter_help
+
+    def folded_parameter_help(**kwargs: Any) -> Any:
+        columns = parameter_help(**kwargs)
+        for item in getattr(columns, "renderables", []):
+            if hasattr(item, "overflow"):
+                item.overflow = "fold"
+        return columns
+
+    ru._get_parameter_help = folded_parameter_help
+
 
 def summary_table(doc: Document) -> Table:
-    """One line per project table: number, unit, name, budget, rows, preset."""
+    """One line per project table: its number as printed, unit, name, budget, rows, preset."""
+    from jixiao.model.tableref import TableRefs
+
+    refs = TableRefs.of(doc)
     table = Table(title=f"{doc.title}（金额单位：{doc.money_unit}）", show_lines=False)
-    for column in ("序号", "单位", "项目名称", "预算数", "指标行", "预设"):
+    for column in ("表", "单位", "项目名称", "预算数", "指标行", "预设"):
         table.add_column(column, overflow="fold")
     for part in doc.parts:
         table.add_section()
         for t in part.tables:
             table.add_row(
-                str(t.number), t.unit_name, t.name, t.budget_text, str(len(t.rows)), t.preset or "—"
+                refs.one(t.number), t.unit_name, t.name, t.budget_text, str(len(t.rows)), t.preset or "—"
             )
     return table
 
@@ -75,19 +91,22 @@ _FORM_CELLS = (
 
 
 def find_table(doc: Document, wanted: str) -> ProjectTable:
-    """The table named by its number in the document or its 项目名称 (or file name).
+    """The table named by its number as printed (「3」, or 「第三部分1」 when each part counts from 1),
+    its 项目名称 or its file name.
 
     Raises:
         UsageError: no such table, or the name is ambiguous.
     """
+    from jixiao.model.tableref import TableRefs
+
     tables = doc.tables()
-    key = wanted.strip()
-    hits = [t for t in tables if (key.isdigit() and t.number == int(key)) or key in (t.name, t.file_stem)]
+    refs = TableRefs.of(doc)
+    hits = refs.find(wanted, tables)
     if not hits:
-        raise UsageError(f"没有序号或名称为「{wanted}」的项目（共 {len(tables)} 个项目，序号 1–{len(tables)}）")
+        raise UsageError(f"没有序号或名称为「{wanted}」的项目（共 {len(tables)} 个项目：{refs.many(t.number for t in tables)}）")
     if len(hits) > 1:
-        numbers = "、".join(str(t.number) for t in hits)
-        raise UsageError(f"有 {len(hits)} 个项目叫「{wanted}」（序号 {numbers}）：请用序号指定")
+        numbers = "、".join(refs.one(t.number) for t in hits)
+        raise UsageError(f"有 {len(hits)} 个项目叫「{wanted}」（{numbers}）：请用序号或文件名指定")
     return hits[0]
 
 
@@ -103,16 +122,17 @@ def _rows(table: ProjectTable, wanted: str | None) -> list[tuple[int, IndicatorR
     chosen = [(i, r) for i, r in rows if (key.isdigit() and i == int(key)) or key in (r.key, r.level3)]
     if not chosen:
         keys = "、".join(r.key or r.level3 for r in table.rows)
-        raise UsageError(f"第 {table.number} 表中没有「{wanted}」这一行；可用行号 1–{len(rows)}，或：{keys}")
+        raise UsageError(f"这张表中没有「{wanted}」这一行；可用行号 1–{len(rows)}，或：{keys}")
     return chosen
 
 
 def explain_table(doc: Document, wanted: str, row: str | None = None) -> Table:
     """Every printed cell of one table with the file:line:col it comes from."""
     from jixiao.model.cells import header_cell, row_cell
+    from jixiao.model.tableref import TableRefs
 
     table = find_table(doc, wanted)
-    out = Table(title=f"第 {table.number} 表 {table.heading}（{table.source.path}）", show_lines=False)
+    out = Table(title=f"{TableRefs.of(doc).one(table.number)} {table.heading}（{table.source.path}）", show_lines=False)
     out.add_column("位置", overflow="fold")
     out.add_column("印出的内容", overflow="fold")
     out.add_column("来自", no_wrap=True, overflow="fold", min_width=len("jixiao:templates/presets/") + 12)

@@ -124,6 +124,29 @@ def _inherit(
 _ALIASES = {name: f.alias or name for name, f in Defaults.model_fields.items()}
 
 
+def _unit_ref(ctx: _Ctx, src: ProjectSource, part: _PartInfo) -> tuple[str | None, Positions, NodePath]:
+    """The unit a project names: its own 单位, else its part's or the department's 默认, else the only unit."""
+    if src.spec.unit is not None:
+        return src.spec.unit, src.pos, ("单位",)
+    if part.spec.defaults is not None and part.spec.defaults.unit is not None:
+        return part.spec.defaults.unit, ctx.spec.pos, ("部分", part.index, "默认", "单位")
+    if ctx.dept.defaults.unit is not None:
+        return ctx.dept.defaults.unit, ctx.spec.pos, ("默认", "单位")
+    if len(ctx.dept.units) == 1:
+        return ctx.dept.units[0].code, ctx.spec.pos, ("单位", 0)
+    return None, src.pos, ()
+
+
+def _widths_source(ctx: _Ctx, own: dict[str, Any], part: _PartInfo, src: ProjectSource) -> dm.SourceRef | None:
+    """Where the 列宽 a table uses is written: its own 版式, its part's, or the department's."""
+    for settings, pos, base in ((own, src.pos, ("版式",)), (part.layout, ctx.spec.pos, ("部分", part.index, "版式")),
+                                (ctx.layout, ctx.spec.pos, ("版式",))):
+        if "widths" in settings:
+            node = (*base, "列宽") if (*base, "列宽") in pos.values else base
+            return ctx.ref(pos, node)
+    return None
+
+
 def _find_unit(dept: Department, ref: str) -> Unit | None:
     return next((u for u in dept.units if ref in (u.code, u.name, f"{u.code}{u.name}")), None)
 
@@ -156,10 +179,15 @@ def _expand_project(
     dept = ctx.dept
     own = _layout_settings(ctx, p.layout, pos, ("版式",), tables_only=True)
     layout = table_layout(ctx.layout, part.layout, own)
-    unit = _find_unit(dept, p.unit)
-    if unit is None:
-        units = "、".join(f"{u.code}（{u.name}）" for u in dept.units)
-        ctx.diags.append(pos.diag(("单位",), f"单位「{p.unit}」不存在", f"部门.yaml 中的单位：{units}"))
+    widths_source = _widths_source(ctx, own, part, src)
+    unit_ref, unit_pos, unit_node = _unit_ref(ctx, src, part)
+    unit = _find_unit(dept, unit_ref) if unit_ref is not None else None
+    units = "、".join(f"{u.code}（{u.name}）" for u in dept.units)
+    if unit_ref is None:
+        ctx.diags.append(pos.diag((), f"没有写项目属于哪个单位（部门有 {len(dept.units)} 个单位）",
+                                  f"写 单位: 单位编码（{units}），或在 部门.yaml 的 默认 中写 单位"))
+    elif unit is None:
+        ctx.diags.append(unit_pos.diag(unit_node, f"单位「{unit_ref}」不存在", f"部门.yaml 中的单位：{units}"))
     before = len(ctx.diags)
     ctx.diags += _no_formulas(pos, {(key,): getattr(p, name) for key, name in zip(
         _NO_FORMULA_PROJECT, ("name", "title", "item", "code", "unit"), strict=True)})
@@ -188,6 +216,8 @@ def _expand_project(
         ctx.diags.append(pos.diag((), "缺少「绩效目标」", "写出 绩效目标（或 年度目标）"))
     else:
         field_sources["绩效目标"] = ctx.ref(pos, (goal_key,), key=True)
+    if widths_source is not None:
+        field_sources["列宽"] = widths_source
     if layout.show_schedule and layout.header is None:
         if entries is None:
             ctx.diags.append(
@@ -245,7 +275,7 @@ def _expand_project(
         "完成时限": deadline,
         "金额单位": dept.money_unit,
         "取整步长": quantum(dept.money_unit),
-        "单位名称": unit.name if unit is not None else p.unit,
+        "单位名称": unit.name if unit is not None else unit_ref or "",
         "部门名称": dept.name,
     }
     use = _formula(ctx, p.use, context, pos, ("资金用途",), "资金用途")
@@ -355,12 +385,16 @@ def _parts(ctx: _Ctx, first_part: int) -> list[_PartInfo]:
     for i, part in enumerate(ctx.dept.parts):
         mine = [(j, e.removesuffix(".yaml"), any(ch in e for ch in "*?[")) for j, e in enumerate(part.projects or [])]
         entries.append(mine)
+        unloaded = set(ctx.spec.unloaded)  # their own problems are the cause: not said again here
         for j, stem, pattern in mine:
             if pattern:
-                if not any(fnmatch.fnmatchcase(s, stem) for s in by_stem):
+                if not any(fnmatch.fnmatchcase(s, stem) for s in [*by_stem, *unloaded]):
                     ctx.diags.append(pos.diag(("部分", i, "项目", j), f"没有文件名符合「{stem}」的项目", _LISTING_HINT))
+            elif stem in unloaded:
+                continue
             elif stem not in by_stem:
-                ctx.diags.append(pos.diag(("部分", i, "项目", j), f"项目文件「projects/{stem}.yaml」不存在", _LISTING_HINT))
+                ctx.diags.append(pos.diag(("部分", i, "项目", j), f"部分「{part.title}」列出的项目文件「projects/{stem}.yaml」不存在",
+                                          "项目删去了就删去这一项（jixiao check --fix 会删去）；或是文件名写错了、文件被改了名"))
             elif stem in owner:
                 ctx.diags.append(pos.diag(("部分", i, "项目", j), f"项目「{stem}」列了两次"))
             else:
@@ -451,6 +485,9 @@ def _part_one(ctx: _Ctx) -> dm.PartOne | None:
 def _check_units(ctx: _Ctx) -> None:
     seen: dict[str, int] = {}
     for i, unit in enumerate(ctx.dept.units):
+        if unit.defaults is not None and unit.defaults.unit is not None:
+            ctx.diags.append(ctx.spec.pos.diag(("单位", i, "默认", "单位"), "单位的 默认 中不能写「单位」",
+                                               "删去这一项：项目属于哪个单位写在项目中，或写在部门、部分的 默认 中"))
         if unit.code in seen:
             ctx.diags.append(
                 ctx.spec.pos.diag(("单位", i, "单位编码"), f"单位编码「{unit.code}」重复（第 {seen[unit.code] + 1} 个单位已用）")

@@ -83,18 +83,37 @@ def _item_node(pos: Positions, node: NodePath, i: int) -> NodePath:
 def _blocks(
     section: Section, style: str, node: NodePath, pos: Positions, ref: Ref, diags: list[Diagnostic]
 ) -> Iterator[dm.Block]:
-    run_on: list[str] = []
+    run_on: list[tuple[str, dm.SourceRef]] = []
     numbering = (*node, "编号") if (*node, "编号") in pos.values else node
     for i, item in enumerate(section.items):
         at = _item_node(pos, node, i)
         number = _label(style, i + 1, pos, numbering, diags)
         _too_long(item, pos, at, diags)
+        where = _field_refs(at, pos, ref)
         if section.inline:
-            run_on.append(number + "".join(_texts(item)))
+            first = next((k for k, text in _field_texts(item) if text), None)
+            run_on.append((number + "".join(_texts(item)), where(first)))
             continue
-        yield from _item_blocks(item, number, ref(at))
+        yield from _item_blocks(item, number, where)
     if run_on:
-        yield dm.Block(kind="paragraph", text="".join(run_on), source=ref(node))
+        spans, offset = [], 0
+        for text, source in run_on:
+            spans.append((offset, source))
+            offset += len(text)
+        yield dm.Block(kind="paragraph", text="".join(t for t, _ in run_on), source=spans[0][1], spans=spans)
+
+
+def _field_texts(item: Item) -> tuple[tuple[str, str | None], ...]:
+    return (("标题", item.title), ("内容", item.text), ("绩效目标", item.goal), ("绩效指标", item.indicators))
+
+
+def _field_refs(at: NodePath, pos: Positions, ref: Ref) -> Callable[[str | None], dm.SourceRef]:
+    """Where a field of the item at *at* is written (the item itself when it is a bare text)."""
+
+    def where(key: str | None) -> dm.SourceRef:
+        return ref((*at, key)) if key is not None and (*at, key) in pos.values else ref(at)
+
+    return where
 
 
 def _texts(item: Item) -> Iterator[str]:
@@ -103,19 +122,18 @@ def _texts(item: Item) -> Iterator[str]:
             yield prefix + text.strip()
 
 
-def _item_blocks(item: Item, number: str, source: dm.SourceRef) -> Iterator[dm.Block]:
-    body: list[str] = []
-    if item.goal is not None:
-        body += _lines(item.goal, "绩效目标：")
-    if item.indicators is not None:
-        body += _lines(item.indicators, "绩效指标：")
-    if item.text is not None:
-        body += _lines(item.text, "")
+def _item_blocks(item: Item, number: str, where: Callable[[str | None], dm.SourceRef]) -> Iterator[dm.Block]:
+    """The item's paragraphs, each pointing at the field it prints (标题, 绩效目标, 绩效指标, 内容)."""
+    body: list[tuple[str, dm.SourceRef]] = []
+    for key, text, prefix in (("绩效目标", item.goal, "绩效目标："), ("绩效指标", item.indicators, "绩效指标："),
+                              ("内容", item.text, "")):
+        if text is not None:
+            body += [(line, where(key)) for line in _lines(text, prefix)]
     if item.title is not None:
-        yield dm.Block(kind="heading", text=f"{number}{item.title.strip()}", source=source)
+        yield dm.Block(kind="heading", text=f"{number}{item.title.strip()}", source=where("标题"))
     elif body:
-        body[0] = number + body[0]
-    for text in body:
+        body[0] = (number + body[0][0], body[0][1])
+    for text, source in body:
         yield dm.Block(kind="paragraph", text=text, source=source)
 
 

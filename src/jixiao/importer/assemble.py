@@ -1,9 +1,11 @@
 """The spec data: 部门.yaml (defaults set once where they hold), presets and projects.
 
 A default — 指标值确定依据, 资金支出计划, 日期格式, 预设 — goes into 部门.yaml's
-``默认`` when most tables share it; a unit whose tables mostly differ gets
-its own ``默认``; a project writes it only when it differs from what it
-inherits. Layouts likewise: the document's 版式, a part's, a table's, each
+``默认`` only when most tables (more than half of those that have one) share
+it, never because one table happens to come first; a unit whose tables mostly
+share another value gets its own ``默认``; a project writes it only when it
+differs from what it inherits. A project added later (``jixiao new``) inherits
+only what most of the document has. Layouts likewise: the document's 版式, a part's, a table's, each
 only where it differs.
 """
 
@@ -46,12 +48,11 @@ class Assembly:
 
 
 def _most(values: list[T]) -> T | None:
-    """The most common value (the first met on a tie)."""
+    """The value more than half of *values* share, or None."""
     if not values:
         return None
-    counts = Counter(values)
-    top = max(counts.values())
-    return next(v for v in values if counts[v] == top)
+    value, count = Counter(values).most_common(1)[0]
+    return value if count * 2 > len(values) else None
 
 
 def _schedule_key(s: list[str | None] | None) -> tuple[str | None, ...] | None:

@@ -132,7 +132,8 @@ def contexts(
             header["标题"] = title
         if t.heading is None:
             notes.append(Note(t.where, f"{t.label}没有表题", "生成时会印出「N.项目名称绩效目标表」"))
-        header["单位"] = u.ref
+        if len(units) > 1:  # with one unit, every project is its (README: 单位 may be left out)
+            header["单位"] = u.ref
         if t.has_code and t.code:
             header["项目编码"] = t.code
         header.update(amounts.entries)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from jixiao.errors import JixiaoError
 
@@ -135,6 +136,8 @@ class FoundDoc:
     paragraphs: int = 0
     #: Keys of 部门.yaml whose value was guessed (年度, 部门名称), with where it came from.
     guessed: dict[str, str] = field(default_factory=dict)
+    #: The years the document writes, weighed (:mod:`jixiao.importer.budgetyear`); set by recognition.
+    year_guess: Any = None
 
 
 def norm(text: str) -> str:

@@ -8,10 +8,15 @@ and the words that differ between tables in the same kind of row: where
 rest is a candidate. Each table takes the candidate that makes the most of
 its texts equal to other tables' texts; on a tie, the default (which the spec
 need not write).
+
+A 事项 is a name, never a parameter: a difference that holds a number or an
+operator (「≥90」 between 「≥90%」 and 「≥95%」) is not a candidate. Rows that differ
+only in a number keep the preset's number and write theirs in the project's 改写.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from jixiao.authoring.scaffold import short_item
@@ -21,6 +26,14 @@ from jixiao.importer.templating import ITEM, escape
 
 _FIELDS = ("level3", "description", "value")
 Slot = tuple[str, int, str]
+#: What a name does not hold: digits, comparison operators, percent signs, decimal points.
+_NOT_A_NAME = re.compile(r"[0-9０-９≥≤<>=＜＞%％.．+\-−~～]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_name(text: str) -> bool:
+    """Can *text* be a 事项: words (at least one Chinese character), no number or operator?"""
+    return bool(_HAN.search(text)) and not _NOT_A_NAME.search(text)
 
 
 def slots(t: FoundTable) -> dict[Slot, str]:
@@ -71,9 +84,11 @@ def choose_items(tables: list[FoundTable], names: dict[int, str]) -> dict[int, l
                     continue
                 prefix, mid_a, mid_b = pair
                 for mids, mid in ((slot_texts[a], mid_a), (slot_texts[b], mid_b)):
+                    if not is_name(mid):
+                        continue
                     for number in mids:
                         found[number][mid] += 1
-                        if prefix:  # the shared beginning may belong to the 事项 (基金监管、…)
+                        if prefix and is_name(prefix + mid):  # the shared beginning may belong to the 事项
                             found[number][prefix + mid] += 1
     popular: dict[Slot, Counter[str]] = defaultdict(Counter)
     options: dict[int, list[str]] = {}

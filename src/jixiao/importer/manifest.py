@@ -17,25 +17,20 @@ file counts as jixiao's only while its content matches.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from jixiao import manifest as shared
 from jixiao.errors import UsageError
+from jixiao.manifest import MANIFEST
 from jixiao.safenames import inside
 
-MANIFEST = ".jixiao-manifest.json"
 _NOTE = (
     "jixiao import 写入这个规格文件夹的文件及其 SHA-256。jixiao import --force 只替换这里列出、"
     "内容未被改动的文件，其他文件（如 .git、自己加的文件、改动过的文件）从不改动。请勿手动修改。"
 )
-_MAX_BYTES = 16 * 1024 * 1024
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _TOP = frozenset({"部门.yaml", ".gitattributes", ".gitignore"})
 _FOLDERS = {"projects": ".yaml", "presets": ".yaml", "schema": ".json"}
 _SHOWN = 10
@@ -52,23 +47,12 @@ class Replacement:
 
 def manifest_bytes(files: Mapping[str, bytes]) -> bytes:
     """The manifest of *files* (relative path → content): deterministic."""
-    entries = {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(files.items())}
-    data = {"说明": _NOTE, "版本": 1, "files": entries}
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return shared.manifest_bytes({rel: shared.digest(data) for rel, data in files.items()}, _NOTE)
 
 
 def read_entries(folder: Path) -> dict[str, str]:
-    """The manifest's entries (relative path → SHA-256); empty when missing or unusable."""
-    try:
-        with open(folder / MANIFEST, "rb") as fh:
-            raw = fh.read(_MAX_BYTES + 1)
-        data = json.loads(raw.decode("utf-8")) if len(raw) <= _MAX_BYTES else None
-    except (OSError, ValueError):
-        return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}
-    return {rel: sha for rel, sha in files.items() if isinstance(sha, str) and _SHA256.match(sha) and _valid(rel)}
+    """The manifest's entries (relative path → SHA-256) naming files import could have written."""
+    return shared.read_manifest(folder, _valid)
 
 
 def _valid(rel: object) -> bool:
@@ -84,20 +68,6 @@ def _valid(rel: object) -> bool:
     )
 
 
-def _digest(path: Path) -> str | None:
-    """SHA-256 of the regular file *path* (not a link), or None."""
-    try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            return None
-        sha = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                sha.update(block)
-    except OSError:
-        return None
-    return sha.hexdigest()
-
-
 def plan(target: Path, files: Mapping[str, bytes]) -> Replacement:
     """How to put *files* (relative path → content, the manifest included) into the existing folder *target*.
 
@@ -111,8 +81,8 @@ def plan(target: Path, files: Mapping[str, bytes]) -> Replacement:
     for rel, data in files.items():
         path = inside(target, *rel.split("/"))
         if rel != MANIFEST and os.path.lexists(path):
-            digest = _digest(path)
-            if digest != hashlib.sha256(data).hexdigest() and (digest is None or entries.get(rel) != digest):
+            digest = shared.file_digest(path)
+            if digest != shared.digest(data) and (digest is None or entries.get(rel) != digest):
                 conflicts.append(rel)
         out.write[path] = data
     if conflicts:
@@ -125,7 +95,7 @@ def plan(target: Path, files: Mapping[str, bytes]) -> Replacement:
         if rel in files:
             continue
         path = inside(target, *rel.split("/"))
-        if _digest(path) == digest:
+        if shared.file_digest(path) == digest:
             out.remove.append(path)
     out.kept = _spec_files(target, set(files), {p.relative_to(target).as_posix() for p in out.remove})
     return out

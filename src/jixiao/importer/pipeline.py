@@ -73,7 +73,12 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
     notes += found.notes
     doc_year = found.year or year
     if doc_year is None:
-        raise UsageError(f"无法从 {path.name} 中看出预算年度（标题中没有「2025年」这样的年份）。请加 --年度 2025 指定。")
+        seen = found.year_guess.candidates() if found.year_guess is not None else ""
+        raise UsageError(
+            f"无法从 {path.name} 中确定预算年度：标题中没有「2025年」这样的年份，"
+            + (f"文中见到 {seen}，看不出哪一个是预算年度。" if seen else "文中也没有年份。")
+            + "请加 --年度 指定，例如 --年度 " + (seen[:4] if seen else "2025") + "。"
+        )
     department = found.department or "某部门"
     if found.department is None:
         notes.append(Note("全文", "没有读出部门名称（文档没有标题，也没有单位行）", "部门名称写作「某部门」，请在 部门.yaml 中改正"))

@@ -10,11 +10,11 @@ one part of tables. Paragraphs that fit nowhere are named in the report.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from jixiao.expand.department import part_numeral
 from jixiao.importer import labels as lb
+from jixiao.importer.budgetyear import guess_year
 from jixiao.importer.found import FoundDoc, FoundPart, FoundTable, ImportProblem, Note, clean, short
 from jixiao.importer.read import Block, Para, RawDoc, Table
 from jixiao.importer.sections import parse_part_one
@@ -89,18 +89,21 @@ def recognise(raw: RawDoc, name: str) -> FoundDoc:
         if department is not None:
             notes.append(Note("全文", "文档没有标题（「2025年某某局部门绩效目标」）",
                               f"部门名称取自第一个单位行：{department}（推断，请核对 部门.yaml）"))
+    guess = guess_year(tables, part_one)
     if year is None:
-        year = _year_from_tables(tables)
+        year = guess.year
         if year is not None:
-            notes.append(Note("全文", "标题中没有年度", f"年度取自表中的日期或项目名称：{year}（推断，请核对；或用 --年度 指定）"))
+            notes.append(Note("全文", "标题中没有年度",
+                              f"年度取自文中：{year}（{guess.evidence(year)}；推断，请核对；或用 --年度 指定）"))
     front_kind = "目录" if raw.has_toc else "标题" if title else "无"
     word_tables = sum(1 for b in raw.blocks if isinstance(b, Table))
     paragraphs = sum(1 for b in raw.blocks if isinstance(b, Para))
     found = FoundDoc(title, year, department, front_kind, part_one, parts, tables, notes, word_tables, paragraphs)
+    found.year_guess = guess
     if title is None and department is not None:
         found.guessed["部门名称"] = "推断：文档没有标题，取自第一个单位行"
     if year is not None and _title_parts(title)[0] is None:
-        found.guessed["年度"] = "推断：取自表中的日期或项目名称"
+        found.guessed["年度"] = f"推断：取自文中（{guess.evidence(year)}）"
     return found
 
 
@@ -208,21 +211,6 @@ def _department_from_units(tables: list[FoundTable]) -> str | None:
             _, unit = split_unit(t.unit_label)
             return unit.removesuffix("本级") or unit
     return None
-
-
-def _year_from_tables(tables: list[FoundTable]) -> int | None:
-    """The most common year of the dates in the indicator values (2025.12.31, 2025年12月31日),
-    else of the years named in the project names (2025年区级…)."""
-    years: Counter[int] = Counter()
-    for t in tables:
-        for r in t.rows:
-            m = re.match(r"^((?:19|20)\d{2})(?:\.|年)(\d{1,2})(?:\.|月)", r.value)
-            if m:
-                years[int(m.group(1))] += 1
-    if not years:
-        for t in tables:
-            years.update(int(y) for y in _YEAR.findall(t.name))
-    return years.most_common(1)[0][0] if years else None
 
 
 def _check(t: FoundTable) -> None:

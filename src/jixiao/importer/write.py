@@ -22,8 +22,9 @@ from jixiao.authoring.scaffold import GITATTRIBUTES, GITIGNORE
 from jixiao.errors import RenderError, UsageError
 from jixiao.fileio import os_error_cause, write_set
 from jixiao.importer.assemble import Assembly
-from jixiao.importer.manifest import MANIFEST, manifest_bytes, plan
+from jixiao.importer.manifest import manifest_bytes, plan
 from jixiao.importer.yamltext import Path_, dump
+from jixiao.manifest import MANIFEST
 from jixiao.safenames import inside
 from jixiao.spec.load import DEPARTMENT_FILES
 from jixiao.spec.schema import write_schemas

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from jixiao.model.page import PagePlan, plan_pages
 from jixiao.model.workbook import WorkbookLayoutSpec
 
 
@@ -60,7 +61,7 @@ class Layout(DocModel):
 
 
 class Pages(DocModel):
-    """Resolved page settings of the document (版式 of 部门.yaml)."""
+    """Resolved page settings of the document (版式 of 部门.yaml); :attr:`Document.page_plan` is decided from them."""
 
     front: Literal["目录", "标题", "无"] = "目录"
     part_heading: Literal["单独成页", "表前"] = "单独成页"
@@ -238,6 +239,9 @@ class Block(DocModel):
     kind: Literal["heading", "paragraph"]
     text: str
     source: SourceRef
+    #: A paragraph run on from several items (合为一段): where each item's text starts in ``text``
+    #: and where it is written (the first span is ``source``).
+    spans: list[tuple[int, SourceRef]] = []
 
 
 class Section(DocModel):
@@ -301,3 +305,11 @@ class Document(DocModel):
     def tables(self) -> list[ProjectTable]:
         """Every project table in document order."""
         return [t for p in self.parts for t in p.tables]
+
+    @property
+    def page_plan(self) -> PagePlan:
+        """How the document falls onto pages (:mod:`jixiao.model.page`), from ``pages`` and the structure.
+
+        Computed on each call (cheap), so a copy of the model with other parts never carries a stale plan.
+        """
+        return plan_pages(self)

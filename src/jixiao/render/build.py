@@ -28,7 +28,7 @@ from jixiao.render import pool
 from jixiao.render.cache import Cache, code_digest, digest
 from jixiao.render.outputs import PROJECTS_DIR, OutputSet, combined_stem, number_width, table_stem
 from jixiao.render.templates import html_dirs, one_sided
-from jixiao.render.word import WordFiles
+from jixiao.render.word.files import WordFiles
 
 #: Called as progress(stage, done, total) while rendering.
 Progress = Callable[[str, int, int], None]
@@ -120,7 +120,7 @@ def render_department(
 
     html: str | None = None
     if "pdf" in options.formats or "html" in options.formats:
-        from jixiao.render.html import render_html
+        from jixiao.render.html.document import render_html
 
         html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")), _html_tables(doc, cache, code))
         if "html" in options.formats and combined:
@@ -198,7 +198,7 @@ def _html_tables(doc: Document, cache: Cache | None, code: str) -> dict[int, Mar
     """The HTML of each table (the costly part of the document's HTML), from the cache where it holds it."""
     if cache is None:
         return None
-    from jixiao.render.html import table_markup
+    from jixiao.render.html.table import table_markup
 
     out: dict[int, Markup] = {}
     for table in doc.tables():
@@ -209,6 +209,6 @@ def _html_tables(doc: Document, cache: Cache | None, code: str) -> dict[int, Mar
         except UnicodeDecodeError:
             out[table.number] = Markup("")
         if not out[table.number]:
-            out[table.number] = table_markup(doc, table)
+            out[table.number] = table_markup(table)
             cache.put(key, str(out[table.number]).encode("utf-8"))
     return out

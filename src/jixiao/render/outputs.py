@@ -2,12 +2,16 @@
 
 Layout of an output folder::
 
-    2025年唐山市医疗保障局部门绩效目标.docx / .pdf / .html / .xlsx   the combined document (and workbook)
-    projects/01-办公楼维修（护）费.docx / .pdf               one pair per project table
+    唐山市医疗保障局部门绩效目标.docx / .pdf / .html / .xlsx   the combined document and workbook (its title without the year)
+    projects/01-办公楼维修（护）费.docx / .pdf               one pair per project, named like its project file
     .jixiao-manifest.json                                     what jixiao wrote here
 
-Project files are named by the table's number in the document (names repeat
-within a department: 印刷费 eight times in one seed), so renumbering renames.
+A file keeps its name while its project does: project files are named after the
+project's own file (``projects/01-办公楼维修（护）费.yaml``), not by the table's place
+in the document, so deleting or adding a project renames no other file, and the
+combined document's name has no year, so a rollover renames nothing. In git the
+rendered files of last year and this year, before and after an edit, are the same
+files. The combined document keeps the tables in the document's order.
 Files are only written after everything has rendered, as one all-or-nothing
 set (:func:`jixiao.fileio.write_set`), so a failure never leaves a
 half-written or a half-updated set.
@@ -21,8 +25,6 @@ removed. A folder without a manifest has nothing removed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import stat
@@ -31,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from jixiao import manifest as shared
 from jixiao.fileio import (
     folder_lock,
     make_folders,
@@ -39,32 +42,34 @@ from jixiao.fileio import (
     write_error,
     write_set,
 )
+from jixiao.manifest import MANIFEST
 from jixiao.model.document import Document, ProjectTable
 from jixiao.safenames import safe_name
 
 PROJECTS_DIR = "projects"
 FORMATS = ("docx", "pdf", "html", "xlsx")
-MANIFEST = ".jixiao-manifest.json"
 _MANIFEST_NOTE = (
     "jixiao render 写入这个文件夹的文件及其 SHA-256。再次生成时，只删除这里列出、"
     "已不再生成且内容未被改动的文件。请勿手动修改。"
 )
-_MANIFEST_MAX_BYTES = 16 * 1024 * 1024
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def combined_stem(doc: Document) -> str:
-    """File name (without extension) of the combined document."""
-    return safe_name(doc.title)
+    """File name (without extension) of the combined document: its title without a year in it."""
+    title = re.sub(r"(?<!\d)(?:19|20)\d{2}\s*年度?", "", doc.title).strip(" -—_")
+    return safe_name(title or f"{doc.department}部门绩效目标")
 
 
-def table_stem(table: ProjectTable, width: int) -> str:
-    """``NN-项目名称``: the table's number in the document, zero-padded to *width*."""
-    return f"{table.number:0{width}d}-{safe_name(table.name)}"
+def table_stem(table: ProjectTable, width: int | None = None) -> str:
+    """The project file's own name (``01-办公楼维修（护）费``): it stays while the project does.
+
+    *width* is not used (project files used to be numbered by the table's place).
+    """
+    return safe_name(table.file_stem, fallback="项目")
 
 
 def number_width(doc: Document) -> int:
-    """Digits of the project numbers: 2, or more for 100+ tables."""
+    """Digits of the table numbers: 2, or more for 100+ tables."""
     return max(2, len(str(len(doc.tables()))))
 
 
@@ -104,7 +109,7 @@ class OutputSet:
                     remove_orphans(folder)
                 previous = read_manifest(self.root)
                 entries, stale = self._plan(previous, prune=prune)
-                files = {**self.files, self.root / MANIFEST: manifest_bytes(entries)}
+                files = {**self.files, self.root / MANIFEST: shared.manifest_bytes(entries, _MANIFEST_NOTE)}
                 # A file already holding its new bytes is left alone: after editing one project the
                 # other files keep their dates, and a synchronised drive or open viewer sees only what changed.
                 write_set({p: d for p, d in files.items() if not holds(p, d)}, remove=stale)
@@ -127,7 +132,7 @@ class OutputSet:
         ``--format html`` (no project files) keeps every project file.
         """
         new = {
-            path.relative_to(self.root).as_posix(): hashlib.sha256(data).hexdigest()
+            path.relative_to(self.root).as_posix(): shared.digest(data)
             for path, data in self.files.items()
         }
         produced = {_stem(rel) for rel in new}
@@ -146,33 +151,12 @@ class OutputSet:
         return entries, sorted(stale)
 
 
-def manifest_bytes(entries: dict[str, str]) -> bytes:
-    """The manifest file: deterministic (sorted, no dates)."""
-    data = {"说明": _MANIFEST_NOTE, "版本": 1, "files": dict(sorted(entries.items()))}
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
 def read_manifest(root: Path) -> dict[str, str]:
-    """The previous manifest's entries (relative path → SHA-256); empty when missing or unusable.
+    """The previous manifest's entries naming an output file jixiao could have written (``name.docx``, ``projects/name.pdf`` …).
 
-    The manifest comes from the output folder, which may come from someone
-    else: only entries naming an output file jixiao could have written
-    (``name.docx``, ``projects/name.pdf`` …) are used.
+    The manifest comes from the output folder, which may come from someone else.
     """
-    try:
-        with open(root / MANIFEST, "rb") as fh:
-            raw = fh.read(_MANIFEST_MAX_BYTES + 1)
-        data = json.loads(raw.decode("utf-8")) if len(raw) <= _MANIFEST_MAX_BYTES else None
-    except (OSError, ValueError):
-        return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}
-    return {
-        rel: digest
-        for rel, digest in files.items()
-        if isinstance(rel, str) and isinstance(digest, str) and _SHA256.match(digest) and _valid_entry(rel)
-    }
+    return shared.read_manifest(root, _valid_entry)
 
 
 def _valid_entry(rel: str) -> bool:
@@ -191,18 +175,11 @@ def _is_ours(root: Path, rel: str, digest: str) -> bool:
     """Is ``root/rel`` still the regular file jixiao wrote there, inside *root*?"""
     path = root / rel
     try:
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return False
         if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
             return False  # projects/ is a link to somewhere else
-        sha = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                sha.update(block)
     except OSError:
         return False
-    return sha.hexdigest() == digest
+    return shared.file_digest(path) == digest
 
 
 def _stem(rel: str) -> str:

@@ -9,7 +9,9 @@ style sheet are looked up file by file in ``templates/html/`` the same way.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -20,8 +22,10 @@ from jinja2.loaders import split_template_path
 from jixiao import limits
 from jixiao.errors import RenderError
 from jixiao.model.document import Document
+from jixiao.render.layout.context import ContractUndefined
+from jixiao.render.layout.contract import VERSION, Kind
 from jixiao.resources import builtin_templates, inside, trusted_folder, user_templates
-from jixiao.textenv import LimitError
+from jixiao.textenv import LimitError, Sandbox, markup_env
 
 WordKind = Literal["document", "table"]
 _LABEL = {"document": "文档", "table": "项目表"}
@@ -157,3 +161,26 @@ def template_failure(what: str, exc: Exception) -> str:
     if isinstance(exc, SecurityError):
         return f"{what}试图访问不允许访问的对象（{exc}）：模板中只能使用 README 列出的变量和过滤器。"
     return f"{what}渲染失败：{exc}"
+
+
+@cache
+def template_env(kind: Kind) -> Sandbox:
+    """The environment of *kind* of document template: :func:`~jixiao.textenv.markup_env` whose
+    undefined variables are explained by the template contract (:mod:`jixiao.render.layout.contract`)."""
+    undefined = type(f"ContractUndefined_{kind}", (ContractUndefined,), {"__slots__": (), "kind": kind})
+    env = markup_env().overlay(undefined=undefined)
+    assert isinstance(env, Sandbox)
+    return env
+
+
+def undefined_failure(what: str, exc: jinja2.UndefinedError, source: str | None = None) -> str:
+    """A Chinese message for a template that used a variable it does not have.
+
+    *what* names the template (「HTML 模板 …」); with *source* (its file name as
+    compiled) the line is taken from the traceback.
+    """
+    line = None
+    if source is not None:
+        line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__)) if f.filename == source), None)
+    where = f" 第 {line} 行" if line else ""
+    return f"{what}{where}使用了 {exc.message}。可用的变量见 README「Word 模板」一节（模板变量第 {VERSION} 版）。"

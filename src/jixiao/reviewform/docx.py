@@ -1,7 +1,7 @@
 """The 审核表 as a Word document (A4 landscape): the form, then the findings with their places.
 
 Built with python-docx (docxtpl's own library); zipped again with fixed times and the
-spec's date (:func:`jixiao.render.package.write_package`), so the bytes repeat.
+spec's date (:func:`jixiao.render.word.package.write_package`), so the bytes repeat.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from jixiao.chars import NOT_PRINTABLE
 from jixiao.checks.base import LEVEL_LABEL
 from jixiao.checks.categories import CATEGORIES
 from jixiao.checks.review.form import ReviewForm, grades_note, numbered
-from jixiao.render.package import core_properties, write_package
+from jixiao.render.word.package import core_properties, write_package
 
 _FONT = "宋体"
 

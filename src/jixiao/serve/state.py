@@ -1,6 +1,6 @@
 """One build of the preview: load → expand → check → HTML, cut into fragments with digests.
 
-The document is the page :func:`jixiao.render.html.render_html` makes for the
+The document is the page :func:`jixiao.render.html.document.render_html` makes for the
 PDF (the user's own ``document.html.j2`` and ``style.css`` included), so the
 preview shows what the PDF prints. Its body is cut into fragments: each table
 section (``data-table``, which the template must keep for the per-project
@@ -32,7 +32,7 @@ from lxml import etree
 from jixiao.checks.base import Finding
 from jixiao.errors import JixiaoError, SpecError
 from jixiao.model.document import Document
-from jixiao.render.html import render_html
+from jixiao.render.html.document import render_html
 from jixiao.render.templates import html_dirs
 from jixiao.resources import builtin_templates, user_templates
 from jixiao.serve.notes import Item, counts, finding_item, problem_item, table_notes

@@ -17,7 +17,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, GetJsonSchemaHandler, model_validator
 from pydantic.json_schema import JsonSchemaValue
 
+from jixiao.model.page import OFFICIAL
 from jixiao.spec.base import SpecModel
+
+#: The text width of the page (the page plan's): no column is wider.
+_TEXT_WIDTH = round(OFFICIAL.text_width_mm)
 
 Front = Literal["目录", "标题", "无"]
 #: Indicator columns a 版式 may list after 一级/二级/三级指标.
@@ -56,9 +60,9 @@ class LayoutSpec(SpecModel):
         description="资金支出计划保留几位小数（如 2 → 28.00）；省略时照规格中的写法",
     )
     show_basis: bool | None = Field(None, alias="指标值确定依据", description="指标表是否有 指标值确定依据 一列")
-    widths: list[Annotated[float, Field(gt=0, le=156)]] | None = Field(
+    widths: list[Annotated[float, Field(gt=0, le=_TEXT_WIDTH)]] | None = Field(
         None, alias="列宽", min_length=4, max_length=8,
-        description="指标表各列的宽度（毫米，与指标表的列数相同，合计不超过 156）；省略时按内容和标签自动计算",
+        description=f"指标表各列的宽度（毫米，与指标表的列数相同，合计不超过 {_TEXT_WIDTH}）；省略时按内容和标签自动计算",
     )
     columns: list[ColumnName] | None = Field(
         None, alias="指标表列", min_length=1, max_length=5,

@@ -83,6 +83,8 @@ class LoadedSpec:
     frameworks: FrameworkLibrary = field(default_factory=lambda: _builtin_frameworks())
     #: The 工作簿布局 部门.yaml names (工作簿), else the built-in default; None when it does not load.
     workbook: WorkbookLayoutSpec | None = None
+    #: Stems of project files that are there but did not load (their problems are in ``problems``).
+    unloaded: tuple[str, ...] = ()
 
 
 def find_root(spec: Path | str) -> Path:
@@ -240,11 +242,14 @@ def load_department(spec: Path | str) -> LoadedSpec:
         )
     files, refused = unsafe_links(files, root)
     diags += refused
+    unloaded: list[str] = [d.path.stem for d in refused]
     for path in files:
         project, ppos, d = parse_file(path, Project)
         diags += d
         if project is not None and ppos is not None:
             projects.append(ProjectSource(path, path.stem, ppos, project))
+        else:
+            unloaded.append(path.stem)
     presets = load_library(preset_dirs(root))
     diags += presets.diagnostics
     layouts = load_layouts(layout_dirs(root))
@@ -255,5 +260,5 @@ def load_department(spec: Path | str) -> LoadedSpec:
         raise SpecError(diags)
     workbook, problems = resolve_workbook(root, department.workbook, dpos.diag(("工作簿",), ""))
     diags += problems
-    return LoadedSpec(root, dept_path, dpos, department, projects, presets, layouts, tuple(diags), frameworks, workbook)
-
+    return LoadedSpec(root, dept_path, dpos, department, projects, presets, layouts, tuple(diags), frameworks, workbook,
+                      tuple(unloaded))

@@ -170,6 +170,9 @@ class Defaults(SpecModel):
     top_unit: str | None = Field(None, alias="一级预算单位", description="默认的一级预算单位；省略时为部门名称（同 主管部门）")
     supervisor: str | None = Field(None, alias="主管部门", description="同 一级预算单位；两者只写一个")
     executor: str | None = Field(None, alias="实施单位", description="默认的实施单位；省略时为项目所属单位的名称")
+    unit: Code | None = Field(
+        None, alias="单位", description="项目默认所属的单位（单位编码或单位名称）；部门只有一个单位时可省略"
+    )
 
 
 class CheckSettings(SpecModel):
@@ -346,7 +349,9 @@ class Project(SpecModel):
     schema_: str | None = Field(None, alias="$schema", description="JSON Schema 地址（编辑器用）")
     name: str = Field(alias="项目名称", description="项目名称（打印在表中）")
     title: str | None = Field(None, alias="标题", description="表题中的名称；省略时同项目名称")
-    unit: Code = Field(alias="单位", description="所属单位：单位编码或单位名称")
+    unit: Code | None = Field(
+        None, alias="单位", description="所属单位：单位编码或单位名称；省略时用 默认 中的单位，部门只有一个单位时就是它"
+    )
     code: Code | None = Field(None, alias="项目编码", description="项目编码，如 13020025P00682510503U")
     budget: Money | None = Field(None, alias="预算数", description="预算数；省略时 = 财政资金 + 其他资金")
     fiscal: Money | None = Field(None, alias="财政资金", description="其中：财政资金；省略时 = 预算数 − 其他资金")

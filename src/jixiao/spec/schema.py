@@ -46,3 +46,23 @@ def write_schemas(folder: Path) -> list[Path]:
     files = {folder / name: schema_text(model, title).encode("utf-8") for name, (model, title) in SCHEMAS.items()}
     write_set(files)
     return list(files)
+
+
+def stale_schemas(root: Path) -> list[Path]:
+    """Schema files in the spec folder's ``schema/`` that differ from this jixiao's (a copy from an older one).
+
+    Only that folder is read, never a ``$schema`` path pointing elsewhere.
+    """
+    folder = root / "schema"
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    out = []
+    for name, (model, title) in SCHEMAS.items():
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
+            try:
+                if path.read_text(encoding="utf-8") != schema_text(model, title):
+                    out.append(path)
+            except (OSError, UnicodeDecodeError):
+                out.append(path)
+    return out

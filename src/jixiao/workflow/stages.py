@@ -55,9 +55,10 @@ class OpenSpec:
 class ChecksFailed(JixiaoError):
     """The checks found errors and the command refuses to go on (exit code 1)."""
 
-    def __init__(self, errors: list[Finding], root: Path) -> None:
+    def __init__(self, errors: list[Finding], root: Path, doc: Document | None = None) -> None:
         self.errors = errors
         self.root = root
+        self.doc = doc
         super().__init__(f"检查发现 {len(errors)} 个错误")
 
 
@@ -95,7 +96,7 @@ def open_spec(
     if checks is Checks.GATE:
         errors = [f for f in findings if f.level == "error"]
         if errors:
-            raise ChecksFailed(errors, loaded.root)
+            raise ChecksFailed(errors, loaded.root, doc)
     return OpenSpec(loaded, doc, findings, packs)
 
 
@@ -113,7 +114,9 @@ def problem_lines(exc: JixiaoError, base: Path, *, gate_hint: str = GATE_HINT) -
         return [*lines, f"共 {len(exc.diagnostics)} 个问题，未通过。"], 1
     if isinstance(exc, ChecksFailed):
         from jixiao.checks import report
+        from jixiao.model.tableref import TableRefs
 
-        lines = report.format_text(exc.errors, exc.root, base).splitlines()
+        refs = TableRefs.of(exc.doc) if exc.doc is not None else None
+        lines = report.format_text(exc.errors, exc.root, base, refs).splitlines()
         return [*lines, f"检查发现 {len(exc.errors)} 个错误{gate_hint}"], 1
     return [f"错误：{exc}"], 2 if isinstance(exc, UsageError) else 1

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from jixiao.model.page import table_anchor
 from jixiao.render.pdf.breaks import PageScan, scan
 from jixiao.render.pdf.renderer import Renderer
 from jixiao.render.pdf.sections import split, stand_ins, standalone
@@ -80,7 +81,7 @@ def assemble(renderer: Renderer, html: str, laid: Callable[[int, Any], None] | N
 
 def _check(number: int, start: int, count: int, own: Any, rest: Any, found: PageScan, after: str | None) -> None:
     """Does the stand-in of table *number* start a page as the table does and end one?"""
-    anchor = f"table-{number}"
+    anchor = table_anchor(number)
     if start < 0 or rest.pages[start].anchors.get(anchor) != own.pages[0].anchors.get(anchor):
         raise NotStampable(f"table {number} does not start a page")
     following = found.anchor_pages.get(after) if after is not None else len(rest.pages) + 1

@@ -7,7 +7,7 @@ other output, keeps rows whole (``cantSplit``) and so do we (``break-inside:
 avoid`` on rows), which means a break always falls *between* two rows.
 
 Each body row of a table carries an ``id`` (:func:`row_id`, written by
-:mod:`jixiao.render.html`), so the anchors of each laid-out page (WeasyPrint's
+:mod:`jixiao.render.html.document`), so the anchors of each laid-out page (WeasyPrint's
 public ``Page.anchors``) tell which rows it holds. :func:`scan` finds for each
 table (``data-grid``) the first body row of every page after its first one,
 and :func:`split_merged` cuts each merged cell that spans such a row into two
@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
+from jixiao.model.page import anchor_table
+
 #: Class of the second part of a merged cell cut at a page break.
 CONTINUED_CLASS = "jx-continued"
 
 _ROW = re.compile(r"^jx-row-(.+)-(\d+)$")
-_TABLE = re.compile(r"^table-(\d+)$")
 
 
 def row_id(grid: str, row: int) -> str:
@@ -91,9 +92,9 @@ def scan(pages: Sequence[Iterable[str]]) -> PageScan:
             if row is not None:
                 rows.setdefault(row.group(1), []).append(int(row.group(2)))
                 continue
-            table = _TABLE.match(anchor)
+            table = anchor_table(anchor)
             if table is not None:
-                found.starts.setdefault(int(table.group(1)), index)
+                found.starts.setdefault(table, index)
         for grid, numbers in rows.items():
             seen = found.grid_pages.setdefault(grid, [])
             if seen:

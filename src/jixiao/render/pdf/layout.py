@@ -144,7 +144,7 @@ def write_tables(renderer: Renderer, htmls: dict[int, str], titles: dict[int, st
 
 
 def layout_pdf(html: str, template_dirs: Sequence[Path], issued: dt.date, title: str) -> PdfLayout:
-    """Lay out *html* (from :func:`jixiao.render.html.render_html`) for printing."""
+    """Lay out *html* (from :func:`jixiao.render.html.document.render_html`) for printing."""
     return PdfLayout(html, template_dirs, title=title, issued=issued)
 
 

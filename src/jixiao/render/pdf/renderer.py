@@ -40,6 +40,7 @@ import pydyf
 import weasyprint
 
 from jixiao.chars import NOT_PRINTABLE, printable
+from jixiao.model.page import table_anchor
 from jixiao.render.pdf import fonts, stamp
 from jixiao.render.pdf.breaks import PageScan, grid_table, scan, split_merged
 from jixiao.render.pdf.fetcher import TemplateFetcher, refusals_stop
@@ -242,7 +243,7 @@ def _scan(document: Any) -> PageScan:
 
 def _alone_on(page: Any, number: int) -> bool:
     """Is table *number* the only thing on *page* (no other anchor than its own: no part heading above)?"""
-    own = (f"table-{number}", f"jx-row-{number}-")
+    own = (table_anchor(number), f"jx-row-{number}-")
     return all(anchor.startswith(own) for anchor in page.anchors)
 
 

@@ -26,6 +26,7 @@ import lxml.html
 from lxml import etree
 
 from jixiao.errors import RenderError
+from jixiao.model.page import anchor_table, table_anchor
 
 #: Style sheet features that make a page's margin boxes depend on pages before it (running
 #: headers, page-based counters other than ``page``, named pages, page totals): with any of
@@ -48,7 +49,9 @@ class TableHtml:
 
 
 def _missing(number: int) -> RenderError:
-    return RenderError(f"PDF 排版中找不到第 {number} 个项目表（标记 table-{number}）。HTML 模板是否删去了表题的 id？")
+    return RenderError(
+        f"PDF 排版中找不到第 {number} 个项目表（标记 {table_anchor(number)}）。HTML 模板是否删去了表题的 id（表.锚点）？"
+    )
 
 
 def _sections(body: etree._Element, numbers: Iterable[int]) -> dict[int, etree._Element]:
@@ -61,9 +64,9 @@ def _sections(body: etree._Element, numbers: Iterable[int]) -> dict[int, etree._
             found[number] = element
     for child in body:
         for element in child.iter():
-            ident = element.get("id") or ""
-            if ident.startswith("table-") and wanted.get(ident[6:]) is not None:
-                found.setdefault(wanted[ident[6:]], child)
+            number = anchor_table(element.get("id") or "")
+            if number is not None and str(number) in wanted:
+                found.setdefault(number, child)
     missing = [n for n in wanted.values() if n not in found]
     if missing:
         raise _missing(missing[0])
@@ -158,7 +161,7 @@ def standalone(html: str) -> list[int]:
         number = section.get("data-table") or ""
         first = section[0] if len(section) else None
         after = section.getnext()
-        if (number.isdigit() and first is not None and first.get("id") == f"table-{number}"
+        if (number.isdigit() and first is not None and first.get("id") == table_anchor(int(number))
                 and _blank(section.text) and _blank(section.tail) and "jx-follows" not in (section.get("class") or "")
                 and (after is None or leading_id(after) is not None)):
             out.append(int(number))

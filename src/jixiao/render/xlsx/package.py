@@ -1,7 +1,7 @@
 """Workbook packages written byte-for-byte reproducibly, and valid sheet names.
 
 openpyxl stamps the zip entries and ``docProps/core.xml`` with the clock; the
-package is zipped again with one fixed time (:func:`jixiao.render.package.write_package`)
+package is zipped again with one fixed time (:func:`jixiao.render.word.package.write_package`)
 and its core properties carry the document's date, as the Word files do.
 """
 
@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 
-from jixiao.render.package import core_properties, write_package
+from jixiao.render.word.package import core_properties, write_package
 
 #: Excel's limit on a sheet name, and the characters it refuses there.
 MAX_SHEET_NAME = 31

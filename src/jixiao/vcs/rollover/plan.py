@@ -27,7 +27,9 @@ from pathlib import Path
 from jixiao import limits
 from jixiao.checks.years import SpecYear, relative, spec_years
 from jixiao.errors import Diagnostic, JixiaoError, SpecError, UsageError
+from jixiao.model.tableref import TableRefs
 from jixiao.outpaths import check_new_folder, check_output_file, input_files
+from jixiao.resources import user_templates
 from jixiao.spec.load import DEPARTMENT_FILES, PROJECTS_DIR, find_root
 from jixiao.spec.yamlio import Loaded, NodePath, load_yaml
 
@@ -66,6 +68,16 @@ class Plan:
     skipped: list[str] = field(default_factory=list)
     #: Project file (relative) → its table's number and 项目名称 in this year's document.
     tables: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: Project file → its table as the reader names it (第 3 表, or 第三部分第 1 表).
+    shown: dict[str, str] = field(default_factory=dict)
+    #: Project file → its 资金支出计划 as printed, and the file it is written in (itself or 部门.yaml).
+    schedules: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Project file → where 部门.yaml's 部分 lists it by name (line, column, the part's title).
+    listed: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    #: Years in 文号, 《》 names, ranges and fund names: left alone and not listed (how many).
+    kept_years: int = 0
+    #: Files of the repository's templates/ copied into the new spec, which will not see them (relative paths).
+    adopted: list[str] = field(default_factory=list)
     #: Every file read: the spec folder's and the presets and layouts in use (no output may be one of them).
     inputs: list[Path] = field(default_factory=list)
 
@@ -136,6 +148,18 @@ def plan(spec: Path, year: int, *, clear_budget: bool = False) -> Plan:
         raise UsageError(f"规格已经是 {old} 年度的了：--年度 写新的年度，如 {old + 1}")
     result = Plan(root, old, year, clear_budget)
     result.tables = {t.source.path: (t.number, t.name) for t in doc.tables()}
+    refs = TableRefs.of(doc)
+    result.shown = {t.source.path: refs.one(t.number) for t in doc.tables()}
+    for t in doc.tables():
+        if t.schedule:
+            where = t.field_sources.get("资金支出计划")
+            result.schedules[t.source.path] = ("、".join(c.text or "（空）" for c in t.schedule),
+                                               where.path if where is not None else t.source.path)
+    for i, part in enumerate(loaded.department.parts):
+        for j, entry in enumerate(part.projects or []):
+            if not any(ch in entry for ch in "*?[") and ("部分", i, "项目", j) in loaded.pos.values:
+                line, col = loaded.pos.values[("部分", i, "项目", j)]
+                result.listed[f"{PROJECTS_DIR}/{entry.removesuffix('.yaml')}.yaml"] = (line, col, part.title)
     result.inputs = input_files(loaded)
     for path in sorted(_files(root, result)):
         result.inputs.append(path)
@@ -200,7 +224,10 @@ def _roll_file(result: Plan, path: Path, rel: str, data: bytes) -> bytes:
             result.moved.append(Edit(rel, line, col, what, token, new))
     if rel.startswith(PROJECTS_DIR + "/"):
         _project_facts(result, loaded, rel, lines, edits)
-    result.years += [y for y in spec_years(loaded, rel, moved) if y.mention.year != result.new_year]
+    everything = [y for y in spec_years(loaded, rel, moved) if y.mention.year != result.new_year]
+    wanted = [y for y in spec_years(loaded, rel, moved, only_to_update=True) if y.mention.year != result.new_year]
+    result.years += wanted
+    result.kept_years += len(everything) - len(wanted)
     if not edits:
         return data
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
@@ -225,6 +252,36 @@ def _project_facts(result: Plan, loaded: Loaded, rel: str, lines: list[str], edi
     if code and ("项目编码",) in loaded.pos.values:
         line, col = loaded.pos.values[("项目编码",)]
         result.codes.append((rel, line, col, code))
+
+
+#: What the repository's templates/ holds that a spec reads (presets, layouts, the vocabulary).
+_TEMPLATE_KINDS = ("presets", "layouts", "checks")
+
+
+def adopt_templates(result: Plan, dest: Path) -> None:
+    """Copy into the new spec what it reads from the repository's ``templates/`` when *dest* will not see it.
+
+    A spec rolled over to a folder outside its repository (or below another one) would lose
+    the repository's presets, layouts and vocabulary: they become the new spec's own
+    (``presets/`` …), unless the spec already has a file of that name.
+    """
+    mine = user_templates(result.source)
+    if mine is None or mine.resolve().is_relative_to(result.source.resolve()):
+        return  # no repository templates, or the spec's own templates/: it travels with the spec
+    probe = dest if dest.exists() else dest.parent
+    theirs = user_templates(probe) if probe.exists() else None
+    if theirs is not None and theirs.resolve() == mine.resolve():
+        return
+    for kind in _TEMPLATE_KINDS:
+        folder = mine / kind
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for path in sorted(folder.glob("*.yaml")):
+            rel = f"{kind}/{path.name}"
+            if path.is_file() and not path.is_symlink() and rel not in result.files:
+                result.files[rel] = path.read_bytes()
+                result.inputs.append(path)
+                result.adopted.append(rel)
 
 
 def default_destination(spec: Path, old: int, new: int) -> Path:
@@ -270,6 +327,8 @@ def write(result: Plan, dest: Path, checklist: tuple[str, bytes], to: Path | Non
     from jixiao.workflow import open_spec
 
     in_place = check_destination(result, dest, to)
+    if not in_place and not result.adopted:
+        adopt_templates(result, dest)
     parent = dest.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     files = dict(result.files)

@@ -1,6 +1,6 @@
 """Line-level facts about YAML text that a YAML library does not keep: comments, block texts, blank lines.
 
-Used by :mod:`jixiao.vcs.fmt` to tidy its output and to make sure that formatting
+Used by :mod:`jixiao.spec.fmt` to tidy its output and to make sure that formatting
 kept every comment.
 """
 

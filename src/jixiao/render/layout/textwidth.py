@@ -1,4 +1,4 @@
-"""Measuring table text at 10.5 pt, and breaking labels only between words (see :mod:`jixiao.render.grid`)."""
+"""Measuring table text at 10.5 pt, and breaking labels only between words (see :mod:`jixiao.render.layout.grid`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from jixiao.chars import printable
-from jixiao.render.tablecells import CELL_EXTRA_MM, EM_MM, LABEL_BUDGET, Cell, Merge, Role
+from jixiao.render.layout.cells import CELL_EXTRA_MM, EM_MM, LABEL_BUDGET, Cell, Merge, Role
 
 # --- Measuring text ---------------------------------------------------------
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from jixiao.model.cells import header_cell
 from jixiao.model.document import ProjectTable
-from jixiao.render.colwidths import Plan, group, label_item, running_item, whole_item
-from jixiao.render.tablecells import LABEL_GOAL, Align, Cell, Role, Row, money_label
-from jixiao.render.textwidth import label_cell, wrapped_lines
+from jixiao.render.layout.cells import LABEL_GOAL, Align, Cell, Role, Row, money_label
+from jixiao.render.layout.colwidths import Plan, group, label_item, running_item, whole_item
+from jixiao.render.layout.textwidth import label_cell, wrapped_lines
 
 #: Rows always printed, even empty.
 _ALWAYS = frozenset({"项目名称", "年度目标", "绩效目标"})

@@ -1,10 +1,10 @@
-"""A :class:`~jixiao.render.grid.TableGrid` as WordprocessingML (``<w:tbl>``).
+"""A :class:`~jixiao.render.layout.grid.TableGrid` as WordprocessingML (``<w:tbl>``).
 
 Written as XML text directly: docxtpl's ``{% vm %}`` merges a whole loop, not
 one 一级/二级 group, so the vertical merges (``w:vMerge`` restart/continue) are
 set here cell by cell. Column widths go into both ``w:tblGrid`` (LibreOffice
 reads these) and every ``w:tcW`` (Word reads these); the header block and the
-indicator table of a project share one grid (see :mod:`jixiao.render.grid`),
+indicator table of a project share one grid (see :mod:`jixiao.render.layout.grid`),
 so their ``w:gridCol`` lists are identical and their column lines meet. The
 column-title row is marked ``w:tblHeader`` so Word repeats it on each page,
 and no row may split across pages (``w:cantSplit``). A label the grid broke
@@ -16,12 +16,24 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from jixiao.render.grid import Cell, Row, TableGrid
+from markupsafe import Markup
 
-TWIPS_PER_MM = 1440 / 25.4
+from jixiao.model.document import ProjectTable
+from jixiao.render.layout.cells import CELL_PADDING_MM
+from jixiao.render.layout.grid import Cell, Row, TableGrid, header_grid, indicator_grid
+from jixiao.render.word.page import TWIPS_PER_MM, twip
+
+
+def table_markup(table: ProjectTable) -> Markup:
+    """The header block and indicator table of *table* as Word XML."""
+    return Markup(project_tables_xml(header_grid(table), indicator_grid(table)))
+
 _BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 _NO_BORDER = '<w:{side} w:val="nil"/>'
 _SIDES = ("top", "left", "bottom", "right")
+
+#: The cells' left and right margins (the page plan's cell padding, 57 twips).
+_PADDING = twip(CELL_PADDING_MM)
 
 #: Paragraph style of table text in the Word templates (表格文字).
 TABLE_TEXT_STYLE = "JxTableText"
@@ -50,7 +62,7 @@ def table_xml(grid: TableGrid) -> str:
         f'<w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:jc w:val="center"/>',
         f"<w:tblBorders>{borders}</w:tblBorders>",
         '<w:tblLayout w:type="fixed"/>',
-        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>',
+        f'<w:tblCellMar><w:left w:w="{_PADDING}" w:type="dxa"/><w:right w:w="{_PADDING}" w:type="dxa"/></w:tblCellMar>',
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0"'
         ' w:noHBand="0" w:noVBand="0"/>',
         "</w:tblPr><w:tblGrid>",

@@ -1,4 +1,4 @@
-"""Column widths of a project's tables from their labels and content (rules in :mod:`jixiao.render.grid`)."""
+"""Column widths of a project's tables from their labels and content (rules in :mod:`jixiao.render.layout.grid`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from jixiao.chars import printable
 from jixiao.model.cells import row_cell
 from jixiao.model.document import ProjectTable
-from jixiao.render.tablecells import (
+from jixiao.render.layout.cells import (
     CELL_EXTRA_MM,
     EM_MM,
     LABEL_BUDGET,
@@ -22,7 +22,13 @@ from jixiao.render.tablecells import (
     TEXT_WIDTH_MM,
     label_column,
 )
-from jixiao.render.textwidth import break_label, longest_mm, min_label_mm, text_em, wrapped_lines
+from jixiao.render.layout.textwidth import (
+    break_label,
+    longest_mm,
+    min_label_mm,
+    text_em,
+    wrapped_lines,
+)
 
 _NAME_EM = 5.0  # 一级/二级 names on one line up to this width
 _VALUE_EM = 7.5  # 指标值: longest value on one line, up to this (≤92767000元)

@@ -1,4 +1,4 @@
-"""Cells, rows and tables on a column grid: what both renderers draw (see :mod:`jixiao.render.grid`)."""
+"""Cells, rows and tables on a column grid: what both renderers draw (see :mod:`jixiao.render.layout.grid`)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ from typing import Literal
 
 from jixiao.chars import printable
 from jixiao.model.document import ProjectTable
+from jixiao.model.page import OFFICIAL
 
-#: Text width of A4 portrait with the official margins (left 28 mm, right 26 mm).
-TEXT_WIDTH_MM = 156.0
+# The page plan's geometry (jixiao.model.page): every table is laid out on the official page.
+#: Text width of A4 portrait with the official margins (left 28 mm, right 26 mm): 156 mm.
+TEXT_WIDTH_MM = OFFICIAL.text_width_mm
 #: One em of the table text (五号, 10.5 pt) in millimetres.
-EM_MM = 10.5 * 25.4 / 72
-#: What a cell needs besides its text: 1 mm padding each side, the rules, slack.
-CELL_EXTRA_MM = 2.5
+EM_MM = OFFICIAL.table_em_mm
+#: Space between a cell's rules and its text, left and right.
+CELL_PADDING_MM = OFFICIAL.cell_padding_mm
+#: What a cell needs besides its text: the padding each side, the rules, slack (2.5 mm).
+CELL_EXTRA_MM = OFFICIAL.cell_extra_mm
 
 Merge = Literal["restart", "continue"] | None
 Role = Literal["caption", "label", "text", "head", "level", "number"]

@@ -71,8 +71,7 @@ from collections.abc import Sequence
 
 from jixiao.model.cells import row_cell
 from jixiao.model.document import ProjectTable
-from jixiao.render.colwidths import Plan, group, label_item, plan, running_item
-from jixiao.render.tablecells import (
+from jixiao.render.layout.cells import (
     LABEL_BUDGET,
     LABEL_CODE,
     LABEL_FISCAL,
@@ -85,7 +84,8 @@ from jixiao.render.tablecells import (
     Row,
     TableGrid,
 )
-from jixiao.render.textwidth import label_cell, need_mm, wrapped_lines
+from jixiao.render.layout.colwidths import Plan, group, label_item, plan, running_item
+from jixiao.render.layout.textwidth import label_cell, need_mm, wrapped_lines
 
 __all__ = ["TEXT_WIDTH_MM", "Cell", "Plan", "Row", "TableGrid", "header_grid", "indicator_grid", "plan"]
 
@@ -99,7 +99,7 @@ def header_grid(t: ProjectTable) -> TableGrid:
     layout = t.layout
     p = plan(t)
     if layout.header is not None:
-        from jixiao.render.headrows import header_rows
+        from jixiao.render.layout.headrows import header_rows
 
         laid_out = TableGrid(p.grid, (_caption(t, p), *header_rows(t, p)), name=f"{t.number} header")
         laid_out.check()

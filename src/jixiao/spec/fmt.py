@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,14 +38,19 @@ from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 from ruamel.yaml.tag import Tag
 
 from jixiao.errors import Diagnostic
 from jixiao.spec.files import spec_files
+from jixiao.spec.fmtlines import comments, keep_gaps, split_start, tidy
 from jixiao.spec.load import PROJECTS_DIR
-from jixiao.spec.yamlio import load_yaml, tab_after_text
-from jixiao.vcs.fmtlines import comments, keep_gaps, split_start, tidy
+from jixiao.spec.yamlio import NodePath, load_yaml, tab_after_text
 
 ROWS_KEY = "绩效指标"
 _STR = "tag:yaml.org,2002:str"
@@ -181,22 +186,75 @@ def _rename_key(node: CommentedMap, old: Any, new: Any) -> None:
         node.ca.items[new] = comment
 
 
-def canonical(text: str, *, project: bool = False) -> str:
+def canonical(
+    text: str, *, project: bool = False, edits: Mapping[NodePath, str] | None = None,
+    deletions: Iterable[NodePath] = (), insert_after: Mapping[NodePath, str] | None = None,
+) -> str:
     """The canonical form of one spec file's *text* (*project*: a file in projects/).
+
+    *edits* replace texts first (node path → new text, as :mod:`jixiao.spec.yamlio` numbers
+    nodes): a value keeps its block style (``|``, ``>``), is quoted only where needed, and keeps
+    its comments (``jixiao check --fix`` writes through here). *deletions* are list items to
+    remove (a project file named in 部门.yaml's 部分 that no longer exists); *insert_after* adds
+    a text after a list item (``jixiao new`` listing its project beside its unit's).
 
     Raises:
         YAMLError: the text is not YAML (callers load it with jixiao's reader first).
+        KeyError: an edit names a node that is not a text of the file.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     preamble, body = split_start(text)
     yaml = _yaml()
     data = yaml.load(body)
     if not isinstance(data, CommentedMap | CommentedSeq):
+        if edits or deletions or insert_after:
+            raise KeyError("the file holds no mapping or list")
         return tidy(text)
+    for node, value in (edits or {}).items():
+        _replace_text(data, node, value)
+    for node, value in (insert_after or {}).items():
+        seq = data
+        for step in node[:-1]:
+            seq = seq[step]
+        if not isinstance(seq, CommentedSeq) or not isinstance(node[-1], int):
+            raise KeyError(node)
+        seq.insert(node[-1] + 1, DoubleQuotedScalarString(value) if needs_quotes(value, flow=True) else value)
+    for node in sorted(deletions, key=lambda n: n[-1] if isinstance(n[-1], int) else -1, reverse=True):
+        parent = data
+        for step in node[:-1]:
+            parent = parent[step]
+        if not isinstance(parent, CommentedSeq) or not isinstance(node[-1], int):
+            raise KeyError(node)
+        del parent[node[-1]]
     _canonical_node(data, flow=False, project=project)
     out = io.StringIO()
     yaml.dump(data, out)
     return tidy(keep_gaps(text, preamble + out.getvalue()))
+
+
+def _replace_text(data: Any, node: NodePath, value: str) -> None:
+    """Set the text at *node* to *value* in the round-trip tree, in the style the old text had."""
+    parent = data
+    for step in node[:-1]:
+        parent = parent[step]
+    last = node[-1]
+    if isinstance(parent, CommentedMap) and last not in parent:
+        raise KeyError(node)
+    old = parent[last]
+    if not isinstance(old, str):
+        raise KeyError(node)
+    flow = _is_flow(parent)
+    new: Any
+    if isinstance(old, LiteralScalarString):
+        new = LiteralScalarString(value)
+    elif isinstance(old, FoldedScalarString):
+        new = FoldedScalarString(value)
+    else:
+        new = DoubleQuotedScalarString(value) if needs_quotes(value, flow=flow) else value
+    if isinstance(parent, CommentedMap):
+        ordereddict.__setitem__(parent, last, new)  # keeps the key's comments
+    elif isinstance(last, int):
+        list.__setitem__(parent, last, new)
 
 
 @dataclass

@@ -23,10 +23,11 @@ from markupsafe import Markup
 from jixiao import limits
 from jixiao.model.document import Document, ProjectTable
 from jixiao.render.cache import Cache, digest, read_regular
-from jixiao.render.templates import word_template
+from jixiao.render.layout.context import base_context, document_context, table_file_context
+from jixiao.render.templates import WordKind, word_template
 
 if TYPE_CHECKING:
-    from jixiao.render.docx import WordTemplate
+    from jixiao.render.word.template import WordTemplate
 
 
 class WordFiles:
@@ -35,34 +36,33 @@ class WordFiles:
     def __init__(self, doc: Document, spec_root: Path, template: Path | None, table_template: Path | None, *,
                  combined: bool, cache: Cache | None, code: str, when: dt.datetime) -> None:
         self._doc = doc
+        self._plan = doc.page_plan
         self._cache = cache
         self._when = when
         # Found (and checked to exist) now: a missing template stops the render before anything is laid out.
-        self._paths = {"table": word_template("table", doc, spec_root, table_template)}
+        self._paths: dict[WordKind, Path] = {"table": word_template("table", doc, spec_root, table_template)}
         if combined:
             self._paths["document"] = word_template("document", doc, spec_root, template)
-        self._compiled: dict[str, WordTemplate] = {}
+        self._compiled: dict[WordKind, WordTemplate] = {}
         self._marks: dict[int, Markup] = {}
-        self._digests: dict[str, str] = {}
+        self._digests: dict[WordKind, str] = {}
         self._stamp = ""
         if cache is not None:
-            from jixiao.render.docx import base_context
-
             base = json.dumps(base_context(doc), ensure_ascii=False, sort_keys=True, default=str)
             self._stamp = digest(code, "word", when.isoformat(), doc.department, base)
 
-    def check(self, kind: str) -> None:
+    def check(self, kind: WordKind) -> None:
         """Read and compile the template of *kind* now: a broken one stops the render before anything slow."""
         self._template(kind)
 
-    def _template(self, kind: str) -> WordTemplate:
+    def _template(self, kind: WordKind) -> WordTemplate:
         if kind not in self._compiled:
-            from jixiao.render.docx import WordTemplate
+            from jixiao.render.word.template import WordTemplate
 
-            self._compiled[kind] = WordTemplate(self._paths[kind])
+            self._compiled[kind] = WordTemplate(self._paths[kind], kind)
         return self._compiled[kind]
 
-    def _template_digest(self, kind: str) -> str:
+    def _template_digest(self, kind: WordKind) -> str:
         """The SHA-256 of the template file, "" if it cannot be read as one (then nothing is cached)."""
         if kind not in self._digests:
             try:
@@ -83,7 +83,7 @@ class WordFiles:
 
     def markup(self, table: ProjectTable) -> Markup:
         """Table *table*'s Word XML."""
-        from jixiao.render.docx import table_markup
+        from jixiao.render.word.table import table_markup
 
         if table.number in self._marks:
             return self._marks[table.number]
@@ -95,7 +95,7 @@ class WordFiles:
                 return self._marks[table.number]
             except UnicodeDecodeError:
                 pass
-        markup = table_markup(self._doc, table)
+        markup = table_markup(table)
         self._keep(key, str(markup).encode("utf-8"))
         self._marks[table.number] = markup
         return markup
@@ -108,9 +108,7 @@ class WordFiles:
             found = self._cached(key)
             if found is not None:
                 return found
-        from jixiao.render.docx import base_context, table_context
-
-        context = {**base_context(self._doc), "表": table_context(table, self.markup(table))}
+        context = table_file_context(self._doc, table, self.markup(table), self._plan)
         data = self._template("table").render(context, title=table.heading, author=self._doc.department,
                                               when=self._when)
         return self._keep(key, data) if key else data
@@ -124,9 +122,10 @@ class WordFiles:
             found = self._cached(key)
             if found is not None:
                 return found
-        from jixiao.render.docx import document_context
+        from jixiao.render.word.toc import toc_markup
 
         marks = {t.number: self.markup(t) for t in self._doc.tables()}
-        data = self._template("document").render(document_context(self._doc, marks, pages), title=self._doc.title,
+        context = document_context(self._doc, marks, toc_markup(self._plan.toc, pages))
+        data = self._template("document").render(context, title=self._doc.title,
                                                  author=self._doc.department, when=self._when)
         return self._keep(key, data) if key else data

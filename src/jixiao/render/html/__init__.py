@@ -1,0 +1,1 @@
+"""The HTML document: the PDF's source and the .html output."""

@@ -1,0 +1,73 @@
+"""A project's tables as HTML, drawn from the shared grid (:mod:`jixiao.render.layout.grid`).
+
+Table markup carries what the PDF layout needs to repair vertically merged
+cells at page breaks (see :mod:`jixiao.render.pdf.breaks`): ``data-grid`` on
+each table, ``data-row`` (the grid row index) on each row, an ``id`` on each
+body row (its page is then one of WeasyPrint's page anchors) and ``data-col``
+(the first grid column) on each cell. A label whose printed lines each fit their
+cell has class ``jx-keep`` (the style sheet does not wrap it again).
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from jixiao.model.document import ProjectTable
+from jixiao.render.layout.grid import (
+    TEXT_WIDTH_MM,
+    Cell,
+    Row,
+    TableGrid,
+    header_grid,
+    indicator_grid,
+)
+from jixiao.render.pdf.breaks import row_id
+
+
+def table_markup(table: ProjectTable) -> Markup:
+    """The header block and the indicator table of *table* as HTML."""
+    header = grid_html(header_grid(table), key=f"{table.number}-header", kind="header")
+    indicators = grid_html(indicator_grid(table), key=f"{table.number}-indicators", kind="indicators")
+    return Markup(header + "\n" + indicators)
+
+
+def grid_html(grid: TableGrid, *, key: str, kind: str) -> str:
+    """One ``<table>`` for *grid*: column widths in mm, merged cells as ``rowspan``.
+
+    Head rows go into ``<thead>`` (repeated on every page), the others into one
+    ``<tbody>``.
+    """
+    width = grid.width_mm
+    style = "" if abs(width - TEXT_WIDTH_MM) < 0.01 else f' style="width: {width:.3f}mm"'
+    out = [f'<table class="jx-grid jx-{kind}" data-grid="{escape(key)}"{style}>', "<colgroup>"]
+    out += [f'<col style="width: {w:.3f}mm">' for w in grid.widths_mm]
+    out.append("</colgroup>")
+    head = [(i, r) for i, r in enumerate(grid.rows) if r.kind == "head"]
+    body = [(i, r) for i, r in enumerate(grid.rows) if r.kind != "head"]
+    if head:
+        out += ["<thead>", *(_row(i, r) for i, r in head), "</thead>"]
+    out += ["<tbody>", *(_row(i, r, row_id(key, i)) for i, r in body), "</tbody>", "</table>"]
+    return "\n".join(out)
+
+
+def _row(index: int, row: Row, anchor: str | None = None) -> str:
+    cells = []
+    col = 0
+    for cell in row.cells:
+        if cell.merge != "continue":  # covered by the rowspan of the cell above
+            cells.append(_cell(cell, col, head=row.kind == "head"))
+        col += cell.span
+    ident = f' id="{escape(anchor)}"' if anchor is not None else ""
+    return f'<tr{ident} class="jx-{row.kind}" data-row="{index}">{"".join(cells)}</tr>'
+
+
+def _cell(cell: Cell, col: int, *, head: bool) -> str:
+    tag = "th" if head else "td"
+    keep = " jx-keep" if cell.keep else ""
+    attrs = f' data-col="{col}" class="jx-{cell.role} jx-{cell.align}{keep}"'
+    if cell.span > 1:
+        attrs += f' colspan="{cell.span}"'
+    if cell.merge == "restart" and cell.rows > 1:
+        attrs += f' rowspan="{cell.rows}"'
+    text = Markup("<br>").join(escape(line) for line in cell.lines)
+    return f"<{tag}{attrs}>{text}</{tag}>"

@@ -1,0 +1,1 @@
+"""What the Word and the HTML renderer share: the table grid, its column widths and the template context."""

@@ -1,0 +1,154 @@
+"""The variables of the Word and HTML templates, as the contract lists them (:mod:`.contract`).
+
+Both renderers give their templates the same variables: the Word document
+template and the HTML template those of :func:`document_context`, the
+project-table Word template those of :func:`table_file_context`. The page
+structure comes from the document's page plan (:mod:`jixiao.model.page`):
+each section's ``版面`` flags, the anchors and ``目录项``, so a template
+prints what the plan decided instead of deciding it again.
+
+Every mapping is a :class:`Vars`, which knows its place in the contract: a
+template that asks for a name it does not have is told which one, and what
+it is called now (:class:`ContractUndefined`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+from jinja2.utils import missing as _missing
+from markupsafe import Markup
+
+from jixiao.chars import printable
+from jixiao.model.document import Document, ProjectTable
+from jixiao.model.page import (
+    PART_ONE_ANCHOR,
+    PagePlan,
+    SectionPlan,
+    chapter_anchor,
+    part_anchor,
+    table_anchor,
+)
+from jixiao.render.layout.contract import RENAMED, Kind, missing
+
+
+class Vars(dict[str, Any]):
+    """A mapping of template variables that knows its path in the contract (``部分``, ``表.版面`` …)."""
+
+    __slots__ = ("where",)
+
+    def __init__(self, where: str, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.where = where
+        for renamed in RENAMED:  # old names kept for a release
+            parent, _, old = renamed.old.rpartition(".")
+            new_parent, _, new = renamed.new.rpartition(".")
+            if renamed.alias and parent == where == new_parent and new in self:
+                self[old] = self[new]
+
+
+class ContractUndefined(jinja2.StrictUndefined):
+    """StrictUndefined whose message names the variable's path and what became of it (:func:`.contract.missing`)."""
+
+    __slots__ = ()
+    #: The kind of template being rendered, for the message (set on a subclass per environment).
+    kind: Kind | None = None
+
+    @property
+    def _undefined_message(self) -> str:
+        obj, name = self._undefined_obj, self._undefined_name
+        if not self._undefined_hint and isinstance(name, str):
+            if obj is _missing:
+                return missing(name, self.kind)
+            if isinstance(obj, Vars):
+                return missing(f"{obj.where}.{name}", self.kind)
+        return f"'{name}'：不存在的变量（{super()._undefined_message}）"
+
+
+def flags(section: SectionPlan) -> Vars:
+    """A section's ``版面``: its page flags from the plan."""
+    return Vars("版面", {
+        "另起一页": section.new_page,
+        "紧接上文": section.follows,
+        "独占一页": section.alone,
+        "下移": section.lowered,
+    })
+
+
+def table_context(table: ProjectTable, markup: Markup, plan: PagePlan) -> Vars:
+    """Template variables of one project table (``表``)."""
+    anchor = table_anchor(table.number)
+    return Vars("表", {
+        "序号": table.number,
+        "表题": printable(table.heading),
+        "项目名称": printable(table.name),
+        "单位": printable(table.unit_name),
+        "表格": markup,
+        "锚点": anchor,
+        "版面": flags(plan.section(anchor)),
+    })
+
+
+def document_context(doc: Document, tables: Mapping[int, Markup], toc: Markup) -> dict[str, Any]:
+    """Template variables of the combined document; *toc* is ``目录`` (the Word TOC field)."""
+    plan = doc.page_plan
+    part_one: Vars | None = None
+    if doc.part_one is not None:
+        p = doc.part_one
+        part_one = Vars("第一部分", {
+            "编号": p.numeral,
+            "标题": printable(p.title),
+            "章节": [
+                Vars("章", {
+                    "编号": s.number,
+                    "标题": printable(s.title),
+                    "标题行": printable(s.heading),
+                    "段落": [Vars("段", {"样式": _BLOCK_STYLE[b.kind], "文字": printable(b.text)}) for b in s.blocks],
+                    "锚点": chapter_anchor(i),
+                })
+                for i, s in enumerate(p.sections, 1)
+            ],
+            "锚点": PART_ONE_ANCHOR,
+            "版面": flags(plan.section(PART_ONE_ANCHOR)),
+        })
+    return {
+        **base_context(doc),
+        "第一部分": part_one,
+        "各部分": [
+            Vars("部分", {
+                "编号": part.numeral,
+                "标题": printable(part.title),
+                "表": [table_context(t, tables[t.number], plan) for t in part.tables],
+                "锚点": part_anchor(i),
+                "版面": flags(plan.section(part_anchor(i))),
+            })
+            for i, part in enumerate(doc.parts, 1)
+        ],
+        "目录": toc,
+        "目录项": [
+            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": e.text, "锚点": e.anchor}) for e in plan.toc
+        ],
+    }
+
+
+def table_file_context(doc: Document, table: ProjectTable, markup: Markup, plan: PagePlan | None = None) -> dict[str, Any]:
+    """Template variables of a project's own Word file: :func:`base_context` and ``表`` (*plan*: ``doc.page_plan``)."""
+    return {**base_context(doc), "表": table_context(table, markup, plan or doc.page_plan)}
+
+
+def base_context(doc: Document) -> dict[str, Any]:
+    """Variables every template has: 标题, 年度, 部门, 金额单位, 版式 (首页, 部分标题)."""
+    return {
+        "标题": printable(doc.title),
+        "年度": doc.year,
+        "部门": printable(doc.department),
+        "金额单位": doc.money_unit,
+        "版式": Vars("版式", {"首页": doc.pages.front, "部分标题": doc.pages.part_heading}),
+    }
+
+
+#: Block kind → the style name templates test for (小标题 = an item's numbered heading line).
+_BLOCK_STYLE = {"heading": "小标题", "paragraph": "正文"}
+_TOC_KIND = {"part": "部分", "section": "章节", "table": "表"}

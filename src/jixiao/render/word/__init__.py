@@ -1,0 +1,1 @@
+"""The Word files: docxtpl templates compiled once, table XML, deterministic packages."""
