@@ -22,7 +22,7 @@ import pytest
 
 from jixiao.expand.department import expand_department
 from jixiao.model.document import Document
-from jixiao.render.html import render_html
+from jixiao.render.html.document import render_html
 from jixiao.render.pdf import layout as pdf
 from jixiao.render.pdf import stamp
 from jixiao.resources import builtin_templates
@@ -121,6 +121,9 @@ def test_a_table_that_does_not_end_its_page_falls_back_to_a_whole_layout(
         "@page :first { margin-top: 50mm; }",
         "@page :left { margin-left: 35mm; }",
         "@page wide { size: A4 landscape; } .jx-table-section { page: wide; }",
+        "@page :blank { @bottom-center { content: none; } }",
+        "@page :left { @bottom-left { content: counter(page); } margin-left: 30mm; }",
+        "@page toc { @bottom-center { content: none; } } .jx-toc { page: toc; }",
         "@page { background: #eee; }",
         "@page { border-bottom: 1pt solid black; }",
         "@media print { @page { background-color: #eee; } }",
@@ -156,6 +159,63 @@ def test_margin_boxes_of_their_own_are_stamped(tmp_path: Path, monkeypatch: pyte
     assert "东丽区医疗保障局" in text and "第 1 页" in text and "— 1 —" in text
 
 
+def _footer_sides(data: bytes) -> list[tuple[str, str]]:
+    """Each page's footer number and the side of the page it stands on ("left" or "right")."""
+    out = []
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        for page in document.pages:
+            low = [w for w in page.extract_words() if w["top"] > page.height * 0.85 and w["text"].isdigit()]
+            assert len(low) == 1, [w["text"] for w in low]
+            out.append((low[0]["text"], "left" if low[0]["x1"] < page.width / 2 else "right"))
+    return out
+
+
+def test_footers_on_the_outer_edge_of_left_and_right_pages_are_stamped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page numbers on the outer edge (left pages left, right pages right), none on the first page."""
+    user = tmp_path / "html"
+    user.mkdir()
+    (user / "style.css").write_text(CSS + """
+@page { @bottom-center { content: none; } }
+@page :right { @bottom-right { content: "— " counter(page) " —"; font-size: 14pt; } }
+@page :left { @bottom-left { content: "— " counter(page) " —"; font-size: 14pt; } }
+@page :first { @bottom-right { content: none; } }
+""", encoding="utf-8")
+    doc = _doc()
+    dirs = [user, BUILTIN]
+    html = render_html(doc, dirs)
+    assert stamp.stampable(html)
+    laid = _same_as_whole(html, dirs, doc, monkeypatch)
+    assert laid._tables  # stamped, not laid out whole
+    sides = _footer_sides(_without_first(laid.write()))
+    assert sides == [(str(n), "left" if n % 2 == 0 else "right") for n in range(2, laid.page_count + 1)]
+    assert sides == _footer_sides(_without_first(_whole(html, dirs, doc, monkeypatch).write()))
+    starts = laid.table_pages()
+    assert any(start % 2 == 1 for start, _ in starts.values())  # some table starts on a left page of the whole …
+    long = [n for n, (start, end) in starts.items() if end - start > 1][:2]
+    assert long  # tables of more than one page: their own files number them from 1
+    for number in long:
+        own = laid.write_table(number)
+        with pdfplumber.open(io.BytesIO(own)) as document:
+            assert not re.search(r"— \d+ —", document.pages[0].extract_text())  # its first page
+            count = len(document.pages)
+        assert _footer_sides(_without_first(own)) == [(str(n), "left" if n % 2 == 0 else "right")
+                                                      for n in range(2, count + 1)]
+        assert own == pdf.table_pdf(html, dirs, number, issued=doc.issued, title=doc.title)
+
+
+def _without_first(data: bytes) -> bytes:
+    """*data* without its first page."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    writer = pypdf.PdfWriter()
+    for page in reader.pages[1:]:
+        writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def test_the_stamped_file_has_one_page_per_page_and_stays_compact(monkeypatch: pytest.MonkeyPatch) -> None:
     doc = _doc()
     html = render_html(doc, [BUILTIN])
@@ -168,3 +228,20 @@ def test_the_stamped_file_has_one_page_per_page_and_stays_compact(monkeypatch: p
         assert contents is not None and contents.get_data().startswith(b"q\n")  # the body, then the footer
     assert len(data) < 1.03 * len(whole) + 2_000  # the emptied footer pages cost a few bytes each
     assert laid.write() == data  # deterministic
+
+
+def test_a_pdf_writer_whose_pages_cannot_be_stamped_gets_a_whole_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another pydyf builds its page tree otherwise: the combined file is laid out whole, not broken or refused."""
+    doc = _doc()
+    html = render_html(doc, [BUILTIN])
+    whole = _whole(html, [BUILTIN], doc, monkeypatch).write()
+    laid = pdf.layout_pdf(html, [BUILTIN], issued=doc.issued, title=doc.title)
+    assert laid._tables
+
+    def unexpected(_pdf: Any) -> None:
+        raise stamp.NotStampable("unexpected page tree")
+
+    monkeypatch.setattr(stamp, "stamp", unexpected)
+    data = laid.write()
+    assert data == whole
+    assert not any("紧凑字体" in w for w in laid.warnings)  # not taken for a font failure

@@ -171,17 +171,21 @@ def subsetter() -> tuple[bool, str]:
 Finisher = Callable[[Any, Any], None]
 
 
-def write_pdf(fresh: Callable[[], Any], finisher: Finisher, options: dict[str, Any], notes: list[str]) -> bytes:
+def write_pdf(fresh: Callable[[], Any], finisher: Finisher, options: dict[str, Any], notes: list[str],
+              passes: tuple[type[Exception], ...] = ()) -> bytes:
     """``fresh().write_pdf(finisher=finisher, **options)``, with compact fonts when :func:`status` allows.
 
     *fresh* gives a new ``weasyprint.Document`` ready to write (a ``Document``
     is written once: its fonts and attachments are used up). If anything goes
     wrong on the compact path, a fresh one is written by WeasyPrint alone, and
-    a note in Chinese is added to *notes*.
+    a note in Chinese is added to *notes*; except for the exceptions *passes*
+    (the caller's own, e.g. from *finisher*), which are raised as they are.
     """
     if status().active:
         try:
             return _write_compact(fresh(), finisher, options)
+        except passes:
+            raise
         except Exception as exc:  # noqa: BLE001 - any failure: step aside, WeasyPrint's own output is right
             note = f"紧凑字体嵌入失败（{type(exc).__name__}: {exc}），已改用 WeasyPrint 的方式嵌入字体（文件较大）"
             if note not in notes:

@@ -90,8 +90,16 @@ class PdfLayout:
 
     def write(self) -> bytes:
         """The combined PDF."""
-        return self._renderer.write(self._base, pages=self._pages, title=self._title, issued=self._issued,
-                                    attachments=self._attachments, footers=self._footers)
+        try:
+            return self._renderer.write(self._base, pages=self._pages, title=self._title, issued=self._issued,
+                                        attachments=self._attachments, footers=self._footers)
+        except stamp.NotStampable:
+            if not self._stamped:
+                raise
+        self._stamped, self._footers, self._tables = False, None, {}  # lay out whole, as WeasyPrint does by itself
+        self._base, self._found = self._renderer.lay_out(self._html)
+        self._pages = list(self._base.pages)
+        return self.write()
 
     def write_table(self, number: int) -> bytes:
         """Table *number* as a document of its own (numbered from page 1), as a PDF."""

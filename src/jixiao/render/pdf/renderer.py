@@ -209,6 +209,9 @@ class Renderer:
         *pages*: these pages (of any documents kept alive) instead of the
         document's, which gives the file its metadata; *footers*: the pages
         are bare, stamped with these.
+
+        Raises:
+            NotStampable: the written pages cannot be stamped (a PDF writer that builds its page tree otherwise).
         """
         when = _as_datetime(issued)
         pages = list(document.pages if pages is None else pages)
@@ -234,7 +237,7 @@ class Renderer:
             _date_embedded_files(pdf, when)
 
         with refusals_stop(self.fetcher), _quiet(self.warnings):
-            return fonts.write_pdf(fresh, finish, _WRITE_OPTIONS, self.warnings)
+            return fonts.write_pdf(fresh, finish, _WRITE_OPTIONS, self.warnings, passes=(stamp.NotStampable,))
 
 
 def _scan(document: Any) -> PageScan:

@@ -30,10 +30,11 @@ from jixiao.model.page import anchor_table, table_anchor
 
 #: Style sheet features that make a page's margin boxes depend on pages before it (running
 #: headers, page-based counters other than ``page``, named pages, page totals): with any of
-#: them, a table laid out again cannot replace its pages in the combined layout.
+#: them, a table laid out again cannot replace its pages in the combined layout. Left and
+#: right pages (``@page :left``) do not: a table is laid out again on a page of its side.
 _CARRIES_OVER = re.compile(
     r"counters?\(\s*pages\b|string-set|(?<![\w-])string\(|running\(|(?<![\w-])element\(|"
-    r"counter-(reset|increment|set)|:nth|(?<![\w-])page\s*:|@import",
+    r"counter-(reset|increment|set)|:nth|(?<![\w@-])page\s*:|@import",
     re.IGNORECASE,
 )
 

@@ -16,10 +16,13 @@ result shows and reads as WeasyPrint's own drawing of the page: the body,
 then the margin boxes, in one content stream, with the fonts of both.
 
 This is exact only when margin boxes depend on nothing but the page number
-and the style sheet paints nothing else on the page box
-(:func:`stampable`): no page selectors, named pages, running headers, page
-totals or counters of its own, no page background or border. Otherwise each
-file is laid out with its own page numbers, as WeasyPrint does by itself.
+(and so on the side, left or right, and whether it is the first page: the
+footer page of number *n* is such a page too) and the style sheet paints
+nothing else on the page box (:func:`stampable`): no named pages, ``:blank``
+or ``:nth()`` pages, running headers, page totals or counters of its own, no
+page background or border, no margins of left or right pages of their own.
+Otherwise each file is laid out with its own page numbers, as WeasyPrint
+does by itself.
 
 This module does not import WeasyPrint.
 """
@@ -57,6 +60,9 @@ FOOTERS_CSS = (
     "box-shadow: none !important; outline: none !important; }"
 )
 
+#: Page selectors whose margin boxes may be stamped (``""``: every page).
+_SIDES = frozenset({"", "left", "right", "first"})
+
 #: Properties of ``@page`` itself (not of its margin boxes) that paint the page box.
 _PAINTS = re.compile(r"^(background|border|box-shadow|outline|marks)", re.IGNORECASE)
 
@@ -85,11 +91,31 @@ def _page_rules(rules: Iterable[Any]) -> Iterable[Any]:
             yield from _page_rules(tinycss2.parse_rule_list(rule.content))
 
 
+def _page_selector(prelude: Iterable[Any]) -> str | None:
+    """``""`` for ``@page``, ``"left"`` for ``@page :left`` …; None for a named page or a list of selectors."""
+    tokens = [token for token in prelude if token.type not in ("whitespace", "comment")]
+    if not tokens:
+        return ""
+    if (len(tokens) == 2 and tokens[0].type == "literal" and tokens[0].value == ":"
+            and tokens[1].type == "ident"):
+        return str(tokens[1].lower_value)
+    return None
+
+
 def _page_rule_paints_nothing(rule: Any) -> bool:
-    if any(token.type not in ("whitespace", "comment") for token in rule.prelude):
-        return False  # a page selector or a named page
+    """Does the ``@page`` *rule* paint nothing on the page box, its margin boxes depending only on the page number?
+
+    ``:left``, ``:right`` and ``:first`` pages are the same pages in a footer
+    document numbered alike (page 1 is the first, a right page; the
+    footer pages of a project's own file count from 1 as its pages do), so
+    their margin boxes may differ, but nothing else of them (their margins
+    would lay a table out differently in the combined file and its own).
+    """
+    selector = _page_selector(rule.prelude)
+    if selector not in _SIDES:
+        return False  # a named page, :blank, :nth() …
     for item in tinycss2.parse_declaration_list(rule.content or [], skip_comments=True, skip_whitespace=True):
-        if item.type == "declaration" and _PAINTS.match(item.lower_name):
+        if item.type == "declaration" and (selector or _PAINTS.match(item.lower_name)):
             return False
         if item.type == "at-rule" and item.lower_at_keyword not in MARGIN_BOXES:
             return False
