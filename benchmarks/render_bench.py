@@ -14,7 +14,10 @@ one warm-up start): the ratio is jixiao's time over LibreOffice's.
 * 启动：``jixiao --help`` (target 0.15 s) and ``jixiao validate SPEC`` (0.35 s);
 * 内存：the peak, over one more run, of the memory of all its processes added
   up (target: 300 MB): PSS (shared pages counted once, split between the
-  processes sharing them) and RSS (counted in every process).
+  processes sharing them) and RSS (counted in every process);
+* CPU：the CPU time of all its processes in that run, and LibreOffice's in
+  one more run of its own: unlike wall time it hardly changes when other
+  programs load the machine, so it compares runs made at different times.
 
 Nothing is written into the repository: the spec is copied to a temporary
 folder, outputs and caches go there too. Python's bytecode cache is allowed
@@ -51,6 +54,8 @@ class Run:
     seconds: float
     pss_mb: float
     rss_mb: float
+    #: CPU time (user + system) of all its processes, from the sampled runs (0 where /proc does not tell).
+    cpu_s: float = 0.0
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -91,19 +96,37 @@ def _memory(pids: Sequence[int]) -> tuple[float, float]:
     return pss / 1024, rss / 1024
 
 
-def timed(args: Sequence[str], env: dict[str, str], cwd: Path, *, memory: bool = False) -> Run:
-    """Run *args*: its wall time, and with *memory* the peak summed memory of its processes.
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
-    Memory is sampled every 20 ms from /proc (which slows the run down a
-    little: timed runs do not sample).
+
+def _cpu(pids: Sequence[int], seen: dict[int, float]) -> None:
+    """Record in *seen* the CPU seconds (user + system) each of *pids* has used so far."""
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        seen[pid] = max(seen.get(pid, 0.0), (int(fields[11]) + int(fields[12])) / _TICK)
+
+
+def timed(args: Sequence[str], env: dict[str, str], cwd: Path, *, memory: bool = False) -> Run:
+    """Run *args*: its wall time, and with *memory* the peak summed memory and the CPU time of its processes.
+
+    Memory and CPU time are sampled every 20 ms from /proc (which slows the
+    run down a little: timed runs do not sample; a process living less than
+    20 ms is missed). CPU time does not grow when other programs load the
+    machine, so it compares runs made at different times better than wall time.
     """
     start = time.perf_counter()
     process = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0.0, 0.0]
+    cpu: dict[int, float] = {}
 
     def sample() -> None:
         while process.poll() is None:
-            pss, rss = _memory(_tree(process.pid))
+            pids = _tree(process.pid)
+            pss, rss = _memory(pids)
+            _cpu(pids, cpu)
             peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
             time.sleep(0.02)
 
@@ -116,7 +139,7 @@ def timed(args: Sequence[str], env: dict[str, str], cwd: Path, *, memory: bool =
         sampler.join()
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{stderr.decode(errors='replace')}")
-    return Run(seconds, peak[0], peak[1])
+    return Run(seconds, peak[0], peak[1], sum(cpu.values()))
 
 
 def cold(spec: Path, work: Path, jobs: int, repeat: int) -> Run:
@@ -132,7 +155,7 @@ def cold(spec: Path, work: Path, jobs: int, repeat: int) -> Run:
 
 
 def _combine(timings: Sequence[Run], memory: Run) -> Run:
-    return Run(statistics.median(r.seconds for r in timings), memory.pss_mb, memory.rss_mb)
+    return Run(statistics.median(r.seconds for r in timings), memory.pss_mb, memory.rss_mb, memory.cpu_s)
 
 
 def edited(spec: Path, work: Path, repeat: int) -> tuple[Run, Run, bytes]:
@@ -165,8 +188,8 @@ def startup(spec: Path, work: Path, repeat: int) -> tuple[float, float]:
     return statistics.median(help_times), statistics.median(validate)
 
 
-def office_seconds(docx: bytes, repeat: int) -> float | None:
-    """Median time of LibreOffice converting *docx* to PDF (after one warm-up start)."""
+def office_seconds(docx: bytes, repeat: int) -> Run | None:
+    """Median time of LibreOffice converting *docx* to PDF (after one warm-up start), CPU time of one more run."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         return None
@@ -182,7 +205,8 @@ def office_seconds(docx: bytes, repeat: int) -> float | None:
             start = time.perf_counter()
             subprocess.run(cmd, capture_output=True, check=True)
             times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        sampled = timed(cmd, os.environ.copy(), Path(tmp), memory=True)
+    return Run(statistics.median(times), sampled.pss_mb, sampled.rss_mb, sampled.cpu_s)
 
 
 def main() -> None:
@@ -201,25 +225,35 @@ def main() -> None:
         figures = {jobs: cold(spec, work, jobs, repeat) for jobs in sorted({1, 2, cores})}
         edit, same, docx = edited(spec, work, repeat)
         help_s, validate_s = startup(spec, work, repeat * 2)
-    office = office_seconds(docx, repeat)
+    office_run = office_seconds(docx, repeat)
+    office = office_run.seconds if office_run else None
 
     def ratio(seconds: float) -> str:
         return f"{seconds / office:5.2f}" if office else "    –"
 
+    def cpu(run: Run) -> str:
+        """CPU seconds of all its processes, and their ratio to LibreOffice's."""
+        if not run.cpu_s:
+            return f"{'–':>8}{'':>9}"
+        share = f"{run.cpu_s / office_run.cpu_s:.2f}" if office_run and office_run.cpu_s else "–"
+        return f"{run.cpu_s:>8.2f}{share:>9}"
+
     print(f"jixiao render {spec.name} --force（总文档 + 单表，Word + PDF；{repeat} 次新进程的中位数；本机 {cores} 核）")
-    if office:
-        print(f"LibreOffice 转换总文档 docx → pdf：{office:.2f} s（{repeat} 次的中位数）")
+    if office_run:
+        print(f"LibreOffice 转换总文档 docx → pdf：{office_run.seconds:.2f} s（{repeat} 次的中位数），"
+              f"CPU {office_run.cpu_s:.2f} s")
     else:
         print("未安装 LibreOffice：不计算比值。")
-    print(f"{'':<30}{'耗时/s':>8}{'÷LibreOffice':>14}{'目标':>8}{'全部进程峰值 PSS/MB':>22}{'RSS/MB':>9}")
+    print(f"{'':<30}{'耗时/s':>8}{'÷LibreOffice':>14}{'目标':>8}{'全部进程峰值 PSS/MB':>22}{'RSS/MB':>9}"
+          f"{'CPU/s':>8}{'÷LO CPU':>9}")
     for jobs, run in figures.items():
         target = f"≤{TARGET_COLD}" if jobs == 2 else ""
         print(f"{'冷启动（空缓存），' + str(jobs) + ' 个进程':<30}{run.seconds:>8.2f}{ratio(run.seconds):>14}"
-              f"{target:>8}{run.pss_mb:>22.0f}{run.rss_mb:>9.0f}")
+              f"{target:>8}{run.pss_mb:>22.0f}{run.rss_mb:>9.0f}{cpu(run)}")
     print(f"{'什么都没改，再生成':<30}{same.seconds:>8.2f}{ratio(same.seconds):>14}{'≤' + str(TARGET_SAME):>8}"
-          f"{same.pss_mb:>22.0f}{same.rss_mb:>9.0f}")
+          f"{same.pss_mb:>22.0f}{same.rss_mb:>9.0f}{cpu(same)}")
     print(f"{'改一个项目的预算数后再生成':<30}{edit.seconds:>8.2f}{ratio(edit.seconds):>14}{'':>8}"
-          f"{edit.pss_mb:>22.0f}{edit.rss_mb:>9.0f}")
+          f"{edit.pss_mb:>22.0f}{edit.rss_mb:>9.0f}{cpu(edit)}")
     print(f"{'jixiao --help':<30}{help_s:>8.2f}{'':>14}{'≤' + str(TARGET_HELP):>8}")
     print(f"{'jixiao validate ' + spec.name:<30}{validate_s:>8.2f}{'':>14}{'≤' + str(TARGET_VALIDATE):>8}")
     peak = max(run.pss_mb for run in figures.values())

@@ -24,6 +24,7 @@ from jixiao.model.document import Document, IndicatorRow, ProjectTable
 from jixiao.render.html.document import render_html
 from jixiao.render.layout.grid import TableGrid, header_grid, indicator_grid
 from jixiao.render.pdf import layout as pdf
+from jixiao.render.pdf import renderer
 from jixiao.render.pdf.cff import charset_is_identity
 from jixiao.resources import builtin_templates
 from jixiao.spec.load import load_department
@@ -324,7 +325,7 @@ def test_merged_cells_crossing_a_page_are_cut_and_labelled(dongli: Laid, monkeyp
         patch.setattr(pdf.Renderer, "_relayout_tables", lambda *args: None)
         assert _combined_problems(_lay(doc)) == []
     # The check has teeth: WeasyPrint's own drawing of the same table fails it.
-    monkeypatch.setattr(pdf, "MAX_LAYOUTS", 1)
+    monkeypatch.setattr(renderer, "MAX_LAYOUTS", 1)
     assert _combined_problems(_lay(doc))
 
 

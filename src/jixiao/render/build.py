@@ -134,7 +134,7 @@ def render_department(
         report_progress("排版 PDF", 0, 1)
         return PdfRun(html, html_dirs(spec_root, doc.templates.get("html")), issued=when, title=doc.title,
                       numbers=[t.number for t in tables], combined=combined, cache=cache,
-                      start=lambda: pool.executor(workers), progress=report_progress)
+                      start=lambda: pool.executor(workers), progress=report_progress, workers=workers)
 
     try:
         # With workers, the PDF files are laid out while this process makes the Word files; in this
@@ -144,7 +144,7 @@ def render_department(
         if "xlsx" in options.formats and combined:
             from jixiao.render.xlsx import render_workbook
 
-            outputs.add(f"{stem}.xlsx", render_workbook(doc, doc.tables(), when))
+            outputs.add(f"{stem}.xlsx", _workbook(doc, when, cache, code, render_workbook))
         if word is not None:
             for i, t in enumerate(tables, 1):
                 outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t))
@@ -179,6 +179,19 @@ def render_department(
         warnings=[w for w in (one_sided(doc),) if w is not None],
         pdf_laid_out=pdfs.laid_out if pdfs is not None else 0,
     )
+
+
+def _workbook(doc: Document, when: dt.datetime, cache: Cache | None, code: str,
+              make: Callable[[Document, list[ProjectTable], dt.datetime], bytes]) -> bytes:
+    """The workbook, from the cache when the document and the render code are unchanged."""
+    key = digest(code, "xlsx", when.isoformat(), doc.model_dump_json()) if cache is not None else ""
+    found = cache.get(key) if cache is not None else None
+    if found is not None:
+        return found
+    data = make(doc, doc.tables(), when)
+    if cache is not None:
+        cache.put(key, data)
+    return data
 
 
 def _html_tables(doc: Document, cache: Cache | None, code: str) -> dict[int, Markup] | None:

@@ -4,7 +4,8 @@ What is kept (see :mod:`jixiao.render.pdf.make` and :mod:`jixiao.render.build`):
 the combined PDF with its anchors' pages (keyed by the whole HTML), each
 project's PDF (keyed by the HTML of that table's own document), the Word XML
 of each project table and the Word files (keyed by the expanded content they
-are made from and the Word template's bytes). Every key also holds the jixiao
+are made from and the Word template's bytes), the workbook (keyed by the
+expanded content). Every key also holds the jixiao
 version and render code, WeasyPrint's and its libraries' versions, the fonts
 and text libraries installed, and every file of the HTML template folders. A
 render therefore gives the same bytes with or without the cache; the tests
@@ -378,7 +379,7 @@ def code_digest() -> str:
             sha.update(path.relative_to(here.parent).as_posix().encode() + b"\0" + path.read_bytes())
     versions = _installed()
     for name in ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssselect2", "docxtpl", "jinja2",
-                 "lxml", "markupsafe"):
+                 "lxml", "markupsafe", "openpyxl"):
         sha.update(f"{name}={versions.get(name, '-')}\0".encode())
     _CODE.append(sha.hexdigest())
     return _CODE[0]

@@ -18,8 +18,16 @@ any other font (TrueType, name-keyed CFF, colour or bitmap fonts, a font with
 missing glyphs) is subset by WeasyPrint as usual. Result: 30–50 KB per
 one-page table, and faster, as the huge retained-id subset is never built.
 
-WeasyPrint has no public way to do this, so this module wraps one internal
-method (``weasyprint.pdf.fonts.Font.subset``) and reads a few internal names,
+WeasyPrint also copies every font file it draws with into memory when it
+starts writing a PDF (``Font.file_content``: 20–27 MB for each Noto CJK
+file, three or four per file written), only to subset it. While jixiao
+writes, that copy is put off (:func:`_deferred`): a font subset the compact
+way never needs it, and any other font gets it before WeasyPrint's own
+subsetting reads it. That saves some 10 ms and 20 MB per font and file.
+
+WeasyPrint has no public way to do this, so this module wraps two internal
+methods (``weasyprint.pdf.fonts.Font.subset`` and ``Font.__init__``, whose
+module's ``get_hb_object_data`` it calls through) and reads a few internal names,
 all listed in :data:`INTERNALS`, :data:`FONT_ATTRIBUTES` and
 :data:`HARFBUZZ_NAMES` (tests pin them). It is used only on the WeasyPrint
 releases it was tested with (:data:`KNOWN_MAJORS`) and only when every one of
@@ -30,7 +38,9 @@ writing, the file is written by WeasyPrint alone: still correct, only larger.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -48,7 +58,9 @@ KNOWN_MAJORS = (69, 70)
 #: The WeasyPrint internals used here, as ``module:attribute``.
 INTERNALS = (
     "weasyprint.pdf.fonts:Font",
+    "weasyprint.pdf.fonts:Font.__init__",
     "weasyprint.pdf.fonts:Font.subset",
+    "weasyprint.pdf.fonts:get_hb_object_data",
     "weasyprint.text.ffi:ffi",
     "weasyprint.text.ffi:harfbuzz",
     "weasyprint.text.ffi:harfbuzz_subset",
@@ -111,6 +123,8 @@ class _WeasyPrint:
     """The WeasyPrint internals this module uses: exactly those of :data:`INTERNALS`."""
 
     Font: Any
+    #: ``weasyprint.pdf.fonts.get_hb_object_data``: the name ``Font.__init__`` reads font files with.
+    read_font: Any
     ffi: Any
     harfbuzz: Any
     harfbuzz_subset: Any
@@ -120,10 +134,11 @@ class _WeasyPrint:
 def _wp() -> _WeasyPrint:
     """Import the internals (ImportError or AttributeError if this WeasyPrint release lacks one)."""
     from weasyprint.pdf.fonts import Font
+    from weasyprint.pdf.fonts import get_hb_object_data as read_font
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
     from weasyprint.text.fonts import get_hb_object_data
 
-    return _WeasyPrint(Font, ffi, harfbuzz, harfbuzz_subset, get_hb_object_data)
+    return _WeasyPrint(Font, read_font, ffi, harfbuzz, harfbuzz_subset, get_hb_object_data)
 
 
 def missing_internals() -> list[str]:
@@ -156,17 +171,21 @@ def subsetter() -> tuple[bool, str]:
 Finisher = Callable[[Any, Any], None]
 
 
-def write_pdf(fresh: Callable[[], Any], finisher: Finisher, options: dict[str, Any], notes: list[str]) -> bytes:
+def write_pdf(fresh: Callable[[], Any], finisher: Finisher, options: dict[str, Any], notes: list[str],
+              passes: tuple[type[Exception], ...] = ()) -> bytes:
     """``fresh().write_pdf(finisher=finisher, **options)``, with compact fonts when :func:`status` allows.
 
     *fresh* gives a new ``weasyprint.Document`` ready to write (a ``Document``
     is written once: its fonts and attachments are used up). If anything goes
     wrong on the compact path, a fresh one is written by WeasyPrint alone, and
-    a note in Chinese is added to *notes*.
+    a note in Chinese is added to *notes*; except for the exceptions *passes*
+    (the caller's own, e.g. from *finisher*), which are raised as they are.
     """
     if status().active:
         try:
             return _write_compact(fresh(), finisher, options)
+        except passes:
+            raise
         except Exception as exc:  # noqa: BLE001 - any failure: step aside, WeasyPrint's own output is right
             note = f"紧凑字体嵌入失败（{type(exc).__name__}: {exc}），已改用 WeasyPrint 的方式嵌入字体（文件较大）"
             if note not in notes:
@@ -181,6 +200,8 @@ class _Session:
 
     programs: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)
     swapped: set[int] = field(default_factory=set)
+    #: Fonts whose file was not read when they were made (:data:`_DEFERRED`).
+    deferred: list[Any] = field(default_factory=list)
 
 
 _SESSION: ContextVar[_Session | None] = ContextVar("jixiao_compact_fonts", default=None)
@@ -205,6 +226,8 @@ def _write_compact(document: Any, finisher: Finisher, options: dict[str, Any]) -
         _SESSION.reset(token)
     if set(session.programs) - session.swapped:
         raise _NotSwapped("compact font subset made but not embedded")
+    if any(font.file_content is _DEFERRED for font in session.deferred):
+        raise _NotSwapped("a font file was embedded before it was read")
     return data
 
 
@@ -221,21 +244,79 @@ def _swap(session: _Session, pdf: Any) -> None:
             session.swapped.add(key)
 
 
+class _Deferred(bytes):
+    """The type of :data:`_DEFERRED`."""
+
+
+#: ``Font.file_content`` of a font whose file is not read yet (see :func:`_deferred`).
+_DEFERRED = _Deferred(b"")
+_DEFER: ContextVar[bool] = ContextVar("jixiao_defer_font_data", default=False)
+
+
 def _install() -> None:
-    """Wrap WeasyPrint's ``Font.subset`` once; outside :func:`_write_compact` the wrapper calls the original."""
-    font_class = _wp().Font
+    """Wrap WeasyPrint's ``Font.subset`` and ``Font.__init__`` once; outside :func:`_write_compact` they do as before."""
+    wp = _wp()
+    font_class = wp.Font
     original = font_class.subset
     if getattr(original, "_jixiao", False):
         return
+    original_init = font_class.__init__
+    _READ.append(wp.read_font)
 
+    def data(hb_object: Any, *args: Any, **kwargs: Any) -> Any:
+        if _DEFER.get() and not args and not kwargs:
+            return _DEFERRED
+        return wp.read_font(hb_object, *args, **kwargs)
+
+    @functools.wraps(original_init)
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        session = _SESSION.get()
+        if session is None:
+            original_init(self, *args, **kwargs)
+            return
+        token = _DEFER.set(True)
+        try:
+            original_init(self, *args, **kwargs)
+        finally:
+            _DEFER.reset(token)
+        if self.file_content is _DEFERRED:
+            session.deferred.append(self)
+            if not _deferred(self):
+                self.file_content = read_font(self.hb_face)
+
+    @functools.wraps(original)
     def subset(self: Any, to_unicode: dict[int, str], hinting: bool) -> None:
         session = _SESSION.get()
         if session is not None and to_unicode and _compact(self, to_unicode, hinting, session):
             return
+        if self.file_content is _DEFERRED:
+            self.file_content = read_font(self.hb_face)
         original(self, to_unicode, hinting)
 
     subset._jixiao = True  # type: ignore[attr-defined]
+    vars(sys.modules[font_class.__module__])["get_hb_object_data"] = data
+    font_class.__init__ = init
     font_class.subset = subset
+
+
+#: WeasyPrint's own ``get_hb_object_data`` of its font module, once :func:`_install` has replaced it there.
+_READ: list[Any] = []
+
+
+def read_font(face: Any) -> bytes:
+    """The whole font file behind the HarfBuzz *face* (what ``Font.__init__`` reads)."""
+    data: bytes = _READ[0](face)
+    return data
+
+
+def _deferred(font: Any) -> bool:
+    """May *font*'s file wait (it may be subset the compact way, the only place that reads it then)?
+
+    Fonts WeasyPrint may embed without subsetting (bitmap fonts) or change
+    before subsetting (variable and colour fonts) are read at once.
+    """
+    tables = set(font.tables)
+    return _CFF.decode() in tables and not tables & _NOT_COMPACT and not font.bitmap
 
 
 #: Compact subsets made by this process: (font, glyphs, hinting) → (OpenType, CFF) or None (not compactable).

@@ -27,6 +27,8 @@ class Combined:
     anchor_pages: dict[str, int]
     #: WeasyPrint's warnings (English) and jixiao's notes, each once.
     warnings: list[str] = field(default_factory=list)
+    #: Project PDFs asked for, by table number.
+    tables: dict[int, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,20 @@ class Tables:
     warnings: list[str] = field(default_factory=list)
 
 
-def combined(html: str, template_dirs: Sequence[Path], issued: dt.date, title: str) -> Combined:
-    """Lay out and write the combined document."""
+def combined(html: str, template_dirs: Sequence[Path], issued: dt.date, title: str,
+             tables: Sequence[int] = ()) -> Combined:
+    """Lay out and write the combined document, and the PDFs of the project *tables*.
+
+    A table's own PDF is written from the same layout where the style sheet
+    allows (:meth:`jixiao.render.pdf.layout.PdfLayout.write_table`): much
+    cheaper than laying it out again.
+    """
     from jixiao.render.pdf.layout import layout_pdf
 
     layout = layout_pdf(html, template_dirs, issued, title)
     data = layout.write()
-    found = Combined(data, layout.anchor_pages(), list(layout.warnings))
+    made = {number: layout.write_table(number) for number in tables}
+    found = Combined(data, layout.anchor_pages(), list(layout.warnings), made)
     del layout
     gc.collect()  # the layout's boxes hold reference cycles: free them now, not at some later collection
     return found

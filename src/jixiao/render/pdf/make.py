@@ -1,11 +1,14 @@
 """The PDF files of a render: from the cache, or laid out by worker processes.
 
 The combined document is one call (:func:`jixiao.render.pdf.jobs.combined`),
-submitted first as it takes longest; the project tables' own documents
-(:func:`jixiao.render.pdf.sections.split`) follow in small batches
-(:func:`jixiao.render.pdf.jobs.tables`), so that the workers finish together.
-Meanwhile the caller makes the Word files; :meth:`PdfRun.anchors` waits for
-the combined layout only, whose pages the combined Word file's 目录 shows.
+submitted first as it takes longest; with several workers, the project
+tables' own documents (:func:`jixiao.render.pdf.sections.split`) follow in
+small batches (:func:`jixiao.render.pdf.jobs.tables`), so that the workers
+finish together. With one, the combined call writes them from its own layout
+(each table is laid out once: :mod:`jixiao.render.pdf.assemble`), which costs
+less than laying them out again. Meanwhile the caller makes the Word files;
+:meth:`PdfRun.anchors` waits for the combined layout only, whose pages the
+combined Word file's 目录 shows.
 
 Each file is cached by what it is made from (:mod:`jixiao.render.cache`): the
 combined PDF by the whole HTML, a project's PDF by the HTML of its own
@@ -67,7 +70,7 @@ class PdfRun:
 
     def __init__(self, html: str, template_dirs: Sequence[Path], *, issued: dt.date, title: str,
                  numbers: Sequence[int], combined: bool, cache: Cache | None, start: Callable[[], Executor],
-                 progress: Progress) -> None:
+                 progress: Progress, workers: int = 2) -> None:
         self._progress = progress
         self._dirs = tuple(Path(d).absolute() for d in template_dirs)  # workers may have another working folder
         self._issued = issued
@@ -82,6 +85,8 @@ class PdfRun:
         self._tables: dict[int, bytes] = {}
         self._batches: list[tuple[list[int], Future[jobs.Tables]]] = []
         self._pool: Executor | None = None
+        #: Tables whose PDFs come with the combined one.
+        self._along: list[int] = []
         self.laid_out = 0
         if combined:
             self._combined = self._cached_combined()
@@ -91,7 +96,10 @@ class PdfRun:
             self._pool = start()
             try:
                 if combined and self._combined is None:
-                    self._combined = self._pool.submit(jobs.combined, html, self._dirs, issued, title)
+                    along = missing if workers <= 1 else []
+                    self._along = along
+                    missing = [n for n in missing if n not in along]
+                    self._combined = self._pool.submit(jobs.combined, html, self._dirs, issued, title, along)
                 for i in range(0, len(missing), BATCH):
                     batch = missing[i:i + BATCH]
                     future = self._pool.submit(jobs.tables, {n: own[n].html for n in batch},
@@ -125,11 +133,15 @@ class PdfRun:
     def _combined_result(self) -> jobs.Combined | None:
         if isinstance(self._combined, Future):
             done = pool.result(self._combined)
-            self.laid_out += 1
+            self.laid_out += 1 + len(done.tables)
             if self._cache is not None:
                 meta = json.dumps({"anchors": done.anchor_pages, "warnings": done.warnings}).encode("utf-8")
                 self._cache.put(self._combined_key, len(meta).to_bytes(8, "big") + meta + done.data)
-            self._combined = done
+            for number in self._along:
+                self._tables[number] = done.tables[number]
+                if self._cache is not None:
+                    self._cache.put(self._keys[number], done.tables[number])
+            self._combined = jobs.Combined(done.data, done.anchor_pages, done.warnings)
         return self._combined
 
     def result(self) -> PdfSet:

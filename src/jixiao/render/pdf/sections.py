@@ -8,6 +8,8 @@ starts on page 1 and its page footers count from 1, like the project's own
 Word file. :func:`relayout_html` makes the document in which a table whose
 merged cells were cut is laid out again for the combined file: on a page of
 the same side and with the same page numbers as in the combined layout.
+:func:`standalone` and :func:`stand_ins` serve to put the combined document
+together from the tables' own layouts (:mod:`jixiao.render.pdf.assemble`).
 
 This module parses HTML with lxml (the tree WeasyPrint's own parser builds
 for jixiao's templates) and does not import WeasyPrint.
@@ -28,10 +30,11 @@ from jixiao.model.page import anchor_table, table_anchor
 
 #: Style sheet features that make a page's margin boxes depend on pages before it (running
 #: headers, page-based counters other than ``page``, named pages, page totals): with any of
-#: them, a table laid out again cannot replace its pages in the combined layout.
+#: them, a table laid out again cannot replace its pages in the combined layout. Left and
+#: right pages (``@page :left``) do not: a table is laid out again on a page of its side.
 _CARRIES_OVER = re.compile(
     r"counters?\(\s*pages\b|string-set|(?<![\w-])string\(|running\(|(?<![\w-])element\(|"
-    r"counter-(reset|increment|set)|:nth|(?<![\w-])page\s*:|@import",
+    r"counter-(reset|increment|set)|:nth|(?<![\w@-])page\s*:|@import",
     re.IGNORECASE,
 )
 
@@ -127,6 +130,71 @@ def relayout_html(html: str, number: int, *, start: int, shown: int | None = Non
                     " @page :blank { counter-increment: page 1 }")  # blank pages count here (目录页码)
     out: str = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     return out, first
+
+
+def _blank(text: str | None) -> bool:
+    return not (text or "").strip()
+
+
+def leading_id(element: etree._Element | None) -> str | None:
+    """The ``id`` at the very start of *element*: its own, else its first child's (with no text before it) …"""
+    while element is not None:
+        ident = element.get("id")
+        if ident:
+            return str(ident)
+        if not _blank(element.text) or len(element) == 0:
+            return None
+        element = element[0]
+    return None
+
+
+def standalone(html: str) -> list[int]:
+    """Tables of *html* that may stand on pages of their own: laid out alone, their pages are the combined ones.
+
+    Their section is a child of ``<body>`` that begins with the table's title
+    (``id="table-N"``), has no text around it and is not marked to continue
+    the page before it (class ``jx-follows``); what follows it begins with an
+    ``id``. Whether they do start and end a page is seen in the layout
+    (:mod:`jixiao.render.pdf.assemble`).
+    """
+    root = lxml.html.document_fromstring(html)
+    body = root.find("body")
+    out: list[int] = []
+    for section in body if body is not None else ():
+        number = section.get("data-table") or ""
+        first = section[0] if len(section) else None
+        after = section.getnext()
+        if (number.isdigit() and first is not None and first.get("id") == table_anchor(int(number))
+                and _blank(section.text) and _blank(section.tail) and "jx-follows" not in (section.get("class") or "")
+                and (after is None or leading_id(after) is not None)):
+            out.append(int(number))
+    return out
+
+
+def stand_ins(html: str, pages: dict[int, int]) -> tuple[str, dict[int, str | None]]:
+    """*html* with each table of *pages* replaced by a stand-in of as many pages, and the ``id`` that follows each.
+
+    A stand-in keeps the section's own attributes and its title (the
+    ``table-N`` anchor the 目录's page numbers and links point to), then
+    breaks to a new page until it has as many pages as the table. Tables
+    come from :func:`standalone`.
+    """
+    root = lxml.html.document_fromstring(html)
+    body = root.find("body")
+    if body is None:
+        raise RenderError("HTML 模板生成的文档中没有 <body>。")
+    after: dict[int, str | None] = {}
+    for number, section in _sections(body, pages).items():
+        title = section[0]
+        for child in list(section):
+            section.remove(child)
+        section.append(title)
+        title.tail = "\n"
+        for _ in range(pages[number] - 1):
+            etree.SubElement(section, "div", {"style": "break-before: page"}).tail = "\n"
+        after[number] = leading_id(section.getnext())
+    out: str = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+    return out, after
 
 
 @dataclass(frozen=True)
