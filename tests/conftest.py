@@ -113,10 +113,18 @@ class Examples:
         self.root = root
 
     def __getitem__(self, name: str) -> Path:
-        folder = self.root / name
+        return self._rendered(name, frozenset({"docx", "pdf"}))
+
+    def word_only(self, name: str) -> Path:
+        """``specs/<name>`` rendered to Word only (``--format docx``: no PDF, so no page numbers in the 目录)."""
+        return self._rendered(name, frozenset({"docx"}))
+
+    def _rendered(self, name: str, formats: frozenset[str]) -> Path:
+        key = f"{name}-{'-'.join(sorted(formats))}"
+        folder = self.root / key
         self.root.mkdir(parents=True, exist_ok=True)
-        with _locked(self.root / f"{name}.lock"):
-            if not (self.root / f"{name}.done").exists():
+        with _locked(self.root / f"{key}.lock"):
+            if not (self.root / f"{key}.done").exists():
                 from jixiao.expand.department import expand_department
                 from jixiao.render.build import RenderOptions, render_department
                 from jixiao.spec.load import load_department
@@ -124,8 +132,8 @@ class Examples:
                 shutil.rmtree(folder, ignore_errors=True)  # what a run stopped half-way left
                 spec = ROOT / "specs" / name
                 render_department(expand_department(load_department(spec)), spec,
-                                  RenderOptions(out_dir=folder, cache=False), jobs=1)
-                (self.root / f"{name}.done").touch()
+                                  RenderOptions(out_dir=folder, formats=formats, cache=False), jobs=1)
+                (self.root / f"{key}.done").touch()
         return folder
 
 

@@ -54,7 +54,8 @@ class Renders:
             stdout=subprocess.PIPE, text=True, encoding="utf-8",
         )
         self.answers: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -83,6 +84,9 @@ class Renders:
         except subprocess.TimeoutExpired:
             self.process.kill()  # its workers end with it: the pipes to their parent close
             self.process.wait()
+        self.reader.join(timeout=30)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
 
 
 @pytest.mark.stress
