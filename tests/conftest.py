@@ -1,13 +1,18 @@
-"""Shared fixtures: small spec folders written from text."""
+"""Shared fixtures: small spec folders written from text, and the examples rendered once per test run."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -16,6 +21,21 @@ def pytest_configure(config: pytest.Config) -> None:
     # pytest-xdist workers inherit COLUMNS=80; rich would freeze that width into jixiao's consoles when
     # jixiao.cli is imported, and tests that invoke a command with env={"COLUMNS": ...} could not widen it.
     os.environ.pop("COLUMNS", None)
+
+
+#: The slowest test files, slowest first (``--durations`` of a whole run). ``./run test`` hands whole files to
+#: pytest-xdist's workers in collection order (``--dist loadfile``); starting with the longest keeps the two
+#: workers busy until the end instead of one finishing a long file alone. Only the order changes.
+SLOWEST_FIRST = (
+    "test_render_stress.py", "test_render_cache.py", "test_season_e2e.py", "test_weasyprint_versions.py",
+    "test_safety_import.py", "test_import.py", "test_pages.py", "test_fuzz.py", "test_pdf.py", "test_fmt.py",
+    "test_workbook_import.py", "test_textconv.py", "test_docx.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 DEPARTMENT = """\
 年度: 2025
@@ -60,3 +80,66 @@ def spec_dir(tmp_path: Path):  # type: ignore[no-untyped-def]
         return write_tree(tmp_path / "spec", files)
 
     return make
+
+
+# --- The examples, rendered once for the whole run ---------------------------------------------
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on *path* (pytest-xdist's workers wait for each other here)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no workers sharing a folder there (the suite runs on Linux and macOS)
+        yield
+        return
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class Examples:
+    """``specs/<name>`` rendered to Word and PDF as a serial cold render makes them: one process, no cache.
+
+    Each example is rendered the first time a test asks for it, once for the whole run: pytest-xdist's
+    workers share one folder (the parent of their own temporary folders) and take turns under a lock.
+    The folders are shared: read them, copy them, never change them.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __getitem__(self, name: str) -> Path:
+        return self._rendered(name, frozenset({"docx", "pdf"}))
+
+    def word_only(self, name: str) -> Path:
+        """``specs/<name>`` rendered to Word only (``--format docx``: no PDF, so no page numbers in the 目录)."""
+        return self._rendered(name, frozenset({"docx"}))
+
+    def _rendered(self, name: str, formats: frozenset[str]) -> Path:
+        key = f"{name}-{'-'.join(sorted(formats))}"
+        folder = self.root / key
+        self.root.mkdir(parents=True, exist_ok=True)
+        with _locked(self.root / f"{key}.lock"):
+            if not (self.root / f"{key}.done").exists():
+                from jixiao.expand.department import expand_department
+                from jixiao.render.build import RenderOptions, render_department
+                from jixiao.spec.load import load_department
+
+                shutil.rmtree(folder, ignore_errors=True)  # what a run stopped half-way left
+                spec = ROOT / "specs" / name
+                render_department(expand_department(load_department(spec)), spec,
+                                  RenderOptions(out_dir=folder, formats=formats, cache=False), jobs=1)
+                (self.root / f"{key}.done").touch()
+        return folder
+
+
+@pytest.fixture(scope="session")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Examples:
+    """The example specs rendered to Word and PDF (serially, without the cache), once per run: name → folder."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return Examples(shared / "rendered-examples")

@@ -13,6 +13,7 @@ import docx
 import pytest
 from lxml import etree
 
+from conftest import Examples
 from docxtext import W, document_root, dump
 from jixiao.expand.department import expand_department
 from jixiao.limits import MAX_FILE_NAME_BYTES
@@ -42,14 +43,9 @@ def _render(spec: Path, out: Path, **kw: object) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Both examples rendered to Word once for this module: name → output folder."""
-    out = {}
-    for name in ("tangshan-2025", "dongli-2025"):
-        folder = tmp_path_factory.mktemp(name)
-        _render(SPECS / name, folder)
-        out[name] = folder
-    return out
+def rendered(examples: Examples) -> dict[str, Path]:
+    """Both examples rendered to Word only, once for the run (shared: read only): name → output folder."""
+    return {name: examples.word_only(name) for name in ("tangshan-2025", "dongli-2025")}
 
 
 def _combined(folder: Path) -> Path:

@@ -20,6 +20,7 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
+from conftest import Examples
 from docxtext import dump
 from jixiao.checks import run_checks
 from jixiao.cli import app
@@ -51,9 +52,13 @@ def _expand(spec: Path) -> Document:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Document, Path]]:
-    """Both examples rendered to Word once: name → (expanded document, combined .docx)."""
-    return {name: _render(SPECS / name, tmp_path_factory.mktemp(name)) for name in EXAMPLES}
+def rendered(examples: Examples) -> dict[str, tuple[Document, Path]]:
+    """Both examples rendered to Word once for the run (shared: read only): name → (expanded document, combined .docx)."""
+    out = {}
+    for name in EXAMPLES:
+        (combined,) = examples.word_only(name).glob("*.docx")
+        out[name] = (_expand(SPECS / name), combined)
+    return out
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import Examples
 from jixiao.cli import app
 from jixiao.expand.department import expand_department
 from jixiao.model.document import Document, ProjectTable
@@ -25,14 +26,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Document, Path]]:
-    out: dict[str, tuple[Document, Path]] = {}
-    for name in EXAMPLES:
-        folder = tmp_path_factory.mktemp("render") / name
-        result = runner.invoke(app, ["render", str(ROOT / "specs" / name), "-o", str(folder), "--force"])
-        assert result.exit_code == 0, result.output
-        out[name] = (expand_department(load_department(ROOT / "specs" / name)), folder)
-    return out
+def rendered(examples: Examples) -> dict[str, tuple[Document, Path]]:
+    """Both examples, expanded and rendered (the shared render of the run: read only)."""
+    return {name: (expand_department(load_department(ROOT / "specs" / name)), examples[name]) for name in EXAMPLES}
 
 
 def _squash(text: str) -> str:
