@@ -4,9 +4,13 @@ Reads only the expanded :class:`~jixiao.model.document.Document`. Everything is
 rendered in memory first and written at the end (:mod:`jixiao.render.outputs`),
 where files that already hold the same bytes are left as they are.
 
-The PDF files are laid out by worker processes (:mod:`jixiao.render.pdf.make`)
-while this process makes the Word files; the combined Word file's 目录 takes
-its page numbers from the combined PDF's layout. Every file is cached by what
+The PDF files are laid out by worker processes (:mod:`jixiao.render.pdf.make`);
+the Word files follow their layouts: the combined Word file's 目录 takes its
+page numbers from the combined PDF's layout, and every Word table breaks
+across pages where its PDF table does (:mod:`jixiao.render.layout.breaks`):
+the combined file's where the combined PDF breaks, a project's own file's
+where that project's own PDF breaks. A render of Word files alone lays the
+documents out without writing them. Every file is cached by what
 it is made from (:mod:`jixiao.render.cache`), so a render with nothing changed
 lays out nothing. The files are the same, byte for byte, in one process or
 several, with or without the cache.
@@ -118,8 +122,9 @@ def render_department(
     word = WordFiles(doc, spec_root, options.template, options.table_template, combined=combined, cache=cache,
                      code=code, when=when) if "docx" in options.formats else None
 
+    pdf = "pdf" in options.formats
     html: str | None = None
-    if "pdf" in options.formats or "html" in options.formats:
+    if pdf or "html" in options.formats or word is not None:
         from jixiao.render.html.document import render_html
 
         html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")), _html_tables(doc, cache, code))
@@ -129,16 +134,16 @@ def render_department(
     pdfs = None
 
     def start_pdf() -> PdfRun | None:
-        if html is None or "pdf" not in options.formats:
+        if html is None or not (pdf or word is not None):
             return None
         report_progress("排版 PDF", 0, 1)
         return PdfRun(html, html_dirs(spec_root, doc.templates.get("html")), issued=when, title=doc.title,
                       numbers=[t.number for t in tables], combined=combined, cache=cache,
-                      start=lambda: pool.executor(workers), progress=report_progress)
+                      start=lambda: pool.executor(workers), progress=report_progress, write=pdf)
 
     try:
-        # With workers, the PDF files are laid out while this process makes the Word files; in this
-        # process, after the project Word files (a broken Word template stops before the slow layout).
+        # With workers, the PDF files are laid out while this process makes the workbook and reads
+        # the Word templates; in this process, after them (a broken template stops before the slow layout).
         if workers > 1:
             run = start_pdf()
         if "xlsx" in options.formats and combined:
@@ -146,22 +151,26 @@ def render_department(
 
             outputs.add(f"{stem}.xlsx", render_workbook(doc, doc.tables(), when))
         if word is not None:
-            for i, t in enumerate(tables, 1):
-                outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t))
-                report_progress("Word 项目表", i, len(tables))
-        if workers <= 1:
-            if word is not None and combined:
+            word.check("table")
+            if combined:
                 word.check("document")
+        if workers <= 1:
             run = start_pdf()
-        if word is not None and combined:
-            report_progress("Word 总文档", 0, 1)
-            outputs.add(f"{stem}.docx", word.combined(run.anchors() if run is not None else None))
-            report_progress("Word 总文档", 1, 1)
         pdfs = run.result() if run is not None else None
+        if word is not None:
+            own = pdfs.table_breaks if pdfs is not None else {}
+            for i, t in enumerate(tables, 1):
+                outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t, own.get(t.number)))
+                report_progress("Word 项目表", i, len(tables))
+            if combined:
+                report_progress("Word 总文档", 0, 1)
+                outputs.add(f"{stem}.docx", word.combined(pdfs.anchor_pages if pdfs is not None else None,
+                                                          pdfs.combined_breaks if pdfs is not None else None))
+                report_progress("Word 总文档", 1, 1)
     finally:
         if run is not None:
             run.close()
-    if pdfs is not None:
+    if pdfs is not None and pdf:
         report_progress("排版 PDF", 1, 1)
         if pdfs.combined is not None:
             outputs.add(f"{stem}.pdf", pdfs.combined)

@@ -45,6 +45,7 @@ import weasyprint
 
 from jixiao.chars import NOT_PRINTABLE, printable
 from jixiao.model.page import table_anchor
+from jixiao.render.layout.breaks import TableBreaks, table_breaks
 from jixiao.render.pdf import fonts
 from jixiao.render.pdf.breaks import PageScan, grid_table, scan, split_merged
 from jixiao.render.pdf.fetcher import ResourceRefused, TemplateFetcher, refusals_stop
@@ -252,6 +253,10 @@ class PdfLayout:
         """
         return {k: v for k, v in self._found.anchor_pages.items() if not k.startswith("jx-row-")}
 
+    def breaks(self) -> dict[int, TableBreaks]:
+        """Table number → the rows that begin a page (for the Word tables, :mod:`jixiao.render.layout.breaks`)."""
+        return table_breaks(self._found.anchor_pages)
+
     def write(self) -> bytes:
         """The combined PDF."""
         return self._renderer.write(self._document, title=self._title, issued=self._issued,
@@ -264,13 +269,20 @@ class PdfLayout:
                             issued=self._issued)[number]
 
 
-def write_tables(renderer: Renderer, htmls: dict[int, str], titles: dict[int, str], *, issued: dt.date) -> dict[int, bytes]:
-    """Each table's own HTML (:func:`jixiao.render.pdf.sections.split`) laid out and written, titled *titles*."""
+def write_tables(renderer: Renderer, htmls: dict[int, str], titles: dict[int, str], *, issued: dt.date,
+                 breaks: dict[int, TableBreaks] | None = None, write: bool = True) -> dict[int, bytes]:
+    """Each table's own HTML (:func:`jixiao.render.pdf.sections.split`) laid out and written, titled *titles*.
+
+    Each table's page breaks go into *breaks* when given; without *write*
+    the tables are only laid out (their bytes are empty).
+    """
     out = {}
     for number, html in htmls.items():
-        document, _ = renderer.lay_out(html)
+        document, found = renderer.lay_out(html)
+        if breaks is not None:
+            breaks[number] = table_breaks(found.anchor_pages).get(number, TableBreaks())
         out[number] = renderer.write(document, title=titles[number], issued=issued,
-                                     attachments=attachment_links(html, renderer.base_url))
+                                     attachments=attachment_links(html, renderer.base_url)) if write else b""
         del document
         gc.collect(1)  # the layout's boxes hold reference cycles: free them before the next (young objects only: quick)
     return out
