@@ -80,3 +80,36 @@ def test_examples_break_tables_across_pages(pairs: dict[str, tuple[Path, Path]])
         assert any(p.continued_labels() is not None for p in pages), name
     dongli = read_pages(pairs["dongli-2025"][1])
     assert any(labels is not None and labels[0] == "满意度指标" for labels in (p.continued_labels() for p in dongli))
+
+
+# --- The break plan and the Word tables it cuts (no rendering) ------------------------------------
+
+
+def test_rows_that_begin_a_page_come_from_the_row_anchors() -> None:
+    from jixiao.render.layout.breaks import TableBreaks, row_id, table_breaks
+
+    pages = {row_id("3-header", r): 2 for r in (1, 2, 3)}
+    pages |= {row_id("3-indicators", r): p for r, p in ((1, 2), (2, 2), (3, 3), (4, 3), (5, 4))}
+    pages |= {row_id("4-header", 1): 5, row_id("4-indicators", 1): 6, "table-3": 2, "part-1": 1}
+    assert table_breaks(pages) == {3: TableBreaks(header=(), indicators=(3, 5)), 4: TableBreaks(indicators=(1,))}
+    assert TableBreaks.from_json(TableBreaks(indicators=(5, 3)).as_json()) == TableBreaks(indicators=(3, 5))
+
+
+def test_a_word_table_cut_at_a_row_repeats_titles_and_labels() -> None:
+    from jixiao.render.layout.grid import indicator_grid
+    from jixiao.render.word.table import pages
+
+    doc = expand_department(load_department(ROOT / "specs" / "dongli-2025"))
+    table = doc.tables()[2]
+    grid = indicator_grid(table)
+    # Cut inside the first 一级 group, at a row that is not the start of its 二级 group either.
+    cut = next(i for i, row in enumerate(table.rows, 1) if row.level1_span == 0 and row.level2_span == 0)
+    first, second = pages(grid, (cut,))
+    assert first == grid.rows[:cut]
+    assert second[0] == grid.rows[0] and second[0].kind == "head"
+    assert second[2:] == grid.rows[cut + 1:]
+    top = second[1].cells
+    level1, level2 = table.rows[cut - 1].level1, table.rows[cut - 1].level2
+    assert [c.text for c in top[:2]] == [level1, level2] and [c.merge for c in top[:2]] == ["restart"] * 2
+    assert top[2:] == grid.rows[cut].cells[2:]
+    assert pages(grid, ()) == [grid.rows] and pages(grid, (1,)) == [grid.rows]  # a break before the table cuts nothing

@@ -1,10 +1,11 @@
 """The Word files of a render, made again only when what they are made from changed.
 
 Each project's .docx is cached (:mod:`jixiao.render.cache`) by the table's
-expanded content, the variables every template has, the date and the bytes of
-the project-table Word template; the combined .docx by the whole document,
-the page numbers of its 目录 and the bytes of its template; each table's Word
-XML (the costly part, shared by both) by the table's content. The templates
+expanded content, its page breaks, the variables every template has, the date
+and the bytes of the project-table Word template; the combined .docx by the
+whole document, the page numbers of its 目录, its tables' page breaks and the
+bytes of its template; each table's Word XML (the costly part, shared by both)
+by the table's content and page breaks (:mod:`jixiao.render.layout.breaks`). The templates
 are read and compiled only when a file has to be made; a template that cannot
 be used still stops the render (a file is never taken from the cache without
 the template's bytes in its key).
