@@ -67,6 +67,7 @@ def para_style(
     snap: bool = True,
     right_tab: bool = False,
     left_chars: int = 0,  # left indent of every line, in characters of this size
+    autospace: bool = True,
 ) -> str:
     ppr = "<w:pPr>"
     if keep_next:
@@ -75,6 +76,9 @@ def para_style(
     if right_tab:
         # 目录 entries: the page number at the right margin after a dot leader.
         ppr += f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>'
+    if not autospace:
+        # No extra space between Chinese and Latin letters or digits, as in the PDF (tables and their titles).
+        ppr += '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
     if not snap:
         # Table text and the 目录 (24 pt lines, as in the PDF) must not snap to the page's 28 pt line grid.
         ppr += '<w:snapToGrid w:val="0"/>'
@@ -127,13 +131,13 @@ def styles() -> str:
         para_style("Heading2", "heading 2", HEI, 16, outline=1, indent=True, keep_next=True),
         para_style("Heading3", "heading 3", KAI, 16, outline=2, indent=True, keep_next=True),
         para_style("JxTableTitle", "表题", HEI, 16, jc="center", outline=1, line=round(16 * 1.5 * 20),
-                   snap=False, before=0, after=240, keep_next=True),
+                   snap=False, autospace=False, before=0, after=240, keep_next=True),
         para_style("JxTocHeading", "目录标题", HEI, 16, jc="center", line=None, after=240),
         para_style("TOC1", "toc 1", HEI, 14, jc="left", line=480, snap=False, right_tab=True),
         para_style("TOC2", "toc 2", FANG, 14, jc="left", line=480, snap=False, right_tab=True,
                    left_chars=2),
         para_style("JxTableText", "表格文字", FANG, PAGE.table_pt, jc="center", line=round(PAGE.table_line_pt * 20),
-                   snap=False),
+                   snap=False, autospace=False),
         para_style("JxGap", "表间空行", FANG, 1, jc="left", line=20, snap=False),
         para_style("Footer", "footer", SONG, 14, jc="center", line=None),
     ]

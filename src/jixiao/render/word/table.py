@@ -57,6 +57,9 @@ _LINE = round(OFFICIAL.table_line_pt * 20)
 
 #: Paragraph style of table text in the Word templates (表格文字).
 TABLE_TEXT_STYLE = "JxTableText"
+#: No extra space between Chinese and Latin letters or digits (on by default in Word, WPS and LibreOffice;
+#: the PDF adds none, and a cell sized for 「2025年12月31日」 would wrap).
+NO_AUTOSPACE = '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
 _GAP_PPR = ('<w:pStyle w:val="JxGap"/>{extra}<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
             '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>')
 #: The tiny paragraph between two tables: without it Word and LibreOffice fuse them.
@@ -147,7 +150,7 @@ _JC = {"left": "left", "center": "center", "right": "right"}
 
 def _paragraph(lines: list[str], cell: Cell) -> str:
     """One paragraph holding *lines*, separated by line breaks."""
-    ppr = (f'<w:pPr><w:pStyle w:val="{TABLE_TEXT_STYLE}"/>'
+    ppr = (f'<w:pPr><w:pStyle w:val="{TABLE_TEXT_STYLE}"/>{NO_AUTOSPACE}'
            f'<w:spacing w:before="0" w:after="0" w:line="{_LINE}" w:lineRule="exact"/>'
            f'<w:jc w:val="{_JC[cell.align]}"/></w:pPr>')
     if not any(lines):
