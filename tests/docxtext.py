@@ -66,13 +66,17 @@ def dump(path: Path) -> str:
     assert body is not None
     head: list[str] | None = None  # the column titles of the last indicator table
     labels: dict[int, str] = {}  # grid column → label of the merged cell open there at the end of that table
+    after_indicators = False  # only empty paragraphs since an indicator table
     for el in body:
         if el.tag == f"{W}p":
-            lines += paragraph_text(el).split("\n")
+            text = paragraph_text(el)
+            lines += text.split("\n")
+            after_indicators = after_indicators and not text.strip()
         elif el.tag == f"{W}tbl":
             rows = el.findall(f"{W}tr")
-            goes_on = bool(rows) and is_head(rows[0]) and row_texts(rows[0]) == head
-            if rows and is_head(rows[0]):
+            goes_on = after_indicators and bool(rows) and is_head(rows[0]) and row_texts(rows[0]) == head
+            after_indicators = bool(rows) and is_head(rows[0])
+            if after_indicators:
                 head = row_texts(rows[0])
             if goes_on:
                 rows = rows[1:]

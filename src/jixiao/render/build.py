@@ -26,7 +26,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from jixiao.errors import UsageError
+from jixiao.errors import RenderError, UsageError
 from jixiao.model.document import Document, ProjectTable
 from jixiao.render import pool
 from jixiao.render.cache import Cache, code_digest, digest
@@ -121,14 +121,26 @@ def render_department(
     code = code_digest() if cache is not None else ""
     word = WordFiles(doc, spec_root, options.template, options.table_template, combined=combined, cache=cache,
                      code=code, when=when) if "docx" in options.formats else None
+    if word is not None:  # a broken Word template stops the render before anything slow
+        word.check("table")
+        if combined:
+            word.check("document")
 
     pdf = "pdf" in options.formats
     html: str | None = None
+    # A render of Word files alone still lays the HTML out (for the tables' page breaks); when the HTML
+    # template is broken, a broken Word template is told first, then the HTML template's problem.
+    html_failure: RenderError | None = None
     if pdf or "html" in options.formats or word is not None:
         from jixiao.render.html.document import render_html
 
-        html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")), _html_tables(doc, cache, code))
-        if "html" in options.formats and combined:
+        try:
+            html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")), _html_tables(doc, cache, code))
+        except RenderError as exc:
+            if pdf or "html" in options.formats:
+                raise
+            html_failure = exc
+        if html is not None and "html" in options.formats and combined:
             outputs.add(f"{stem}.html", html.encode("utf-8"))
     run: PdfRun | None = None
     pdfs = None
@@ -142,18 +154,14 @@ def render_department(
                       start=lambda: pool.executor(workers), progress=report_progress, write=pdf)
 
     try:
-        # With workers, the PDF files are laid out while this process makes the workbook and reads
-        # the Word templates; in this process, after them (a broken template stops before the slow layout).
+        # With workers, the PDF files are laid out while this process makes the workbook; in this
+        # process, after it.
         if workers > 1:
             run = start_pdf()
         if "xlsx" in options.formats and combined:
             from jixiao.render.xlsx import render_workbook
 
             outputs.add(f"{stem}.xlsx", render_workbook(doc, doc.tables(), when))
-        if word is not None:
-            word.check("table")
-            if combined:
-                word.check("document")
         if workers <= 1:
             run = start_pdf()
         pdfs = run.result() if run is not None else None
@@ -167,6 +175,8 @@ def render_department(
                 outputs.add(f"{stem}.docx", word.combined(pdfs.anchor_pages if pdfs is not None else None,
                                                           pdfs.combined_breaks if pdfs is not None else None))
                 report_progress("Word 总文档", 1, 1)
+        if html_failure is not None:
+            raise html_failure
     finally:
         if run is not None:
             run.close()
