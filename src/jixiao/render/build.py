@@ -9,8 +9,13 @@ the Word files follow their layouts: the combined Word file's 目录 takes its
 page numbers from the combined PDF's layout, and every Word table breaks
 across pages where its PDF table does (:mod:`jixiao.render.layout.breaks`):
 the combined file's where the combined PDF breaks, a project's own file's
-where that project's own PDF breaks. A render of Word files alone lays the
-documents out without writing them. Every file is cached by what
+where that project's own PDF breaks. A table that starts a page of the
+combined document breaks there as in its own document (each starts on a new
+page, and the style sheet has no page rules that differ from page to page:
+:func:`jixiao.render.pdf.sections.alone_alike`), so then its own Word file
+takes the combined layout's breaks, and a render of Word files alone lays out
+only the combined document and the tables for which that does not hold,
+without writing them. Every file is cached by what
 it is made from (:mod:`jixiao.render.cache`), so a render with nothing changed
 lays out nothing. The files are the same, byte for byte, in one process or
 several, with or without the cache.
@@ -28,8 +33,10 @@ from markupsafe import Markup
 
 from jixiao.errors import RenderError, UsageError
 from jixiao.model.document import Document, ProjectTable
+from jixiao.model.page import table_anchor
 from jixiao.render import pool
 from jixiao.render.cache import Cache, code_digest, digest
+from jixiao.render.layout.breaks import TableBreaks
 from jixiao.render.outputs import PROJECTS_DIR, OutputSet, combined_stem, number_width, table_stem
 from jixiao.render.templates import html_dirs, one_sided
 from jixiao.render.word.files import WordFiles
@@ -145,12 +152,21 @@ def render_department(
     run: PdfRun | None = None
     pdfs = None
 
+    # Tables whose own Word file takes the combined layout's breaks (see the module docstring).
+    alike: set[int] = set()
+    if html is not None and combined:
+        from jixiao.render.pdf.sections import alone_alike
+
+        if alone_alike(html):
+            alike = {t.number for t in tables if not doc.page_plan.section(table_anchor(t.number)).follows}
+
     def start_pdf() -> PdfRun | None:
         if html is None or not (pdf or word is not None):
             return None
         report_progress("排版 PDF", 0, 1)
+        numbers = [t.number for t in tables if pdf or t.number not in alike]
         return PdfRun(html, html_dirs(spec_root, doc.templates.get("html")), issued=when, title=doc.title,
-                      numbers=[t.number for t in tables], combined=combined, cache=cache,
+                      numbers=numbers, combined=combined, cache=cache,
                       start=lambda: pool.executor(workers), progress=report_progress, write=pdf)
 
     try:
@@ -166,7 +182,9 @@ def render_department(
             run = start_pdf()
         pdfs = run.result() if run is not None else None
         if word is not None:
-            own = pdfs.table_breaks if pdfs is not None else {}
+            own = dict(pdfs.table_breaks) if pdfs is not None else {}
+            if pdfs is not None and pdfs.combined_breaks is not None:
+                own |= {n: pdfs.combined_breaks.get(n, TableBreaks()) for n in alike}
             for i, t in enumerate(tables, 1):
                 outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t, own.get(t.number)))
                 report_progress("Word 项目表", i, len(tables))
