@@ -43,18 +43,58 @@ def is_continuation(tc: etree._Element) -> bool:
     return vm is not None and vm.get(f"{W}val") in (None, "continue")
 
 
+def is_head(tr: etree._Element) -> bool:
+    """Is *tr* a repeated column-title row (``w:tblHeader``)?"""
+    return tr.find(f"{W}trPr/{W}tblHeader") is not None
+
+
+def row_texts(tr: etree._Element) -> list[str]:
+    return [cell_text(tc) for tc in tr.findall(f"{W}tc")]
+
+
 def dump(path: Path) -> str:
-    """The document body of *path* in the seed dump format."""
+    """The document body of *path* in the seed dump format.
+
+    jixiao cuts a table where its PDF starts a page (the next part repeats the
+    column titles and the labels of the merged cells it cuts); a part that
+    goes on from the table before is read as that table going on: the
+    repeated title row is left out and a repeated label is a merged cell's
+    continuation, as in a table Word breaks by itself.
+    """
     lines: list[str] = []
     body = document_root(path).find(f"{W}body")
     assert body is not None
+    head: list[str] | None = None  # the column titles of the last indicator table
+    labels: dict[int, str] = {}  # grid column → label of the merged cell open there at the end of that table
+    after_indicators = False  # only empty paragraphs since an indicator table
     for el in body:
         if el.tag == f"{W}p":
-            lines += paragraph_text(el).split("\n")
+            text = paragraph_text(el)
+            lines += text.split("\n")
+            after_indicators = after_indicators and not text.strip()
         elif el.tag == f"{W}tbl":
-            for tr in el.findall(f"{W}tr"):
+            rows = el.findall(f"{W}tr")
+            goes_on = after_indicators and bool(rows) and is_head(rows[0]) and row_texts(rows[0]) == head
+            after_indicators = bool(rows) and is_head(rows[0])
+            if after_indicators:
+                head = row_texts(rows[0])
+            if goes_on:
+                rows = rows[1:]
+            else:
+                labels = {}
+            for r, tr in enumerate(rows):
+                col = 0
                 for tc in tr.findall(f"{W}tc"):
                     text = "" if is_continuation(tc) else cell_text(tc)
+                    if goes_on and r == 0 and text and labels.get(col) == text:
+                        text = ""  # the label repeated on the new page
+                    vm = tc.find(f"{W}tcPr/{W}vMerge")
+                    if vm is not None and vm.get(f"{W}val") == "restart":
+                        labels[col] = text or labels.get(col, "")
+                    elif vm is None:
+                        labels.pop(col, None)
+                    span = tc.find(f"{W}tcPr/{W}gridSpan")
+                    col += int(span.get(f"{W}val") or 1) if span is not None else 1
                     first, *rest = text.split("\n")
                     lines.append("\t" + first)
                     lines += rest

@@ -430,13 +430,18 @@ def test_libreoffice_shows_every_table_in_the_toc_with_its_page(
         assert actual == [listed[part]]
 
 
-def test_word_toc_without_a_pdf_has_entries_without_page_numbers(rendered: dict[str, Rendered], tmp_path: Path) -> None:
+def test_word_alone_is_the_word_file_of_a_render_with_pdf(rendered: dict[str, Rendered], tmp_path: Path) -> None:
+    # A Word-only render lays the document out too (without writing the PDF): its 目录 has the
+    # page numbers and its tables the page breaks of the PDF, byte for byte the same file.
     doc = rendered["目录-单独成页"].doc
     spec = _spec(tmp_path / "spec", "目录", "单独成页", True)
     render_department(doc, spec, RenderOptions(out_dir=tmp_path / "out", formats=frozenset({"docx"})))
     (path,) = (tmp_path / "out").glob("*.docx")
     texts = [paragraph_text(p).replace("\n", "") for p in _toc_paragraphs(path)]
-    assert texts == [e.text for e in doc.page_plan.toc]  # no tab, no number
+    assert [t.split("\t")[0] for t in texts] == [e.text for e in doc.page_plan.toc]
+    assert all(t.split("\t")[-1].isdigit() for t in texts)
+    assert path.read_bytes() == rendered["目录-单独成页"].docx.read_bytes()
+    assert not list((tmp_path / "out").rglob("*.pdf"))
 
 
 def test_template_variables_for_the_page_settings(rendered: dict[str, Rendered]) -> None:

@@ -38,6 +38,7 @@ PAGE = OFFICIAL
 TEXT_WIDTH = twip(PAGE.text_width_mm)
 BODY_PT = PAGE.body_pt
 BODY_LINE = round(PAGE.body_line_pt * 20)  # exact line spacing, in twentieths of a point
+TITLE_LINE = round(22 * 1.5 * 20)  # the title and part headings: 二号 on 1.5 lines (style.css h1, .jx-title)
 LINE_PITCH = 579
 # The text's section: after a 目录 numbered apart with page numbers on the outer edge (GB/T 9704) it
 # starts on an odd page, as the PDF's text starts on a right-hand page.
@@ -83,6 +84,7 @@ def para_style(
     snap: bool = True,
     right_tab: bool = False,
     left_chars: int = 0,  # left indent of every line, in characters of this size
+    autospace: bool = True,
 ) -> str:
     ppr = "<w:pPr>"
     if keep_next:
@@ -91,6 +93,9 @@ def para_style(
     if right_tab:
         # 目录 entries: the page number at the right margin after a dot leader.
         ppr += f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>'
+    if not autospace:
+        # No extra space between Chinese and Latin letters or digits, as in the PDF (tables and their titles).
+        ppr += '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
     if not snap:
         # Table text and the 目录 (24 pt lines, as in the PDF) must not snap to the page's 28 pt line grid.
         ppr += '<w:snapToGrid w:val="0"/>'
@@ -135,18 +140,21 @@ def styles() -> str:
         f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{twip(PAGE.cell_padding_mm)}" w:type="dxa"/></w:tblCellMar>'
         "</w:tblPr></w:style>",
         para_style("JxBody", "正文（仿宋三号）", FANG, BODY_PT, indent=True),
-        para_style("Title", "Title", SONG_TITLE, 22, jc="center", line=None, before=0, after=600),
-        para_style("Heading1", "heading 1", SONG_TITLE, 22, jc="center", outline=0, line=None,
-                   before=0, after=400, keep_next=True),
+        # Titles and headings as the PDF's style sheet sets them: bold, lines of 1.5 times the type size.
+        para_style("Title", "Title", SONG_TITLE, 22, jc="center", line=TITLE_LINE, snap=False, bold=True,
+                   before=0, after=600),
+        para_style("Heading1", "heading 1", SONG_TITLE, 22, jc="center", outline=0, line=TITLE_LINE,
+                   snap=False, bold=True, before=0, after=400, keep_next=True),
         para_style("Heading2", "heading 2", HEI, 16, outline=1, indent=True, keep_next=True),
         para_style("Heading3", "heading 3", KAI, 16, outline=2, indent=True, keep_next=True),
-        para_style("JxTableTitle", "表题", HEI, 16, jc="center", outline=1, line=None,
-                   before=0, after=240, keep_next=True),
+        para_style("JxTableTitle", "表题", HEI, 16, jc="center", outline=1, line=round(16 * 1.5 * 20),
+                   snap=False, autospace=False, before=0, after=240, keep_next=True),
         para_style("JxTocHeading", "目录标题", HEI, 16, jc="center", line=None, after=240),
         para_style("TOC1", "toc 1", HEI, 14, jc="left", line=480, snap=False, right_tab=True),
         para_style("TOC2", "toc 2", FANG, 14, jc="left", line=480, snap=False, right_tab=True,
                    left_chars=2),
-        para_style("JxTableText", "表格文字", FANG, PAGE.table_pt, jc="center", line=None, snap=False),
+        para_style("JxTableText", "表格文字", FANG, PAGE.table_pt, jc="center", line=round(PAGE.table_line_pt * 20),
+                   snap=False, autospace=False),
         para_style("JxGap", "表间空行", FANG, 1, jc="left", line=20, snap=False),
         para_style("Footer", "footer", SONG, 14, jc="center", line=None),
     ]

@@ -61,9 +61,12 @@ class PageGeometry(_Plan):
     #: Body text: 仿宋 3号 on a fixed line.
     body_pt: float = 16.0
     body_line_pt: float = 28.0
-    #: Table text: 五号.
+    #: Table text: 五号, on lines of this many times its size (the PDF's line-height, Word's exact line spacing).
     table_pt: float = 10.5
-    #: Space between a table cell's rules and its text, left and right (and top and bottom in the PDF).
+    table_line: float = 1.3
+    #: The least height of a table row between its rules, the cell padding included.
+    table_row_mm: float = 9.0
+    #: Space between a table cell's rules and its text, on all four sides (Word's cell margins, the PDF's padding).
     cell_padding_mm: float = 1.0
     #: What a cell needs besides its text and padding: the rules and some slack.
     cell_slack_mm: float = 0.5
@@ -79,6 +82,11 @@ class PageGeometry(_Plan):
     def table_em_mm(self) -> float:
         """One em of the table text in millimetres."""
         return self.table_pt * 25.4 / 72
+
+    @property
+    def table_line_pt(self) -> float:
+        """Height of one line of table text in points (13.65 pt)."""
+        return self.table_pt * self.table_line
 
     @property
     def cell_extra_mm(self) -> float:

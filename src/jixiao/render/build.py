@@ -4,9 +4,18 @@ Reads only the expanded :class:`~jixiao.model.document.Document`. Everything is
 rendered in memory first and written at the end (:mod:`jixiao.render.outputs`),
 where files that already hold the same bytes are left as they are.
 
-The PDF files are laid out by worker processes (:mod:`jixiao.render.pdf.make`)
-while this process makes the Word files; the combined Word file's 目录 takes
-its page numbers from the combined PDF's layout. Every file is cached by what
+The PDF files are laid out by worker processes (:mod:`jixiao.render.pdf.make`);
+the Word files follow their layouts: the combined Word file's 目录 takes its
+page numbers from the combined PDF's layout, and every Word table breaks
+across pages where its PDF table does (:mod:`jixiao.render.layout.breaks`):
+the combined file's where the combined PDF breaks, a project's own file's
+where that project's own PDF breaks. A table that starts a page of the
+combined document breaks there as in its own document (each starts on a new
+page, and the style sheet has no page rules that differ from page to page:
+:func:`jixiao.render.pdf.sections.alone_alike`), so then its own Word file
+takes the combined layout's breaks, and a render of Word files alone lays out
+only the combined document and the tables for which that does not hold,
+without writing them. Every file is cached by what
 it is made from (:mod:`jixiao.render.cache`), so a render with nothing changed
 lays out nothing. The files are the same, byte for byte, in one process or
 several, with or without the cache.
@@ -22,10 +31,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from jixiao.errors import UsageError
+from jixiao.errors import RenderError, UsageError
 from jixiao.model.document import Document, ProjectTable
+from jixiao.model.page import table_anchor
 from jixiao.render import pool
 from jixiao.render.cache import Cache, code_digest, digest
+from jixiao.render.layout.breaks import TableBreaks
 from jixiao.render.outputs import PROJECTS_DIR, OutputSet, combined_stem, number_width, table_stem
 from jixiao.render.templates import html_dirs, one_sided
 from jixiao.render.word.files import WordFiles
@@ -117,51 +128,77 @@ def render_department(
     code = code_digest() if cache is not None else ""
     word = WordFiles(doc, spec_root, options.template, options.table_template, combined=combined, cache=cache,
                      code=code, when=when) if "docx" in options.formats else None
+    if word is not None:  # a broken Word template stops the render before anything slow
+        word.check("table")
+        if combined:
+            word.check("document")
 
+    pdf = "pdf" in options.formats
     html: str | None = None
-    if "pdf" in options.formats or "html" in options.formats:
+    # A render of Word files alone still lays the HTML out (for the tables' page breaks); when the HTML
+    # template is broken, a broken Word template is told first, then the HTML template's problem.
+    html_failure: RenderError | None = None
+    if pdf or "html" in options.formats or word is not None:
         from jixiao.render.html.document import render_html
 
-        html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")), _html_tables(doc, cache, code))
-        if "html" in options.formats and combined:
+        try:
+            html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")), _html_tables(doc, cache, code))
+        except RenderError as exc:
+            if pdf or "html" in options.formats:
+                raise
+            html_failure = exc
+        if html is not None and "html" in options.formats and combined:
             outputs.add(f"{stem}.html", html.encode("utf-8"))
     run: PdfRun | None = None
     pdfs = None
 
+    # Tables whose own Word file takes the combined layout's breaks (see the module docstring).
+    alike: set[int] = set()
+    if html is not None and combined:
+        from jixiao.render.pdf.sections import alone_alike
+
+        if alone_alike(html):
+            alike = {t.number for t in tables if not doc.page_plan.section(table_anchor(t.number)).follows}
+
     def start_pdf() -> PdfRun | None:
-        if html is None or "pdf" not in options.formats:
+        if html is None or not (pdf or word is not None):
             return None
         report_progress("排版 PDF", 0, 1)
+        numbers = [t.number for t in tables if pdf or t.number not in alike]
         return PdfRun(html, html_dirs(spec_root, doc.templates.get("html")), issued=when, title=doc.title,
-                      numbers=[t.number for t in tables], combined=combined, cache=cache,
-                      start=lambda: pool.executor(workers), progress=report_progress, workers=workers)
+                      numbers=numbers, combined=combined, cache=cache,
+                      start=lambda: pool.executor(workers), progress=report_progress, workers=workers, write=pdf)
 
     try:
-        # With workers, the PDF files are laid out while this process makes the Word files; in this
-        # process, after the project Word files (a broken Word template stops before the slow layout).
+        # With workers, the PDF files are laid out while this process makes the workbook; in this
+        # process, after it.
         if workers > 1:
             run = start_pdf()
         if "xlsx" in options.formats and combined:
             from jixiao.render.xlsx import render_workbook
 
             outputs.add(f"{stem}.xlsx", _workbook(doc, when, cache, code, render_workbook))
-        if word is not None:
-            for i, t in enumerate(tables, 1):
-                outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t))
-                report_progress("Word 项目表", i, len(tables))
         if workers <= 1:
-            if word is not None and combined:
-                word.check("document")
             run = start_pdf()
-        if word is not None and combined:
-            report_progress("Word 总文档", 0, 1)
-            outputs.add(f"{stem}.docx", word.combined(run.anchors() if run is not None else None))
-            report_progress("Word 总文档", 1, 1)
         pdfs = run.result() if run is not None else None
+        if word is not None:
+            own = dict(pdfs.table_breaks) if pdfs is not None else {}
+            if pdfs is not None and pdfs.combined_breaks is not None:
+                own |= {n: pdfs.combined_breaks.get(n, TableBreaks()) for n in alike}
+            for i, t in enumerate(tables, 1):
+                outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t, own.get(t.number)))
+                report_progress("Word 项目表", i, len(tables))
+            if combined:
+                report_progress("Word 总文档", 0, 1)
+                outputs.add(f"{stem}.docx", word.combined(pdfs.anchor_pages if pdfs is not None else None,
+                                                          pdfs.combined_breaks if pdfs is not None else None))
+                report_progress("Word 总文档", 1, 1)
+        if html_failure is not None:
+            raise html_failure
     finally:
         if run is not None:
             run.close()
-    if pdfs is not None:
+    if pdfs is not None and pdf:
         report_progress("排版 PDF", 1, 1)
         if pdfs.combined is not None:
             outputs.add(f"{stem}.pdf", pdfs.combined)

@@ -98,11 +98,13 @@ html {{
 table.jx-grid {{
   width: {_mm(g.text_width_mm)};
   font-size: {_pt(g.table_pt)};
+  line-height: {_num(g.table_line)};
 }}
 
 table.jx-grid td,
 table.jx-grid th {{
   padding: {pad} {pad};
+  height: {_mm(g.table_row_mm - 2 * g.cell_padding_mm)};
 }}
 
 .jx-part-alone h1 {{

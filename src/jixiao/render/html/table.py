@@ -5,7 +5,9 @@ cells at page breaks (see :mod:`jixiao.render.pdf.breaks`): ``data-grid`` on
 each table, ``data-row`` (the grid row index) on each row, an ``id`` on each
 body row (its page is then one of WeasyPrint's page anchors) and ``data-col``
 (the first grid column) on each cell. A label whose printed lines each fit their
-cell has class ``jx-keep`` (the style sheet does not wrap it again).
+cell has class ``jx-keep`` (the style sheet does not wrap it again). A row
+followed by more rows of its 二级 group has class ``jx-with-next``: the style
+sheet keeps a group on one page where it fits.
 """
 
 from __future__ import annotations
@@ -46,11 +48,20 @@ def grid_html(grid: TableGrid, *, key: str, kind: str) -> str:
     body = [(i, r) for i, r in enumerate(grid.rows) if r.kind != "head"]
     if head:
         out += ["<thead>", *(_row(i, r) for i, r in head), "</thead>"]
-    out += ["<tbody>", *(_row(i, r, row_id(key, i)) for i, r in body), "</tbody>", "</table>"]
+    out += ["<tbody>", *(_row(i, r, row_id(key, i), with_next=_group_goes_on(grid, i)) for i, r in body),
+            "</tbody>", "</table>"]
     return "\n".join(out)
 
 
-def _row(index: int, row: Row, anchor: str | None = None) -> str:
+def _group_goes_on(grid: TableGrid, index: int) -> bool:
+    """Does the row after *index* continue the innermost merged label (二级) of row *index*'s group?"""
+    if index + 1 >= len(grid.rows):
+        return False
+    levels = [c for c in grid.rows[index + 1].cells if c.role == "level"]
+    return bool(levels) and levels[-1].merge == "continue"
+
+
+def _row(index: int, row: Row, anchor: str | None = None, *, with_next: bool = False) -> str:
     cells = []
     col = 0
     for cell in row.cells:
@@ -58,7 +69,8 @@ def _row(index: int, row: Row, anchor: str | None = None) -> str:
             cells.append(_cell(cell, col, head=row.kind == "head"))
         col += cell.span
     ident = f' id="{escape(anchor)}"' if anchor is not None else ""
-    return f'<tr{ident} class="jx-{row.kind}" data-row="{index}">{"".join(cells)}</tr>'
+    kind = f"jx-{row.kind} jx-with-next" if with_next else f"jx-{row.kind}"
+    return f'<tr{ident} class="{kind}" data-row="{index}">{"".join(cells)}</tr>'
 
 
 def _cell(cell: Cell, col: int, *, head: bool) -> str:

@@ -21,7 +21,6 @@ outside its own table.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -29,16 +28,12 @@ import lxml.html
 from lxml import etree
 
 from jixiao.model.page import anchor_table
+from jixiao.render.layout.breaks import parse_row_id, row_id
+
+__all__ = ["CONTINUED_CLASS", "PageScan", "grid_table", "row_id", "scan", "split_merged"]
 
 #: Class of the second part of a merged cell cut at a page break.
 CONTINUED_CLASS = "jx-continued"
-
-_ROW = re.compile(r"^jx-row-(.+)-(\d+)$")
-
-
-def row_id(grid: str, row: int) -> str:
-    """The ``id`` of body row *row* of the table whose ``data-grid`` is *grid*."""
-    return f"jx-row-{grid}-{row}"
 
 
 @dataclass
@@ -88,9 +83,9 @@ def scan(pages: Sequence[Iterable[str]]) -> PageScan:
         rows: dict[str, list[int]] = {}
         for anchor in anchors:
             found.anchor_pages.setdefault(anchor, index + 1)
-            row = _ROW.match(anchor)
+            row = parse_row_id(anchor)
             if row is not None:
-                rows.setdefault(row.group(1), []).append(int(row.group(2)))
+                rows.setdefault(row[0], []).append(row[1])
                 continue
             table = anchor_table(anchor)
             if table is not None:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jixiao.render.layout.breaks import TableBreaks
+
 
 @dataclass(frozen=True)
 class Combined:
@@ -27,41 +29,52 @@ class Combined:
     anchor_pages: dict[str, int]
     #: WeasyPrint's warnings (English) and jixiao's notes, each once.
     warnings: list[str] = field(default_factory=list)
-    #: Project PDFs asked for, by table number.
+    #: Table number → rows that begin a page (for the combined Word file's tables).
+    breaks: dict[int, TableBreaks] = field(default_factory=dict)
+    #: Project PDFs asked for, by table number, and where each breaks in its own file.
     tables: dict[int, bytes] = field(default_factory=dict)
+    table_breaks: dict[int, TableBreaks] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Tables:
-    """Project PDFs, by table number."""
+    """Project PDFs, by table number (empty when only laid out), and where each breaks."""
 
     data: dict[int, bytes]
     warnings: list[str] = field(default_factory=list)
+    breaks: dict[int, TableBreaks] = field(default_factory=dict)
 
 
-def combined(html: str, template_dirs: Sequence[Path], issued: dt.date, title: str,
+def combined(html: str, template_dirs: Sequence[Path], issued: dt.date, title: str, write: bool = True,
              tables: Sequence[int] = ()) -> Combined:
     """Lay out and write the combined document, and the PDFs of the project *tables*.
 
-    A table's own PDF is written from the same layout where the style sheet
-    allows (:meth:`jixiao.render.pdf.layout.PdfLayout.write_table`): much
-    cheaper than laying it out again.
+    Without *write*, only lay it out (its data is empty). A table's own PDF
+    is written from the same layout where the style sheet allows
+    (:meth:`jixiao.render.pdf.layout.PdfLayout.write_table`): much cheaper
+    than laying it out again.
     """
     from jixiao.render.pdf.layout import layout_pdf
 
     layout = layout_pdf(html, template_dirs, issued, title)
-    data = layout.write()
-    made = {number: layout.write_table(number) for number in tables}
-    found = Combined(data, layout.anchor_pages(), list(layout.warnings), made)
+    data = layout.write() if write else b""
+    own: dict[int, TableBreaks] = {}
+    made = {number: layout.write_table(number, own) for number in tables}
+    found = Combined(data, layout.anchor_pages(), list(layout.warnings), layout.breaks(), made, own)
     del layout
     gc.collect()  # the layout's boxes hold reference cycles: free them now, not at some later collection
     return found
 
 
-def tables(htmls: dict[int, str], titles: dict[int, str], template_dirs: Sequence[Path], issued: dt.date) -> Tables:
-    """Lay out and write each project table's own document (:func:`jixiao.render.pdf.sections.split`)."""
+def tables(htmls: dict[int, str], titles: dict[int, str], template_dirs: Sequence[Path], issued: dt.date,
+           write: bool = True) -> Tables:
+    """Lay out and write each project table's own document (:func:`jixiao.render.pdf.sections.split`).
+
+    Without *write*, only lay them out (their data is empty).
+    """
     from jixiao.render.pdf.layout import Renderer, write_tables
 
     renderer = Renderer(template_dirs)
-    data = write_tables(renderer, htmls, titles, issued=issued)
-    return Tables(data, list(renderer.warnings))
+    breaks: dict[int, TableBreaks] = {}
+    data = write_tables(renderer, htmls, titles, issued=issued, breaks=breaks, write=write)
+    return Tables(data, list(renderer.warnings), breaks)

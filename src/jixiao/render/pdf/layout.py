@@ -26,9 +26,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from jixiao.render.layout.breaks import TableBreaks, table_breaks
 from jixiao.render.pdf import stamp
 from jixiao.render.pdf.assemble import assemble
-from jixiao.render.pdf.breaks import PageScan
+from jixiao.render.pdf.breaks import PageScan, scan
 from jixiao.render.pdf.fetcher import ResourceRefused, TemplateFetcher
 from jixiao.render.pdf.renderer import MAX_LAYOUTS, Renderer, uncounted
 from jixiao.render.pdf.sections import TableHtml, attachment_links, split
@@ -89,6 +90,10 @@ class PdfLayout:
         skip = uncounted(self._html, self._found)
         return {k: v - skip for k, v in self._found.anchor_pages.items() if not k.startswith("jx-row-")}
 
+    def breaks(self) -> dict[int, TableBreaks]:
+        """Table number → the rows that begin a page (for the Word tables, :mod:`jixiao.render.layout.breaks`)."""
+        return table_breaks(self._found.anchor_pages)
+
     def write(self) -> bytes:
         """The combined PDF."""
         try:
@@ -102,8 +107,11 @@ class PdfLayout:
         self._pages = list(self._base.pages)
         return self.write()
 
-    def write_table(self, number: int) -> bytes:
-        """Table *number* as a document of its own (numbered from page 1), as a PDF."""
+    def write_table(self, number: int, breaks: dict[int, TableBreaks] | None = None) -> bytes:
+        """Table *number* as a document of its own (numbered from page 1), as a PDF.
+
+        Where its own document breaks goes into *breaks* when given.
+        """
         if number not in self._split:
             self._split.update(split(self._html, sorted({number, *self._found.starts})))
         table = self._split[number]
@@ -111,10 +119,16 @@ class PdfLayout:
         own = self._tables.get(number)
         if own is not None:
             try:
-                return _write(self._renderer, own, table.html, title, self._issued, stamped=True)
+                data = _write(self._renderer, own, table.html, title, self._issued, stamped=True)
             except stamp.NotStampable:
                 pass  # as write_tables does
-        return write_tables(self._renderer, {number: table.html}, {number: title}, issued=self._issued)[number]
+            else:
+                if breaks is not None:
+                    found = scan([page.anchors for page in own.pages])
+                    breaks[number] = table_breaks(found.anchor_pages).get(number, TableBreaks())
+                return data
+        return write_tables(self._renderer, {number: table.html}, {number: title}, issued=self._issued,
+                            breaks=breaks)[number]
 
 
 def _write(renderer: Renderer, document: Any, html: str, title: str, issued: dt.date, *, stamped: bool) -> bytes:
@@ -128,25 +142,33 @@ def _write(renderer: Renderer, document: Any, html: str, title: str, issued: dt.
                           footers=footers)
 
 
-def write_tables(renderer: Renderer, htmls: dict[int, str], titles: dict[int, str], *,
-                 issued: dt.date) -> dict[int, bytes]:
+def write_tables(renderer: Renderer, htmls: dict[int, str], titles: dict[int, str], *, issued: dt.date,
+                 breaks: dict[int, TableBreaks] | None = None, write: bool = True) -> dict[int, bytes]:
     """Each table's own HTML (:func:`jixiao.render.pdf.sections.split`) laid out and written, titled *titles*.
 
     Bare and stamped with footers when the style sheet allows, as
-    :class:`PdfLayout` lays the tables out: the same files either way.
+    :class:`PdfLayout` lays the tables out: the same files either way. Each
+    table's page breaks go into *breaks* when given; without *write* the
+    tables are only laid out (their bytes are empty).
     """
     out = {}
     for number, html in htmls.items():
-        stamped = stamp.stampable(html)
-        if stamped:
-            try:
-                document, _ = renderer.lay_out(html, bare=True)
-                out[number] = _write(renderer, document, html, titles[number], issued, stamped=True)
-            except stamp.NotStampable:
-                stamped = False
-        if not stamped:
-            document, _ = renderer.lay_out(html)
-            out[number] = _write(renderer, document, html, titles[number], issued, stamped=False)
+        if not write:
+            document, found = renderer.lay_out(html)
+            out[number] = b""
+        else:
+            stamped = stamp.stampable(html)
+            if stamped:
+                try:
+                    document, found = renderer.lay_out(html, bare=True)
+                    out[number] = _write(renderer, document, html, titles[number], issued, stamped=True)
+                except stamp.NotStampable:
+                    stamped = False
+            if not stamped:
+                document, found = renderer.lay_out(html)
+                out[number] = _write(renderer, document, html, titles[number], issued, stamped=False)
+        if breaks is not None:
+            breaks[number] = table_breaks(found.anchor_pages).get(number, TableBreaks())
         del document
         gc.collect(1)  # the layout's boxes hold reference cycles: free them before the next (young objects only: quick)
     return out

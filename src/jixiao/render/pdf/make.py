@@ -6,9 +6,9 @@ tables' own documents (:func:`jixiao.render.pdf.sections.split`) follow in
 small batches (:func:`jixiao.render.pdf.jobs.tables`), so that the workers
 finish together. With one, the combined call writes them from its own layout
 (each table is laid out once: :mod:`jixiao.render.pdf.assemble`), which costs
-less than laying them out again. Meanwhile the caller makes the Word files;
-:meth:`PdfRun.anchors` waits for the combined layout only, whose pages the
-combined Word file's 目录 shows.
+less than laying them out again. Meanwhile the caller makes the workbook;
+the Word files follow once the layouts are done (their 目录 page numbers and
+table breaks).
 
 Each file is cached by what it is made from (:mod:`jixiao.render.cache`): the
 combined PDF by the whole HTML, a project's PDF by the HTML of its own
@@ -16,6 +16,12 @@ document, both with the title, the date and :func:`version` (jixiao's code,
 the libraries, the fonts, every file of the template folders). A render with
 nothing changed starts no worker at all; after editing one project, that
 project's PDF and the combined one are made again.
+
+The layouts also tell where each table breaks across pages
+(:mod:`jixiao.render.layout.breaks`), which the Word files repeat: the
+combined layout's for the combined file, each project's own layout's for its
+own file. These are cached with the files, and a render that makes no PDF
+(``--format docx``) lays the documents out without writing them.
 
 This module does not import WeasyPrint.
 """
@@ -31,6 +37,7 @@ from pathlib import Path
 
 from jixiao.render import pool
 from jixiao.render.cache import Cache, code_digest, digest, files_digest, font_environment
+from jixiao.render.layout.breaks import TableBreaks
 from jixiao.render.pdf import jobs
 from jixiao.render.pdf.sections import split
 
@@ -45,6 +52,7 @@ BATCH = 3
 class PdfSet:
     """The PDF files of a render."""
 
+    #: The combined PDF and the project PDFs (empty bytes when only laid out, see :class:`PdfRun`).
     combined: bytes | None
     tables: dict[int, bytes]
     #: Anchor id → page number in the combined PDF (for the Word 目录); None without the combined file.
@@ -53,6 +61,10 @@ class PdfSet:
     warnings: list[str] = field(default_factory=list)
     #: Files laid out by this render (the others came from the cache).
     laid_out: int = 0
+    #: Table number → rows of its own document that begin a page (for the project Word files).
+    table_breaks: dict[int, TableBreaks] = field(default_factory=dict)
+    #: Table number → rows that begin a page in the combined layout (None without the combined file).
+    combined_breaks: dict[int, TableBreaks] | None = None
 
 
 def version(template_dirs: Sequence[Path]) -> str:
@@ -65,24 +77,30 @@ class PdfRun:
     """The PDF files of one render, being made.
 
     *start* gives the executor to submit to; it is called only if something
-    is missing from the cache.
+    is missing from the cache. Without *write* the documents are only laid
+    out, for their page numbers and table breaks (the files are empty bytes).
     """
 
     def __init__(self, html: str, template_dirs: Sequence[Path], *, issued: dt.date, title: str,
                  numbers: Sequence[int], combined: bool, cache: Cache | None, start: Callable[[], Executor],
-                 progress: Progress, workers: int = 2) -> None:
+                 progress: Progress, workers: int = 2, write: bool = True) -> None:
         self._progress = progress
         self._dirs = tuple(Path(d).absolute() for d in template_dirs)  # workers may have another working folder
         self._issued = issued
+        self._write = write
         self._numbers = list(numbers)
         own = split(html, self._numbers)
         self._titles = {n: t.title or title for n, t in own.items()}
         stamp = digest(version(self._dirs), issued.isoformat(), title) if cache is not None else ""
         self._cache = cache if stamp else None
         self._keys = {n: digest(stamp, "table", self._titles[n], t.html) for n, t in own.items()}
-        self._combined_key = digest(stamp, "combined", html)
+        # Without writing, the layout of a written combined PDF serves as well (its bytes are not used).
+        full = digest(stamp, "combined", html)
+        self._combined_key = full if write else digest(stamp, "combined-layout", html)
+        self._combined_keys = [self._combined_key] + ([] if write else [full])
         self._combined: jobs.Combined | Future[jobs.Combined] | None = None
         self._tables: dict[int, bytes] = {}
+        self._breaks: dict[int, TableBreaks] = {}
         self._batches: list[tuple[list[int], Future[jobs.Tables]]] = []
         self._pool: Executor | None = None
         #: Tables whose PDFs come with the combined one.
@@ -90,20 +108,25 @@ class PdfRun:
         self.laid_out = 0
         if combined:
             self._combined = self._cached_combined()
-        self._tables = {n: data for n in self._numbers if (data := self._get(self._keys[n])) is not None}
+        for n in self._numbers:
+            data = self._get(self._keys[n]) if write else b""
+            breaks = self._cached_breaks(n)
+            if data is not None and breaks is not None:
+                self._tables[n], self._breaks[n] = data, breaks
         missing = [n for n in self._numbers if n not in self._tables]
         if (combined and self._combined is None) or missing:
             self._pool = start()
             try:
                 if combined and self._combined is None:
-                    along = missing if workers <= 1 else []
+                    along = missing if workers <= 1 and write else []
                     self._along = along
                     missing = [n for n in missing if n not in along]
-                    self._combined = self._pool.submit(jobs.combined, html, self._dirs, issued, title, along)
+                    self._combined = self._pool.submit(jobs.combined, html, self._dirs, issued, title, write,
+                                                       along)
                 for i in range(0, len(missing), BATCH):
                     batch = missing[i:i + BATCH]
                     future = self._pool.submit(jobs.tables, {n: own[n].html for n in batch},
-                                               {n: self._titles[n] for n in batch}, self._dirs, issued)
+                                               {n: self._titles[n] for n in batch}, self._dirs, issued, write)
                     self._batches.append((batch, future))
             except BaseException:
                 self.close()
@@ -112,8 +135,25 @@ class PdfRun:
     def _get(self, key: str) -> bytes | None:
         return self._cache.get(key) if self._cache is not None else None
 
+    def _breaks_key(self, number: int) -> str:
+        return digest(self._keys[number], "breaks")
+
+    def _cached_breaks(self, number: int) -> TableBreaks | None:
+        entry = self._get(self._breaks_key(number))
+        try:
+            return TableBreaks.from_json(json.loads(entry.decode("utf-8"))) if entry is not None else None
+        except (ValueError, TypeError, AttributeError):
+            return None
+
     def _cached_combined(self) -> jobs.Combined | None:
-        entry = self._get(self._combined_key)
+        for key in self._combined_keys:
+            found = self._combined_entry(key)
+            if found is not None:
+                return found if self._write else jobs.Combined(b"", found.anchor_pages, found.warnings, found.breaks)
+        return None
+
+    def _combined_entry(self, key: str) -> jobs.Combined | None:
+        entry = self._get(key)
         if entry is None or len(entry) < 8:
             return None
         size = int.from_bytes(entry[:8], "big")
@@ -121,27 +161,37 @@ class PdfRun:
             meta = json.loads(entry[8:8 + size].decode("utf-8"))
             pages = {str(k): int(v) for k, v in meta["anchors"].items()}
             warnings = [str(w) for w in meta["warnings"]]
+            breaks = {int(k): TableBreaks.from_json(v) for k, v in meta["breaks"].items()}
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
-        return jobs.Combined(entry[8 + size:], pages, warnings)
+        return jobs.Combined(entry[8 + size:], pages, warnings, breaks)
 
     def anchors(self) -> dict[str, int] | None:
         """The combined PDF's anchor pages, as soon as its layout is done (None without the combined file)."""
         found = self._combined_result()
         return found.anchor_pages if found is not None else None
 
+    def breaks(self) -> dict[int, TableBreaks] | None:
+        """Where the combined layout breaks each table, as soon as it is done (None without the combined file)."""
+        found = self._combined_result()
+        return found.breaks if found is not None else None
+
     def _combined_result(self) -> jobs.Combined | None:
         if isinstance(self._combined, Future):
             done = pool.result(self._combined)
             self.laid_out += 1 + len(done.tables)
             if self._cache is not None:
-                meta = json.dumps({"anchors": done.anchor_pages, "warnings": done.warnings}).encode("utf-8")
+                meta = json.dumps({"anchors": done.anchor_pages, "warnings": done.warnings,
+                                   "breaks": {n: b.as_json() for n, b in done.breaks.items()}}).encode("utf-8")
                 self._cache.put(self._combined_key, len(meta).to_bytes(8, "big") + meta + done.data)
             for number in self._along:
                 self._tables[number] = done.tables[number]
+                self._breaks[number] = done.table_breaks[number]
                 if self._cache is not None:
                     self._cache.put(self._keys[number], done.tables[number])
-            self._combined = jobs.Combined(done.data, done.anchor_pages, done.warnings)
+                    self._cache.put(self._breaks_key(number),
+                                    json.dumps(done.table_breaks[number].as_json()).encode("utf-8"))
+            self._combined = jobs.Combined(done.data, done.anchor_pages, done.warnings, done.breaks)
         return self._combined
 
     def result(self) -> PdfSet:
@@ -153,8 +203,12 @@ class PdfRun:
                 made = pool.result(future)
                 for number in batch:
                     self._tables[number] = made.data[number]
+                    self._breaks[number] = made.breaks[number]
                     if self._cache is not None:
-                        self._cache.put(self._keys[number], made.data[number])
+                        if self._write:
+                            self._cache.put(self._keys[number], made.data[number])
+                        self._cache.put(self._breaks_key(number),
+                                        json.dumps(made.breaks[number].as_json()).encode("utf-8"))
                 warnings += [w for w in made.warnings if w not in warnings]
                 self.laid_out += len(batch)
                 self._progress("PDF 项目表", done, len(self._batches))
@@ -165,6 +219,8 @@ class PdfRun:
             tables={n: self._tables[n] for n in self._numbers},
             anchor_pages=combined.anchor_pages if combined is not None else None,
             warnings=warnings, laid_out=self.laid_out,
+            table_breaks={n: self._breaks[n] for n in self._numbers},
+            combined_breaks=combined.breaks if combined is not None else None,
         )
 
     def close(self) -> None:

@@ -102,6 +102,22 @@ def can_relayout(html: str) -> bool:
     return _CARRIES_OVER.search(css) is None
 
 
+_PAGE_SIDE = re.compile(r"@page[^{;]*:\s*(first|left|right|blank|nth)", re.IGNORECASE)
+
+
+def alone_alike(html: str) -> bool:
+    """Is a table of *html* that starts a page laid out alone (its own document) as in the combined layout?
+
+    So when nothing carries over from page to page (:func:`can_relayout`) and
+    no page rule depends on the side or number of the page (its own document
+    starts on a first, right page).
+    """
+    if not can_relayout(html):
+        return False
+    root = lxml.html.document_fromstring(html)
+    return not any(_PAGE_SIDE.search(style.text or "") for style in root.iter("style"))
+
+
 def relayout_html(html: str, number: int, *, start: int, shown: int | None = None) -> tuple[str, int]:
     """Table *number* of *html* alone, to stand for combined pages from index *start* on.
 

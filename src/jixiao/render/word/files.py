@@ -1,10 +1,11 @@
 """The Word files of a render, made again only when what they are made from changed.
 
 Each project's .docx is cached (:mod:`jixiao.render.cache`) by the table's
-expanded content, the variables every template has, the date and the bytes of
-the project-table Word template; the combined .docx by the whole document,
-the page numbers of its 目录 and the bytes of its template; each table's Word
-XML (the costly part, shared by both) by the table's content. The templates
+expanded content, its page breaks, the variables every template has, the date
+and the bytes of the project-table Word template; the combined .docx by the
+whole document, the page numbers of its 目录, its tables' page breaks and the
+bytes of its template; each table's Word XML (the costly part, shared by both)
+by the table's content and page breaks (:mod:`jixiao.render.layout.breaks`). The templates
 are read and compiled only when a file has to be made; a template that cannot
 be used still stops the render (a file is never taken from the cache without
 the template's bytes in its key).
@@ -23,6 +24,7 @@ from markupsafe import Markup
 from jixiao import limits
 from jixiao.model.document import Document, ProjectTable
 from jixiao.render.cache import Cache, digest, read_regular
+from jixiao.render.layout.breaks import TableBreaks
 from jixiao.render.layout.context import base_context, document_context, table_file_context
 from jixiao.render.templates import WordKind, word_template
 
@@ -44,7 +46,7 @@ class WordFiles:
         if combined:
             self._paths["document"] = word_template("document", doc, spec_root, template)
         self._compiled: dict[WordKind, WordTemplate] = {}
-        self._marks: dict[int, Markup] = {}
+        self._marks: dict[tuple[int, TableBreaks], Markup] = {}
         self._digests: dict[WordKind, str] = {}
         self._stamp = ""
         if cache is not None:
@@ -81,50 +83,54 @@ class WordFiles:
             self._cache.put(key, data)
         return data
 
-    def markup(self, table: ProjectTable) -> Markup:
-        """Table *table*'s Word XML."""
+    def markup(self, table: ProjectTable, breaks: TableBreaks | None = None) -> Markup:
+        """Table *table*'s Word XML, cut into pages where *breaks* says."""
         from jixiao.render.word.table import table_markup
 
-        if table.number in self._marks:
-            return self._marks[table.number]
-        key = digest(self._stamp, "word-xml", table.model_dump_json())
+        plan = breaks or TableBreaks()
+        if (table.number, plan) in self._marks:
+            return self._marks[table.number, plan]
+        key = digest(self._stamp, "word-xml", table.model_dump_json(), plan.as_json())
         found = self._cached(key)
         if found is not None:
             try:
-                self._marks[table.number] = Markup(found.decode("utf-8"))
-                return self._marks[table.number]
+                self._marks[table.number, plan] = Markup(found.decode("utf-8"))
+                return self._marks[table.number, plan]
             except UnicodeDecodeError:
                 pass
-        markup = table_markup(table)
+        markup = table_markup(table, plan)
         self._keep(key, str(markup).encode("utf-8"))
-        self._marks[table.number] = markup
+        self._marks[table.number, plan] = markup
         return markup
 
-    def table(self, table: ProjectTable) -> bytes:
-        """The project's own .docx."""
+    def table(self, table: ProjectTable, breaks: TableBreaks | None = None) -> bytes:
+        """The project's own .docx; its tables break across pages where *breaks* (its own PDF's) says."""
         key = ""
+        plan = breaks or TableBreaks()
         if self._cache is not None and self._template_digest("table"):
-            key = digest(self._stamp, "docx-table", self._template_digest("table"), table.model_dump_json())
+            key = digest(self._stamp, "docx-table", self._template_digest("table"), table.model_dump_json(),
+                         plan.as_json())
             found = self._cached(key)
             if found is not None:
                 return found
-        context = table_file_context(self._doc, table, self.markup(table), self._plan)
+        context = table_file_context(self._doc, table, self.markup(table, plan), self._plan)
         data = self._template("table").render(context, title=table.heading, author=self._doc.department,
                                               when=self._when)
         return self._keep(key, data) if key else data
 
-    def combined(self, pages: dict[str, int] | None) -> bytes:
-        """The combined .docx; *pages* (anchor → page number of the PDF) fill in its 目录."""
+    def combined(self, pages: dict[str, int] | None, breaks: dict[int, TableBreaks] | None = None) -> bytes:
+        """The combined .docx; *pages* (anchor → page number of the PDF) fill in its 目录, *breaks* cut its tables."""
         key = ""
+        cuts = breaks or {}
         if self._cache is not None and self._template_digest("document"):
             key = digest(self._stamp, "docx", self._template_digest("document"), self._doc.model_dump_json(),
-                         sorted((pages or {}).items()))
+                         sorted((pages or {}).items()), sorted((n, b.as_json()) for n, b in cuts.items()))
             found = self._cached(key)
             if found is not None:
                 return found
         from jixiao.render.word.toc import toc_markup
 
-        marks = {t.number: self.markup(t) for t in self._doc.tables()}
+        marks = {t.number: self.markup(t, cuts.get(t.number)) for t in self._doc.tables()}
         context = document_context(self._doc, marks, toc_markup(self._plan.toc, pages))
         data = self._template("document").render(context, title=self._doc.title,
                                                  author=self._doc.department, when=self._when)

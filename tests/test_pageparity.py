@@ -1,0 +1,124 @@
+"""Word and PDF break tables at the same rows.
+
+Both examples and every spec of the layout gallery are rendered to Word and
+PDF; LibreOffice turns the Word files into PDF (how most readers meet the
+Word version), and both PDFs are read back (tests/pagebreaks.py): the same
+page count and the same table rows on every page, and no continued page
+whose first row leaves its 一级 or 二级 cell empty, in either.
+
+LibreOffice sets the Word file in other fonts than WeasyPrint (here the Noto
+Sans CJK it substitutes for 仿宋_GB2312, DejaVu for Times New Roman), so its
+rows are not exactly as tall: the Word file carries the PDF's breaks.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from jixiao import expand_department, load_department
+from jixiao.render.build import RenderOptions, render_department
+from pagebreaks import differences, empty_continued_labels, read_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+GALLERY = Path(__file__).parent / "fixtures" / "gallery"
+SPECS = {
+    **{name: ROOT / "specs" / name for name in ("dongli-2025", "tangshan-2025")},
+    **{f"gallery/{p.name}": p for p in sorted(GALLERY.iterdir()) if p.is_dir()},
+}
+OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="module")
+def pairs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """Spec name → (jixiao's combined PDF, LibreOffice's PDF of the combined Word file); 东丽's projects too."""
+    assert OFFICE, "LibreOffice 未安装：sudo apt-get install libreoffice-writer-nogui（./run setup 会自动安装）"
+    root = tmp_path_factory.mktemp("parity")
+    docx: dict[str, tuple[Path, Path]] = {}
+    for name, spec in SPECS.items():
+        out = root / name.replace("/", "-")
+        doc = expand_department(load_department(spec))
+        render_department(doc, spec, RenderOptions(out_dir=out, formats=frozenset({"docx", "pdf"})))
+        (combined,) = out.glob("*.docx")
+        docx[name] = (combined, combined.with_suffix(".pdf"))
+        if name == "dongli-2025":
+            for path in sorted((out / "projects").glob("*.docx")):
+                docx[f"{name}/{path.stem}"] = (path, path.with_suffix(".pdf"))
+    converted = root / "lo"
+    for i, path in enumerate(p for p, _ in docx.values()):  # the same stem may come twice: one folder each
+        result = subprocess.run(
+            [OFFICE, f"-env:UserInstallation=file://{root / 'profile'}", "--headless", "--convert-to", "pdf",
+             "--outdir", str(converted / str(i)), str(path)],
+            capture_output=True, text=True, timeout=600, check=False,
+        )
+        assert result.returncode == 0, result.stderr
+    return {name: (pdf, converted / str(i) / f"{path.stem}.pdf") for i, (name, (path, pdf)) in enumerate(docx.items())}
+
+
+def test_every_spec_is_compared(pairs: dict[str, tuple[Path, Path]]) -> None:
+    assert set(SPECS) <= set(pairs) and len(pairs) > len(SPECS)  # and 东丽's own project files
+
+
+#: LibreOffice ignores ``w:autoSpaceDE="0"`` (Word and WPS honour it) and adds about 0.2 em between Chinese
+#: and digits; a 指标值 column sized for 「2025年12月31日」 on one line then wraps it, and this spec's second
+#: table, which fills its PDF page to 0.4 mm, loses its last row to a page of its own. Column widths with
+#: slack for that spacing (issue 19, item 4) make it pass: the mark is strict so that it is then removed.
+_LIBREOFFICE_AUTOSPACE = pytest.mark.xfail(strict=True, reason="LibreOffice's Chinese/digit spacing, tight columns")
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=_LIBREOFFICE_AUTOSPACE) if n == "gallery/2021项目表" else n for n in SPECS]
+)
+def test_word_breaks_tables_at_the_pdf_rows(pairs: dict[str, tuple[Path, Path]], name: str) -> None:
+    for key in [k for k in pairs if k == name or k.startswith(f"{name}/")]:
+        ours, theirs = (read_pages(p) for p in pairs[key])
+        assert sum(len(p.rows) for p in ours) > 0, key
+        assert not differences(ours, theirs), f"{key}: " + "\n".join(differences(ours, theirs))
+        assert empty_continued_labels(ours) == [], key
+        assert empty_continued_labels(theirs) == [], key
+
+
+def test_examples_break_tables_across_pages(pairs: dict[str, tuple[Path, Path]]) -> None:
+    # The comparison means something: both examples have tables that go on to another page,
+    # and 东丽 cuts a merged group there (its label is repeated on the new page).
+    for name in ("dongli-2025", "tangshan-2025"):
+        pages = read_pages(pairs[name][0])
+        assert any(p.continued_labels() is not None for p in pages), name
+    dongli = read_pages(pairs["dongli-2025"][1])
+    assert any(labels is not None and labels[0] == "满意度指标" for labels in (p.continued_labels() for p in dongli))
+
+
+# --- The break plan and the Word tables it cuts (no rendering) ------------------------------------
+
+
+def test_rows_that_begin_a_page_come_from_the_row_anchors() -> None:
+    from jixiao.render.layout.breaks import TableBreaks, row_id, table_breaks
+
+    pages = {row_id("3-header", r): 2 for r in (1, 2, 3)}
+    pages |= {row_id("3-indicators", r): p for r, p in ((1, 2), (2, 2), (3, 3), (4, 3), (5, 4))}
+    pages |= {row_id("4-header", 1): 5, row_id("4-indicators", 1): 6, "table-3": 2, "part-1": 1}
+    assert table_breaks(pages) == {3: TableBreaks(header=(), indicators=(3, 5)), 4: TableBreaks(indicators=(1,))}
+    assert TableBreaks.from_json(TableBreaks(indicators=(5, 3)).as_json()) == TableBreaks(indicators=(3, 5))
+
+
+def test_a_word_table_cut_at_a_row_repeats_titles_and_labels() -> None:
+    from jixiao.render.layout.grid import indicator_grid
+    from jixiao.render.word.table import pages
+
+    doc = expand_department(load_department(ROOT / "specs" / "dongli-2025"))
+    table = doc.tables()[2]
+    grid = indicator_grid(table)
+    # Cut inside the first 一级 group, at a row that is not the start of its 二级 group either.
+    cut = next(i for i, row in enumerate(table.rows, 1) if row.level1_span == 0 and row.level2_span == 0)
+    first, second = pages(grid, (cut,))
+    assert first == grid.rows[:cut]
+    assert second[0] == grid.rows[0] and second[0].kind == "head"
+    assert second[2:] == grid.rows[cut + 1:]
+    top = second[1].cells
+    level1, level2 = table.rows[cut - 1].level1, table.rows[cut - 1].level2
+    assert [c.text for c in top[:2]] == [level1, level2] and [c.merge for c in top[:2]] == ["restart"] * 2
+    assert top[2:] == grid.rows[cut].cells[2:]
+    assert pages(grid, ()) == [grid.rows] and pages(grid, (1,)) == [grid.rows]  # a break before the table cuts nothing
