@@ -276,3 +276,24 @@ def test_pool_calls_by_reference_and_errors_are_exceptions(workers: int) -> None
         assert caught.value.__cause__ is None
     finally:
         pool.stop(executor)
+
+
+def test_the_code_digest_reads_every_module_render_imports() -> None:
+    # A change to the page plan (model/page.py) or to chars.py changes what is rendered: the cached
+    # outputs must not outlive it. grimp is import-linter's own graph of the package.
+    import grimp
+
+    graph = grimp.build_graph("jixiao", cache_dir=None)
+    upstream = graph.find_upstream_modules("jixiao.render", as_package=True)
+    assert "jixiao.model.page" in upstream
+    digested = {p.resolve() for p in cache_module.code_files()}
+    src = Path(cache_module.__file__).resolve().parents[1]
+    missing = []
+    for name in sorted(upstream | {m for m in graph.modules if m.startswith("jixiao.render")}):
+        parts = name.split(".")[1:]
+        path = src.joinpath(*parts).with_suffix(".py")
+        if not path.exists():
+            path = src.joinpath(*parts, "__init__.py")
+        if path.resolve() not in digested:
+            missing.append(name)
+    assert missing == []

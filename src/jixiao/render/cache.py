@@ -366,6 +366,12 @@ def font_environment() -> str:
 _CODE: list[str] = []
 
 
+def code_files() -> list[Path]:
+    """The source files render/ may import: itself, the document model and the ground-floor modules."""
+    package = Path(__file__).resolve().parent.parent
+    return sorted([*(package / "render").rglob("*.py"), *(package / "model").rglob("*.py"), *package.glob("*.py")])
+
+
 def code_digest() -> str:
     """A digest of jixiao's render code and of the versions of the libraries it renders with (once per process)."""
     if _CODE:
@@ -374,7 +380,7 @@ def code_digest() -> str:
 
     sha = hashlib.sha256(f"{FORMAT}/{__version__}".encode())
     here = Path(__file__).resolve().parent
-    for path in sorted([*here.rglob("*.py"), here.parent / "chars.py", here.parent / "textenv.py"]):
+    for path in code_files():
         with contextlib.suppress(OSError):
             sha.update(path.relative_to(here.parent).as_posix().encode() + b"\0" + path.read_bytes())
     versions = _installed()
