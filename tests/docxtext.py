@@ -14,6 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from jixiao.chars import unjoined
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -31,7 +33,7 @@ def paragraph_text(p: etree._Element) -> str:
             out.append("\n")
         elif el.tag == f"{W}tab":
             out.append("\t")
-    return "".join(out)
+    return unjoined("".join(out))
 
 
 def cell_text(tc: etree._Element) -> str:

@@ -21,6 +21,7 @@ from jixiao.render.layout.grid import (
     header_grid,
     indicator_grid,
 )
+from jixiao.render.layout.linebreak import protect
 from jixiao.render.pdf.breaks import row_id
 
 
@@ -69,5 +70,5 @@ def _cell(cell: Cell, col: int, *, head: bool) -> str:
         attrs += f' colspan="{cell.span}"'
     if cell.merge == "restart" and cell.rows > 1:
         attrs += f' rowspan="{cell.rows}"'
-    text = Markup("<br>").join(escape(line) for line in cell.lines)
+    text = Markup("<br>").join(escape(protect(line)) for line in cell.lines)
     return f"<{tag}{attrs}>{text}</{tag}>"

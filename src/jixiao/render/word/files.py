@@ -29,6 +29,8 @@ from jixiao.render.templates import WordKind, word_template
 if TYPE_CHECKING:
     from jixiao.render.word.template import WordTemplate
 
+#: A line break inside a title's run (the templates print titles as ``<w:t>{{ 表.表题 }}</w:t>``).
+LINE_BREAK = Markup('</w:t><w:br/><w:t xml:space="preserve">')
 
 class WordFiles:
     """The combined document's and the project tables' Word files of *doc*."""
@@ -108,7 +110,7 @@ class WordFiles:
             found = self._cached(key)
             if found is not None:
                 return found
-        context = table_file_context(self._doc, table, self.markup(table), self._plan)
+        context = table_file_context(self._doc, table, self.markup(table), self._plan, LINE_BREAK)
         data = self._template("table").render(context, title=table.heading, author=self._doc.department,
                                               when=self._when)
         return self._keep(key, data) if key else data
@@ -125,7 +127,7 @@ class WordFiles:
         from jixiao.render.word.toc import toc_markup
 
         marks = {t.number: self.markup(t) for t in self._doc.tables()}
-        context = document_context(self._doc, marks, toc_markup(self._plan.toc, pages))
+        context = document_context(self._doc, marks, toc_markup(self._plan.toc, pages), LINE_BREAK)
         data = self._template("document").render(context, title=self._doc.title,
                                                  author=self._doc.department, when=self._when)
         return self._keep(key, data) if key else data

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from jixiao.model.document import ProjectTable
 from jixiao.render.layout.cells import CELL_PADDING_MM
 from jixiao.render.layout.grid import Cell, Row, TableGrid, header_grid, indicator_grid
+from jixiao.render.layout.linebreak import protect
 from jixiao.render.word.page import TWIPS_PER_MM, twip
 
 
@@ -123,7 +124,7 @@ def _paragraph(lines: list[str], cell: Cell) -> str:
     if not any(lines):
         return f"<w:p>{ppr}</w:p>"
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if cell.role == "head" else ""
-    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
+    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(protect(line))}</w:t>' for line in lines)
     return f"<w:p>{ppr}<w:r>{rpr}{runs}</w:r></w:p>"
 
 

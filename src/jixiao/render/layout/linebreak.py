@@ -1,0 +1,143 @@
+"""Where printed text may break: never inside a 文号, a code or a number with its unit, never one character alone.
+
+Both renderers leave line breaking to their clients (WeasyPrint for the PDF,
+Word, WPS or LibreOffice for the docx), whose fonts and widths jixiao cannot
+know exactly. So instead of breaking lines itself, jixiao marks where a line
+must NOT break, with U+2060 WORD JOINER between two characters: the Unicode
+line-breaking algorithm (UAX #14, rule LB11) forbids a break on either side of
+it, Pango and ICU (LibreOffice) honour it, and it prints nothing. Joined are:
+
+* a 文号 (津财社指【2025】142号, 定政办字[2016]13号, 冀财预〔2021〕101号);
+* a code: a run of at least 6 letters and digits with at least 4 digits (项目编码);
+* a number with its sign and unit (≤450万元, 95%, 12个月, 10000人次, 2025年);
+* a short bracketed group (（第二批）);
+* the last two characters of each paragraph (closing punctuation counted with
+  the character before it), so that a last line never holds one character;
+* for a title (:func:`balanced`), the second half of a title that needs two
+  lines, so that it breaks into two lines of similar length.
+
+A run longer than the line is still broken where it must be: the style sheet
+lets cells break anywhere when a word would overflow (``overflow-wrap``), and
+Word and LibreOffice break an over-long run by themselves.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.chars import JOINER, unjoined
+from jixiao.render.layout.textwidth import text_em
+
+_CJK = r"\u3400-\u9fff"
+_WENHAO = rf"[{_CJK}]{{1,5}}[〔【\[［(（]\d{{4}}[〕】\]］)）]\d+号"
+_CODE = r"(?=(?:[A-Za-z]*\d){4})[0-9A-Za-z][0-9A-Za-z_\-.]{5,}"
+_UNIT = (
+    "万元|亿元|千元|元|万人次|人次|万人|人|个月|个|万户|户|家|项|件|份|册|套|台|辆|平方米|立方米|米|公里|千米|"
+    "万吨|吨|张|本|场|期|批|所|间|篇|条|门|名|座|床|次|天|日|年|月|周|小时|分钟|岁|倍|页|%|％|‰|万|亿"
+)
+_DATE = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"
+_NUMBER = rf"[≤≥<>＜＞≦≧±＋+\-－约]?\d+(?:[.,，]\d+)*(?:{_UNIT})?(?:[/／](?:{_UNIT}|平方米|小时|人))?"
+_GROUP = r"[（(][^（）()\n]{1,6}[）)]"
+PROTECTED = re.compile("|".join(f"(?:{p})" for p in (_WENHAO, _CODE, _GROUP, _DATE, _NUMBER)))
+
+#: Punctuation that never starts a line: it stays with the character before it.
+_CLOSING = set("，。、；：？！）》」』】〕］”’%％‰.,;:?!)]}…—")
+
+
+def joined(text: str) -> str:
+    """*text* with a :data:`JOINER` between every two of its characters (it never breaks)."""
+    return JOINER.join(text)
+
+
+def tail_start(line: str) -> int:
+    """Where the last two characters of *line* begin, closing punctuation counted with the one before it."""
+    i = len(line)
+    for _ in range(2):
+        i -= 1
+        while i > 0 and line[i] in _CLOSING:
+            i -= 1
+    return max(i, 0)
+
+
+def _latin(ch: str) -> bool:
+    """Letters and digits: no client breaks between two of them unless it must (no joiner needed)."""
+    return ch.isascii() and (ch.isalnum() or ch in ".,")
+
+
+def _glue(line: str, spans: list[tuple[int, int]]) -> str:
+    """*line* with joiners inside each of *spans* (start, end)."""
+    if not spans:
+        return line
+    keep = [False] * len(line)  # keep[i]: no break between line[i-1] and line[i]
+    for start, end in spans:
+        for i in range(start + 1, end):
+            keep[i] = True
+    out = []
+    for i, ch in enumerate(line):
+        if keep[i] and not line[i - 1].isspace() and not ch.isspace() and not (_latin(line[i - 1]) and _latin(ch)):
+            out.append(JOINER)
+        out.append(ch)
+    return "".join(out)
+
+
+def _protected_spans(line: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in PROTECTED.finditer(line) if m.end() - m.start() > 1]
+    if len(line.strip()) > 2:
+        spans.append((tail_start(line), len(line)))
+    return spans
+
+
+def protect(text: str) -> str:
+    """*text* with joiners where it must not break (see the module docstring), paragraph by paragraph."""
+    return "\n".join(_glue(line, _protected_spans(line)) for line in unjoined(text).split("\n"))
+
+
+#: Characters after which a title breaks well (a word ends), and before which.
+_AFTER = set("年与和及的、，：）】〕")
+_BEFORE = set("（【〔")
+
+
+def _balance_point(line: str, spans: list[tuple[int, int]], room_em: float) -> int | None:
+    """Where a title line that needs two lines should break to make them about equally long."""
+    total = text_em(line)
+    if total <= room_em or total > 2 * room_em:
+        return None
+    ems = [0.0]
+    for ch in line:
+        ems.append(ems[-1] + text_em(ch))
+    inside = {i for s, e in spans for i in range(s + 1, e)}
+    best: tuple[float, int] | None = None
+    for i in range(1, len(line)):
+        head, tail = ems[i], total - ems[i]
+        if i in inside or head > room_em * 0.97 or tail > room_em * 0.97:
+            continue
+        score = abs(head - tail) - (1.5 if line[i - 1] in _AFTER or line[i] in _BEFORE else 0.0)
+        if best is None or score < best[0]:
+            best = (score, i)
+    return None if best is None else best[1]
+
+
+def balanced(text: str, room_em: float) -> str:
+    """A title: :func:`protect`, and a title that needs two lines of *room_em* broken into two of similar length.
+
+    The break is not forced: the second line's characters are joined, so the
+    client can only break before it (or not at all, if its line is wider
+    than jixiao measured).
+    """
+    out = []
+    for line in unjoined(text).split("\n"):
+        spans = _protected_spans(line)
+        point = _balance_point(line, spans, room_em)
+        if point is not None:
+            spans.append((point, len(line)))
+        out.append(_glue(line, spans))
+    return "\n".join(out)
+
+
+def title_lines(text: str, room_em: float) -> list[str]:
+    """The lines of a title as :func:`balanced` would have them break (written line breaks kept)."""
+    out = []
+    for line in unjoined(text).split("\n"):
+        point = _balance_point(line, _protected_spans(line), room_em)
+        out += [line] if point is None else [line[:point], line[point:]]
+    return out

@@ -1,0 +1,188 @@
+"""Column widths that leave no character alone on the last line of a cell (step 3b of :mod:`.grid`).
+
+After the free width is handed out where it saves the most lines, a column
+whose width makes cells end one character short (「正常开/展」, 「满意/度」)
+gives or takes a little width from another free column, as long as the table
+prints no more lines: the cells' last lines then hold two characters or more,
+or none wrap at all. The lines are estimated as the clients print them
+(:func:`wrap`): CJK characters break anywhere, a run of Latin letters and
+digits only where it must, and closing punctuation never starts a line.
+The renderers also join the last two characters of every cell
+(:mod:`.linebreak`); the widths are what makes that hold in clients that do
+not honour the joiner (LibreOffice).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+
+from jixiao.chars import printable
+from jixiao.render.layout.cells import CELL_PADDING_MM, EM_MM
+from jixiao.render.layout.linebreak import PROTECTED, tail_start
+from jixiao.render.layout.textwidth import char_em, text_em
+
+#: A run that breaks only where it must: Latin letters, digits and what joins them.
+_WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%\-_/]*|.", re.DOTALL)
+#: Characters that never start a line (they stay with the character before them).
+_CLOSING = frozenset("，。、；：？！）》」』】〕］”’%％‰.,;:?!)]}")
+
+#: How far (mm) width moves between two columns, in steps.
+_STEPS = (*(round(0.2 * k, 1) for k in range(1, 21)), *(round(0.5 * k, 1) for k in range(9, 17)))
+_ROUNDS = 12
+
+
+#: How the clients print a cell: (what the text loses besides the padding (mm), how much wider
+#: Latin letters and digits are than jixiao measures them). WeasyPrint with the fonts jixiao
+#: measures (rules and some slack), and LibreOffice with its own fallback (its digits are
+#: about 15 % wider). A line that fits one and not the other may go either way.
+CLIENTS = ((0.45, 1.0), (0.0, 1.15))
+
+
+def _room(width_mm: float, lost_mm: float) -> float:
+    return (width_mm - 2 * CELL_PADDING_MM - lost_mm) / EM_MM
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens(paragraph: str) -> tuple[tuple[str, float, float], ...]:
+    """The runs of *paragraph* that break only where they must (:data:`.linebreak.PROTECTED`, Latin
+    words), other characters one by one, each with the width (em) of its CJK and its Latin characters."""
+    out: list[str] = []
+    at = 0
+    for m in PROTECTED.finditer(paragraph):
+        out += _WORD.findall(paragraph[at : m.start()])
+        out.append(m.group())
+        at = m.end()
+    out += _WORD.findall(paragraph[at:])
+    return tuple((word, *_split_em(word)) for word in out if word)
+
+
+def _split_em(text: str) -> tuple[float, float]:
+    latin = sum(char_em(ch) for ch in text if ch.isascii())
+    return text_em(text) - latin, latin
+
+
+def wrap(paragraph: str, room_em: float, latin: float = 1.0) -> list[str]:
+    """The printed lines of one paragraph on lines *room_em* wide (Latin characters *latin* times
+    as wide as measured), estimated."""
+    room = max(room_em, 1.0) + 1e-6
+    lines: list[str] = [""]
+    used = 0.0
+    for word, cjk, ascii_em in _tokens(paragraph):
+        w = cjk + ascii_em * latin
+        if used + w <= room:
+            lines[-1] += word
+            used += w
+        elif word in _CLOSING and len(lines[-1]) > 1:  # kinsoku: the character before comes along
+            moved = lines[-1][-1] + word
+            lines[-1] = lines[-1][:-1]
+            lines.append(moved)
+            used = _width(moved, latin)
+        elif w <= room:
+            lines.append(word)
+            used = w
+        else:  # a run longer than the line breaks between its characters (a defect: counted)
+            for ch in word:
+                if used + _width(ch, latin) > room and lines[-1]:
+                    lines.append("")
+                    used = 0.0
+                lines[-1] += ch
+                used += _width(ch, latin)
+    return lines
+
+
+def _width(text: str, latin: float) -> float:
+    cjk, ascii_em = _split_em(text)
+    return cjk + ascii_em * latin
+
+
+def orphans(text: str, width_mm: float) -> int:
+    """Paragraphs of *text* whose last printed line may hold one character alone, and its
+    unbreakable runs (a 文号, a code, a number with its unit) that may not fit a line, in a
+    cell *width_mm* wide (as any of the :data:`CLIENTS` prints it; a broken run counts twice)."""
+    count = 0
+    for lost, latin in CLIENTS:
+        room = _room(width_mm, lost)
+        for paragraph in _paragraphs(text):
+            tokens = _tokens(paragraph)
+            if sum(c + a * latin for _, c, a in tokens) <= room + 1e-6:
+                continue
+            lines = wrap(paragraph, room, latin)
+            count += len(lines) > 1 and len(lines[-1]) == 1
+            count += 2 * sum(c + a * latin > room + 1e-6 and len(word) > 1 for word, c, a in tokens)
+    return count
+
+
+@functools.lru_cache(maxsize=4096)
+def _paragraphs(text: str) -> tuple[str, ...]:
+    return tuple(printable(text).split("\n"))
+
+
+def printed(text: str, width_mm: float) -> tuple[str, ...] | None:
+    """The printed lines of a running-text cell that would end with one character alone: a line
+    break before its last two characters (clients that do not honour the joiner still print
+    them together); None when no paragraph would, or its width is too close to a character's
+    boundary to tell.
+    """
+    out: list[str] = []
+    changed = False
+    for paragraph in _paragraphs(text):
+        wrapped = [wrap(paragraph, _room(width_mm, lost), latin) for lost, latin in CLIENTS]
+        lines = wrapped[0]
+        if len(lines) > 1 and len(lines[-1]) == 1 and all(w == lines for w in wrapped):
+            cut = tail_start(paragraph)
+            out += [paragraph[:cut], paragraph[cut:]]
+            changed = True
+        else:
+            out.append(paragraph)
+    return tuple(out) if changed else None
+
+
+#: A cell: its text and the width it has besides its column's (the code cell spans 二级 + 三级).
+Text = tuple[str, float]
+
+
+def settle(
+    widths: list[float], texts: dict[int, list[Text]], free: Sequence[int], floors: Sequence[float],
+    height: Callable[[list[float]], int],
+) -> list[float]:
+    """*widths* with width moved between *free* columns while that leaves fewer orphans and *height* does not grow."""
+    cache: dict[tuple[int, float], int] = {}
+
+    def column(c: int, width: float) -> int:
+        key = (c, round(width, 3))
+        if key not in cache:
+            cache[key] = sum(orphans(text, width + beside) for text, beside in texts.get(c, []))
+        return cache[key]
+
+    now = (height(widths), sum(column(c, widths[c]) for c in free))
+    if now[1] == 0:
+        return widths
+    for _ in range(_ROUNDS):
+        best: tuple[tuple[int, int, float], list[float]] | None = None
+        for c in free:
+            for o in free:
+                if o == c:
+                    continue
+                for step in _STEPS:
+                    if widths[o] - step < floors[o] - 1e-9:
+                        break
+                    fewer = (now[1] - column(c, widths[c]) - column(o, widths[o])
+                             + column(c, widths[c] + step) + column(o, widths[o] - step))
+                    if fewer >= now[1] or (best is not None and (now[0], fewer, step) > best[0]):
+                        continue
+                    ws = list(widths)
+                    ws[c] += step
+                    ws[o] -= step
+                    lines = height(ws)
+                    key = (lines, fewer, step)
+                    if lines <= now[0] and (best is None or key < best[0]):
+                        best = (key, ws)
+        if best is None:
+            break
+        widths = best[1]
+        now = best[0][:2]
+        if now[1] == 0:
+            break
+    return widths
