@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from jixiao.docfile import read_document
 from jixiao.chars import unjoined
+from jixiao.docfile import read_document
 from jixiao.errors import JixiaoError
 from jixiao.vcs.celltext import one_line, table_lines
 from jixiao.vcs.pdftext import pdf_lines
