@@ -70,5 +70,6 @@ def _cell(cell: Cell, col: int, *, head: bool) -> str:
         attrs += f' colspan="{cell.span}"'
     if cell.merge == "restart" and cell.rows > 1:
         attrs += f' rowspan="{cell.rows}"'
-    text = Markup("<br>").join(escape(protect(line)) for line in cell.lines)
+    # Lines that fit (labels) print as they are; running text gets its joiners.
+    text = Markup("<br>").join(escape(line if cell.keep else protect(line)) for line in cell.lines)
     return f"<{tag}{attrs}>{text}</{tag}>"

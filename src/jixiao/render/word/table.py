@@ -124,7 +124,8 @@ def _paragraph(lines: list[str], cell: Cell) -> str:
     if not any(lines):
         return f"<w:p>{ppr}</w:p>"
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if cell.role == "head" else ""
-    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(protect(line))}</w:t>' for line in lines)
+    shown = lines if cell.keep else [protect(line) for line in lines]  # labels that fit need no joiners
+    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in shown)
     return f"<w:p>{ppr}<w:r>{rpr}{runs}</w:r></w:p>"
 
 
