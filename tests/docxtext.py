@@ -52,7 +52,10 @@ def dump(path: Path) -> str:
     assert body is not None
     for el in body:
         if el.tag == f"{W}p":
-            lines += paragraph_text(el).split("\n")
+            text = paragraph_text(el)
+            if el.find(f"{W}pPr/{W}pStyle[@{W}val='JxTableTitle']") is not None:
+                text = text.replace("\n", "")  # a title broken into balanced lines is one title
+            lines += text.split("\n")
         elif el.tag == f"{W}tbl":
             for tr in el.findall(f"{W}tr"):
                 for tc in tr.findall(f"{W}tc"):

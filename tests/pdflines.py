@@ -6,6 +6,7 @@ words broken across lines, in jixiao's PDF and in LibreOffice's PDF of the docx.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,10 +51,20 @@ def _lines(chars: Iterable[dict[str, Any]]) -> list[tuple[float, float, str]]:
     return [(top, size, "".join(c["text"] for c in sorted(cs, key=lambda c: c["x0"]))) for top, size, cs in out]
 
 
+#: A 目录 entry (dot leaders): entries are lines of their own, not a paragraph.
+_LEADERS = re.compile(r"[.…·]{5,}")
+
+
 def _paragraphs(lines: list[tuple[float, float, str]], page: int) -> Iterator[Block]:
-    """Lines outside tables grouped into paragraphs: same type size, less than 2 lines apart."""
+    """Lines outside tables grouped into paragraphs: same type size, less than 2 lines apart
+    (目录 entries left out: the 目录 is laid out by its own rules)."""
     group: list[tuple[float, float, str]] = []
     for line in lines:
+        if _LEADERS.search(line[2]):
+            if group:
+                yield Block(page, tuple(t for _, _, t in group), cell=False)
+            group = []
+            continue
         if group and (abs(line[1] - group[-1][1]) > 0.1 or line[0] - group[-1][0] > 2.0 * line[1]):
             yield Block(page, tuple(t for _, _, t in group), cell=False)
             group = []
@@ -83,3 +94,18 @@ def blocks(pdf_path: Path) -> list[Block]:
 def orphans(found: Iterable[Block]) -> list[Block]:
     """Blocks whose last line holds one character alone (page numbers 「— 4 —」 are lines of their own)."""
     return [b for b in found if b.orphan]
+
+
+def broken_runs(found: Iterable[Block], runs: re.Pattern[str]) -> list[tuple[Block, str]]:
+    """Matches of *runs* (文号, codes, numbers with units) that a block prints across two lines."""
+    out = []
+    for b in found:
+        if len(b.lines) < 2:
+            continue
+        text = "".join(b.lines)
+        ends, at = set(), 0
+        for line in b.lines[:-1]:
+            at += len(line)
+            ends.add(at)
+        out += [(b, m.group()) for m in runs.finditer(text) if any(m.start() < e < m.end() for e in ends)]
+    return out

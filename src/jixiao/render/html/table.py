@@ -21,7 +21,7 @@ from jixiao.render.layout.grid import (
     header_grid,
     indicator_grid,
 )
-from jixiao.render.layout.linebreak import protect
+from jixiao.render.layout.linebreak import cell_room_em, protect
 from jixiao.render.pdf.breaks import row_id
 
 
@@ -46,23 +46,23 @@ def grid_html(grid: TableGrid, *, key: str, kind: str) -> str:
     head = [(i, r) for i, r in enumerate(grid.rows) if r.kind == "head"]
     body = [(i, r) for i, r in enumerate(grid.rows) if r.kind != "head"]
     if head:
-        out += ["<thead>", *(_row(i, r) for i, r in head), "</thead>"]
-    out += ["<tbody>", *(_row(i, r, row_id(key, i)) for i, r in body), "</tbody>", "</table>"]
+        out += ["<thead>", *(_row(i, r, grid.widths_mm) for i, r in head), "</thead>"]
+    out += ["<tbody>", *(_row(i, r, grid.widths_mm, row_id(key, i)) for i, r in body), "</tbody>", "</table>"]
     return "\n".join(out)
 
 
-def _row(index: int, row: Row, anchor: str | None = None) -> str:
+def _row(index: int, row: Row, widths: tuple[float, ...], anchor: str | None = None) -> str:
     cells = []
     col = 0
     for cell in row.cells:
         if cell.merge != "continue":  # covered by the rowspan of the cell above
-            cells.append(_cell(cell, col, head=row.kind == "head"))
+            cells.append(_cell(cell, col, sum(widths[col : col + cell.span]), head=row.kind == "head"))
         col += cell.span
     ident = f' id="{escape(anchor)}"' if anchor is not None else ""
     return f'<tr{ident} class="jx-{row.kind}" data-row="{index}">{"".join(cells)}</tr>'
 
 
-def _cell(cell: Cell, col: int, *, head: bool) -> str:
+def _cell(cell: Cell, col: int, width_mm: float, *, head: bool) -> str:
     tag = "th" if head else "td"
     keep = " jx-keep" if cell.keep else ""
     attrs = f' data-col="{col}" class="jx-{cell.role} jx-{cell.align}{keep}"'
@@ -71,5 +71,6 @@ def _cell(cell: Cell, col: int, *, head: bool) -> str:
     if cell.merge == "restart" and cell.rows > 1:
         attrs += f' rowspan="{cell.rows}"'
     # Lines that fit (labels) print as they are; running text gets its joiners.
-    text = Markup("<br>").join(escape(line if cell.keep else protect(line)) for line in cell.lines)
+    room = cell_room_em(width_mm)
+    text = Markup("<br>").join(escape(line if cell.keep else protect(line, room)) for line in cell.lines)
     return f"<{tag}{attrs}>{text}</{tag}>"

@@ -22,7 +22,7 @@ from jixiao.render.layout.cells import (
     TEXT_WIDTH_MM,
     label_column,
 )
-from jixiao.render.layout.slack import Text, settle
+from jixiao.render.layout.slack import Text, code_mm, settle
 from jixiao.render.layout.textwidth import (
     break_label,
     longest_mm,
@@ -274,6 +274,12 @@ def label_item(text: str) -> _Item:
 def whole_item(text: str) -> _Item:
     """Amounts: never broken (1 mm to spare for wider digits); a blank one as wide as a short amount."""
     return _Item(max(longest_mm([text]) + 1.0, _em_mm(3)), lambda w: 1)
+
+
+def code_item(text: str) -> _Item:
+    """The 项目编码: on one line where the columns allow, with room for clients whose digits are wider
+    (:data:`.slack.CLIENTS`); broken between characters only where they do not."""
+    return _Item(code_mm(text), lambda w: wrapped_lines(text, w))
 
 
 def running_item(text: str) -> _Item:

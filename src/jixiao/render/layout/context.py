@@ -28,6 +28,7 @@ from jixiao.model.page import (
     PageGeometry,
     PagePlan,
     SectionPlan,
+    TocEntry,
     chapter_anchor,
     part_anchor,
     table_anchor,
@@ -79,6 +80,16 @@ def title_text(text: str, geometry: PageGeometry, size_pt: float, line_break: Ma
     if line_break is None:
         return balanced(printable(text), room)
     return line_break.join(protect(line) for line in title_lines(printable(text), room))
+
+
+def _toc_text(entry: TocEntry, geometry: PageGeometry) -> str:
+    """A 目录 entry's text with the joiners of the heading it points to (as the heading's variable has them)."""
+    if entry.kind == "table":
+        return title_text(entry.text, geometry, geometry.body_pt)
+    if entry.kind == "part":
+        numeral, _, title = entry.text.partition("\u3000")
+        return f"{numeral}\u3000{title_text(title, geometry, geometry.title_pt)}"
+    return protect(entry.text)
 
 
 def flags(section: SectionPlan) -> Vars:
@@ -146,7 +157,9 @@ def document_context(
         ],
         "目录": toc,
         "目录项": [
-            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": e.text, "锚点": e.anchor}) for e in plan.toc
+            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": _toc_text(e, plan.geometry),
+                       "锚点": e.anchor})
+            for e in plan.toc
         ],
     }
 

@@ -85,7 +85,7 @@ from jixiao.render.layout.cells import (
     Row,
     TableGrid,
 )
-from jixiao.render.layout.colwidths import Plan, group, label_item, plan, running_item
+from jixiao.render.layout.colwidths import Plan, code_item, group, label_item, plan, running_item
 from jixiao.render.layout.slack import printed
 from jixiao.render.layout.textwidth import label_cell, need_mm, wrapped_lines
 
@@ -112,7 +112,7 @@ def header_grid(t: ProjectTable) -> TableGrid:
     rows: list[Row] = [_caption(t, p)]
     if layout.show_code:
         code = t.code or ""
-        items = [running_item(code), label_item(t.name_label), running_item(t.name)]
+        items = [code_item(code), label_item(t.name_label), running_item(t.name)]
         # Ties: the code whole, then the widest name, then the narrowest label.
         spans, widths = _placed(p, group(items, cols[1:], lambda w: (wrapped_lines(code, w[0]), -w[2], w[1])))
         rows.append(

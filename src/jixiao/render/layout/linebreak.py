@@ -26,10 +26,11 @@ from __future__ import annotations
 import re
 
 from jixiao.chars import JOINER, unjoined
+from jixiao.render.layout.cells import CELL_PADDING_MM, EM_MM
 from jixiao.render.layout.textwidth import text_em
 
 _CJK = r"\u3400-\u9fff"
-_WENHAO = rf"[{_CJK}]{{1,5}}[〔【\[［(（]\d{{4}}[〕】\]］)）]\d+号"
+_WENHAO = rf"[{_CJK}]{{2,4}}[〔【\[［(（]\d{{4}}[〕】\]］)）]\d+号"
 _CODE = r"(?=(?:[A-Za-z]*\d){4})[0-9A-Za-z][0-9A-Za-z_\-.]{5,}"
 _UNIT = (
     "万元|亿元|千元|元|万人次|人次|万人|人|个月|个|万户|户|家|项|件|份|册|套|台|辆|平方米|立方米|米|公里|千米|"
@@ -38,6 +39,8 @@ _UNIT = (
 _DATE = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"
 _NUMBER = rf"[≤≥<>＜＞≦≧±＋+\-－约]?\d+(?:[.,，]\d+)*(?:{_UNIT})?(?:[/／](?:{_UNIT}|平方米|小时|人))?"
 _GROUP = r"[（(][^（）()\n]{1,6}[）)]"
+_WENHAO_RE = re.compile(_WENHAO)
+_BRACKET = re.compile(r"[〔【\[［(（]")
 PROTECTED = re.compile("|".join(f"(?:{p})" for p in (_WENHAO, _CODE, _GROUP, _DATE, _NUMBER)))
 
 #: Punctuation that never starts a line: it stays with the character before it.
@@ -80,16 +83,33 @@ def _glue(line: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def _protected_spans(line: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in PROTECTED.finditer(line) if m.end() - m.start() > 1]
+def _protected_spans(line: str, room_em: float | None = None) -> list[tuple[int, int]]:
+    """The spans of *line* that must not break; with *room_em*, a run wider than a line keeps
+    only what fits (a 文号 its 【年份】号 part) and a wider one is left to break."""
+    spans = []
+    for m in PROTECTED.finditer(line):
+        start, end = m.span()
+        if room_em is not None and text_em(line[start:end]) > room_em:
+            bracket = _BRACKET.search(line, start, end)
+            start = bracket.start() if bracket and _WENHAO_RE.fullmatch(m.group()) else end
+            if text_em(line[start:end]) > room_em:
+                continue
+        if end - start > 1:
+            spans.append((start, end))
     if len(line.strip()) > 2:
         spans.append((tail_start(line), len(line)))
     return spans
 
 
-def protect(text: str) -> str:
-    """*text* with joiners where it must not break (see the module docstring), paragraph by paragraph."""
-    return "\n".join(_glue(line, _protected_spans(line)) for line in unjoined(text).split("\n"))
+def protect(text: str, room_em: float | None = None) -> str:
+    """*text* with joiners where it must not break (see the module docstring), paragraph by paragraph;
+    *room_em*: the width of its lines, when known (a cell's: :func:`cell_room_em`)."""
+    return "\n".join(_glue(line, _protected_spans(line, room_em)) for line in unjoined(text).split("\n"))
+
+
+def cell_room_em(width_mm: float) -> float:
+    """The width (em) of the text of a table cell *width_mm* wide, with a little to spare."""
+    return (width_mm - 2 * CELL_PADDING_MM - 0.45) / EM_MM
 
 
 #: Characters after which a title breaks well (a word ends), and before which.

@@ -58,6 +58,12 @@ def _tokens(paragraph: str) -> tuple[tuple[str, float, float], ...]:
     return tuple((word, *_split_em(word)) for word in out if word)
 
 
+def code_mm(text: str) -> float:
+    """Width of a cell that holds *text* (a code) on one line in every one of the :data:`CLIENTS`."""
+    cjk, latin = _split_em(text)
+    return max((cjk + latin * scale) * EM_MM + 2 * CELL_PADDING_MM + lost for lost, scale in CLIENTS) + 0.3
+
+
 def _split_em(text: str) -> tuple[float, float]:
     latin = sum(char_em(ch) for ch in text if ch.isascii())
     return text_em(text) - latin, latin

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from jixiao.model.document import ProjectTable
 from jixiao.render.layout.cells import CELL_PADDING_MM
 from jixiao.render.layout.grid import Cell, Row, TableGrid, header_grid, indicator_grid
-from jixiao.render.layout.linebreak import protect
+from jixiao.render.layout.linebreak import cell_room_em, protect
 from jixiao.render.word.page import TWIPS_PER_MM, twip
 
 
@@ -107,24 +107,25 @@ def _cell(cell: Cell, width: int, *, caption: bool) -> str:
         ) + "</w:tcBorders>"
     tcpr += '<w:vAlign w:val="center"/>'
     if cell.merge == "continue":
-        paragraphs = _paragraph([""], cell)
+        paragraphs = _paragraph([""], cell, width)
     elif cell.printed is not None:
-        paragraphs = _paragraph(cell.lines, cell)
+        paragraphs = _paragraph(cell.lines, cell, width)
     else:
-        paragraphs = "".join(_paragraph([line], cell) for line in cell.lines)
+        paragraphs = "".join(_paragraph([line], cell, width) for line in cell.lines)
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{paragraphs}</w:tc>"
 
 
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
-def _paragraph(lines: list[str], cell: Cell) -> str:
-    """One paragraph holding *lines*, separated by line breaks."""
+def _paragraph(lines: list[str], cell: Cell, width: int) -> str:
+    """One paragraph holding *lines*, separated by line breaks, in a cell *width* twips wide."""
     ppr = f'<w:pPr><w:pStyle w:val="{TABLE_TEXT_STYLE}"/><w:jc w:val="{_JC[cell.align]}"/></w:pPr>'
     if not any(lines):
         return f"<w:p>{ppr}</w:p>"
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if cell.role == "head" else ""
-    shown = lines if cell.keep else [protect(line) for line in lines]  # labels that fit need no joiners
+    room = cell_room_em(width / TWIPS_PER_MM)
+    shown = lines if cell.keep else [protect(line, room) for line in lines]  # labels that fit need no joiners
     runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in shown)
     return f"<w:p>{ppr}<w:r>{rpr}{runs}</w:r></w:p>"
 
