@@ -84,7 +84,10 @@ def test_titles_break_into_two_lines_of_similar_length(text: str, room: float) -
     elif em <= 2 * room * 0.95:
         assert len(lines) == 2
         assert all(text_em(line) <= room for line in lines)
-        assert abs(text_em(lines[0]) - text_em(lines[1])) <= 2.5  # a word boundary may move it a little
+        uneven = abs(text_em(lines[0]) - text_em(lines[1]))
+        assert uneven <= 0.35 * em + 1  # a word boundary may move the break off the middle
+        if not set(text) & set("、，：；-－—与和及）】〕年的市区县省（【〔"):
+            assert uneven <= 1
         glued = balanced(text, room)
         # The second line is joined: a client can only break before it.
         assert _break_points(glued) - set(range(len(lines[0]) + 1)) == set()
@@ -94,8 +97,12 @@ def test_a_table_title_breaks_at_a_word_and_keeps_its_number_and_group() -> None
     title = "15.2024年中央财政医疗服务与保障能力提升补助资金绩效目标表"
     room = 156 / (16 * 25.4 / 72)  # 黑体 3号 on the text width
     assert title_lines(title, room) == ["15.2024年中央财政医疗服务与", "保障能力提升补助资金绩效目标表"]
-    lines = title_lines("唐山市医疗保障局2025年医疗保障服务能力建设补助资金绩效目标表（第二批）", room)
-    assert len(lines) == 2 and lines[1].endswith("（第二批）") and "（第二批）" in lines[1]
+    assert title_lines("16.2024年中央财政医疗服务与保障能力提升补助资金（第二批）绩效目标表", room) == [
+        "16.2024年中央财政医疗服务与", "保障能力提升补助资金（第二批）绩效目标表"]
+    assert title_lines("3.城乡居民基本医疗保险财政补助资金-市级资金-津财社指【2025】142号绩效目标表", room) == [
+        "3.城乡居民基本医疗保险财政补助资金-", "市级资金-津财社指【2025】142号绩效目标表"]
+    title = 156 / (22 * 25.4 / 72)  # the document title: 2号
+    assert title_lines("2025年天津市东丽区医疗保障局部门绩效目标", title) == ["2025年天津市东丽区", "医疗保障局部门绩效目标"]
 
 
 def _width(chars: float) -> float:

@@ -112,9 +112,19 @@ def cell_room_em(width_mm: float) -> float:
     return (width_mm - 2 * CELL_PADDING_MM - 0.45) / EM_MM
 
 
-#: Characters after which a title breaks well (a word ends), and before which.
-_AFTER = set("年与和及的、，：）】〕")
-_BEFORE = set("（【〔")
+#: Where a title breaks well, best first: after punctuation and conjunctions (or before an opening
+#: bracket), then after a year or a place (2025年 | 天津市 | 东丽区); anywhere else only when neither
+#: gives two lines within :data:`_UNEVEN` of each other.
+_BOUNDARIES = (set("、，：；-－—与和及）】〕"), set("年的市区县省"))
+_OPENING = set("（【〔")
+_UNEVEN = 0.35
+
+
+def _boundary_rank(line: str, i: int) -> int:
+    """0: a strong word boundary before line[i], 1: a weak one, 2: none."""
+    if line[i - 1] in _BOUNDARIES[0] or line[i] in _OPENING:
+        return 0
+    return 1 if line[i - 1] in _BOUNDARIES[1] else 2
 
 
 def _balance_point(line: str, spans: list[tuple[int, int]], room_em: float) -> int | None:
@@ -126,15 +136,19 @@ def _balance_point(line: str, spans: list[tuple[int, int]], room_em: float) -> i
     for ch in line:
         ems.append(ems[-1] + text_em(ch))
     inside = {i for s, e in spans for i in range(s + 1, e)}
-    best: tuple[float, int] | None = None
+    best: dict[int, tuple[float, int]] = {}
     for i in range(1, len(line)):
         head, tail = ems[i], total - ems[i]
         if i in inside or head > room_em * 0.97 or tail > room_em * 0.97:
             continue
-        score = abs(head - tail) - (1.5 if line[i - 1] in _AFTER or line[i] in _BEFORE else 0.0)
-        if best is None or score < best[0]:
-            best = (score, i)
-    return None if best is None else best[1]
+        rank, uneven = _boundary_rank(line, i), abs(head - tail)
+        for r in range(rank, 3):  # a strong boundary is also a weak one, and a place
+            if r not in best or uneven < best[r][0]:
+                best[r] = (uneven, i)
+    for rank in range(3):
+        if rank in best and (rank == 2 or best[rank][0] <= _UNEVEN * total):
+            return best[rank][1]
+    return None
 
 
 def balanced(text: str, room_em: float) -> str:
