@@ -29,7 +29,7 @@ _WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%\-_/]*|.", re.DOTALL)
 _CLOSING = frozenset("，。、；：？！）》」』】〕］”’%％‰.,;:?!)]}")
 
 #: How far (mm) width moves between two columns, in steps.
-_STEPS = (*(round(0.2 * k, 1) for k in range(1, 21)), *(round(0.5 * k, 1) for k in range(9, 17)))
+_STEPS = (*(round(0.25 * k, 2) for k in range(1, 17)), 5.0, 6.0, 7.0, 8.0)
 _ROUNDS = 12
 
 
@@ -107,17 +107,30 @@ def orphans(text: str, width_mm: float) -> int:
     """Paragraphs of *text* whose last printed line may hold one character alone, and its
     unbreakable runs (a 文号, a code, a number with its unit) that may not fit a line, in a
     cell *width_mm* wide (as any of the :data:`CLIENTS` prints it; a broken run counts twice)."""
+    return _orphans(text, round(width_mm, 2))
+
+
+@functools.lru_cache(maxsize=65536)
+def _orphans(text: str, width_mm: float) -> int:
     count = 0
     for lost, latin in CLIENTS:
-        room = _room(width_mm, lost)
+        room = _room(width_mm, lost) + 1e-6
         for paragraph in _paragraphs(text):
-            tokens = _tokens(paragraph)
-            if sum(c + a * latin for _, c, a in tokens) <= room + 1e-6:
+            cjk, ascii_em, runs = _measures(paragraph)
+            if cjk + ascii_em * latin <= room:
                 continue
             lines = wrap(paragraph, room, latin)
             count += len(lines) > 1 and len(lines[-1]) == 1
-            count += 2 * sum(c + a * latin > room + 1e-6 and len(word) > 1 for word, c, a in tokens)
+            count += 2 * sum(c + a * latin > room for c, a in runs)
     return count
+
+
+@functools.lru_cache(maxsize=4096)
+def _measures(paragraph: str) -> tuple[float, float, tuple[tuple[float, float], ...]]:
+    """The CJK and Latin width (em) of *paragraph*, and those of its unbreakable runs."""
+    tokens = _tokens(paragraph)
+    runs = tuple((c, a) for word, c, a in tokens if len(word) > 1)
+    return sum(c for _, c, _ in tokens), sum(a for _, _, a in tokens), runs
 
 
 @functools.lru_cache(maxsize=4096)
@@ -169,8 +182,8 @@ def settle(
         best: tuple[tuple[int, int, float], list[float]] | None = None
         for c in free:
             for o in free:
-                if o == c:
-                    continue
+                if o == c or column(c, widths[c]) + column(o, widths[o]) == 0:
+                    continue  # moving width between them cannot help
                 for step in _STEPS:
                     if widths[o] - step < floors[o] - 1e-9:
                         break
