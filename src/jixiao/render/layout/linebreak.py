@@ -83,9 +83,10 @@ def _glue(line: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def _protected_spans(line: str, room_em: float | None = None) -> list[tuple[int, int]]:
-    """The spans of *line* that must not break; with *room_em*, a run wider than a line keeps
-    only what fits (a 文号 its 【年份】号 part) and a wider one is left to break."""
+def protected_spans(line: str, room_em: float | None = None) -> list[tuple[int, int]]:
+    """The spans of *line* that must not break, the last two characters last (when it has more than
+    two); with *room_em*, a run wider than a line keeps only what fits (a 文号 its 【年份】号 part)
+    and a wider one is left to break."""
     spans = []
     for m in PROTECTED.finditer(line):
         start, end = m.span()
@@ -104,7 +105,7 @@ def _protected_spans(line: str, room_em: float | None = None) -> list[tuple[int,
 def protect(text: str, room_em: float | None = None) -> str:
     """*text* with joiners where it must not break (see the module docstring), paragraph by paragraph;
     *room_em*: the width of its lines, when known (a cell's: :func:`cell_room_em`)."""
-    return "\n".join(_glue(line, _protected_spans(line, room_em)) for line in unjoined(text).split("\n"))
+    return "\n".join(_glue(line, protected_spans(line, room_em)) for line in unjoined(text).split("\n"))
 
 
 def cell_room_em(width_mm: float) -> float:
@@ -160,7 +161,7 @@ def balanced(text: str, room_em: float) -> str:
     """
     out = []
     for line in unjoined(text).split("\n"):
-        spans = _protected_spans(line)
+        spans = protected_spans(line)
         point = _balance_point(line, spans, room_em)
         if point is not None:
             spans.append((point, len(line)))
@@ -172,6 +173,6 @@ def title_lines(text: str, room_em: float) -> list[str]:
     """The lines of a title as :func:`balanced` would have them break (written line breaks kept)."""
     out = []
     for line in unjoined(text).split("\n"):
-        point = _balance_point(line, _protected_spans(line), room_em)
+        point = _balance_point(line, protected_spans(line), room_em)
         out += [line] if point is None else [line[:point], line[point:]]
     return out

@@ -20,13 +20,16 @@ from collections.abc import Callable, Sequence
 
 from jixiao.chars import printable
 from jixiao.render.layout.cells import CELL_PADDING_MM, EM_MM
-from jixiao.render.layout.linebreak import PROTECTED, tail_start
+from jixiao.render.layout.linebreak import PROTECTED, protected_spans, tail_start
 from jixiao.render.layout.textwidth import char_em, text_em
 
 #: A run that breaks only where it must: Latin letters, digits and what joins them.
 _WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%\-_/]*|.", re.DOTALL)
 #: Characters that never start a line (they stay with the character before them).
 _CLOSING = frozenset("，。、；：？！）》」』】〕］”’%％‰.,;:?!)]}")
+
+#: Characters that never end a line.
+_OPENING = frozenset("（《【〔「『“‘([{")
 
 #: How far (mm) width moves between two columns, in steps.
 _STEPS = (*(round(0.25 * k, 2) for k in range(1, 17)), 5.0, 6.0, 7.0, 8.0)
@@ -64,18 +67,24 @@ def code_mm(text: str) -> float:
     return max((cjk + latin * scale) * EM_MM + 2 * CELL_PADDING_MM + lost for lost, scale in CLIENTS) + 0.3
 
 
+@functools.lru_cache(maxsize=4096)
+def _plain_tokens(paragraph: str) -> tuple[tuple[str, float, float], ...]:
+    """The runs of *paragraph* as a client that ignores the joiners sees them (Latin words only)."""
+    return tuple((word, *_split_em(word)) for word in _WORD.findall(paragraph))
+
+
 def _split_em(text: str) -> tuple[float, float]:
     latin = sum(char_em(ch) for ch in text if ch.isascii())
     return text_em(text) - latin, latin
 
 
-def wrap(paragraph: str, room_em: float, latin: float = 1.0) -> list[str]:
+def wrap(paragraph: str, room_em: float, latin: float = 1.0, *, joined: bool = True) -> list[str]:
     """The printed lines of one paragraph on lines *room_em* wide (Latin characters *latin* times
-    as wide as measured), estimated."""
+    as wide as measured), estimated; *joined*: by a client that keeps protected runs whole."""
     room = max(room_em, 1.0) + 1e-6
     lines: list[str] = [""]
     used = 0.0
-    for word, cjk, ascii_em in _tokens(paragraph):
+    for word, cjk, ascii_em in _tokens(paragraph) if joined else _plain_tokens(paragraph):
         w = cjk + ascii_em * latin
         if used + w <= room:
             lines[-1] += word
@@ -139,23 +148,77 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 
 
 def printed(text: str, width_mm: float) -> tuple[str, ...] | None:
-    """The printed lines of a running-text cell that would end with one character alone: a line
-    break before its last two characters (clients that do not honour the joiner still print
-    them together); None when no paragraph would, or its width is too close to a character's
-    boundary to tell.
+    """The printed lines of a running-text cell for clients that do not honour the joiner
+    (LibreOffice): a line break before a protected run (a 文号, a number with its unit) that it
+    would break, and before the last two characters when the last line would hold one alone.
+    Only where both :data:`CLIENTS` agree on the lines before it; None when nothing changes.
     """
     out: list[str] = []
     changed = False
+    rooms = [(_room(width_mm, lost), latin) for lost, latin in CLIENTS]
     for paragraph in _paragraphs(text):
-        wrapped = [wrap(paragraph, _room(width_mm, lost), latin) for lost, latin in CLIENTS]
+        pieces = _before_runs(paragraph, rooms)
+        last = pieces.pop()
+        wrapped = [wrap(last, room, latin) for room, latin in rooms]
         lines = wrapped[0]
         if len(lines) > 1 and len(lines[-1]) == 1 and all(w == lines for w in wrapped):
-            cut = tail_start(paragraph)
-            out += [paragraph[:cut], paragraph[cut:]]
-            changed = True
+            cut = tail_start(last)
+            pieces += [last[:cut], last[cut:]]
         else:
-            out.append(paragraph)
+            pieces.append(last)
+        changed = changed or len(pieces) > 1
+        out += pieces
     return tuple(out) if changed else None
+
+
+def _boundaries(lines: list[str]) -> list[int]:
+    out, at = [], 0
+    for line in lines[:-1]:
+        at += len(line)
+        out.append(at)
+    return out
+
+
+def _cut_before(text: str, start: int, end: int, room: float, latin: float) -> int:
+    """Where to break before the run *text[start:end]* so that its line holds it: an opening
+    bracket before it comes along, closing punctuation after it stays; when that is too wide,
+    before the 【年份】 of a 文号. 0 when nowhere."""
+    while end < len(text) and text[end] in _CLOSING:
+        end += 1
+    bracket = next((i for i in range(start + 1, end) if text[i] in "〔【[［"), None)
+    for cut in (start, bracket):
+        if cut is None:
+            continue
+        while cut and text[cut - 1] in _OPENING:  # an opening bracket goes with what it opens
+            cut -= 1
+        if cut and _width(text[cut:end], latin) <= room:
+            return cut
+    return 0
+
+
+def _before_runs(paragraph: str, rooms: list[tuple[float, float]]) -> list[str]:
+    """*paragraph* cut before each protected run a client ignoring the joiners would break."""
+    pieces: list[str] = []
+    rest = paragraph
+    for _ in range(50):
+        (room, latin), (plain_room, plain_latin) = rooms[0], rooms[-1]
+        plain = _boundaries(wrap(rest, plain_room, plain_latin, joined=False))
+        # The runs the joiners keep whole in a line this wide (a 文号 perhaps only its 【年份】号 part).
+        tail = (tail_start(rest), len(rest))
+        spans = [(a, z) for a, z in protected_spans(rest, plain_room)
+                 if (a, z) != tail and _width(rest[a:z], plain_latin) <= plain_room]
+        found = next(((s, e) for b in plain for s, e in spans if s < b < e), None)
+        if found is None:
+            break
+        cut = _cut_before(rest, *found, plain_room, plain_latin)
+        if not cut:
+            break
+        kept = _boundaries(wrap(rest, room, latin))
+        if [b for b in plain if b < cut] != [b for b in kept if b < cut] or cut - max([0, *(b for b in plain if b < cut)]) < 2:
+            break  # the clients disagree before it, or the cut would leave one character alone
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    return [*pieces, rest]
 
 
 #: A cell: its text and the width it has besides its column's (the code cell spans 二级 + 三级).
