@@ -83,6 +83,16 @@ def _glue(line: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _with_brackets(line: str, start: int, end: int) -> float:
+    """Width of line[start:end] with the opening bracket before it and closing punctuation after it
+    (they never stand alone at a line's end or start)."""
+    if start and line[start - 1] in _OPENING:
+        start -= 1
+    while end < len(line) and line[end] in _CLOSING:
+        end += 1
+    return text_em(line[start:end])
+
+
 def protected_spans(line: str, room_em: float | None = None) -> list[tuple[int, int]]:
     """The spans of *line* that must not break, the last two characters last (when it has more than
     two); with *room_em*, a run wider than a line keeps only what fits (a 文号 its 【年份】号 part)
@@ -90,10 +100,10 @@ def protected_spans(line: str, room_em: float | None = None) -> list[tuple[int, 
     spans = []
     for m in PROTECTED.finditer(line):
         start, end = m.span()
-        if room_em is not None and text_em(line[start:end]) > room_em:
+        if room_em is not None and _with_brackets(line, start, end) > room_em:
             bracket = _BRACKET.search(line, start, end)
             start = bracket.start() if bracket and _WENHAO_RE.fullmatch(m.group()) else end
-            if text_em(line[start:end]) > room_em:
+            if _with_brackets(line, start, end) > room_em:
                 continue
         if end - start > 1:
             spans.append((start, end))
