@@ -118,12 +118,14 @@ def test_wrap_keeps_runs_and_closing_punctuation_with_their_line() -> None:
 
 def test_a_cell_ending_with_one_character_breaks_before_the_last_two() -> None:
     assert orphans("保障工作正常开展", _width(7)) > 0
-    assert printed("保障工作正常开展", _width(7)) == ("保障工作正常", "开展")
+    # The joiner ending a line says the break after it is jixiao's (a reader drops both).
+    assert printed("保障工作正常开展", _width(7)) == ("保障工作正常" + JOINER, "开展")
+    assert unjoined("\n".join(printed("保障工作正常开展", _width(7)) or ())) == "保障工作正常开展"
     assert printed("保障工作正常开展", _width(8)) is None  # one line
     assert printed("保障工作正常开展", _width(5)) is None  # 5 + 3
     assert orphans("保障工作正常开展", _width(5)) == 0
     # Written lines are kept; only the one that would end alone is broken.
-    assert printed("一二三\n保障工作正常开展", _width(7)) == ("一二三", "保障工作正常", "开展")
+    assert printed("一二三\n保障工作正常开展", _width(7)) == ("一二三", "保障工作正常" + JOINER, "开展")
 
 
 def test_a_run_longer_than_the_cell_counts_against_the_width() -> None:

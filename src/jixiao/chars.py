@@ -26,5 +26,7 @@ JOINER = "\u2060"
 
 
 def unjoined(text: str) -> str:
-    """*text* without :data:`JOINER` (text read back from a rendered or imported file)."""
-    return text.replace(JOINER, "")
+    """*text* without :data:`JOINER` (text read back from a rendered or imported file). A line break
+    right after a joiner is one jixiao added to print the text well (a balanced title, a cell's last
+    two characters): it goes too."""
+    return text.replace(JOINER + "\n", "").replace(JOINER, "")

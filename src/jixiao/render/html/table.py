@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from jixiao.chars import JOINER
 from jixiao.model.document import ProjectTable
 from jixiao.render.layout.grid import (
     TEXT_WIDTH_MM,
@@ -72,5 +73,6 @@ def _cell(cell: Cell, col: int, width_mm: float, *, head: bool) -> str:
         attrs += f' rowspan="{cell.rows}"'
     # Lines that fit (labels) print as they are; running text gets its joiners.
     room = cell_room_em(width_mm)
-    text = Markup("<br>").join(escape(line if cell.keep else protect(line, room)) for line in cell.lines)
+    text = Markup("<br>").join(
+        escape(line if cell.keep else protect(line, room) + JOINER * line.endswith(JOINER)) for line in cell.lines)
     return f"<{tag}{attrs}>{text}</{tag}>"

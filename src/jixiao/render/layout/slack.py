@@ -18,7 +18,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 
-from jixiao.chars import printable
+from jixiao.chars import JOINER, printable
 from jixiao.render.layout.cells import CELL_PADDING_MM, EM_MM
 from jixiao.render.layout.linebreak import PROTECTED, protected_spans, tail_start
 from jixiao.render.layout.textwidth import char_em, text_em
@@ -167,7 +167,8 @@ def printed(text: str, width_mm: float) -> tuple[str, ...] | None:
         else:
             pieces.append(last)
         changed = changed or len(pieces) > 1
-        out += pieces
+        # A joiner ends each piece but the last: the line break after it is jixiao's, not the text's.
+        out += [piece + JOINER for piece in pieces[:-1]] + pieces[-1:]
     return tuple(out) if changed else None
 
 

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from jixiao.render.word.template import WordTemplate
 
 #: A line break inside a title's run (the templates print titles as ``<w:t>{{ 表.表题 }}</w:t>``).
-LINE_BREAK = Markup('</w:t><w:br/><w:t xml:space="preserve">')
+#: The joiner before it tells a reader (jixiao import, textconv) that the break is jixiao's.
+LINE_BREAK = Markup('\u2060</w:t><w:br/><w:t xml:space="preserve">')
 
 class WordFiles:
     """The combined document's and the project tables' Word files of *doc*."""

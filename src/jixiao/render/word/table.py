@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from jixiao.chars import JOINER
 from jixiao.model.document import ProjectTable
 from jixiao.render.layout.cells import CELL_PADDING_MM
 from jixiao.render.layout.grid import Cell, Row, TableGrid, header_grid, indicator_grid
@@ -125,7 +126,8 @@ def _paragraph(lines: list[str], cell: Cell, width: int) -> str:
         return f"<w:p>{ppr}</w:p>"
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if cell.role == "head" else ""
     room = cell_room_em(width / TWIPS_PER_MM)
-    shown = lines if cell.keep else [protect(line, room) for line in lines]  # labels that fit need no joiners
+    # Labels that fit need no joiners; a joiner ending a line (a break jixiao added) is kept.
+    shown = lines if cell.keep else [protect(line, room) + JOINER * line.endswith(JOINER) for line in lines]
     runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in shown)
     return f"<w:p>{ppr}<w:r>{rpr}{runs}</w:r></w:p>"
 
