@@ -100,13 +100,13 @@ def protected_spans(line: str, room_em: float | None = None) -> list[tuple[int, 
     spans = []
     for m in PROTECTED.finditer(line):
         start, end = m.span()
+        parts = [(start, end)]
         if room_em is not None and _with_brackets(line, start, end) > room_em:
+            # Too wide: a 文号 may break between its issuer and its 【年份】号, nothing else.
             bracket = _BRACKET.search(line, start, end)
-            start = bracket.start() if bracket and _WENHAO_RE.fullmatch(m.group()) else end
-            if _with_brackets(line, start, end) > room_em:
-                continue
-        if end - start > 1:
-            spans.append((start, end))
+            wenhao = bracket is not None and _WENHAO_RE.fullmatch(m.group()) is not None
+            parts = [(start, bracket.start()), (bracket.start(), end)] if bracket and wenhao else []
+        spans += [(a, z) for a, z in parts if z - a > 1 and (room_em is None or _with_brackets(line, a, z) <= room_em)]
     if len(line.strip()) > 2:
         spans.append((tail_start(line), len(line)))
     return spans
