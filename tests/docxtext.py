@@ -14,6 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from jixiao.chars import unjoined
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -31,7 +33,7 @@ def paragraph_text(p: etree._Element) -> str:
             out.append("\n")
         elif el.tag == f"{W}tab":
             out.append("\t")
-    return "".join(out)
+    return unjoined("".join(out))
 
 
 def cell_text(tc: etree._Element) -> str:
@@ -70,6 +72,8 @@ def dump(path: Path) -> str:
     for el in body:
         if el.tag == f"{W}p":
             text = paragraph_text(el)
+            if el.find(f"{W}pPr/{W}pStyle[@{W}val='JxTableTitle']") is not None:
+                text = text.replace("\n", "")  # a title broken into balanced lines is one title
             lines += text.split("\n")
             after_indicators = after_indicators and not text.strip()
         elif el.tag == f"{W}tbl":

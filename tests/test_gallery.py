@@ -19,6 +19,7 @@ import pytest
 
 from docxtext import W, document_root, dump, paragraph_text
 from jixiao import expand_department, load_department
+from jixiao.chars import unjoined
 from jixiao.checks import run_checks
 from jixiao.model.document import Document
 from jixiao.render.build import RenderOptions, render_department
@@ -164,7 +165,7 @@ def _body_paragraphs(path: Path) -> list[str]:
     assert body is not None
     out = []
     for p in body.findall(f"{W}p"):
-        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        text = unjoined("".join(t.text or "" for t in p.iter(f"{W}t")))  # as read: without the line-break joiners
         if text.strip():
             out.append(text)
     return out

@@ -62,16 +62,7 @@ def test_every_spec_is_compared(pairs: dict[str, tuple[Path, Path]]) -> None:
     assert set(SPECS) <= set(pairs) and len(pairs) > len(SPECS)  # and 东丽's own project files
 
 
-#: LibreOffice ignores ``w:autoSpaceDE="0"`` (Word and WPS honour it) and adds about 0.2 em between Chinese
-#: and digits; a 指标值 column sized for 「2025年12月31日」 on one line then wraps it, and this spec's second
-#: table, which fills its PDF page to 0.4 mm, loses its last row to a page of its own. Column widths with
-#: slack for that spacing (issue 19, item 4) make it pass: the mark is strict so that it is then removed.
-_LIBREOFFICE_AUTOSPACE = pytest.mark.xfail(strict=True, reason="LibreOffice's Chinese/digit spacing, tight columns")
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=_LIBREOFFICE_AUTOSPACE) if n == "gallery/2021项目表" else n for n in SPECS]
-)
+@pytest.mark.parametrize("name", SPECS)
 def test_word_breaks_tables_at_the_pdf_rows(pairs: dict[str, tuple[Path, Path]], name: str) -> None:
     for key in [k for k in pairs if k == name or k.startswith(f"{name}/")]:
         ours, theirs = (read_pages(p) for p in pairs[key])

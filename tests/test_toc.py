@@ -15,6 +15,7 @@ import pytest
 
 from conftest import PROJECT
 from jixiao import expand_department, load_department
+from jixiao.chars import unjoined
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.layout.textwidth import text_em
 from jixiao.render.layout.toclines import NUMBER_ROOM_EM, line_em, toc_lines
@@ -117,4 +118,6 @@ def test_word_toc_entries_are_links_to_bookmarks(rendered: Path) -> None:
         assert re.search(r"<w:tab/></w:r><w:r><w:t>\d+</w:t></w:r>$", inner), anchor  # its cached page number
     # Each heading carries its bookmark: the table title's text follows it.
     start = xml.index('w:name="_Toc_table_2"')
-    assert "2.唐山市医疗保障局2025年医疗保障信息化建设运维项目（第二批）绩效目标表" in xml[start:start + 400]
+    paragraph = xml[start:xml.index("</w:p>", start)]
+    text = unjoined("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph)))
+    assert text.startswith("2.唐山市医疗保障局2025年医疗保障信息化建设运维项目（第二批）绩效目标表")

@@ -18,3 +18,15 @@ NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\u
 def printable(text: str) -> str:
     """*text* without :data:`NOT_PRINTABLE` characters (tab and newline kept), line ends as ``\\n``."""
     return NOT_PRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+#: U+2060 WORD JOINER: forbids a line break on either side and prints nothing. The
+#: renderers put it where a line must not break (:mod:`jixiao.render.layout.linebreak`).
+JOINER = "\u2060"
+
+
+def unjoined(text: str) -> str:
+    """*text* without :data:`JOINER` (text read back from a rendered or imported file). A line break
+    right after a joiner is one jixiao added to print the text well (a balanced title, a cell's last
+    two characters): it goes too."""
+    return text.replace(JOINER + "\n", "").replace(JOINER, "")

@@ -56,9 +56,13 @@ TABLE_SUFFIX = "绩效目标表"
 _PART = re.compile(r"^第([一二三四五六七八九十]+|\d{1,2})部分(.*)$", re.S)
 
 
+#: A line break between two CJK characters (a title broken into balanced lines): no space there.
+_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])[ \t]*\n[ \t]*(?=[^\x00-\x7f])")
+
+
 def table_title(text: str) -> tuple[str | None, str] | None:
     """``3.法律顾问费绩效目标表`` → (``1.``, ``法律顾问费``); None if *text* is not a table title."""
-    flat = " ".join(text.split())
+    flat = " ".join(_CJK_BREAK.sub("", text).split())
     if not flat.endswith(TABLE_SUFFIX) or len(flat) > 200:
         return None
     found = parse_label(flat)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from jixiao.chars import unjoined
 from jixiao.errors import JixiaoError
 from jixiao.importer.autonum import Numbering
 from jixiao.importer.bounds import check_word_tables
@@ -265,7 +266,7 @@ class _Reader:
                     out.append("-")
                 else:
                     out.append("\n")
-        return "".join(out), in_toc, (before, after)
+        return unjoined("".join(out)), in_toc, (before, after)
 
     def _number(self, p: etree._Element, text: str) -> str:
         """*text* with the number Word shows before it when the paragraph is in a numbered list."""

@@ -61,6 +61,8 @@ class PageGeometry(_Plan):
     #: Body text: 仿宋 3号 on a fixed line.
     body_pt: float = 16.0
     body_line_pt: float = 28.0
+    #: The document title and part headings: 2号; table titles and headings: 3号 (``body_pt``).
+    title_pt: float = 22.0
     #: Table text: 五号, on lines of this many times its size (the PDF's line-height, Word's exact line spacing).
     table_pt: float = 10.5
     table_line: float = 1.3
@@ -82,6 +84,10 @@ class PageGeometry(_Plan):
     def table_em_mm(self) -> float:
         """One em of the table text in millimetres."""
         return self.table_pt * 25.4 / 72
+
+    def em_per_line(self, size_pt: float, indent_em: float = 0.0) -> float:
+        """How many em of type *size_pt* a line of the text width holds (less *indent_em*)."""
+        return self.text_width_mm / (size_pt * MM_PER_PT) - indent_em
 
     @property
     def table_line_pt(self) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from jixiao.chars import unjoined
 from jixiao.docfile import read_document
 from jixiao.errors import JixiaoError
 from jixiao.vcs.celltext import one_line, table_lines
@@ -35,7 +36,7 @@ def _paragraph(p: object) -> str:
             parts.append(" ")
         else:
             parts.append("\n")
-    return "".join(parts)
+    return unjoined("".join(parts))
 
 
 def _docx_rows(table: object) -> list[list[str | None]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from jixiao.chars import JOINER
 from jixiao.model.document import ProjectTable
 from jixiao.render.layout.grid import (
     TEXT_WIDTH_MM,
@@ -23,6 +24,7 @@ from jixiao.render.layout.grid import (
     header_grid,
     indicator_grid,
 )
+from jixiao.render.layout.linebreak import cell_room_em, protect
 from jixiao.render.pdf.breaks import row_id
 
 
@@ -47,8 +49,9 @@ def grid_html(grid: TableGrid, *, key: str, kind: str) -> str:
     head = [(i, r) for i, r in enumerate(grid.rows) if r.kind == "head"]
     body = [(i, r) for i, r in enumerate(grid.rows) if r.kind != "head"]
     if head:
-        out += ["<thead>", *(_row(i, r) for i, r in head), "</thead>"]
-    out += ["<tbody>", *(_row(i, r, row_id(key, i), with_next=_group_goes_on(grid, i)) for i, r in body),
+        out += ["<thead>", *(_row(i, r, grid.widths_mm) for i, r in head), "</thead>"]
+    out += ["<tbody>", *(_row(i, r, grid.widths_mm, row_id(key, i), with_next=_group_goes_on(grid, i))
+                         for i, r in body),
             "</tbody>", "</table>"]
     return "\n".join(out)
 
@@ -61,19 +64,20 @@ def _group_goes_on(grid: TableGrid, index: int) -> bool:
     return bool(levels) and levels[-1].merge == "continue"
 
 
-def _row(index: int, row: Row, anchor: str | None = None, *, with_next: bool = False) -> str:
+def _row(index: int, row: Row, widths: tuple[float, ...], anchor: str | None = None, *,
+         with_next: bool = False) -> str:
     cells = []
     col = 0
     for cell in row.cells:
         if cell.merge != "continue":  # covered by the rowspan of the cell above
-            cells.append(_cell(cell, col, head=row.kind == "head"))
+            cells.append(_cell(cell, col, sum(widths[col : col + cell.span]), head=row.kind == "head"))
         col += cell.span
     ident = f' id="{escape(anchor)}"' if anchor is not None else ""
     kind = f"jx-{row.kind} jx-with-next" if with_next else f"jx-{row.kind}"
     return f'<tr{ident} class="{kind}" data-row="{index}">{"".join(cells)}</tr>'
 
 
-def _cell(cell: Cell, col: int, *, head: bool) -> str:
+def _cell(cell: Cell, col: int, width_mm: float, *, head: bool) -> str:
     tag = "th" if head else "td"
     keep = " jx-keep" if cell.keep else ""
     attrs = f' data-col="{col}" class="jx-{cell.role} jx-{cell.align}{keep}"'
@@ -81,5 +85,8 @@ def _cell(cell: Cell, col: int, *, head: bool) -> str:
         attrs += f' colspan="{cell.span}"'
     if cell.merge == "restart" and cell.rows > 1:
         attrs += f' rowspan="{cell.rows}"'
-    text = Markup("<br>").join(escape(line) for line in cell.lines)
+    # Lines that fit (labels) print as they are; running text gets its joiners.
+    room = cell_room_em(width_mm)
+    text = Markup("<br>").join(
+        escape(line if cell.keep else protect(line, room) + JOINER * line.endswith(JOINER)) for line in cell.lines)
     return f"<{tag}{attrs}>{text}</{tag}>"

@@ -22,6 +22,7 @@ from jixiao.render.layout.cells import (
     TEXT_WIDTH_MM,
     label_column,
 )
+from jixiao.render.layout.slack import Text, code_mm, settle
 from jixiao.render.layout.textwidth import (
     break_label,
     longest_mm,
@@ -223,11 +224,24 @@ def indicator_widths(t: ProjectTable, raised: dict[int, float] | None = None) ->
         for i, texts in _column_texts(t).items()
         if i < n
     }
+    texts: dict[int, list[Text]] = {i: [(text, 0.0) for text in column] for i, column in _column_texts(t).items()}
     if t.layout.header is None and t.layout.show_code and t.code and 2 in cells:
         # The 项目编码 row: the code over 二级 + 三级, best on one line.
         for i, column in cells.items():
             column.append(([text_em(t.code)], widths[1]) if i == 2 else ([], 0.0))
-    return _rounded(_grow(widths, cells, _free(t)), TEXT_WIDTH_MM)
+        texts[2].append((t.code, widths[1]))
+    floors = list(widths)
+    free = [c for c in _free(t) if c in cells]
+    grown = _grow(widths, cells, free)
+    return _rounded(settle(grown, texts, free, floors, lambda ws: _height(ws, cells, free)), TEXT_WIDTH_MM)
+
+
+def _height(widths: Sequence[float], cells: dict[int, list[_Text]], free: Sequence[int]) -> int:
+    """Printed lines of the table at *widths* (rows as tall as their tallest cell), estimated."""
+    if not free:
+        return 0
+    per_column = [[_cell_lines(ems, widths[c] + beside) for ems, beside in cells[c]] for c in free]
+    return sum(max(lines) for lines in zip(*per_column, strict=True))
 
 
 def _rounded(widths: Sequence[float], total: float) -> tuple[float, ...]:
@@ -260,6 +274,12 @@ def label_item(text: str) -> _Item:
 def whole_item(text: str) -> _Item:
     """Amounts: never broken (1 mm to spare for wider digits); a blank one as wide as a short amount."""
     return _Item(max(longest_mm([text]) + 1.0, _em_mm(3)), lambda w: 1)
+
+
+def code_item(text: str) -> _Item:
+    """The 项目编码: on one line where the columns allow, with room for clients whose digits are wider
+    (:data:`.slack.CLIENTS`); broken between characters only where they do not."""
+    return _Item(code_mm(text), lambda w: wrapped_lines(text, w))
 
 
 def running_item(text: str) -> _Item:

@@ -25,6 +25,7 @@ from jixiao.chars import printable
 from jixiao.model.document import Document, ProjectTable
 from jixiao.model.page import (
     PART_ONE_ANCHOR,
+    PageGeometry,
     PagePlan,
     SectionPlan,
     chapter_anchor,
@@ -32,6 +33,7 @@ from jixiao.model.page import (
     table_anchor,
 )
 from jixiao.render.layout.contract import RENAMED, Kind, missing
+from jixiao.render.layout.linebreak import balanced, protect, title_lines
 from jixiao.render.layout.toclines import entry_lines
 
 
@@ -68,6 +70,18 @@ class ContractUndefined(jinja2.StrictUndefined):
         return f"'{name}'：不存在的变量（{super()._undefined_message}）"
 
 
+def title_text(text: str, geometry: PageGeometry, size_pt: float, line_break: Markup | None = None) -> str:
+    """A centred title of type *size_pt*: balanced lines, never broken inside a word (:func:`.linebreak.balanced`).
+
+    With *line_break* (the Word renderer's, for clients that do not honour the joiner) a title
+    that needs two lines gets that break where :func:`.linebreak.title_lines` puts it.
+    """
+    room = geometry.em_per_line(size_pt)
+    if line_break is None:
+        return balanced(printable(text), room)
+    return line_break.join(protect(line) for line in title_lines(printable(text), room))
+
+
 def flags(section: SectionPlan) -> Vars:
     """A section's ``版面``: its page flags from the plan."""
     return Vars("版面", {
@@ -82,12 +96,12 @@ def flags(section: SectionPlan) -> Vars:
 _UNPRINTED_PART = SectionPlan(kind="part", anchor="", new_page=False, follows=False, alone=False)
 
 
-def table_context(table: ProjectTable, markup: Markup, plan: PagePlan) -> Vars:
-    """Template variables of one project table (``表``)."""
+def table_context(table: ProjectTable, markup: Markup, plan: PagePlan, line_break: Markup | None = None) -> Vars:
+    """Template variables of one project table (``表``); *line_break* see :func:`title_text`."""
     anchor = table_anchor(table.number)
     return Vars("表", {
         "序号": table.number,
-        "表题": printable(table.heading),
+        "表题": title_text(table.heading, plan.geometry, plan.geometry.body_pt, line_break),
         "项目名称": printable(table.name),
         "单位": printable(table.unit_name),
         "表格": markup,
@@ -96,21 +110,25 @@ def table_context(table: ProjectTable, markup: Markup, plan: PagePlan) -> Vars:
     })
 
 
-def document_context(doc: Document, tables: Mapping[int, Markup], toc: Markup) -> dict[str, Any]:
-    """Template variables of the combined document; *toc* is ``目录`` (the Word TOC field)."""
+def document_context(
+    doc: Document, tables: Mapping[int, Markup], toc: Markup, line_break: Markup | None = None,
+) -> dict[str, Any]:
+    """Template variables of the combined document; *toc* is ``目录`` (the Word TOC field); *line_break*
+    the renderer's forced line break for titles (:func:`title_text`)."""
     plan = doc.page_plan
     part_one: Vars | None = None
     if doc.part_one is not None:
         p = doc.part_one
         part_one = Vars("第一部分", {
             "编号": p.numeral,
-            "标题": printable(p.title),
+            "标题": title_text(p.title, plan.geometry, plan.geometry.title_pt, line_break),
             "章节": [
                 Vars("章", {
                     "编号": s.number,
                     "标题": printable(s.title),
-                    "标题行": printable(s.heading),
-                    "段落": [Vars("段", {"样式": _BLOCK_STYLE[b.kind], "文字": printable(b.text)}) for b in s.blocks],
+                    "标题行": protect(printable(s.heading)),
+                    "段落": [Vars("段", {"样式": _BLOCK_STYLE[b.kind], "文字": protect(printable(b.text))})
+                           for b in s.blocks],
                     "锚点": chapter_anchor(i),
                 })
                 for i, s in enumerate(p.sections, 1)
@@ -119,13 +137,13 @@ def document_context(doc: Document, tables: Mapping[int, Markup], toc: Markup) -
             "版面": flags(plan.section(PART_ONE_ANCHOR)),
         })
     return {
-        **base_context(doc),
+        **base_context(doc, line_break),
         "第一部分": part_one,
         "各部分": [
             Vars("部分", {
                 "编号": part.numeral,
-                "标题": printable(part.title),
-                "表": [table_context(t, tables[t.number], plan) for t in part.tables],
+                "标题": title_text(part.title, plan.geometry, plan.geometry.title_pt, line_break),
+                "表": [table_context(t, tables[t.number], plan, line_break) for t in part.tables],
                 "锚点": part_anchor(i),
                 "版面": flags(plan.find(part_anchor(i)) or _UNPRINTED_PART),
             })
@@ -133,22 +151,24 @@ def document_context(doc: Document, tables: Mapping[int, Markup], toc: Markup) -
         ],
         "目录": toc,
         "目录项": [
-            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": e.text, "各行": entry_lines(e),
-                        "锚点": e.anchor})
+            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": e.text,
+                        "各行": entry_lines(e), "锚点": e.anchor})
             for e in plan.toc
         ],
     }
 
 
-def table_file_context(doc: Document, table: ProjectTable, markup: Markup, plan: PagePlan | None = None) -> dict[str, Any]:
+def table_file_context(
+    doc: Document, table: ProjectTable, markup: Markup, plan: PagePlan | None = None, line_break: Markup | None = None,
+) -> dict[str, Any]:
     """Template variables of a project's own Word file: :func:`base_context` and ``表`` (*plan*: ``doc.page_plan``)."""
-    return {**base_context(doc), "表": table_context(table, markup, plan or doc.page_plan)}
+    return {**base_context(doc, line_break), "表": table_context(table, markup, plan or doc.page_plan, line_break)}
 
 
-def base_context(doc: Document) -> dict[str, Any]:
+def base_context(doc: Document, line_break: Markup | None = None) -> dict[str, Any]:
     """Variables every template has: 标题, 年度, 部门, 金额单位, 版式 (首页, 部分标题)."""
     return {
-        "标题": printable(doc.title),
+        "标题": title_text(doc.title, doc.page_plan.geometry, doc.page_plan.geometry.title_pt, line_break),
         "年度": doc.year,
         "部门": printable(doc.department),
         "金额单位": doc.money_unit,

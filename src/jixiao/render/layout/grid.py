@@ -79,12 +79,14 @@ from jixiao.render.layout.cells import (
     LABEL_OTHER,
     LABEL_TOTAL,
     TEXT_WIDTH_MM,
+    Align,
     Cell,
     Merge,
     Row,
     TableGrid,
 )
-from jixiao.render.layout.colwidths import Plan, group, label_item, plan, running_item
+from jixiao.render.layout.colwidths import Plan, code_item, group, label_item, plan, running_item
+from jixiao.render.layout.slack import printed
 from jixiao.render.layout.textwidth import label_cell, need_mm, wrapped_lines
 
 __all__ = ["TEXT_WIDTH_MM", "Cell", "Plan", "Row", "TableGrid", "header_grid", "indicator_grid", "plan"]
@@ -110,21 +112,21 @@ def header_grid(t: ProjectTable) -> TableGrid:
     rows: list[Row] = [_caption(t, p)]
     if layout.show_code:
         code = t.code or ""
-        items = [running_item(code), label_item(t.name_label), running_item(t.name)]
+        items = [code_item(code), label_item(t.name_label), running_item(t.name)]
         # Ties: the code whole, then the widest name, then the narrowest label.
         spans, widths = _placed(p, group(items, cols[1:], lambda w: (wrapped_lines(code, w[0]), -w[2], w[1])))
         rows.append(
             Row(
                 (
                     label_cell(LABEL_CODE, label_mm),
-                    Cell(code, span=spans[0]),
+                    _text(code, widths[0], span=spans[0]),
                     label_cell(t.name_label, widths[1], span=spans[1]),
-                    Cell(t.name, span=spans[2]),
+                    _text(t.name, widths[2], span=spans[2]),
                 )
             )
         )
     else:
-        rows.append(Row((label_cell(t.name_label, label_mm), Cell(t.name, span=p.span(1, n - 1)))))
+        rows.append(Row((label_cell(t.name_label, label_mm), _text(t.name, sum(cols[1:]), span=p.span(1, n - 1)))))
     budget = [w for piece in p.pieces[1:] for w in piece]
     if len(budget) > 6:  # more columns than cells (not a layout jixiao makes): widen the last
         budget = [*budget[:5], sum(budget[5:])]
@@ -143,7 +145,7 @@ def header_grid(t: ProjectTable) -> TableGrid:
         )
     )
     rows.append(
-        Row((Cell("", merge="continue", role="label"), Cell(t.use, span=p.span(1, n - 1), align="left")))
+        Row((Cell("", merge="continue", role="label"), _text(t.use, sum(cols[1:]), span=p.span(1, n - 1), align="left")))
     )
     if layout.show_schedule and t.schedule is not None:
         schedule = t.schedule
@@ -165,7 +167,7 @@ def header_grid(t: ProjectTable) -> TableGrid:
                 )
             )
         )
-    rows.append(Row((label_cell(LABEL_GOAL, label_mm), Cell(t.goal, span=p.span(1, n - 1), align="left"))))
+    rows.append(Row((label_cell(LABEL_GOAL, label_mm), _text(t.goal, sum(cols[1:]), span=p.span(1, n - 1), align="left"))))
     grid = TableGrid(p.grid, tuple(rows), name=f"{t.number} header")
     grid.check()
     return grid
@@ -213,15 +215,20 @@ def indicator_grid(t: ProjectTable) -> TableGrid:
         cells = [
             _merged(r.level1, r.level1_span, cols[0], spans[0]),
             _merged(r.level2, r.level2_span, cols[1], spans[1]),
-            Cell(r.level3, span=spans[2], align="left"),
+            _text(r.level3, cols[2], span=spans[2], align="left"),
         ]
         for i, name in enumerate(t.columns[3:n], 3):
-            cells.append(Cell(row_cell(r, name), span=spans[i], align="left" if name in _RUNNING else "center"))
+            cells.append(_text(row_cell(r, name), cols[i], span=spans[i], align="left" if name in _RUNNING else "center"))
         cells += [Cell("", span=s) for s in spans[n:]]
         rows.append(Row(tuple(cells)))
     grid = TableGrid(p.grid, tuple(rows), repeat_header=True, name=f"{t.number} indicators")
     grid.check()
     return grid
+
+
+def _text(text: str, width_mm: float, *, span: int = 1, align: Align = "center") -> Cell:
+    """A cell of running text; one that would end with a character alone breaks before its last two (:func:`.slack.printed`)."""
+    return Cell(text, span=span, align=align, printed=printed(text, width_mm))
 
 
 def _merged(text: str, span: int, width: float, cols: int) -> Cell:

@@ -39,7 +39,7 @@ from typing import Any
 import pydyf
 import weasyprint
 
-from jixiao.chars import NOT_PRINTABLE, printable
+from jixiao.chars import NOT_PRINTABLE, printable, unjoined
 from jixiao.model.page import FRONT_APART_PAGE, table_anchor
 from jixiao.render.pdf import fonts, stamp
 from jixiao.render.pdf.breaks import PageScan, grid_table, scan, split_merged
@@ -223,7 +223,9 @@ class Renderer:
         def fresh() -> Any:
             copied = document.copy(pages)
             copied.metadata = copy.copy(copied.metadata)
-            copied.metadata.title = printable(title)
+            copied.metadata.title = unjoined(printable(title))
+            for page in copied.pages:  # bookmarks are the headings' text: without the line-break joiners
+                page.bookmarks = [(level, unjoined(label), *rest) for level, label, *rest in page.bookmarks]
             copied.metadata.created = copied.metadata.modified = _w3c_date(issued)
             # An attachment is read while writing, and only once: new ones for each file.
             copied.metadata.attachments = [

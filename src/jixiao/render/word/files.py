@@ -31,6 +31,9 @@ from jixiao.render.templates import WordKind, word_template
 if TYPE_CHECKING:
     from jixiao.render.word.template import WordTemplate
 
+#: A line break inside a title's run (the templates print titles as ``<w:t>{{ 表.表题 }}</w:t>``).
+#: The joiner before it tells a reader (jixiao import, textconv) that the break is jixiao's.
+LINE_BREAK = Markup('\u2060</w:t><w:br/><w:t xml:space="preserve">')
 
 class WordFiles:
     """The combined document's and the project tables' Word files of *doc*."""
@@ -113,7 +116,7 @@ class WordFiles:
             found = self._cached(key)
             if found is not None:
                 return found
-        context = table_file_context(self._doc, table, self.markup(table, plan), self._plan)
+        context = table_file_context(self._doc, table, self.markup(table, plan), self._plan, LINE_BREAK)
         data = self._template("table").render(context, title=table.heading, author=self._doc.department,
                                               when=self._when)
         return self._keep(key, data) if key else data
@@ -131,7 +134,7 @@ class WordFiles:
         from jixiao.render.word.toc import toc_markup
 
         marks = {t.number: self.markup(t, cuts.get(t.number)) for t in self._doc.tables()}
-        context = document_context(self._doc, marks, toc_markup(self._plan.toc, pages))
+        context = document_context(self._doc, marks, toc_markup(self._plan.toc, pages), LINE_BREAK)
         data = self._template("document").render(context, title=self._doc.title,
                                                  author=self._doc.department, when=self._when)
         return self._keep(key, data) if key else data

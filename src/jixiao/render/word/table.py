@@ -33,10 +33,12 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from jixiao.chars import JOINER
 from jixiao.model.document import ProjectTable
 from jixiao.model.page import OFFICIAL
 from jixiao.render.layout.breaks import TableBreaks
 from jixiao.render.layout.grid import Cell, Row, TableGrid, header_grid, indicator_grid
+from jixiao.render.layout.linebreak import cell_room_em, protect
 from jixiao.render.word.page import TWIPS_PER_MM, twip
 
 
@@ -137,26 +139,29 @@ def _cell(cell: Cell, width: int, *, caption: bool) -> str:
                  f'<w:bottom w:w="{_PADDING}" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tcMar>')
     tcpr += '<w:vAlign w:val="bottom"/>' if caption else '<w:vAlign w:val="center"/>'
     if cell.merge == "continue":
-        paragraphs = _paragraph([""], cell)
+        paragraphs = _paragraph([""], cell, width)
     elif cell.printed is not None:
-        paragraphs = _paragraph(cell.lines, cell)
+        paragraphs = _paragraph(cell.lines, cell, width)
     else:
-        paragraphs = "".join(_paragraph([line], cell) for line in cell.lines)
+        paragraphs = "".join(_paragraph([line], cell, width) for line in cell.lines)
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{paragraphs}</w:tc>"
 
 
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
-def _paragraph(lines: list[str], cell: Cell) -> str:
-    """One paragraph holding *lines*, separated by line breaks."""
+def _paragraph(lines: list[str], cell: Cell, width: int) -> str:
+    """One paragraph holding *lines*, separated by line breaks, in a cell *width* twips wide."""
     ppr = (f'<w:pPr><w:pStyle w:val="{TABLE_TEXT_STYLE}"/>{NO_AUTOSPACE}'
            f'<w:spacing w:before="0" w:after="0" w:line="{_LINE}" w:lineRule="exact"/>'
            f'<w:jc w:val="{_JC[cell.align]}"/></w:pPr>')
     if not any(lines):
         return f"<w:p>{ppr}</w:p>"
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if cell.role == "head" else ""
-    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
+    room = cell_room_em(width / TWIPS_PER_MM)
+    # Labels that fit need no joiners; a joiner ending a line (a break jixiao added) is kept.
+    shown = lines if cell.keep else [protect(line, room) + JOINER * line.endswith(JOINER) for line in lines]
+    runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in shown)
     return f"<w:p>{ppr}<w:r>{rpr}{runs}</w:r></w:p>"
 
 

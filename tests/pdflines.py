@@ -1,0 +1,111 @@
+"""Printed lines of a PDF read back with pdfplumber: per table cell, and outside tables.
+
+Used to count lines that hold one character alone (an orphan) and to find
+words broken across lines, in jixiao's PDF and in LibreOffice's PDF of the docx.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+
+#: Table cells are read where the rules are; text boxes found by their lines.
+_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """The printed lines of one table cell (``cell``) or of one paragraph outside tables."""
+
+    page: int
+    lines: tuple[str, ...]
+    cell: bool
+
+    @property
+    def orphan(self) -> bool:
+        """More than one line, and the last holds a single character."""
+        return len(self.lines) > 1 and len(self.lines[-1]) == 1
+
+
+def _inside(ch: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    x = (ch["x0"] + ch["x1"]) / 2
+    y = (ch["top"] + ch["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _lines(chars: Iterable[dict[str, Any]]) -> list[tuple[float, float, str]]:
+    """(top, size, text) of each printed line, top to bottom; spaces dropped."""
+    out: list[tuple[float, float, list[dict[str, Any]]]] = []
+    for ch in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
+        if not ch["text"].strip():
+            continue
+        if out and abs(ch["top"] - out[-1][0]) < 0.5 * ch["size"]:
+            out[-1][2].append(ch)
+        else:
+            out.append((ch["top"], ch["size"], [ch]))
+    return [(top, size, "".join(c["text"] for c in sorted(cs, key=lambda c: c["x0"]))) for top, size, cs in out]
+
+
+#: A 目录 entry (dot leaders): entries are lines of their own, not a paragraph.
+_LEADERS = re.compile(r"[.…·]{5,}")
+
+
+def _paragraphs(lines: list[tuple[float, float, str]], page: int) -> Iterator[Block]:
+    """Lines outside tables grouped into paragraphs: same type size, less than 2 lines apart
+    (目录 entries left out: the 目录 is laid out by its own rules)."""
+    group: list[tuple[float, float, str]] = []
+    for line in lines:
+        if _LEADERS.search(line[2]):
+            if group:
+                yield Block(page, tuple(t for _, _, t in group), cell=False)
+            group = []
+            continue
+        if group and (abs(line[1] - group[-1][1]) > 0.1 or line[0] - group[-1][0] > 2.0 * line[1]):
+            yield Block(page, tuple(t for _, _, t in group), cell=False)
+            group = []
+        group.append(line)
+    if group:
+        yield Block(page, tuple(t for _, _, t in group), cell=False)
+
+
+def blocks(pdf_path: Path) -> list[Block]:
+    """Every table cell's lines and every paragraph outside tables, page by page."""
+    out: list[Block] = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            tables = page.find_tables(_SETTINGS)
+            boxes = [t.bbox for t in tables]
+            chars = page.chars
+            for t in tables:
+                for cell in t.cells:
+                    inside = [c for c in chars if _inside(c, cell)]
+                    if inside:
+                        out.append(Block(number, tuple(t for _, _, t in _lines(inside)), cell=True))
+            rest = [c for c in chars if not any(_inside(c, b) for b in boxes)]
+            out += _paragraphs(_lines(rest), number)
+    return out
+
+
+def orphans(found: Iterable[Block]) -> list[Block]:
+    """Blocks whose last line holds one character alone (page numbers 「— 4 —」 are lines of their own)."""
+    return [b for b in found if b.orphan]
+
+
+def broken_runs(found: Iterable[Block], runs: re.Pattern[str]) -> list[tuple[Block, str]]:
+    """Matches of *runs* (文号, codes, numbers with units) that a block prints across two lines."""
+    out = []
+    for b in found:
+        if len(b.lines) < 2:
+            continue
+        text = "".join(b.lines)
+        ends, at = set(), 0
+        for line in b.lines[:-1]:
+            at += len(line)
+            ends.add(at)
+        out += [(b, m.group()) for m in runs.finditer(text) if any(m.start() < e < m.end() for e in ends)]
+    return out
