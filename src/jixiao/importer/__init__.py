@@ -28,7 +28,7 @@ def import_file(
     from jixiao.importer.workbook.sheets import is_workbook
 
     if layout is not None or is_workbook(path):
-        from jixiao.importer.workbook import import_workbook
+        from jixiao.importer.workbook.pipeline import import_workbook
 
         return import_workbook(path, target, year=year, force=force, layout=layout)
     return import_document(path, target, year=year, force=force)

@@ -12,6 +12,7 @@ a header row met after indicator rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import get_args
 
 from jixiao.importer import labels as lb
 from jixiao.importer.cells import amounts, distinct, month_values, months
@@ -26,9 +27,26 @@ from jixiao.importer.found import (
     short,
 )
 from jixiao.importer.read import Block, Cell, Para, Table
+from jixiao.importer.workbook.labels import field_of
+from jixiao.model.valueparts import compose_value, known_sign
+from jixiao.spec.layout import HeaderName
 
 _FIELDS = ("level1", "level2", "level3", "description", "value", "basis")
-_COLUMN_FIELD = dict(zip(lb.COLUMNS, _FIELDS, strict=True))
+_COLUMN_FIELD = {
+    "一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "绩效指标描述": "description", "指标值": "value",
+    "指标值确定依据": "basis", "指标解释": "explanation", "指标值说明": "explanation", "权重": "weight",
+    "计算符号": "sign", "计量单位": "unit",
+}
+#: Columns a 版式 does not list: read into the 指标值 (≥ | 95 | % → ≥95%).
+_VALUE_PARTS = ("计算符号", "计量单位")
+#: The 2021 form's header fields (spec keys, as :func:`field_of` names them) that a label | text row may hold.
+_FORM = frozenset({"实施期限", "一级预算单位", "申请单位", "实施单位", "项目类型", "是否新增项目", "分配方式", "项目总金额",
+                   "政策依据", "测算依据", "实施期目标"})
+#: Fields such a row may hold besides: they make no row a 2021 one on their own.
+_ALSO = frozenset({"项目编码", "项目名称", "绩效目标"})
+#: The 项目资金 block's sub-labels (spec keys).
+_MONEY = frozenset({"预算数", "财政拨款", "财政资金", "财政专户管理资金", "单位资金"})
+_HEADER_NAMES = frozenset(get_args(HeaderName))
 
 
 @dataclass
@@ -57,6 +75,7 @@ class _State:
     notes: list[Note] = field(default_factory=list)
     part: int = 0
     number: int = 0
+    money: bool = False  # the row before was in the 项目资金 block
 
 
 def find_tables(blocks: list[Block], part: int, start: int, notes: list[Note]) -> tuple[list[FoundTable], list[Para]]:
@@ -143,6 +162,9 @@ def _row(st: _State, table: Table, i: int, row: list[Cell]) -> None:
         return
     if st.expect is not None and _continued(st, r):
         return
+    in_money, st.money = st.money, False
+    if _money_row(st, r, in_money):
+        return
     for handler in _HANDLERS:
         if handler(st, r):
             return
@@ -212,6 +234,7 @@ def _name_row(st: _State, r: _Row) -> bool:
             t.has_code, t.code = True, value
         elif lb.is_name_label(text):
             t.name_label, t.name = one_line(text), value
+    t.header.append([one_line(x) for x in texts if lb.is_code_label(x) or lb.is_name_label(x)])
     return True
 
 
@@ -250,7 +273,9 @@ def _goal_row(st: _State, r: _Row) -> bool:
         return False
     t = _header_table(st, r.where)
     t.goal = "\n".join(x for x in r.texts[1:] if x)
-    if r.norms[0] != "绩效目标":
+    if t.form and r.norms[0] in ("年度目标", "绩效目标"):  # the 2021 form's 表头 names the label it prints
+        t.header.append([r.norms[0]])
+    elif r.norms[0] != "绩效目标":
         st.notes.append(Note(r.where, f"标签「{r.texts[0]}」", "按「绩效目标」读入"))
     return True
 
@@ -262,7 +287,73 @@ def _columns_row(st: _State, r: _Row) -> bool:
     return True
 
 
-_HANDLERS = (_title_row, _caption_row, _name_row, _budget_row, _schedule_row, _goal_row, _columns_row)
+def _form_key(label: str) -> str | None:
+    """The spec key of a 2021 header label (主管部门 → 一级预算单位), or None."""
+    key, _ = field_of(label)
+    if key == "项目名称" and not lb.is_name_label(label):
+        return None
+    return key if key in _FORM or key in _ALSO else None
+
+
+def _form_row(st: _State, r: _Row) -> bool:
+    """A row of the 2021 header: label | text (| label | text), one label being a 2021 field (实施期限, 政策依据 …)."""
+    texts = [x for x in r.texts]
+    while texts and not texts[-1]:
+        texts.pop()
+    pairs = [(texts[j], _form_key(texts[j]), texts[j + 1] if j + 1 < len(texts) else "") for j in range(0, len(texts), 2)]
+    if not pairs or any(key is None for _, key, _ in pairs) or not any(key in _FORM for _, key, _ in pairs):
+        return False
+    t = _header_table(st, r.where)
+    t.form = True
+    names: list[str] = []
+    for label, key, value in pairs:
+        assert key is not None
+        if key == "项目编码":
+            t.has_code, t.code = True, value
+        elif key == "项目名称":
+            t.name_label, t.name = one_line(label), value
+        elif key == "绩效目标":
+            t.goal = value
+        else:
+            t.fields[key] = value
+        names.append(_header_name(label, key, r.where, st.notes))
+    t.header.append(names)
+    return True
+
+
+def _header_name(label: str, key: str, where: str, notes: list[Note]) -> str:
+    """The 表头 name of a printed label: the label itself when a 版式 can print it, else its field's name."""
+    name = norm(label).rstrip(":：")
+    if name in _HEADER_NAMES:
+        return name
+    notes.append(Note(where, f"表头标签「{one_line(label)}」", f"按「{key}」读入，生成时印作「{key}」"))
+    return key
+
+
+def _money_row(st: _State, r: _Row, in_money: bool) -> bool:
+    """A row of the 2021 项目资金 block: 项目资金（万元） | sub-label | amount (the first cell merged down)."""
+    go_on = in_money and (r.cells[0].merged or not r.norms[0])  # the merged label cell, continued
+    if len(r.texts) < 2 or not (r.norms[0].startswith("项目资金") or go_on):
+        return False
+    key, _ = field_of(r.texts[1])
+    if key not in _MONEY:
+        return False
+    t = _table(st, r.where) if go_on else _header_table(st, r.where)
+    if not go_on:
+        t.header.append(["项目资金"])
+    st.money, t.form, t.has_amounts = True, True, True
+    value = r.texts[2] if len(r.texts) > 2 else ""
+    b, f, o = t.amounts
+    if key == "预算数":
+        t.amounts = (value, f, o)
+    elif key in ("财政拨款", "财政资金"):
+        t.amounts = (b, value, o)
+    else:
+        t.fields[key] = value
+    return True
+
+
+_HANDLERS = (_title_row, _caption_row, _form_row, _name_row, _budget_row, _schedule_row, _goal_row, _columns_row)
 
 
 def _table(st: _State, where: str) -> FoundTable:
@@ -309,7 +400,9 @@ def _columns(st: _State, table: Table, where: str, row: list[Cell]) -> None:
             st.notes.append(Note(where, f"表头「{one_line(text)}」", f"按「{name}」读入"))
         spans.append((name, cell.col, cell.col + cell.span))
         names.append(name)
-    missing = [n for n in ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值") if n not in names]
+    explained = "指标解释" in names or "指标值说明" in names  # the 2021 form: 指标解释 instead of 描述
+    needed = ("一级指标", "二级指标", "三级指标", *(() if explained else ("绩效指标描述",)), "指标值")
+    missing = [n for n in needed if n not in names]
     if missing:
         raise ImportProblem(
             f"{where}：{t.label}的指标表缺少「{'」「'.join(missing)}」一栏，无法导入。"
@@ -317,7 +410,10 @@ def _columns(st: _State, table: Table, where: str, row: list[Cell]) -> None:
             "请在 Word 中补上这些栏目后重试。"
         )
     order = sorted(spans, key=lambda s: s[1])
-    t.columns = [name for name, _, _ in order]
+    t.columns = [name for name, _, _ in order if name not in _VALUE_PARTS]
+    parts = [name for name in names if name in _VALUE_PARTS]
+    if parts:
+        st.notes.append(Note(where, f"指标表有「{'」「'.join(parts)}」栏", "与指标值合成一栏读入（如 ≥95%），生成时印在指标值一栏"))
     st.columns = _Columns(table.index, order)
     st.last = {}
 
@@ -345,8 +441,27 @@ def _indicator(st: _State, where: str, row: list[Cell], *, by_order: bool = Fals
     for name in ("level1", "level2"):
         got[name] = one_line(got.get(name, ""))
     basis = got.get("basis", "") if st.current.show_basis else None
+    described = "绩效指标描述" in st.current.columns
+    explanation = got.get("explanation", "")
+    description = got.get("description", "") if described else explanation
+    more = {"指标解释": explanation} if described and explanation and explanation != description else {}
+    if got.get("weight"):
+        more["权重"] = got["weight"]
     st.current.rows.append(
-        FoundRow(got.get("level1", ""), got.get("level2", ""), got.get("level3", ""), got.get("description", ""),
-                 got.get("value", ""), basis, where)
+        FoundRow(got.get("level1", ""), got.get("level2", ""), got.get("level3", ""), description,
+                 _value(got, st.columns, where, st.notes), basis, where, more)
     )
     st.last = {k: v for k, v in got.items()}
+
+
+def _value(got: dict[str, str], columns: _Columns, where: str, notes: list[Note]) -> str:
+    """The 指标值, joined with its 计算符号 and 计量单位 when the table prints them apart."""
+    figure = got.get("value", "")
+    names = {name for name, _, _ in columns.spans}
+    if not names & set(_VALUE_PARTS):
+        return figure
+    sign, unit = got.get("sign", ""), got.get("unit", "")
+    if not known_sign(sign):
+        notes.append(Note(where, f"计算符号「{sign}」不是 ≥ ＞ ＝ ＜ ≤ 或 定性", "当作文字，与指标值连在一起读入"))
+        return f"{sign}{figure}{unit}"
+    return compose_value(sign, figure, unit)

@@ -23,9 +23,8 @@ from jixiao.checks.base import Finding
 from jixiao.errors import SpecError
 from jixiao.expand.indicators import display_path
 from jixiao.importer.found import ImportProblem
-from jixiao.importer.workbook.extras import add_row_extras
+from jixiao.importer.workbook.extras import add_row_extras, book_framework
 from jixiao.importer.workbook.pipeline import (
-    book_framework,
     given_layout,
     plan_book,
     read_projects,
