@@ -58,7 +58,7 @@ class _Book:
 
 
 def _spell(path: Path, layout: str | None) -> _Book:
-    r = read_projects(path, given_layout(layout))
+    r = read_projects(path, given_layout(layout), action="检查")
     framework, _ = book_framework(copy.deepcopy(r.found), copy.deepcopy(r.extras))
     if isinstance(framework, dict):  # the 「不适用」 rows stay rows, each at its own cells
         framework = {k: v for k, v in framework.items() if k != "不适用行"}

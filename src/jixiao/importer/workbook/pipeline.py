@@ -100,14 +100,15 @@ class ReadBook:
     notes: list[Note]
 
 
-def read_projects(path: Path, given: WorkbookLayoutSpec | None, *, year: int | None = None) -> ReadBook:
-    """Read *path*, recognise its projects (by *given*'s labels too) and take them as found tables.
+def read_projects(path: Path, given: WorkbookLayoutSpec | None, *, year: int | None = None,
+                  action: str = "导入") -> ReadBook:
+    """Read *path* (for *action*: 导入 or 检查), recognise its projects (by *given*'s labels too) as found tables.
 
     Raises:
         UsageError: no year can be found.
         ImportProblem: not a readable workbook, or no indicator table.
     """
-    book = read_workbook(path)
+    book = read_workbook(path, action=action)
     with extra_labels(given):
         seen = recognise(book.sheets)
     notes = list(seen.notes)
