@@ -5,17 +5,18 @@ built: the header block and the indicator table may be one Word table or two
 (or one per row), the unit line a table row or a paragraph, merged cells
 merged (``w:vMerge``/``w:gridSpan``) or repeated. Rows are classified one by
 one (unit line, 项目编码, 名称, 预算数, 资金用途, 资金支出计划, 绩效目标, column
-titles, indicator rows); a new table starts at a table title, a unit line, or
-a header row met after indicator rows.
+titles, indicator rows; in the 2021 form also label | text rows such as 主管部门 |
+实施单位 and the 项目资金 block, see :mod:`formrows`); a new table starts at a
+table title, a unit line, or a header row met after indicator rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import get_args
 
 from jixiao.importer import labels as lb
 from jixiao.importer.cells import amounts, distinct, month_values, months
+from jixiao.importer.formrows import FORM, MONEY, VALUE_PARTS, form_key, header_name, joined_value
 from jixiao.importer.found import (
     FoundRow,
     FoundTable,
@@ -28,8 +29,6 @@ from jixiao.importer.found import (
 )
 from jixiao.importer.read import Block, Cell, Para, Table
 from jixiao.importer.workbook.labels import field_of
-from jixiao.model.valueparts import compose_value, known_sign
-from jixiao.spec.layout import HeaderName
 
 _FIELDS = ("level1", "level2", "level3", "description", "value", "basis")
 _COLUMN_FIELD = {
@@ -37,16 +36,6 @@ _COLUMN_FIELD = {
     "指标值确定依据": "basis", "指标解释": "explanation", "指标值说明": "explanation", "权重": "weight",
     "计算符号": "sign", "计量单位": "unit",
 }
-#: Columns a 版式 does not list: read into the 指标值 (≥ | 95 | % → ≥95%).
-_VALUE_PARTS = ("计算符号", "计量单位")
-#: The 2021 form's header fields (spec keys, as :func:`field_of` names them) that a label | text row may hold.
-_FORM = frozenset({"实施期限", "一级预算单位", "申请单位", "实施单位", "项目类型", "是否新增项目", "分配方式", "项目总金额",
-                   "政策依据", "测算依据", "实施期目标"})
-#: Fields such a row may hold besides: they make no row a 2021 one on their own.
-_ALSO = frozenset({"项目编码", "项目名称", "绩效目标"})
-#: The 项目资金 block's sub-labels (spec keys).
-_MONEY = frozenset({"预算数", "财政拨款", "财政资金", "财政专户管理资金", "单位资金"})
-_HEADER_NAMES = frozenset(get_args(HeaderName))
 
 
 @dataclass
@@ -287,21 +276,13 @@ def _columns_row(st: _State, r: _Row) -> bool:
     return True
 
 
-def _form_key(label: str) -> str | None:
-    """The spec key of a 2021 header label (主管部门 → 一级预算单位), or None."""
-    key, _ = field_of(label)
-    if key == "项目名称" and not lb.is_name_label(label):
-        return None
-    return key if key in _FORM or key in _ALSO else None
-
-
 def _form_row(st: _State, r: _Row) -> bool:
     """A row of the 2021 header: label | text (| label | text), one label being a 2021 field (实施期限, 政策依据 …)."""
     texts = [x for x in r.texts]
     while texts and not texts[-1]:
         texts.pop()
-    pairs = [(texts[j], _form_key(texts[j]), texts[j + 1] if j + 1 < len(texts) else "") for j in range(0, len(texts), 2)]
-    if not pairs or any(key is None for _, key, _ in pairs) or not any(key in _FORM for _, key, _ in pairs):
+    pairs = [(texts[j], form_key(texts[j]), texts[j + 1] if j + 1 < len(texts) else "") for j in range(0, len(texts), 2)]
+    if not pairs or any(key is None for _, key, _ in pairs) or not any(key in FORM for _, key, _ in pairs):
         return False
     t = _header_table(st, r.where)
     t.form = True
@@ -316,18 +297,9 @@ def _form_row(st: _State, r: _Row) -> bool:
             t.goal = value
         else:
             t.fields[key] = value
-        names.append(_header_name(label, key, r.where, st.notes))
+        names.append(header_name(label, key, r.where, st.notes))
     t.header.append(names)
     return True
-
-
-def _header_name(label: str, key: str, where: str, notes: list[Note]) -> str:
-    """The 表头 name of a printed label: the label itself when a 版式 can print it, else its field's name."""
-    name = norm(label).rstrip(":：")
-    if name in _HEADER_NAMES:
-        return name
-    notes.append(Note(where, f"表头标签「{one_line(label)}」", f"按「{key}」读入，生成时印作「{key}」"))
-    return key
 
 
 def _money_row(st: _State, r: _Row, in_money: bool) -> bool:
@@ -336,7 +308,7 @@ def _money_row(st: _State, r: _Row, in_money: bool) -> bool:
     if len(r.texts) < 2 or not (r.norms[0].startswith("项目资金") or go_on):
         return False
     key, _ = field_of(r.texts[1])
-    if key not in _MONEY:
+    if key not in MONEY:
         return False
     t = _table(st, r.where) if go_on else _header_table(st, r.where)
     if not go_on:
@@ -410,8 +382,8 @@ def _columns(st: _State, table: Table, where: str, row: list[Cell]) -> None:
             "请在 Word 中补上这些栏目后重试。"
         )
     order = sorted(spans, key=lambda s: s[1])
-    t.columns = [name for name, _, _ in order if name not in _VALUE_PARTS]
-    parts = [name for name in names if name in _VALUE_PARTS]
+    t.columns = [name for name, _, _ in order if name not in VALUE_PARTS]
+    parts = [name for name in names if name in VALUE_PARTS]
     if parts:
         st.notes.append(Note(where, f"指标表有「{'」「'.join(parts)}」栏", "与指标值合成一栏读入（如 ≥95%），生成时印在指标值一栏"))
     st.columns = _Columns(table.index, order)
@@ -449,19 +421,6 @@ def _indicator(st: _State, where: str, row: list[Cell], *, by_order: bool = Fals
         more["权重"] = got["weight"]
     st.current.rows.append(
         FoundRow(got.get("level1", ""), got.get("level2", ""), got.get("level3", ""), description,
-                 _value(got, st.columns, where, st.notes), basis, where, more)
+                 joined_value(got, {name for name, _, _ in st.columns.spans}, where, st.notes), basis, where, more)
     )
     st.last = {k: v for k, v in got.items()}
-
-
-def _value(got: dict[str, str], columns: _Columns, where: str, notes: list[Note]) -> str:
-    """The 指标值, joined with its 计算符号 and 计量单位 when the table prints them apart."""
-    figure = got.get("value", "")
-    names = {name for name, _, _ in columns.spans}
-    if not names & set(_VALUE_PARTS):
-        return figure
-    sign, unit = got.get("sign", ""), got.get("unit", "")
-    if not known_sign(sign):
-        notes.append(Note(where, f"计算符号「{sign}」不是 ≥ ＞ ＝ ＜ ≤ 或 定性", "当作文字，与指标值连在一起读入"))
-        return f"{sign}{figure}{unit}"
-    return compose_value(sign, figure, unit)
