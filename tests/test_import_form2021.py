@@ -56,7 +56,7 @@ def test_the_2021_form_round_trips_through_word(tmp_path: Path) -> None:
     spec = tmp_path / "imported"
     dept = (spec / "部门.yaml").read_text(encoding="utf-8")
     assert "版式: 2021\n" in dept
-    assert "不适用行: true" in dept  # the 「不适用」 rows are the framework's, not written out
+    assert "指标体系: 2021核心\n" in dept  # the 「不适用」 rows are the framework's, not written out
     law = next((spec / "projects").glob("01-*.yaml")).read_text(encoding="utf-8")
     assert "政策依据: 《某市医疗保障基金监督管理办法》（某医保〔2024〕3号）" in law
     assert "测算依据: 律师服务费" in law and "实施期限: 2025年1月-2025年12月" in law
