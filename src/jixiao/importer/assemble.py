@@ -147,10 +147,9 @@ def assemble(
     headed = any(p.title is not None for p in found.parts)  # without 部分, jixiao prints no part heading
     if parts_data and (headed or parts_data != [{"标题": "预算项目绩效目标"}]):
         dept["部分"] = parts_data
-    if any(p.title is None for p in found.parts):
+    if "部分" in dept and any(p.title is None for p in found.parts):  # without 部分 none is printed, as in the original
         notes.append(Note("全文", "原文没有「第二部分 预算项目绩效目标」这样的部分标题",
-                          "生成时会印出部分标题「预算项目绩效目标」（可在 部门.yaml 的 部分 中改标题）" if "部分" in dept
-                          else "部门.yaml 中不写「部分」，生成时也不印部分标题（要印，请在 部门.yaml 中写 部分: [{标题: 预算项目绩效目标}]）"))
+                          "生成时会印出部分标题「预算项目绩效目标」（可在 部门.yaml 的 部分 中改标题）"))
     projects = []
     for c in choices:
         unit = c.ctx.unit_code

@@ -278,7 +278,7 @@ def _columns_row(st: _State, r: _Row) -> bool:
 
 def _form_row(st: _State, r: _Row) -> bool:
     """A row of the 2021 header: label | text (| label | text), one label being a 2021 field (实施期限, 政策依据 …)."""
-    texts = [x for x in r.texts]
+    texts = list(r.texts)
     while texts and not texts[-1]:
         texts.pop()
     pairs = [(texts[j], form_key(texts[j]), texts[j + 1] if j + 1 < len(texts) else "") for j in range(0, len(texts), 2)]
