@@ -159,17 +159,9 @@ def test_the_published_slips_are_checked_as_before(imported: dict[str, tuple[Pat
     assert found(imported["tangshan-2025"][0]) == original
 
 
-#: Layouts whose Word tables the Word import does not read yet (the 2021 form's header block and columns).
-_NOT_READ = {"2021项目表"}
-
-
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(p.name, marks=pytest.mark.xfail(strict=True, reason="Word import reads the 河北/天津 tables only"))
-     if p.name in _NOT_READ else p.name for p in sorted(GALLERY.iterdir()) if p.is_dir()],
-)
+@pytest.mark.parametrize("case", [p.name for p in sorted(GALLERY.iterdir()) if p.is_dir()])
 def test_gallery_layouts_are_detected(case: str, tmp_path: Path) -> None:
-    """Each layout variant (two parts, 公文, 专项资金, 第一部分 numbering …) imports to the same document."""
+    """Each layout variant (two parts, 公文, 专项资金, 第一部分 numbering, the 2021 form …) imports to the same document."""
     original, path = _render(GALLERY / case, tmp_path / "out")
     report = import_document(path, tmp_path / "spec")
     assert report.ok and report.differences == [], report.differences

@@ -107,9 +107,11 @@ def test_bad_workbooks_exit_1_with_the_cell(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(formula)])
     assert result.exit_code == 1
     assert f"{wb.worksheets[0].title}!H2 是公式" in result.output
+    assert "保存后再检查" in result.output
     fake = tmp_path / "假.xlsx"
     fake.write_text("不是工作簿", encoding="utf-8")
     result = runner.invoke(app, ["check", str(fake)])
     assert result.exit_code == 1 and "不是 Excel 工作簿" in result.output
+    assert "后再检查" in result.output and "导入" not in result.output  # the message fits the command
     fix = runner.invoke(app, ["check", str(FIXTURES / "系统分表.xlsx"), "--fix"])
     assert fix.exit_code == 2 and "不改工作簿" in fix.output

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from jixiao import expand_department, load_department
 from jixiao.cli import app
 from jixiao.importer.found import ImportProblem
-from jixiao.importer.workbook import import_workbook
+from jixiao.importer.workbook.pipeline import import_workbook
 from jixiao.importer.workbook.sheets import read_workbook
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.xlsx import render_workbook

@@ -2,7 +2,7 @@
 
 Modules, in the order they run: :mod:`source` (the file; LibreOffice for .doc
 and .wps), :mod:`read` (.docx → paragraphs and tables on their grid),
-:mod:`recognise`, :mod:`tables`, :mod:`sections` (→ the document as published,
+:mod:`recognise`, :mod:`tables` (with :mod:`formrows` for the 2021 form), :mod:`sections` (→ the document as published,
 :mod:`found`), :mod:`context`, :mod:`items`, :mod:`templating`, :mod:`mining`,
 :mod:`spell`, :mod:`plan` (→ presets and the shortest spelling of each table,
 checked by expanding it in :mod:`memory`), :mod:`layout`, :mod:`assemble`
@@ -28,7 +28,7 @@ def import_file(
     from jixiao.importer.workbook.sheets import is_workbook
 
     if layout is not None or is_workbook(path):
-        from jixiao.importer.workbook import import_workbook
+        from jixiao.importer.workbook.pipeline import import_workbook
 
         return import_workbook(path, target, year=year, force=force, layout=layout)
     return import_document(path, target, year=year, force=force)

@@ -144,9 +144,10 @@ def assemble(
         if i < len(found.parts) - 1:
             entry["项目"] = [c.ctx.stem for c in choices if c.ctx.table.part == i]
         parts_data.append(entry)
-    if parts_data and parts_data != [{"标题": "预算项目绩效目标"}]:
+    headed = any(p.title is not None for p in found.parts)  # without 部分, jixiao prints no part heading
+    if parts_data and (headed or parts_data != [{"标题": "预算项目绩效目标"}]):
         dept["部分"] = parts_data
-    if any(p.title is None for p in found.parts):
+    if "部分" in dept and any(p.title is None for p in found.parts):  # without 部分 none is printed, as in the original
         notes.append(Note("全文", "原文没有「第二部分 预算项目绩效目标」这样的部分标题",
                           "生成时会印出部分标题「预算项目绩效目标」（可在 部门.yaml 的 部分 中改标题）"))
     projects = []

@@ -137,7 +137,8 @@ def contexts(
         if t.has_code and t.code:
             header["项目编码"] = t.code
         header.update(amounts.entries)
-        header["资金用途"] = escape(t.use)
+        if t.use or not t.form:  # the 2021 form has no 资金用途 row unless its 表头 lists one
+            header["资金用途"] = escape(t.use)
         if schedule is not None:
             header["资金支出计划"] = schedule
         header["绩效目标"] = escape(t.goal)

@@ -38,6 +38,8 @@ class FoundRow:
     value: str
     basis: str | None
     where: str
+    #: What the 2021 form adds: 指标解释 beside a 描述 column, 权重 (spec keys → printed text).
+    more: dict[str, str] = field(default_factory=dict)
 
     def cells(self) -> tuple[str, ...]:
         """The printed cells in column order (依据 only when the table has that column)."""
@@ -68,6 +70,12 @@ class FoundTable:
     columns: list[str] = field(default_factory=list)
     rows: list[FoundRow] = field(default_factory=list)
     part: int = 0
+    #: The header block's rows by the names a 版式's 表头 gives them (``[主管部门, 实施单位]``, ``[项目资金]``).
+    header: list[list[str]] = field(default_factory=list)
+    #: The 2021 form's header fields (spec keys → printed text): 政策依据, 实施期限, 财政专户管理资金 …
+    fields: dict[str, str] = field(default_factory=dict)
+    #: A header block in the 2021 form (项目资金 block, 主管部门, 政策依据 …): its 表头 is part of the 版式.
+    form: bool = False
 
     @property
     def label(self) -> str:

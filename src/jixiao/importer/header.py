@@ -54,6 +54,10 @@ def amounts(t: FoundTable, unit: MoneyUnit, notes: list[Note]) -> Amounts:
     budget = _amount(b_text, "预算数", where, notes)
     fiscal = _amount(f_text, "财政资金", where, notes)
     other = _amount(o_text, "其他资金", where, notes)
+    split = _split(t, notes)
+    if split is not None:  # the 2021 form prints 财政专户管理资金 and 单位资金, not their sum
+        other = split[0] + split[1]
+        o_text = money_text(other, unit)
     b = budget if budget is not None else (fiscal or Decimal(0)) + (other or Decimal(0))
     f = fiscal or Decimal(0)
     o = other or Decimal(0)
@@ -66,12 +70,23 @@ def amounts(t: FoundTable, unit: MoneyUnit, notes: list[Note]) -> Amounts:
         notes.append(Note(where, f"{t.label}：预算数 {b_text or '（空）'} ≠ 财政资金 {f_text or '（空）'} + 其他资金 {o_text or '（空）'}",
                           "三项照原文写入规格；jixiao validate 会指出这处不符，请改正"))
         entries = {"预算数": _spelling(b, unit), "财政资金": _spelling(f, unit), "其他资金": _spelling(o, unit)}
+    if split is not None and split[0]:  # without it, jixiao takes 其他资金 as all 单位资金
+        entries["财政专户管理资金"] = _spelling(split[0], unit)
     for label, text, value in (("预算数", b_text, b), ("财政资金", f_text, f), ("其他资金", o_text, o)):
         printed = format_money(value, unit) if label == "预算数" else money_text(value, unit)
         if printed != text.strip() and (budget is not None or label != "预算数"):
             notes.append(Note(where, f"{t.label}：{label}印作「{text.strip() or '（空白）'}」",
                               f"jixiao 按金额单位印作「{printed or '（空白）'}」"))
     return Amounts(b, f, o, entries)
+
+
+def _split(t: FoundTable, notes: list[Note]) -> tuple[Decimal, Decimal] | None:
+    """财政专户管理资金 and 单位资金 of a table in the 2021 form (blank = 0); None when it prints neither."""
+    if "财政专户管理资金" not in t.fields and "单位资金" not in t.fields:
+        return None
+    special = _amount(t.fields.get("财政专户管理资金", ""), "财政专户管理资金", t.where, notes)
+    own = _amount(t.fields.get("单位资金", ""), "单位资金", t.where, notes)
+    return special or Decimal(0), own or Decimal(0)
 
 
 def _spelling(value: Decimal, unit: MoneyUnit) -> str:

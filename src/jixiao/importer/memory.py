@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from jixiao.errors import SpecError
 from jixiao.expand.department import expand_department
 from jixiao.importer.found import FoundPartOne, FoundTable
+from jixiao.model.cells import header_cell, row_cell
 from jixiao.model.document import Document, PartOne, ProjectTable
 from jixiao.resources import builtin_templates
 from jixiao.spec.layouts import LayoutLibrary, load_layouts
@@ -108,8 +109,11 @@ def row_cells(t: ProjectTable) -> list[tuple[str, ...]]:
     return out
 
 
-def differences(t: ProjectTable, f: FoundTable, *, with_heading: bool = True) -> list[str]:
-    """What an expanded table prints differently from the document (empty when equal)."""
+def differences(t: ProjectTable, f: FoundTable, *, with_heading: bool = True, with_more: bool = True) -> list[str]:
+    """What an expanded table prints differently from the document (empty when equal).
+
+    Without *with_more*, a row's 权重 and own 指标解释 are not compared (they are added after the spelling is chosen).
+    """
     out: list[str] = []
 
     def cmp(label: str, found: str | None, made: str | None) -> None:
@@ -130,7 +134,10 @@ def differences(t: ProjectTable, f: FoundTable, *, with_heading: bool = True) ->
     b, fi, o = f.amounts
     cmp("预算数", b.strip(), t.budget_text)
     cmp("财政资金", fi.strip(), t.fiscal_text)
-    cmp("其他资金", o.strip(), t.other_text)
+    if not f.form:  # the 2021 form prints 财政专户管理资金 and 单位资金 (in its fields) instead
+        cmp("其他资金", o.strip(), t.other_text)
+    for key, text in f.fields.items():
+        cmp(key, text, header_cell(t, key))
     cmp("资金用途", f.use, t.use)
     made_schedule = [c.text for c in t.schedule] if t.schedule is not None else None
     if f.schedule is not None or made_schedule is not None:
@@ -140,6 +147,9 @@ def differences(t: ProjectTable, f: FoundTable, *, with_heading: bool = True) ->
     cmp("绩效目标", f.goal, t.goal)
     cmp("指标表表头", "、".join(f.columns), "、".join(t.columns))
     out += row_differences(row_cells(t), [r.cells() for r in f.rows])
+    for i, (made, found) in enumerate(zip(t.rows, f.rows, strict=False) if with_more else (), 1):
+        for key, text in found.more.items():
+            cmp(f"第 {i} 行「{key}」", text, row_cell(made, key))
     return out
 
 

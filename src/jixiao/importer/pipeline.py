@@ -17,7 +17,7 @@ from jixiao.expand.department import expand_department
 from jixiao.importer import context as cx
 from jixiao.importer.assemble import Assembly, assemble
 from jixiao.importer.bounds import check_files, check_found
-from jixiao.importer.found import FoundDoc, Note
+from jixiao.importer.found import FoundDoc, FoundTable, Note
 from jixiao.importer.items import choose_items
 from jixiao.importer.memory import differences, expand, part_one_differences, preset_library
 from jixiao.importer.mining import mine
@@ -27,8 +27,17 @@ from jixiao.importer.recognise import recognise
 from jixiao.importer.report import ImportReport, PresetInfo, number_ranges
 from jixiao.importer.source import load_source
 from jixiao.importer.spell import TableCtx, full_rows
+from jixiao.importer.workbook.extras import (
+    add_row_extras,
+    book_framework,
+    form_header,
+    place_form_fields,
+)
+from jixiao.importer.workbook.tables import Extras
 from jixiao.importer.write import check_target, publish, staged, texts
 from jixiao.importer.yamltext import flow
+from jixiao.model.framework import without_sustainable
+from jixiao.spec.frameworks import builtin_frameworks
 from jixiao.spec.load import load_department
 from jixiao.spec.presets import PresetLibrary
 
@@ -49,6 +58,7 @@ class _Work:
     def assemble(self) -> Assembly:
         a = assemble(self.found, self.year, self.department, self.framework, self.money_unit, self.units,
                      self.choices, self.presets, self.notes)
+        place_form_fields(a)
         for name, numbers in self.preset_tables.items():
             a.preset_comments[name] = [
                 f"由 jixiao import 归纳（推断）：原文第 {number_ranges(numbers)} 张表共有这些指标行，措辞照录原文。",
@@ -82,8 +92,15 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
     department = found.department or "某部门"
     if found.department is None:
         notes.append(Note("全文", "没有读出部门名称（文档没有标题，也没有单位行）", "部门名称写作「某部门」，请在 部门.yaml 中改正"))
-    work = _plan(found, doc_year, department, notes)
+    printed = {t.number: list(t.rows) for t in found.tables}
+    extras = {t.number: form_extras(t) for t in found.tables}
+    framework, _ = book_framework(found, extras)  # 「不适用」 rows the 指标体系 prints are taken out to plan
+    work = _plan(found, doc_year, department, notes, extras)
     assembly = _verified(work)
+    for t in found.tables:
+        t.rows = printed[t.number]
+    assembly.department["指标体系"] = _named_framework(framework)
+    add_row_extras(assembly, extras)
     lib = preset_library(assembly.presets)
     diffs = _differences(assembly, lib, work)
     files = texts(assembly, path.name)
@@ -119,12 +136,31 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
     )
 
 
-def _plan(found: FoundDoc, year: int, department: str, notes: list[Note]) -> _Work:
+def _plan(found: FoundDoc, year: int, department: str, notes: list[Note], extras: dict[int, Extras]) -> _Work:
     framework = cx.framework_of(found)
     money_unit = cx.money_unit_of(found, notes)
     units, ctxs = cx.contexts(found, year, department, framework, money_unit, notes)
+    for c in ctxs:
+        c.header.update(form_header(extras[c.table.number].header, department, c.facts.unit_name))
     choices, presets, tables = plan_presets(found, ctxs, year, department, framework, "原文")
     return _Work(found, year, department, framework, money_unit, units, choices, presets, tables, notes)
+
+
+def _named_framework(setting: Any) -> Any:
+    """A 指标体系 setting as the built-in framework that is the same (``2021核心``), if there is one."""
+    if isinstance(setting, str):
+        return setting
+    base = builtin_frameworks()[setting["基于"]]
+    levels = without_sustainable(base.levels) if setting.get("可持续影响") is False else base.levels
+    not_applicable = setting.get("不适用行", base.not_applicable)
+    same = [n for n, f in builtin_frameworks().items() if f.levels == levels and f.not_applicable == not_applicable]
+    return same[0] if same else setting
+
+
+def form_extras(t: FoundTable) -> Extras:
+    """A table's 2021 form fields (政策依据 …; the money split is in the amounts) and its rows' 权重 and 指标解释."""
+    header = {k: v for k, v in t.fields.items() if v and k not in ("财政专户管理资金", "单位资金")}
+    return Extras(header, [r.more for r in t.rows])
 
 
 def plan_presets(found: FoundDoc, ctxs: list[TableCtx], year: int, department: str, framework: str, source: str,
@@ -198,7 +234,7 @@ def _verified(work: _Work) -> Assembly:
         for c in work.choices:
             t = made.get(c.ctx.stem)
             literal = full_rows(c.ctx, literal=True)
-            if c.spelling != literal and (t is None or differences(t, c.ctx.table, with_heading=False)):
+            if c.spelling != literal and (t is None or differences(t, c.ctx.table, with_heading=False, with_more=False)):
                 c.spelling = literal
                 redo = True
         if not redo:

@@ -52,6 +52,13 @@ def recognise(raw: RawDoc, name: str) -> FoundDoc:
         regions = [_Region(None, 0, None, front.blocks[start:])]
         front = _Region(None, 0, None, front.blocks[:start])
     title, prose = _front(front, notes)
+    first = regions[0]
+    if first.heading is not None and first.number == 1 and not prose:
+        # 第一部分 with the tables right after it (a document whose table part has no heading of its own).
+        cut = next((i for i, b in enumerate(first.blocks) if _starts_tables(b)), None)
+        before = [" ".join(clean(b.text).split()) for b in first.blocks[:cut or 0] if isinstance(b, Para)]
+        if cut and ("整体" in (first.title or "") or any(_section_heading(t) for t in before)):
+            regions[:1] = [_Region(first.heading, 1, first.title, first.blocks[:cut]), _Region(None, 0, None, first.blocks[cut:])]
     part_one = None
     if prose:
         notes.append(Note(f"第 {prose[0].index} 段", "第一部分没有「第一部分 部门整体绩效目标」标题",

@@ -5,8 +5,9 @@ built: the header block and the indicator table may be one Word table or two
 (or one per row), the unit line a table row or a paragraph, merged cells
 merged (``w:vMerge``/``w:gridSpan``) or repeated. Rows are classified one by
 one (unit line, 项目编码, 名称, 预算数, 资金用途, 资金支出计划, 绩效目标, column
-titles, indicator rows); a new table starts at a table title, a unit line, or
-a header row met after indicator rows.
+titles, indicator rows; in the 2021 form also label | text rows such as 主管部门 |
+实施单位 and the 项目资金 block, see :mod:`formrows`); a new table starts at a
+table title, a unit line, or a header row met after indicator rows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 from jixiao.importer import labels as lb
 from jixiao.importer.cells import amounts, distinct, month_values, months
+from jixiao.importer.formrows import FORM, MONEY, VALUE_PARTS, form_key, header_name, joined_value
 from jixiao.importer.found import (
     FoundRow,
     FoundTable,
@@ -26,9 +28,14 @@ from jixiao.importer.found import (
     short,
 )
 from jixiao.importer.read import Block, Cell, Para, Table
+from jixiao.importer.workbook.labels import field_of
 
 _FIELDS = ("level1", "level2", "level3", "description", "value", "basis")
-_COLUMN_FIELD = dict(zip(lb.COLUMNS, _FIELDS, strict=True))
+_COLUMN_FIELD = {
+    "一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "绩效指标描述": "description", "指标值": "value",
+    "指标值确定依据": "basis", "指标解释": "explanation", "指标值说明": "explanation", "权重": "weight",
+    "计算符号": "sign", "计量单位": "unit",
+}
 
 
 @dataclass
@@ -57,6 +64,7 @@ class _State:
     notes: list[Note] = field(default_factory=list)
     part: int = 0
     number: int = 0
+    money: bool = False  # the row before was in the 项目资金 block
 
 
 def find_tables(blocks: list[Block], part: int, start: int, notes: list[Note]) -> tuple[list[FoundTable], list[Para]]:
@@ -143,6 +151,9 @@ def _row(st: _State, table: Table, i: int, row: list[Cell]) -> None:
         return
     if st.expect is not None and _continued(st, r):
         return
+    in_money, st.money = st.money, False
+    if _money_row(st, r, in_money):
+        return
     for handler in _HANDLERS:
         if handler(st, r):
             return
@@ -212,6 +223,7 @@ def _name_row(st: _State, r: _Row) -> bool:
             t.has_code, t.code = True, value
         elif lb.is_name_label(text):
             t.name_label, t.name = one_line(text), value
+    t.header.append([one_line(x) for x in texts if lb.is_code_label(x) or lb.is_name_label(x)])
     return True
 
 
@@ -250,7 +262,9 @@ def _goal_row(st: _State, r: _Row) -> bool:
         return False
     t = _header_table(st, r.where)
     t.goal = "\n".join(x for x in r.texts[1:] if x)
-    if r.norms[0] != "绩效目标":
+    if t.form and r.norms[0] in ("年度目标", "绩效目标"):  # the 2021 form's 表头 names the label it prints
+        t.header.append([r.norms[0]])
+    elif r.norms[0] != "绩效目标":
         st.notes.append(Note(r.where, f"标签「{r.texts[0]}」", "按「绩效目标」读入"))
     return True
 
@@ -262,7 +276,56 @@ def _columns_row(st: _State, r: _Row) -> bool:
     return True
 
 
-_HANDLERS = (_title_row, _caption_row, _name_row, _budget_row, _schedule_row, _goal_row, _columns_row)
+def _form_row(st: _State, r: _Row) -> bool:
+    """A row of the 2021 header: label | text (| label | text), one label being a 2021 field (实施期限, 政策依据 …)."""
+    texts = list(r.texts)
+    while texts and not texts[-1]:
+        texts.pop()
+    pairs = [(texts[j], form_key(texts[j]), texts[j + 1] if j + 1 < len(texts) else "") for j in range(0, len(texts), 2)]
+    if not pairs or any(key is None for _, key, _ in pairs) or not any(key in FORM for _, key, _ in pairs):
+        return False
+    t = _header_table(st, r.where)
+    t.form = True
+    names: list[str] = []
+    for label, key, value in pairs:
+        assert key is not None
+        if key == "项目编码":
+            t.has_code, t.code = True, value
+        elif key == "项目名称":
+            t.name_label, t.name = one_line(label), value
+        elif key == "绩效目标":
+            t.goal = value
+        else:
+            t.fields[key] = value
+        names.append(header_name(label, key, r.where, st.notes))
+    t.header.append(names)
+    return True
+
+
+def _money_row(st: _State, r: _Row, in_money: bool) -> bool:
+    """A row of the 2021 项目资金 block: 项目资金（万元） | sub-label | amount (the first cell merged down)."""
+    go_on = in_money and (r.cells[0].merged or not r.norms[0])  # the merged label cell, continued
+    if len(r.texts) < 2 or not (r.norms[0].startswith("项目资金") or go_on):
+        return False
+    key, _ = field_of(r.texts[1])
+    if key not in MONEY:
+        return False
+    t = _table(st, r.where) if go_on else _header_table(st, r.where)
+    if not go_on:
+        t.header.append(["项目资金"])
+    st.money, t.form, t.has_amounts = True, True, True
+    value = r.texts[2] if len(r.texts) > 2 else ""
+    b, f, o = t.amounts
+    if key == "预算数":
+        t.amounts = (value, f, o)
+    elif key in ("财政拨款", "财政资金"):
+        t.amounts = (b, value, o)
+    else:
+        t.fields[key] = value
+    return True
+
+
+_HANDLERS = (_title_row, _caption_row, _form_row, _name_row, _budget_row, _schedule_row, _goal_row, _columns_row)
 
 
 def _table(st: _State, where: str) -> FoundTable:
@@ -309,7 +372,9 @@ def _columns(st: _State, table: Table, where: str, row: list[Cell]) -> None:
             st.notes.append(Note(where, f"表头「{one_line(text)}」", f"按「{name}」读入"))
         spans.append((name, cell.col, cell.col + cell.span))
         names.append(name)
-    missing = [n for n in ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值") if n not in names]
+    explained = "指标解释" in names or "指标值说明" in names  # the 2021 form: 指标解释 instead of 描述
+    needed = ("一级指标", "二级指标", "三级指标", *(() if explained else ("绩效指标描述",)), "指标值")
+    missing = [n for n in needed if n not in names]
     if missing:
         raise ImportProblem(
             f"{where}：{t.label}的指标表缺少「{'」「'.join(missing)}」一栏，无法导入。"
@@ -317,7 +382,10 @@ def _columns(st: _State, table: Table, where: str, row: list[Cell]) -> None:
             "请在 Word 中补上这些栏目后重试。"
         )
     order = sorted(spans, key=lambda s: s[1])
-    t.columns = [name for name, _, _ in order]
+    t.columns = [name for name, _, _ in order if name not in VALUE_PARTS]
+    parts = [name for name in names if name in VALUE_PARTS]
+    if parts:
+        st.notes.append(Note(where, f"指标表有「{'」「'.join(parts)}」栏", "与指标值合成一栏读入（如 ≥95%），生成时印在指标值一栏"))
     st.columns = _Columns(table.index, order)
     st.last = {}
 
@@ -345,8 +413,14 @@ def _indicator(st: _State, where: str, row: list[Cell], *, by_order: bool = Fals
     for name in ("level1", "level2"):
         got[name] = one_line(got.get(name, ""))
     basis = got.get("basis", "") if st.current.show_basis else None
+    described = "绩效指标描述" in st.current.columns
+    explanation = got.get("explanation", "")
+    description = got.get("description", "") if described else explanation
+    more = {"指标解释": explanation} if described and explanation and explanation != description else {}
+    if got.get("weight"):
+        more["权重"] = got["weight"]
     st.current.rows.append(
-        FoundRow(got.get("level1", ""), got.get("level2", ""), got.get("level3", ""), got.get("description", ""),
-                 got.get("value", ""), basis, where)
+        FoundRow(got.get("level1", ""), got.get("level2", ""), got.get("level3", ""), description,
+                 joined_value(got, {name for name, _, _ in st.columns.spans}, where, st.notes), basis, where, more)
     )
     st.last = {k: v for k, v in got.items()}

@@ -110,7 +110,7 @@ def read_rules(path: Path) -> SheetRules:
     Raises:
         ImportProblem: not a readable workbook, or no sheet with a rule table.
     """
-    sheets = read_workbook(path).sheets
+    sheets = read_workbook(path, action="使用").sheets
     for sheet in sheets:
         head = _header(sheet)
         if head is not None:

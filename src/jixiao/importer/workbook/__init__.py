@@ -8,10 +8,8 @@ place. The workbook layout it follows is written into 部门.yaml (``工作簿:`
 as a built-in name when it is one, else as ``workbooks/导入.yaml`` — so that
 ``jixiao render --format xlsx`` writes the same cells again; that round trip is
 checked before the folder is published and any cell that differs is reported.
+
+The entry point is :func:`jixiao.importer.workbook.pipeline.import_workbook`; this
+package imports nothing itself, so that the Word importer can use its label and
+extras modules (the 2021 project form) without loading the workbook pipeline.
 """
-
-from __future__ import annotations
-
-from jixiao.importer.workbook.pipeline import import_workbook
-
-__all__ = ["import_workbook"]

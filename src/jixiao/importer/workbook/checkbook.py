@@ -23,9 +23,8 @@ from jixiao.checks.base import Finding
 from jixiao.errors import SpecError
 from jixiao.expand.indicators import display_path
 from jixiao.importer.found import ImportProblem
-from jixiao.importer.workbook.extras import add_row_extras
+from jixiao.importer.workbook.extras import add_row_extras, book_framework
 from jixiao.importer.workbook.pipeline import (
-    book_framework,
     given_layout,
     plan_book,
     read_projects,
@@ -59,7 +58,7 @@ class _Book:
 
 
 def _spell(path: Path, layout: str | None) -> _Book:
-    r = read_projects(path, given_layout(layout))
+    r = read_projects(path, given_layout(layout), action="检查")
     framework, _ = book_framework(copy.deepcopy(r.found), copy.deepcopy(r.extras))
     if isinstance(framework, dict):  # the 「不适用」 rows stay rows, each at its own cells
         framework = {k: v for k, v in framework.items() if k != "不适用行"}

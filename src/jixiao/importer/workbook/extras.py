@@ -1,18 +1,60 @@
-"""权重 and a 指标解释 that differs from the 描述: added to the spelled rows once the spelling is chosen.
+"""The 2021 project form's fields beyond the older table: header fields, 权重, 指标解释, 「不适用」 rows.
 
-The Word importer's stages spell the rows from 三级, 描述, 指标值 and 依据. A
-workbook row may also carry 权重 (and its own 指标解释): each such row is found
-in the expanded project — a preset row gets them in its 改写 entry, a row of
-the project's own 绩效指标 is written as a mapping with them.
+Shared by the workbook import and the Word import of a table in the 2021 版式.
+The importer's stages spell the rows from 三级, 描述, 指标值 and 依据. A row may
+also carry 权重 (and its own 指标解释): each such row is found in the expanded
+project — a preset row gets them in its 改写 entry, a row of the project's own
+绩效指标 is written as a mapping with them. Header fields (政策依据, 实施期目标 …)
+are written after 绩效目标, where they differ from what jixiao fills in itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from jixiao.importer import context as cx
 from jixiao.importer.assemble import Assembly
+from jixiao.importer.found import FoundDoc
 from jixiao.importer.memory import expand, preset_library
-from jixiao.importer.workbook.tables import Extras
+from jixiao.importer.workbook.tables import Extras, drop_not_applicable
+from jixiao.model.framework import without_sustainable
+from jixiao.spec.frameworks import builtin_frameworks
+
+#: Header fields of the 2021 form, in the order a project file writes them (after 绩效目标).
+EXTRA_ORDER = ("实施期目标", "政策依据", "测算依据", "实施期限", "项目类型", "是否新增项目", "分配方式", "项目总金额",
+               "财政专户管理资金", "申请单位", "一级预算单位", "实施单位")
+
+
+def book_framework(found: FoundDoc, extras: dict[int, Extras]) -> tuple[Any, bool]:
+    """The spec's 指标体系, and whether the tables pre-print every 二级 (「不适用」 rows, then taken out)."""
+    name = cx.framework_of(found)
+    levels = builtin_frameworks()[name].levels
+    if drop_not_applicable(found, extras, levels):
+        return {"基于": name, "不适用行": True}, True
+    if drop_not_applicable(found, extras, without_sustainable(levels)):
+        return {"基于": name, "可持续影响": False, "不适用行": True}, True
+    return name, False
+
+
+def form_header(header: dict[str, str], department: str, unit_name: str) -> dict[str, str]:
+    """*header* without the fields jixiao fills in the same: 一级预算单位 = 部门名称, 申请/实施单位 = the unit's name."""
+    out = dict(header)
+    if out.get("一级预算单位") == department:
+        out.pop("一级预算单位")
+    for key in ("申请单位", "实施单位"):
+        if out.get(key) == unit_name:
+            out.pop(key)
+    return out
+
+
+def place_form_fields(assembly: Assembly) -> None:
+    """Write each project's form header fields (in its context's header) after its 绩效目标."""
+    for p in assembly.projects:
+        extra = {k: p.choice.ctx.header[k] for k in EXTRA_ORDER if k in p.choice.ctx.header}
+        if extra:
+            keys = list(p.data)
+            at = keys.index("绩效目标") + 1 if "绩效目标" in keys else len(keys)
+            p.data = {**{k: p.data[k] for k in keys[:at]}, **extra, **{k: p.data[k] for k in keys[at:]}}
 
 _LIST_KEYS = ("二级", "三级", "描述", "值", "依据")
 

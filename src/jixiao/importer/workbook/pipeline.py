@@ -17,15 +17,17 @@ from jixiao.importer.found import FoundDoc, Note
 from jixiao.importer.memory import preset_library
 from jixiao.importer.pipeline import _inside, _preset_infos, _verified, _Work, plan_presets
 from jixiao.importer.report import ImportReport
-from jixiao.importer.workbook.extras import add_row_extras
+from jixiao.importer.workbook.extras import (
+    add_row_extras,
+    book_framework,
+    form_header,
+)
 from jixiao.importer.workbook.labels import extra_labels
 from jixiao.importer.workbook.recognise import Seen, recognise
 from jixiao.importer.workbook.sheets import Sheet, read_workbook, sheets_of
-from jixiao.importer.workbook.tables import Extras, drop_not_applicable, found_doc
+from jixiao.importer.workbook.tables import Extras, found_doc
 from jixiao.importer.write import check_target, publish, staged, texts
 from jixiao.model.document import Document
-from jixiao.model.framework import without_sustainable
-from jixiao.spec.frameworks import builtin_frameworks
 from jixiao.spec.load import load_department
 from jixiao.spec.workbook import (
     WorkbookLayoutSpec,
@@ -34,9 +36,6 @@ from jixiao.spec.workbook import (
     workbook_dirs,
 )
 
-#: Header fields only workbooks carry, in the order a project file writes them (after 绩效目标).
-EXTRA_ORDER = ("实施期目标", "政策依据", "测算依据", "实施期限", "项目类型", "是否新增项目", "分配方式", "项目总金额",
-               "财政专户管理资金", "申请单位", "一级预算单位", "实施单位")
 #: Name of the layout file written when the workbook follows no built-in layout.
 IMPORTED = "导入"
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -101,14 +100,15 @@ class ReadBook:
     notes: list[Note]
 
 
-def read_projects(path: Path, given: WorkbookLayoutSpec | None, *, year: int | None = None) -> ReadBook:
-    """Read *path*, recognise its projects (by *given*'s labels too) and take them as found tables.
+def read_projects(path: Path, given: WorkbookLayoutSpec | None, *, year: int | None = None,
+                  action: str = "导入") -> ReadBook:
+    """Read *path* (for *action*: 导入 or 检查), recognise its projects (by *given*'s labels too) as found tables.
 
     Raises:
         UsageError: no year can be found.
         ImportProblem: not a readable workbook, or no indicator table.
     """
-    book = read_workbook(path)
+    book = read_workbook(path, action=action)
     with extra_labels(given):
         seen = recognise(book.sheets)
     notes = list(seen.notes)
@@ -172,17 +172,6 @@ def _department(projects: list[Any], found: FoundDoc, notes: list[Note]) -> str:
     return "某部门"
 
 
-def book_framework(found: FoundDoc, extras: dict[int, Extras]) -> tuple[Any, bool]:
-    """The spec's 指标体系, and whether the workbook pre-prints every 二级 (「不适用」 rows)."""
-    name = cx.framework_of(found)
-    levels = builtin_frameworks()[name].levels
-    if drop_not_applicable(found, extras, levels):
-        return {"基于": name, "不适用行": True}, True
-    if drop_not_applicable(found, extras, without_sustainable(levels)):
-        return {"基于": name, "可持续影响": False, "不适用行": True}, True
-    return name, False
-
-
 def word_columns(found: FoundDoc) -> list[str]:
     """The 2021 版式's columns for what the workbook has (指标值确定依据 only when it has them).
 
@@ -210,12 +199,7 @@ def plan_book(found: FoundDoc, year: int, department: str, notes: list[Note], fr
     for c in ctxs:
         c.layout = {**layout, "指标表列": c.table.columns[3:]}
         e = extras[c.table.number]
-        c.header.update(e.header)
-        if e.header.get("一级预算单位") == department:
-            c.header.pop("一级预算单位")
-        for key in ("申请单位", "实施单位"):
-            if c.header.get(key) == c.facts.unit_name:
-                c.header.pop(key)
+        c.header.update(form_header(e.header, department, c.facts.unit_name))
     choices, presets, tables = plan_presets(found, ctxs, year, department, base, "工作簿", mining=mining)
     return _WorkbookWork(found, year, department, base, money_unit, units, choices, presets, tables, notes, layout=layout)
 
@@ -233,11 +217,6 @@ class _WorkbookWork(_Work):
             p.data.pop("版式", None)
             if p.choice.ctx.table.columns[3:] != self.layout["指标表列"]:
                 p.data["版式"] = {"指标表列": p.choice.ctx.table.columns[3:]}
-            extra = {k: p.choice.ctx.header[k] for k in EXTRA_ORDER if k in p.choice.ctx.header}
-            if extra:
-                keys = list(p.data)
-                at = keys.index("绩效目标") + 1 if "绩效目标" in keys else len(keys)
-                p.data = {**{k: p.data[k] for k in keys[:at]}, **extra, **{k: p.data[k] for k in keys[at:]}}
         for part in a.department.get("部分", []):
             part.pop("版式", None)
         return a

@@ -82,26 +82,27 @@ class Sheet:
         return self._rows
 
 
-def _check_package(path: Path, data: bytes) -> str:
+def _check_package(path: Path, data: bytes, action: str) -> str:
     """Refuse what is not an .xlsx, and inflate every part once under the limits (header sizes can lie).
 
+    *action* is what the command does with the workbook (导入, 检查 …): the messages say to do it again.
     Returns the title property.
     """
     if data.startswith(_OLE):
         if _ENCRYPTED in data:
             raise ImportProblem(
                 f"{path.name} 有密码保护（加密的工作簿），无法读取。请在 Excel 或 WPS 中打开，去掉密码（文件 → 信息 → "
-                "保护工作簿 → 用密码进行加密，清空密码）后另存为 .xlsx，再导入。"
+                f"保护工作簿 → 用密码进行加密，清空密码）后另存为 .xlsx，再{action}。"
             )
-        raise ImportProblem(f"{path.name} 是旧版 Excel 文件（.xls）。请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
+        raise ImportProblem(f"{path.name} 是旧版 Excel 文件（.xls）。请在 Excel 或 WPS 中另存为 .xlsx 后再{action}。")
     if not data.startswith(b"PK"):
-        raise ImportProblem(f"{path.name} 不是 Excel 工作簿（.xlsx）。请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")
+        raise ImportProblem(f"{path.name} 不是 Excel 工作簿（.xlsx）。请在 Excel 或 WPS 中另存为 .xlsx 后再{action}。")
     bounds = ZipLimits(members=limits.MAX_WORKBOOK_PARTS, total_bytes=limits.MAX_WORKBOOK_UNPACKED_BYTES)
     with ZipReader(data, path.name, bounds, kind=EXCEL) as package:
         if "xl/workbook.xml" not in package.names:
             word = "word/document.xml" in package.names
             raise ImportProblem(f"{path.name} 不是 Excel 工作簿（压缩包中没有 xl/workbook.xml）"
-                                + ("；它是 Word 文件，请去掉 --布局 后导入" if word else "") + "。")
+                                + ("；它是 Word 文件，请去掉 --布局 后导入" if word and action == "导入" else "") + "。")
         for name in sorted(package.names):
             package.read(name)
         return _title(package.read("docProps/core.xml")) if "docProps/core.xml" in package.names else ""
@@ -128,22 +129,22 @@ def is_workbook(path: Path) -> bool:
         return "xl/workbook.xml" in package.names
 
 
-def read_workbook(path: Path) -> Workbook:
-    """The workbook at *path*.
+def read_workbook(path: Path, *, action: str = "导入") -> Workbook:
+    """The workbook at *path*, read for *action* (导入, 检查, 使用: how messages say to try again).
 
     Raises:
         UsageError: *path* does not exist, is a folder, or is not a regular file.
         ImportProblem: not an .xlsx, encrypted, too big, damaged, a formula, a hidden sheet with data.
         ZipProblem: damaged, or a part over the limits (a zip bomb).
     """
-    return workbook_from_bytes(read_document(path), path)
+    return workbook_from_bytes(read_document(path), path, action=action)
 
 
-def workbook_from_bytes(data: bytes, path: Path) -> Workbook:
+def workbook_from_bytes(data: bytes, path: Path, *, action: str = "导入") -> Workbook:
     """The workbook *data* read from *path* (named in messages); see :func:`read_workbook`."""
     if len(data) > limits.MAX_WORKBOOK_BYTES:
         raise ImportProblem(f"{path.name} 有 {len(data) // _MB} MB，超过 {limits.MAX_WORKBOOK_BYTES // _MB} MB 的上限，不像是一份绩效目标工作簿。")
-    title = _check_package(path, data)
+    title = _check_package(path, data, action)
     import openpyxl
 
     try:
@@ -151,7 +152,7 @@ def workbook_from_bytes(data: bytes, path: Path) -> Workbook:
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged package
         raise ImportProblem(f"{path.name} 已损坏，无法作为 .xlsx 读取（{type(exc).__name__}）。请在 Excel 中打开并另存为 .xlsx 后重试。") from exc
     try:
-        return Workbook(_sheets(path, wb), title)
+        return Workbook(_sheets(path, wb, action=action), title)
     finally:
         wb.close()
 
@@ -172,7 +173,7 @@ def sheets_of(wb: Any, path: Path) -> list[Sheet]:
     return out
 
 
-def _sheets(path: Path, wb: Any, *, in_memory: bool = False) -> list[Sheet]:
+def _sheets(path: Path, wb: Any, *, in_memory: bool = False, action: str = "导入") -> list[Sheet]:
     """The visible sheets; *in_memory*: a workbook being written, whose rows end where its cells end."""
     if len(wb.worksheets) > limits.MAX_WORKBOOK_SHEETS:
         raise ImportProblem(f"{path.name} 有 {len(wb.worksheets)} 张工作表，超过 {limits.MAX_WORKBOOK_SHEETS} 张的上限。")
@@ -197,7 +198,7 @@ def _sheets(path: Path, wb: Any, *, in_memory: bool = False) -> list[Sheet]:
                     if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=") and _formula(cell)):
                         raise ImportProblem(
                             f"{c.where} 是公式（{_short(str(value))}）：jixiao 只读取单元格中的数值和文字，不计算公式。"
-                            "请在 Excel 中选中这些单元格，复制后「选择性粘贴 → 数值」，保存后再导入。"
+                            f"请在 Excel 中选中这些单元格，复制后「选择性粘贴 → 数值」，保存后再{action}。"
                         )
                     sheet.cells[(c.row, c.col)] = c
                     sheet.max_row = max(sheet.max_row, c.row)
@@ -211,7 +212,7 @@ def _sheets(path: Path, wb: Any, *, in_memory: bool = False) -> list[Sheet]:
                 first = min(sheet.cells.values(), key=lambda c: (c.row, c.col))
                 raise ImportProblem(
                     f"工作表「{ws.title}」是隐藏的，其中有内容（{first.where}）：jixiao 不读取看不见的内容。"
-                    "请在 Excel 中取消隐藏（右键工作表标签 → 取消隐藏）确认后保留，或删除这张工作表，再导入。"
+                    f"请在 Excel 中取消隐藏（右键工作表标签 → 取消隐藏）确认后保留，或删除这张工作表，再{action}。"
                 )
             continue
         out.append(sheet)
