@@ -21,13 +21,14 @@ import jinja2
 from jinja2.utils import missing as _missing
 from markupsafe import Markup
 
-from jixiao.chars import printable
+from jixiao.chars import JOINER, printable, unjoined
 from jixiao.model.document import Document, ProjectTable
 from jixiao.model.page import (
     PART_ONE_ANCHOR,
     PageGeometry,
     PagePlan,
     SectionPlan,
+    TocEntry,
     chapter_anchor,
     part_anchor,
     table_anchor,
@@ -80,6 +81,35 @@ def title_text(text: str, geometry: PageGeometry, size_pt: float, line_break: Ma
     if line_break is None:
         return balanced(printable(text), room)
     return line_break.join(protect(line) for line in title_lines(printable(text), room))
+
+
+def _toc_text(entry: TocEntry, geometry: PageGeometry) -> str:
+    """A 目录 entry's text with the joiners of the heading it points to (as the heading's variable has them)."""
+    if entry.kind == "table":
+        return title_text(entry.text, geometry, geometry.body_pt)
+    if entry.kind == "part":
+        numeral, _, title = entry.text.partition("\u3000")
+        return f"{numeral}\u3000{title_text(title, geometry, geometry.title_pt)}"
+    return protect(entry.text)
+
+
+def _toc_lines(entry: TocEntry, geometry: PageGeometry) -> tuple[str, list[str]]:
+    """A 目录 entry's text and its lines (:func:`.toclines.entry_lines`), both with the heading's joiners.
+
+    So a template that prints the headings' variables in its 目录 prints the same text. A joiner
+    where a line ends is dropped (the line breaks there anyway).
+    """
+    text = _toc_text(entry, geometry)
+    lines, out, at = entry_lines(entry), [], 0
+    for line in lines:
+        start, seen = at, 0
+        while at < len(text) and seen < len(line):
+            seen += text[at] != JOINER
+            at += 1
+        out.append(text[start:at].strip(JOINER))
+    if [unjoined(line) for line in out] != lines or text[at:].strip(JOINER):
+        return text, lines  # not the same characters: the plain lines
+    return text, out
 
 
 def flags(section: SectionPlan) -> Vars:
@@ -151,9 +181,9 @@ def document_context(
         ],
         "目录": toc,
         "目录项": [
-            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": e.text,
-                        "各行": entry_lines(e), "锚点": e.anchor})
+            Vars("项", {"级别": e.level, "类别": _TOC_KIND[e.kind], "文字": text, "各行": lines, "锚点": e.anchor})
             for e in plan.toc
+            for text, lines in [_toc_lines(e, plan.geometry)]
         ],
     }
 
