@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import DEPARTMENT, PROJECT
 from docxtext import dump
+from jixiao.chars import unjoined
 from jixiao.cli import app
 from jixiao.errors import RenderError
 from jixiao.render.word import template as docx_module
@@ -200,7 +201,7 @@ def test_render_pdf_and_html_through_the_command(spec_dir: Any, tmp_path: Path) 
         "projects/02-印刷费.pdf",
     ])
     assert all(files[name].startswith(b"%PDF-") for name in files if name.endswith(".pdf"))
-    assert "法律顾问费绩效目标表" in files["测试局部门绩效目标.html"].decode("utf-8")
+    assert "法律顾问费绩效目标表" in unjoined(files["测试局部门绩效目标.html"].decode("utf-8"))
 
 
 def test_weasyprint_warnings_reach_stderr_in_chinese(spec_dir: Any, tmp_path: Path) -> None:

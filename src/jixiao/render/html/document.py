@@ -11,12 +11,14 @@ style sheet text, inlined so that the written .html file stands alone); each
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from jixiao.chars import unjoined
 from jixiao.errors import RenderError
 from jixiao.model.document import Document
 from jixiao.render.html.page import page_css, with_page_block
@@ -58,11 +60,16 @@ def render_html(doc: Document, template_dirs: Sequence[Path], tables: Mapping[in
     styles = with_page_block(page_css(plan.geometry, plan), style_sheet(dirs))
     context = {**document_context(doc, marks, toc_markup(plan.toc, None)), "样式表": Markup(styles)}
     try:
-        return render_bounded(template, context)
+        html = render_bounded(template, context)
     except jinja2.UndefinedError as exc:
         raise RenderError(undefined_failure(f"HTML 模板 {template.filename}", exc, template.filename)) from exc
     except (jinja2.TemplateError, UnicodeDecodeError) as exc:
         raise RenderError(template_failure(f"HTML 模板 {template.filename}", exc)) from exc
+    # The page's <title> (the browser's tab, the PDF's metadata) is text, not typesetting: no joiners.
+    return _TITLE.sub(lambda m: unjoined(m.group(0)), html, count=1)
+
+
+_TITLE = re.compile(r"<title\b[^>]*>[^<]*</title>", re.IGNORECASE)
 
 
 def style_sheet(template_dirs: Sequence[Path]) -> str:
