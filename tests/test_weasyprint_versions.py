@@ -17,6 +17,7 @@ import ast
 import inspect
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,11 +28,11 @@ import pypdf
 import pytest
 import weasyprint
 
-from conftest import Examples
 from jixiao.authoring.doctor import run_checks
 from jixiao.expand.department import expand_department
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.pdf import fonts
+from jixiao.resources import builtin_templates
 from jixiao.spec.load import load_department
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,6 +196,21 @@ def test_compact_fonts_never_read_the_font_files(tmp_path: Path, monkeypatch: py
     assert _outputs(tmp_path / "compact") == _outputs(tmp_path / "read")
 
 
+#: The one rule of the built-in style sheet WeasyPrint 69 does not honour: ``break-after: avoid`` between
+#: table rows, which keeps a 二级 group on one page in 70 and later (README「字体」…「WeasyPrint 版本」).
+GROUP_KEEPING = "table.jx-grid tr.jx-with-next {\n  break-after: avoid;\n}\n"
+
+
+def _without_group_keeping(source: Path, spec: Path) -> Path:
+    """A copy of the spec *source* whose style sheet leaves out :data:`GROUP_KEEPING`."""
+    shutil.copytree(source, spec)
+    css = (builtin_templates() / "html" / "style.css").read_text(encoding="utf-8")
+    assert GROUP_KEEPING in css
+    (spec / "templates" / "html").mkdir(parents=True)
+    (spec / "templates" / "html" / "style.css").write_text(css.replace(GROUP_KEEPING, ""), encoding="utf-8")
+    return spec
+
+
 def _target(version: str) -> Path:
     """WeasyPrint *version* installed (once) into a folder of its own under the virtual environment."""
     folder = Path(sys.prefix) / "jixiao-test" / f"weasyprint-{version}"
@@ -218,7 +234,7 @@ def _render_with(env: dict[str, str], spec: Path, out: Path) -> None:
 
 
 @pytest.mark.network
-def test_weasyprint_69_renders_both_examples_alike(tmp_path: Path, examples: Examples) -> None:
+def test_weasyprint_69_renders_both_examples_alike(tmp_path: Path) -> None:
     folder = _target("69.0")
     base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "JIXIAO_JOBS")}
     base["JIXIAO_CACHE"] = "0"
@@ -230,9 +246,10 @@ def test_weasyprint_69_renders_both_examples_alike(tmp_path: Path, examples: Exa
     )
     assert probe.stdout.split(maxsplit=2) == ["69.0", "True", "[]\n"]
     for name in ("dongli-2025", "tangshan-2025"):
-        _render_with(older, ROOT / "specs" / name, tmp_path / "69" / name)
-        # The installed release's files: the run's shared render (the same bytes as the command's, see test_render_cache).
-        old, new = _outputs(tmp_path / "69" / name), _outputs(examples[name])
+        spec = _without_group_keeping(ROOT / "specs" / name, tmp_path / "specs" / name)
+        _render_with(older, spec, tmp_path / "69" / name)
+        _render_with(base, spec, tmp_path / "new" / name)
+        old, new = _outputs(tmp_path / "69" / name), _outputs(tmp_path / "new" / name)
         assert list(old) == list(new)
         for file in old:
             assert _pdf_facts(old[file]) == _pdf_facts(new[file]), f"{name}/{file}"
