@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,6 +119,30 @@ class Examples:
     def word_only(self, name: str) -> Path:
         """``specs/<name>`` rendered to Word only (``--format docx``: no PDF, so no page numbers in the 目录)."""
         return self._rendered(name, frozenset({"docx"}))
+
+    def office_pdfs(self, name: str) -> Path:
+        """LibreOffice's PDFs of the Word files of ``self[name]`` (combined and projects), made once per run.
+
+        A folder mirroring the rendered one: ``<stem>.pdf`` and ``projects/<stem>.pdf``.
+        """
+        folder = self.root / f"{name}-office"
+        source = self[name]
+        with _locked(self.root / f"{name}-office.lock"):
+            if not (self.root / f"{name}-office.done").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                office = shutil.which("soffice") or shutil.which("libreoffice")
+                assert office, "LibreOffice 未安装：sudo apt-get install libreoffice-writer-nogui（./run setup 会自动安装）"
+                for sub in (".", "projects"):
+                    files = sorted((source / sub).glob("*.docx"))
+                    if files:
+                        result = subprocess.run(
+                            [office, f"-env:UserInstallation=file://{self.root / 'office-profile'}", "--headless",
+                             "--convert-to", "pdf", "--outdir", str(folder / sub), *map(str, files)],
+                            capture_output=True, text=True, timeout=600, check=False,
+                        )
+                        assert result.returncode == 0, result.stderr
+                (self.root / f"{name}-office.done").touch()
+        return folder
 
     def _rendered(self, name: str, formats: frozenset[str]) -> Path:
         key = f"{name}-{'-'.join(sorted(formats))}"

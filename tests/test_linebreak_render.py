@@ -9,15 +9,12 @@ about 150 cells in each ended with one character alone (「正常开/展」 57 t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from jixiao import expand_department, load_department
-from jixiao.render.build import RenderOptions, render_department
+from conftest import Examples
 from pdflines import Block, blocks, broken_runs, orphans
-from test_pages import libreoffice_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,14 +25,11 @@ AMOUNT = re.compile(r"[≤≥<>]?\d+(?:\.\d+)?(?:万元|元|%|人次|个月)")
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[Block]]]:
-    """The blocks of jixiao's PDF and of LibreOffice's PDF of the docx."""
-    out = tmp_path_factory.mktemp("linebreak")
-    spec = ROOT / "specs" / "tangshan-2025"
-    render_department(expand_department(load_department(spec)), spec, RenderOptions(out_dir=out, cache=False))
-    docx = next(out.glob("*.docx"))
-    office = libreoffice_pdf([docx], out / "office")[docx]
-    yield {"pdf": blocks(next(out.glob("*.pdf"))), "office": blocks(office)}
+def printed(examples: Examples) -> dict[str, list[Block]]:
+    """The blocks of jixiao's PDF and of LibreOffice's PDF of the docx (the run's shared render, conftest)."""
+    rendered, office = examples["tangshan-2025"], examples.office_pdfs("tangshan-2025")
+    pdf = next(rendered.glob("*.pdf"))
+    return {"pdf": blocks(pdf), "office": blocks(office / pdf.name)}
 
 
 @pytest.mark.parametrize("client", ["pdf", "office"])

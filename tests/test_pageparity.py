@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Examples
 from jixiao import expand_department, load_department
 from jixiao.render.build import RenderOptions, render_department
 from pagebreaks import differences, empty_continued_labels, read_pages
@@ -33,20 +34,30 @@ OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture(scope="module")
-def pairs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
-    """Spec name → (jixiao's combined PDF, LibreOffice's PDF of the combined Word file); 东丽's projects too."""
+def pairs(tmp_path_factory: pytest.TempPathFactory, examples: Examples) -> dict[str, tuple[Path, Path]]:
+    """Spec name → (jixiao's combined PDF, LibreOffice's PDF of the combined Word file); 东丽's projects too.
+
+    The examples come from the run's shared render and its shared LibreOffice conversion (conftest).
+    """
     assert OFFICE, "LibreOffice 未安装：sudo apt-get install libreoffice-writer-nogui（./run setup 会自动安装）"
     root = tmp_path_factory.mktemp("parity")
+    found: dict[str, tuple[Path, Path]] = {}
+    for name in ("dongli-2025", "tangshan-2025"):
+        rendered, office = examples[name], examples.office_pdfs(name)
+        (combined,) = rendered.glob("*.pdf")
+        found[name] = (combined, office / combined.name)
+        if name == "dongli-2025":
+            for path in sorted((rendered / "projects").glob("*.pdf")):
+                found[f"{name}/{path.stem}"] = (path, office / "projects" / path.name)
     docx: dict[str, tuple[Path, Path]] = {}
     for name, spec in SPECS.items():
+        if name in found:
+            continue
         out = root / name.replace("/", "-")
         doc = expand_department(load_department(spec))
         render_department(doc, spec, RenderOptions(out_dir=out, formats=frozenset({"docx", "pdf"})))
         (combined,) = out.glob("*.docx")
         docx[name] = (combined, combined.with_suffix(".pdf"))
-        if name == "dongli-2025":
-            for path in sorted((out / "projects").glob("*.docx")):
-                docx[f"{name}/{path.stem}"] = (path, path.with_suffix(".pdf"))
     converted = root / "lo"
     for i, path in enumerate(p for p, _ in docx.values()):  # the same stem may come twice: one folder each
         result = subprocess.run(
@@ -55,7 +66,8 @@ def pairs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pat
             capture_output=True, text=True, timeout=600, check=False,
         )
         assert result.returncode == 0, result.stderr
-    return {name: (pdf, converted / str(i) / f"{path.stem}.pdf") for i, (name, (path, pdf)) in enumerate(docx.items())}
+    return {**found, **{name: (pdf, converted / str(i) / f"{path.stem}.pdf")
+                        for i, (name, (path, pdf)) in enumerate(docx.items())}}
 
 
 def test_every_spec_is_compared(pairs: dict[str, tuple[Path, Path]]) -> None:
