@@ -12,7 +12,7 @@ from itertools import groupby
 from pathlib import Path
 
 from jixiao.checks.base import FAMILIES, LEVEL_LABEL, RULES, Finding, Rule
-from jixiao.model.tableref import TableRefs
+from jixiao.model.tableref import TableRefs, number_runs
 
 
 def shown_path(root: Path, path: str, base: Path | None = None) -> str:
@@ -34,15 +34,7 @@ def place(f: Finding, root: Path, base: Path | None = None) -> str:
 
 def table_numbers(numbers: Iterable[int], limit: int = 12) -> str:
     """``第 2、3、5～14、37 表``: runs of consecutive tables as ranges, at most *limit* items."""
-    runs: list[list[int]] = []
-    for n in sorted(set(numbers)):
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    items = [str(r[0]) if len(r) == 1 else f"{r[0]}、{r[1]}" if len(r) == 2 else f"{r[0]}～{r[-1]}" for r in runs]
-    shown = "、".join(items[:limit]) + ("…" if len(items) > limit else "")
-    return f"第 {shown} 表"
+    return f"第 {number_runs(numbers, limit)} 表"
 
 
 def _note(places: int, tables: set[int], refs: TableRefs | None = None) -> str:

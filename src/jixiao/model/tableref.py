@@ -52,12 +52,12 @@ class TableRefs:
         """「第 2、3、5～14 表」, per part when each part counts from 1 (「第二部分第 1～3 表、第三部分第 2 表」)."""
         numbers = sorted(set(numbers))
         if not self.per_part:
-            return f"第 {_runs(numbers, limit)} 表"
+            return f"第 {number_runs(numbers, limit)} 表"
         by_part: dict[str, list[int]] = {}
         for n in numbers:
             numeral, _, index = self.places.get(n, ("", 0, n))
             by_part.setdefault(numeral, []).append(index)
-        return "、".join(f"{numeral}第 {_runs(indexes, limit)} 表" for numeral, indexes in by_part.items())
+        return "、".join(f"{numeral}第 {number_runs(indexes, limit)} 表" for numeral, indexes in by_part.items())
 
     def find(self, wanted: str, tables: list[ProjectTable]) -> list[ProjectTable]:
         """Tables a person names: the printed number (「12」, or 「第三部分1」「三-1」 per part), 项目名称 or file name.
@@ -87,7 +87,8 @@ class TableRefs:
         return []
 
 
-def _runs(numbers: list[int], limit: int) -> str:
+def number_runs(numbers: Iterable[int], limit: int) -> str:
+    """``2、3、5～14、37``: runs of consecutive numbers as ranges, at most *limit* items (then 「…」)."""
     runs: list[list[int]] = []
     for n in sorted(set(numbers)):
         if runs and n == runs[-1][-1] + 1:

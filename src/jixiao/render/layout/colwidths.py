@@ -389,6 +389,15 @@ class Plan:
         """Grid columns covered by indicator columns ``first … first+count-1``."""
         return sum(len(p) for p in self.pieces[first : first + count])
 
+    def placed(self, runs: Sequence[int]) -> tuple[list[int], list[float]]:
+        """Grid spans and widths of cells on *runs* of indicator columns after the label column."""
+        spans, widths, first = [], [], 1
+        for r in runs:
+            spans.append(self.span(first, r))
+            widths.append(sum(self.indicators[first : first + r]))
+            first += r
+        return spans, widths
+
 
 def budget_items(t: ProjectTable) -> list[_Item]:
     """The six cells after the label of the 预算数 row."""

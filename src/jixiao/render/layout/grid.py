@@ -67,8 +67,6 @@ last columns that hold it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from jixiao.model.cells import row_cell
 from jixiao.model.document import ProjectTable
 from jixiao.render.layout.cells import (
@@ -114,7 +112,7 @@ def header_grid(t: ProjectTable) -> TableGrid:
         code = t.code or ""
         items = [code_item(code), label_item(t.name_label), running_item(t.name)]
         # Ties: the code whole, then the widest name, then the narrowest label.
-        spans, widths = _placed(p, group(items, cols[1:], lambda w: (wrapped_lines(code, w[0]), -w[2], w[1])))
+        spans, widths = p.placed(group(items, cols[1:], lambda w: (wrapped_lines(code, w[0]), -w[2], w[1])))
         rows.append(
             Row(
                 (
@@ -150,7 +148,7 @@ def header_grid(t: ProjectTable) -> TableGrid:
     if layout.show_schedule and t.schedule is not None:
         schedule = t.schedule
         items = [running_item(f"{c.label}\n{c.text}") for c in schedule]
-        spans, widths = _placed(p, group(items, cols[1:], lambda w: (max(w) - min(w),)))  # most even
+        spans, widths = p.placed(group(items, cols[1:], lambda w: (max(w) - min(w),)))  # most even
         rows.append(
             Row(
                 (
@@ -172,15 +170,6 @@ def header_grid(t: ProjectTable) -> TableGrid:
     grid.check()
     return grid
 
-
-def _placed(p: Plan, runs: Sequence[int]) -> tuple[list[int], list[float]]:
-    """Grid spans and widths of cells on runs of indicator columns after the label column."""
-    spans, widths, first = [], [], 1
-    for r in runs:
-        spans.append(p.span(first, r))
-        widths.append(sum(p.indicators[first : first + r]))
-        first += r
-    return spans, widths
 
 
 def _caption(t: ProjectTable, p: Plan) -> Row:

@@ -63,20 +63,12 @@ def _single(t: ProjectTable, p: Plan, name: str) -> Row:
     return Row((label_cell(label, p.indicators[0]), Cell(text, span=p.span(1, n - 1), align=align, role=role)))
 
 
-def _placed(p: Plan, runs: tuple[int, ...]) -> tuple[list[int], list[float]]:
-    spans, widths, first = [], [], 1
-    for r in runs:
-        spans.append(p.span(first, r))
-        widths.append(sum(p.indicators[first : first + r]))
-        first += r
-    return spans, widths
-
 
 def _pair(t: ProjectTable, p: Plan, a: str, b: str) -> Row:
     text_a, text_b = header_cell(t, a), header_cell(t, b)
     items = [running_item(text_a), label_item(b), running_item(text_b)]
     runs = group(items, p.indicators[1:], lambda w: (wrapped_lines(text_a, w[0]), -w[2], w[1]))
-    spans, widths = _placed(p, runs)
+    spans, widths = p.placed(runs)
     return Row(
         (
             label_cell(a, p.indicators[0]),
@@ -92,7 +84,7 @@ def _money(t: ProjectTable, p: Plan) -> list[Row]:
     texts = [header_cell(t, field) for _, field in MONEY_ROWS]
     longest = max((label for label, _ in MONEY_ROWS), key=len)
     runs = group([label_item(longest), whole_item(max(texts, key=len))], p.indicators[1:], lambda w: (-w[1],))
-    spans, widths = _placed(p, runs)
+    spans, widths = p.placed(runs)
     rows = []
     for i, ((label, _), text) in enumerate(zip(MONEY_ROWS, texts, strict=True)):
         head = (
