@@ -85,6 +85,7 @@ def test_department_errors_are_located(spec_dir: Any) -> None:
     assert [(d.path.name, d.line, d.col) for d in found] == [("部门.yaml", 1, 5), ("部门.yaml", 3, 7)]
     assert "「年度」应为整数" in found[0].message
     assert "「金额单位」不能是「千元」" in found[1].message and "万元" in (found[1].hint or "")
+    assert found[1].hint == "可选的值：「元」、「万元」"  # no English "or"
 
 
 def test_preset_file_errors_are_located(spec_dir: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 import types
 import typing
 from typing import Any, Union
@@ -246,7 +247,7 @@ def diagnostics_from_validation(
                 pos.diag(
                     where,
                     f"「{name}」不能是{_input_text(err.get('input'))}",
-                    f"可选的值：{expected}",
+                    f"可选的值：{_choices(str(expected))}",
                 )
             )
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
@@ -271,3 +272,9 @@ def diagnostics_from_validation(
         else:
             out.append(pos.diag(where, f"「{name}」：{err['msg']}", "参见 README 的「规格格式」一节"))
     return out
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's ``'元' or '万元'`` as ``「元」、「万元」`` (its words are English)."""
+    values = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+    return "、".join(f"「{v}」" for v in values) if values else expected
