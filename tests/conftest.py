@@ -116,10 +116,6 @@ class Examples:
     def __getitem__(self, name: str) -> Path:
         return self._rendered(name, frozenset({"docx", "pdf"}))
 
-    def word_only(self, name: str) -> Path:
-        """``specs/<name>`` rendered to Word only (``--format docx``: no PDF, so no page numbers in the 目录)."""
-        return self._rendered(name, frozenset({"docx"}))
-
     def office_pdfs(self, name: str) -> Path:
         """LibreOffice's PDFs of the Word files of ``self[name]`` (combined and projects), made once per run.
 

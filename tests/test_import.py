@@ -56,7 +56,7 @@ def rendered(examples: Examples) -> dict[str, tuple[Document, Path]]:
     """Both examples rendered to Word once for the run (shared: read only): name → (expanded document, combined .docx)."""
     out = {}
     for name in EXAMPLES:
-        (combined,) = examples.word_only(name).glob("*.docx")
+        (combined,) = examples[name].glob("*.docx")
         out[name] = (_expand(SPECS / name), combined)
     return out
 

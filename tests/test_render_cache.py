@@ -101,8 +101,14 @@ def test_workers_cache_and_edits_give_the_files_of_a_serial_cold_render(tmp_path
     project = _edit_budget(spec, 2, "0.01")
     edited = _render(spec, tmp_path / "out", jobs=2, cache=True)
     assert edited.pdf_laid_out == 2
-    _render(spec, tmp_path / "serial-edited", jobs=1, cache=False)
-    assert _files(tmp_path / "out") == _files(tmp_path / "serial-edited")
+    # The reference: the combined document and that project's files rendered serially and cold; the other
+    # projects' files as before.
+    _render(spec, tmp_path / "serial-edited", jobs=1, cache=False, only=("3",), combined=True)
+    serial = _files(tmp_path / "serial-edited")
+    assert len(serial) == 4 + 1
+    manifest = ".jixiao-manifest.json"
+    expected = {name: data for name, data in {**reference, **serial}.items() if name != manifest}
+    assert {name: data for name, data in _files(tmp_path / "out").items() if name != manifest} == expected
     changed = {p.name for p, stamp in before.items() if _stamps(tmp_path / "out")[p] != stamp}
     stem = "03-" + project.stem.split("-", 1)[1]
     assert changed == {

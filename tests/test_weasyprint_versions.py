@@ -7,8 +7,9 @@
   WeasyPrint's own: the same text, pages and outlines, larger files;
 * WeasyPrint 69, installed into a folder of its own (once, under the virtual
   environment) and put first on ``PYTHONPATH``, renders both examples as the
-  installed release does (marker ``network``: ``-m "not network"`` skips it
-  offline).
+  installed release does: every file of 东丽, and of 唐山 the combined document
+  and the project files of :data:`TANGSHAN_ONLY` (marker ``network``:
+  ``-m "not network"`` skips it offline).
 """
 
 from __future__ import annotations
@@ -227,9 +228,30 @@ def _target(version: str) -> Path:
     return folder
 
 
-def _render_with(env: dict[str, str], spec: Path, out: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "jixiao", "render", str(spec), "-o", str(out), "--force",
-                             "--format", "pdf"], env=env, capture_output=True, text=True, timeout=900, check=False)
+#: The 唐山 project files rendered on both releases beside its combined document (all 54 tables): a one-page
+#: table with 「（护）」 in its title (1), one whose 项目编码 once broke (27), the long tables that cross pages in
+#: their own files (33: four pages; 34–36: two). The other 48 are laid out by the same code from the same style
+#: sheet; rendering them too would double the test's time and find nothing these do not.
+TANGSHAN_ONLY = ("1", "27", "33", "34", "35", "36")
+
+#: Renders the combined document and the project files named (none: all) of a spec, to PDF, without the cache.
+RENDER = """
+import sys
+from pathlib import Path
+from jixiao.expand.department import expand_department
+from jixiao.render.build import RenderOptions, render_department
+from jixiao.spec.load import load_department
+
+spec, out, only = Path(sys.argv[1]), Path(sys.argv[2]), tuple(sys.argv[3:])
+options = RenderOptions(out_dir=out, formats=frozenset({"pdf"}), only=only, combined=True, cache=False)
+if __name__ == "__main__":
+    render_department(expand_department(load_department(spec)), spec, options)
+"""
+
+
+def _render_with(env: dict[str, str], spec: Path, out: Path, only: tuple[str, ...]) -> None:
+    result = subprocess.run([sys.executable, "-c", RENDER, str(spec), str(out), *only], env=env,
+                            capture_output=True, text=True, timeout=900, check=False)
     assert result.returncode == 0, result.stderr
 
 
@@ -245,12 +267,12 @@ def test_weasyprint_69_renders_both_examples_alike(tmp_path: Path) -> None:
         env=older, capture_output=True, text=True, timeout=120, check=True,
     )
     assert probe.stdout.split(maxsplit=2) == ["69.0", "True", "[]\n"]
-    for name in ("dongli-2025", "tangshan-2025"):
+    for name, only in (("dongli-2025", ()), ("tangshan-2025", TANGSHAN_ONLY)):
         spec = _without_group_keeping(ROOT / "specs" / name, tmp_path / "specs" / name)
-        _render_with(older, spec, tmp_path / "69" / name)
-        _render_with(base, spec, tmp_path / "new" / name)
+        _render_with(older, spec, tmp_path / "69" / name, only)
+        _render_with(base, spec, tmp_path / "new" / name, only)
         old, new = _outputs(tmp_path / "69" / name), _outputs(tmp_path / "new" / name)
-        assert list(old) == list(new)
+        assert list(old) == list(new) and len(old) == 1 + (len(only) or 6)
         for file in old:
             assert _pdf_facts(old[file]) == _pdf_facts(new[file]), f"{name}/{file}"
             assert len(old[file]) < 1.2 * len(new[file])  # compact fonts on 69 too

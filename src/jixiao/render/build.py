@@ -52,6 +52,8 @@ class RenderOptions:
     out_dir: Path
     formats: frozenset[str] = frozenset({"docx", "pdf"})
     only: tuple[str, ...] = ()
+    #: Whether the combined document is rendered too; by default only when ``only`` names no tables.
+    combined: bool | None = None
     template: Path | None = None
     table_template: Path | None = None
     #: Reuse and keep results in the cache (:mod:`jixiao.render.cache`).
@@ -119,7 +121,7 @@ def render_department(
     report_progress = progress or (lambda stage, done, total: None)
     workers = pool.jobs() if jobs is None else jobs
     tables = select_tables(doc, options.only)
-    combined = not options.only
+    combined = not options.only if options.combined is None else options.combined
     outputs = OutputSet(options.out_dir)
     stem = combined_stem(doc)
     width = number_width(doc)
@@ -206,7 +208,7 @@ def render_department(
             outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.pdf", pdfs.tables[t.number])
 
     done = outputs.write(
-        prune=combined, on_wait=lambda: report_progress("等待另一个 jixiao render 写完", 0, 1)
+        prune=not options.only, on_wait=lambda: report_progress("等待另一个 jixiao render 写完", 0, 1)
     )
     if cache is not None:
         cache.trim()
