@@ -28,6 +28,40 @@ def test_help_is_chinese() -> None:
     assert "Show this message" not in result.output
 
 
+def test_the_typer_internal_is_wrapped_only_where_it_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contract of cli/typerhelp.py: the one typer internal it wraps, on the releases it knows."""
+    import typer
+    import typer.rich_utils as ru
+
+    from jixiao.cli import typerhelp
+
+    assert typerhelp.folding_known()
+    assert ru._get_parameter_help.__wrapped__  # wrapped when jixiao.cli was imported
+    monkeypatch.setattr(typer, "__version__", "0.99.0")
+    assert not typerhelp.folding_known()
+    monkeypatch.undo()
+    monkeypatch.setattr(ru, "_get_parameter_help", lambda *, param, ctx: None)  # another signature
+    assert not typerhelp.folding_known()
+    monkeypatch.undo()
+    src = Path(__file__).resolve().parents[1] / "src" / "jixiao"
+    for path in sorted(src.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "typerhelp.py":
+            assert "rich_utils" not in text and "typer._" not in text and "_click" not in text, path
+
+
+@pytest.mark.parametrize("release", ["", "0.99.0"], ids=["known", "unknown"])
+def test_help_on_a_typer_jixiao_does_not_know_is_chinese_and_cut(release: str) -> None:
+    """On an unknown typer long help lines are cut with「…」as typer cuts them; the texts stay Chinese."""
+    patch = f"typer.__version__ = {release!r}; " if release else ""
+    code = f"import sys, typer; {patch}sys.argv = ['jixiao', 'render', '--help']; from jixiao.cli.app import main; main()"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "TERMINAL_WIDTH"} | {"COLUMNS": "70"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "显示帮助并退出。" in result.stdout and "选项" in result.stdout and "Show this message" not in result.stdout
+    assert ("…" in result.stdout) == bool(release)
+
+
 def test_python_dash_m_works() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "jixiao", "--help"], capture_output=True, text=True, check=False

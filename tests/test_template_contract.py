@@ -27,7 +27,7 @@ from jixiao.model.page import OFFICIAL, anchor_table, plan_pages, table_anchor
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.html.document import render_html
 from jixiao.render.html.page import page_css, with_page_block
-from jixiao.render.layout import cells, context, contract
+from jixiao.render.layout import cells, context, contract, undefined
 from jixiao.render.layout.context import Vars, document_context, table_file_context
 from jixiao.render.layout.usage import problems
 from jixiao.render.templates import template_env
@@ -257,6 +257,43 @@ def test_a_variable_that_never_was_is_named_with_what_there_is(tmp_path: Path) -
     (folder / "document.html.j2").write_text("{{ 标题.不存在 }}", encoding="utf-8")
     with pytest.raises(RenderError, match="不存在的变量"):
         render_html(doc, [folder, BUILTIN / "html"])
+
+
+def test_the_jinja_internal_is_used_only_where_it_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contract of render/layout/undefined.py: the installed Jinja has the property it overrides, and it is used."""
+    assert undefined.hooked()
+    assert isinstance(vars(jinja2.Undefined)["_undefined_message"], property)
+    assert issubclass(undefined.undefined_class("document"), undefined.ContractUndefined)
+    monkeypatch.setattr(jinja2, "__version__", "4.0.0")  # a Jinja this module does not know
+    assert not undefined.hooked()
+    monkeypatch.undo()
+    monkeypatch.delattr(jinja2.Undefined, "_undefined_message")  # one without the property
+    assert not undefined.hooked()
+    monkeypatch.undo()
+    for path in sorted((ROOT / "src" / "jixiao").rglob("*.py")):
+        if path.name != "undefined.py":
+            assert "_undefined_message" not in path.read_text(encoding="utf-8"), path
+
+
+def test_on_an_unknown_jinja_a_missing_variable_still_stops_the_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _doc(_spec(tmp_path / "spec", "目录", "单独成页", False))
+    folder = tmp_path / "html"
+    folder.mkdir()
+    (folder / "document.html.j2").write_text("{% for 部分 in 各部分 %}\n{{ 部分.名称 }}{% endfor %}", encoding="utf-8")
+    monkeypatch.setattr(undefined, "hooked", lambda: False)
+    template_env.cache_clear()
+    undefined.undefined_class.cache_clear()
+    try:
+        assert template_env("html").undefined is jinja2.StrictUndefined
+        with pytest.raises(RenderError, match=r"document.html.j2 第 2 行使用了 .*'名称'"):
+            render_html(doc, [folder, BUILTIN / "html"])
+    finally:
+        monkeypatch.undo()
+        template_env.cache_clear()
+        undefined.undefined_class.cache_clear()
+    assert issubclass(template_env("html").undefined, undefined.ContractUndefined)
 
 
 # --- jixiao doctor 规格 ---------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 
-from jixiao.cli import text as cli_text
+from jixiao.cli import typerhelp
 from jixiao.errors import JixiaoError
 
-cli_text.localise()
+typerhelp.localise()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +35,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
+    cls=typerhelp.Group,
 )
 
 out = Console(soft_wrap=True)
@@ -82,7 +83,7 @@ def command(name: str | None = None, *, panel: str | None, group: typer.Typer = 
             except JixiaoError as exc:
                 fail(exc)
 
-        group.command(name, rich_help_panel=panel, **options)(run)
+        group.command(name, rich_help_panel=panel, cls=typerhelp.Command, **options)(run)
         return func
 
     return register

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
+from jixiao.cli import typerhelp
 from jixiao.cli.app import app, command, err, out
 
 rules_app = typer.Typer(
     name="rules", help="规则包：把审核口径（Excel 表）读成规则包，供 jixiao check --规则 使用。", no_args_is_help=True,
+    cls=typerhelp.Group,
 )
 app.add_typer(rules_app, rich_help_panel="规格：校验、展开、检查")
 

@@ -1,8 +1,8 @@
-"""Chinese texts for the CLI framework, and human-readable summaries."""
+"""Human-readable summaries of a document for the CLI (the framework's own texts: :mod:`.typerhelp`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
@@ -10,52 +10,6 @@ from jixiao.errors import UsageError
 
 if TYPE_CHECKING:  # only annotations: `jixiao --help` need not load the document model
     from jixiao.model.document import Document, IndicatorRow, ProjectTable, SourceRef
-
-
-def localise() -> None:
-    """Translate the panel titles and hints typer/click print around our help texts."""
-    import typer.rich_utils as ru
-
-    ru.ARGUMENTS_PANEL_TITLE = "参数"
-    ru.OPTIONS_PANEL_TITLE = "选项"
-    ru.COMMANDS_PANEL_TITLE = "命令"
-    ru.ERRORS_PANEL_TITLE = "错误"
-    ru.ABORTED_TEXT = "已中止。"
-    ru.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
-    ru.DEFAULT_STRING = "[默认: {}]"
-    ru.REQUIRED_LONG_STRING = "[必填]"
-    ru.ENVVAR_STRING = "[环境变量: {}]"
-
-    # typer vendors click; its help option text is not translatable, so relabel it.
-    core: Any
-    try:
-        from typer._click import core
-    except ImportError:  # pragma: no cover - older typer uses click itself
-        import importlib
-
-        core = importlib.import_module("click")
-    original = core.Command.get_help_option
-
-    def help_option(self: Any, ctx: Any) -> Any:
-        option = original(self, ctx)
-        if option is not None:
-            option.help = "显示帮助并退出。"
-        return option
-
-    core.Command.get_help_option = help_option
-
-    # An option's help is a Text in a rich Columns, whose cells cut a line too long to wrap
-    # (Chinese has no spaces to wrap at) with「…」: fold it onto the next line instead.
-    parameter_help = ru._get_parameter_help
-
-    def folded_parameter_help(**kwargs: Any) -> Any:
-        columns = parameter_help(**kwargs)
-        for item in getattr(columns, "renderables", []):
-            if hasattr(item, "overflow"):
-                item.overflow = "fold"
-        return columns
-
-    ru._get_parameter_help = folded_parameter_help
 
 
 def summary_table(doc: Document) -> Table:

@@ -22,8 +22,8 @@ from jinja2.loaders import split_template_path
 from jixiao import limits
 from jixiao.errors import RenderError
 from jixiao.model.document import Document
-from jixiao.render.layout.context import ContractUndefined
 from jixiao.render.layout.contract import VERSION, Kind
+from jixiao.render.layout.undefined import undefined_class
 from jixiao.resources import builtin_templates, inside, trusted_folder, user_templates
 from jixiao.textenv import LimitError, Sandbox, markup_env
 
@@ -167,8 +167,7 @@ def template_failure(what: str, exc: Exception) -> str:
 def template_env(kind: Kind) -> Sandbox:
     """The environment of *kind* of document template: :func:`~jixiao.textenv.markup_env` whose
     undefined variables are explained by the template contract (:mod:`jixiao.render.layout.contract`)."""
-    undefined = type(f"ContractUndefined_{kind}", (ContractUndefined,), {"__slots__": (), "kind": kind})
-    env = markup_env().overlay(undefined=undefined)
+    env = markup_env().overlay(undefined=undefined_class(kind))
     assert isinstance(env, Sandbox)
     return env
 

@@ -9,7 +9,7 @@ prints what the plan decided instead of deciding it again.
 
 Every mapping is a :class:`Vars`, which knows its place in the contract: a
 template that asks for a name it does not have is told which one, and what
-it is called now (:class:`ContractUndefined`).
+it is called now (:mod:`.undefined`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import jinja2
-from jinja2.utils import missing as _missing
 from markupsafe import Markup
 
 from jixiao.chars import JOINER, printable, unjoined
@@ -33,7 +31,7 @@ from jixiao.model.page import (
     part_anchor,
     table_anchor,
 )
-from jixiao.render.layout.contract import RENAMED, Kind, missing
+from jixiao.render.layout.contract import RENAMED
 from jixiao.render.layout.linebreak import balanced, protect, title_lines
 from jixiao.render.layout.toclines import entry_lines
 
@@ -51,24 +49,6 @@ class Vars(dict[str, Any]):
             new_parent, _, new = renamed.new.rpartition(".")
             if renamed.alias and parent == where == new_parent and new in self:
                 self[old] = self[new]
-
-
-class ContractUndefined(jinja2.StrictUndefined):
-    """StrictUndefined whose message names the variable's path and what became of it (:func:`.contract.missing`)."""
-
-    __slots__ = ()
-    #: The kind of template being rendered, for the message (set on a subclass per environment).
-    kind: Kind | None = None
-
-    @property
-    def _undefined_message(self) -> str:
-        obj, name = self._undefined_obj, self._undefined_name
-        if not self._undefined_hint and isinstance(name, str):
-            if obj is _missing:
-                return missing(name, self.kind)
-            if isinstance(obj, Vars):
-                return missing(f"{obj.where}.{name}", self.kind)
-        return f"'{name}'：不存在的变量（{super()._undefined_message}）"
 
 
 def title_text(text: str, geometry: PageGeometry, size_pt: float, line_break: Markup | None = None) -> str:

@@ -1,0 +1,93 @@
+"""Help texts in Chinese: typer's public settings, command classes of our own, and one typer internal, gated.
+
+* The panel titles and hints typer prints around our texts are module-level
+  settings of ``typer.rich_utils`` (:func:`localise`).
+* The help option's own text (click's "Show this message and exit.") is
+  relabelled by the command classes :class:`Command` and :class:`Group`, which
+  the app and every command are made with (``cls=``), through click's
+  documented ``get_help_option``.
+* An option's help is a rich ``Text`` in a ``Columns``, whose cells cut a line
+  too long to wrap (Chinese has no spaces to wrap at) with 「…」. The one way
+  to fold it instead is to wrap typer's undocumented
+  ``rich_utils._get_parameter_help``: done only on the typer releases in
+  :data:`KNOWN` when the function has the signature wrapped here
+  (:func:`folding_known`); elsewhere help lines are cut as typer cuts them
+  (tests/test_cli.py checks both).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any
+
+import typer
+import typer.core
+import typer.rich_utils as ru
+
+#: typer releases (major.minor) whose ``rich_utils._get_parameter_help`` is wrapped by :func:`localise`.
+KNOWN = ("0.29",)
+#: Its keyword-only parameters on those releases.
+PARAMETERS = ("param", "ctx", "markup_mode")
+
+HELP_OPTION = "显示帮助并退出。"
+
+
+class Command(typer.core.TyperCommand):
+    """A typer command whose ``--help`` is described in Chinese."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION
+        return option
+
+
+class Group(typer.core.TyperGroup):
+    """A typer command group whose ``--help`` is described in Chinese."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION
+        return option
+
+
+def folding_known() -> bool:
+    """Whether the installed typer is one whose parameter help :func:`localise` may fold."""
+    release = ".".join(typer.__version__.split(".")[:2])
+    function = getattr(ru, "_get_parameter_help", None)
+    if release not in KNOWN or not callable(function):
+        return False
+    parameters = inspect.signature(function).parameters.values()
+    return tuple(p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY) == PARAMETERS
+
+
+_FOLDING: list[bool] = []
+
+
+def localise() -> None:
+    """Translate the panel titles and hints typer prints around our help texts; fold long help lines."""
+    ru.ARGUMENTS_PANEL_TITLE = "参数"
+    ru.OPTIONS_PANEL_TITLE = "选项"
+    ru.COMMANDS_PANEL_TITLE = "命令"
+    ru.ERRORS_PANEL_TITLE = "错误"
+    ru.ABORTED_TEXT = "已中止。"
+    ru.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+    ru.DEFAULT_STRING = "[默认: {}]"
+    ru.REQUIRED_LONG_STRING = "[必填]"
+    ru.ENVVAR_STRING = "[环境变量: {}]"
+    if _FOLDING or not folding_known():
+        return
+    parameter_help = ru._get_parameter_help
+
+    @functools.wraps(parameter_help)  # keeps the signature folding_known reads
+    def folded_parameter_help(**kwargs: Any) -> Any:
+        columns = parameter_help(**kwargs)
+        for item in getattr(columns, "renderables", []):
+            if hasattr(item, "overflow"):
+                item.overflow = "fold"
+        return columns
+
+    ru._get_parameter_help = folded_parameter_help
+    _FOLDING.append(True)
