@@ -50,14 +50,20 @@ def run(command: list[str], *, timeout: float, input: bytes | None = None) -> Fi
         ChildTimeout: it ran longer than *timeout* seconds (the group was killed).
         ChildFailed: it could not be started.
     """
+    process: subprocess.Popen[bytes] | None = None
     try:
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL if input is None else subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=os.name != "nt", creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
-        )
+        with _starting():  # a Ctrl-C or SIGTERM now comes once there is a process to kill
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL if input is None else subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=os.name != "nt", creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+            )
     except OSError as exc:
         raise ChildFailed(exc.strerror or type(exc).__name__) from None
+    except BaseException:
+        if process is not None:
+            _kill(process)
+        raise
     try:
         stdout, stderr = process.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -88,6 +94,40 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP arrived: stop as Ctrl-C does, cleaning up on the way."""
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+def _stopping_signals() -> list[signal.Signals]:
+    return [signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+
+
+@contextlib.contextmanager
+def _starting() -> Iterator[None]:
+    """Ctrl-C, and SIGTERM/SIGHUP under :func:`terminate_as_interrupt`, arriving inside wait until it ends.
+
+    Starting a child is not one step: between the fork and the caller holding
+    the process object, an interrupt would leave the child running (in a
+    session of its own, nobody would end it). Held here, it is raised right
+    after, where the caller can kill the child. Only where the main thread's
+    handlers are Python's own Ctrl-C handler or :func:`terminate_as_interrupt`'s.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    ours = (signal.default_int_handler, _interrupt)
+    wanted = [sig for sig in _stopping_signals() if signal.getsignal(sig) in ours]
+    previous = {sig: signal.signal(sig, lambda signum, frame: held.append(signum)) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if held:
+        raise KeyboardInterrupt if held[0] == signal.SIGINT else Terminated
+
+
 @contextlib.contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
     """While inside, SIGTERM (and SIGHUP) raise :class:`Terminated` as Ctrl-C raises KeyboardInterrupt.
@@ -97,12 +137,8 @@ def terminate_as_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise Terminated
-
-    wanted = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
-    previous = {sig: signal.signal(sig, interrupt) for sig in wanted}
+    wanted = [sig for sig in _stopping_signals() if sig != signal.SIGINT]
+    previous = {sig: signal.signal(sig, _interrupt) for sig in wanted}
     try:
         yield
     finally:
