@@ -96,6 +96,23 @@ def orphans(found: Iterable[Block]) -> list[Block]:
     return [b for b in found if b.orphan]
 
 
+#: What must never break across lines, written here independently of render/layout/linebreak.py:
+#: 项目编码; 文号 with the last two characters of their issuer (「冀政发【2016】20号」); amounts with
+#: their units (「≤3290.48元/人.年」); short bracketed groups (「（护）」, 「(%)」, 「（第二批）」).
+UNBREAKABLE = {
+    "code": re.compile(r"\d{8}[0-9A-Z]{8,}"),
+    "文号": re.compile(r"[\u4e00-\u9fff]{2}[〔【\[]\d{4}[〕】\]]\d+号"),
+    "amount": re.compile(r"[≤≥<>]?\d+(?:\.\d+)?(?:万元|元|%|人次|个月)(?:/[\u4e00-\u9fff](?:\.[\u4e00-\u9fff])?)?"),
+    "group": re.compile(r"[（(][^（）()]{1,6}[）)]"),
+}
+
+
+def all_broken_runs(found: Iterable[Block]) -> list[tuple[Block, str]]:
+    """Every :data:`UNBREAKABLE` run that *found* prints across two lines."""
+    blocks_ = list(found)
+    return [hit for pattern in UNBREAKABLE.values() for hit in broken_runs(blocks_, pattern)]
+
+
 def broken_runs(found: Iterable[Block], runs: re.Pattern[str]) -> list[tuple[Block, str]]:
     """Matches of *runs* (文号, codes, numbers with units) that a block prints across two lines."""
     out = []

@@ -22,7 +22,7 @@ from jixiao.render.layout.cells import (
     TEXT_WIDTH_MM,
     label_column,
 )
-from jixiao.render.layout.slack import Text, code_mm, settle
+from jixiao.render.layout.slack import Text, code_mm, neat_mm, settle, unit_mm
 from jixiao.render.layout.textwidth import (
     break_label,
     longest_mm,
@@ -76,33 +76,37 @@ def _free(t: ProjectTable) -> list[int]:
     return [t.columns.index(name) for name in _FREE if name in t.columns]
 
 
-def _floors(t: ProjectTable, raised: dict[int, float]) -> tuple[list[float], list[float]]:
-    """(hard, soft) minimum widths of the indicator columns (rule steps 2 and 4): titles, labels
-    and names are hard; 指标值, 依据 and what the 预算数 row needs are soft."""
+def _floors(t: ProjectTable, raised: dict[int, float]) -> tuple[list[float], list[float], list[float]]:
+    """(hard, whole, soft) minimum widths of the indicator columns (rule steps 2 and 4): titles,
+    labels and names are hard; then each column holds its widest unbreakable unit (a 文号 with its
+    brackets, a number with its unit) on one line; 指标值, 依据 and what the 预算数 row needs are soft."""
     n = len(t.columns)
     hard = [min_label_mm(c) for c in t.columns]
     hard[0] = max(hard[0], _names_mm(r.level1 for r in t.rows), *(min_label_mm(x) for x in header_labels(t)))
     if n > 1:
         hard[1] = max(hard[1], _names_mm(r.level2 for r in t.rows))
+    whole = list(hard)
     soft = list(hard)
     caps = {i: _CAPS[name] for i, name in enumerate(t.columns) if name in _CAPS}
     for i, texts in _column_texts(t).items():
-        if i < n and i in caps:
-            soft[i] = max(hard[i], min(longest_mm(texts), _em_mm(caps[i])))
+        if i < n:
+            whole[i] = max([hard[i], *(unit_mm(x) for x in texts)])
+            soft[i] = max(whole[i], min(longest_mm(texts), _em_mm(caps[i]))) if i in caps else whole[i]
     for i, w in raised.items():
         soft[i] = max(soft[i], w)
-    return hard, soft
+    return hard, whole, soft
 
 
-def _fit(hard: list[float], soft: list[float]) -> list[float]:
-    """*soft* minimums within the text width: soft excess given back first, then all scaled."""
-    total = sum(soft)
-    if total <= TEXT_WIDTH_MM:
+def _fit(hard: list[float], whole: list[float], soft: list[float]) -> list[float]:
+    """*soft* minimums within the text width: soft excess given back first, then the units',
+    then all scaled."""
+    if sum(soft) <= TEXT_WIDTH_MM:
         return soft
-    excess = total - sum(hard)
-    if sum(hard) < TEXT_WIDTH_MM and excess > 0:
-        keep = (TEXT_WIDTH_MM - sum(hard)) / excess
-        return [h + (s - h) * keep for h, s in zip(hard, soft, strict=True)]
+    for low, high in ((whole, soft), (hard, whole)):
+        excess = sum(high) - sum(low)
+        if sum(low) < TEXT_WIDTH_MM and excess > 0:
+            keep = (TEXT_WIDTH_MM - sum(low)) / excess
+            return [lo + (hi - lo) * keep for lo, hi in zip(low, high, strict=True)]
     return [h * TEXT_WIDTH_MM / sum(hard) for h in hard]
 
 
@@ -217,8 +221,7 @@ def indicator_widths(t: ProjectTable, raised: dict[int, float] | None = None) ->
         total = sum(given)
         scale = TEXT_WIDTH_MM / total if total > TEXT_WIDTH_MM else 1.0
         return _rounded([w * scale for w in given], min(total, TEXT_WIDTH_MM))
-    hard, soft = _floors(t, raised or {})
-    widths = _fit(hard, soft)
+    widths = _fit(*_floors(t, raised or {}))
     cells: dict[int, list[_Text]] = {
         i: [([text_em(line) for line in printable(text).split("\n")], 0.0) for text in texts]
         for i, texts in _column_texts(t).items()
@@ -259,12 +262,14 @@ def _rounded(widths: Sequence[float], total: float) -> tuple[float, ...]:
 class _Item:
     """A header cell to place: the width it needs and the lines it takes at a width.
 
-    A ``firm`` need is met first when a column is too narrow for all its cells.
+    A ``firm`` need is met first when a column is too narrow for all its cells; a ``first``
+    one (the 项目编码) before any other when cells are placed on columns.
     """
 
     need: float
     lines: Callable[[float], int]
     firm: bool = False
+    first: bool = False
 
 
 def label_item(text: str) -> _Item:
@@ -279,7 +284,31 @@ def whole_item(text: str) -> _Item:
 def code_item(text: str) -> _Item:
     """The 项目编码: on one line where the columns allow, with room for clients whose digits are wider
     (:data:`.slack.CLIENTS`); broken between characters only where they do not."""
-    return _Item(code_mm(text), lambda w: wrapped_lines(text, w))
+    return _Item(code_mm(text), lambda w: wrapped_lines(text, w), first=True)
+
+
+def name_item(text: str) -> _Item:
+    """The 项目名称 beside the 项目编码: no unit broken and no line of one character where the columns allow."""
+    return _Item(neat_mm(text), lambda w: wrapped_lines(text, w))
+
+
+def code_row(t: ProjectTable) -> tuple[list[_Item], Callable[[list[float]], tuple[float, ...]]]:
+    """The items of the 项目编码 | 编码 | 项目名称 | 名称 row after its label, and its tie-break:
+    the code whole, then the widest name, then the narrowest label."""
+    code = t.code or ""
+    items = [code_item(code), label_item(t.name_label), name_item(t.name)]
+    return items, lambda w: (wrapped_lines(code, w[0]), -w[2], w[1])
+
+
+def _name_short(t: ProjectTable, widths: Sequence[float]) -> dict[int, float]:
+    """The last column under the 项目名称 cell of the 项目编码 row, raised to what the name needs."""
+    if t.layout.header is not None or not t.layout.show_code or len(widths) < 4:
+        return {}
+    items, tie = code_row(t)
+    runs = group(items, widths[1:], tie)
+    last = sum(runs)
+    missing = items[2].need - sum(widths[last - runs[2] + 1 : last + 1])
+    return {last: widths[last] + missing} if missing >= 0.05 else {}
 
 
 def running_item(text: str) -> _Item:
@@ -287,11 +316,12 @@ def running_item(text: str) -> _Item:
     return _Item(CELL_EXTRA_MM + EM_MM, lambda w: wrapped_lines(text, w))
 
 
-def _score(items: Sequence[_Item], widths: Sequence[float]) -> tuple[float, int, int]:
-    """(how far cells fall short of what they need, most lines, all lines)."""
-    short = sum(max(0.0, it.need - w) for it, w in zip(items, widths, strict=True))
+def _score(items: Sequence[_Item], widths: Sequence[float]) -> tuple[float, float, int, int]:
+    """(how far ``first`` cells fall short of what they need, how far the others do, most lines, all lines)."""
+    short = [max(0.0, it.need - w) for it, w in zip(items, widths, strict=True)]
     lines = [it.lines(w) for it, w in zip(items, widths, strict=True)]
-    return round(short, 3), max(lines), sum(lines)
+    first = sum(x for it, x in zip(items, short, strict=True) if it.first)
+    return round(first, 3), round(sum(short) - first, 3), max(lines), sum(lines)
 
 
 def _groupings(m: int, k: int) -> Iterator[tuple[int, ...]]:
@@ -361,8 +391,8 @@ def _split(items: Sequence[_Item], cols: Sequence[float]) -> tuple[list[list[flo
             short.append(max(0.0, sum(it.need for it in items[i : i + c]) - cols[j]))
             i += c
         narrowest = min(cols[j] / c for j, c in enumerate(counts) if c > 1)
-        total_short, most, lines = _score(items, widths)
-        key = (total_short, -round(narrowest, 3), most, lines)
+        first, rest, most, lines = _score(items, widths)
+        key = (first + rest, -round(narrowest, 3), most, lines)
         if best is None or key < best[0]:
             best = (key, pieces, short)
     assert best is not None
@@ -439,14 +469,17 @@ def compute_plan(t: ProjectTable) -> Plan:
     for _ in range(3):
         widths = indicator_widths(t, raised)
         rest = widths[1:]
-        if len(rest) >= len(items):
-            return Plan(widths, tuple((w,) for w in widths))
-        pieces, short = _split(items, rest)
-        if t.layout.widths is not None or max(short) < 0.05:
+        name = {} if t.layout.widths is not None else _name_short(t, widths)
+        pieces, short = _split(items, rest) if len(rest) < len(items) else ([[w] for w in rest], [0.0] * len(rest))
+        if t.layout.widths is not None or (max(short) < 0.05 and not name):
             break
         for j, missing in enumerate(short):
             if missing >= 0.05:
-                raised[j + 1] = rest[j] + missing
+                raised[j + 1] = max(raised.get(j + 1, 0.0), rest[j] + missing)
+        for j, w in name.items():
+            raised[j] = max(raised.get(j, 0.0), w)
+    if len(widths) - 1 >= len(items):
+        return Plan(widths, tuple((w,) for w in widths))
     out: list[tuple[float, ...]] = [(widths[0],)]
     for piece, width in zip(pieces, rest, strict=True):
         head = [round(w, 1) for w in piece[:-1]]
