@@ -223,3 +223,16 @@ def test_every_column_holds_its_widest_unit_on_one_line() -> None:
             assert width >= neat_mm(t.name) - 0.05 and neat_mm(t.name) > 5 * EM_MM
             assert wrap(t.name, (width - 2 * CELL_PADDING_MM - 0.45) / EM_MM) == ["办公楼维修", "（护）费"]
     assert max(widest.values()) > 11 * EM_MM  # the 文号 with its brackets
+
+
+def test_a_unit_wider_than_its_line_breaks_where_it_least_harms() -> None:
+    # A 文号 between its issuer and its 【年份】号; an amount per unit before its 「/」; a code anywhere.
+    text = "按照（冀政发【2016】20号）部署"
+    glued = protect(text, 8.0)
+    assert [i for i in range(4, 15) if _may_break(text, glued, i)] == [text.index("【")]  # inside 冀政发【2016】20号
+    glued = protect("≤3334元/月", 5.3)
+    assert [i for i in range(1, 8) if _may_break("≤3334元/月", glued, i)] == [6]
+    assert not [i for i in range(1, 8) if _may_break("≤3334元/月", protect("≤3334元/月", 6.0), i)]
+    # The clients break after a 「/」, not before it: both get that line break written out.
+    assert printed("≤3334元/月", 22.0) == ("≤3334元" + JOINER, "/月")
+    assert printed("≤3334元/月", 26.0) is None

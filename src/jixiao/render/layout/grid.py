@@ -88,7 +88,8 @@ from jixiao.render.layout.cells import (
     Row,
     TableGrid,
 )
-from jixiao.render.layout.colwidths import Plan, code_row, group, plan, running_item
+from jixiao.render.layout.colwidths import Plan, code_row, plan
+from jixiao.render.layout.placing import group, running_item
 from jixiao.render.layout.slack import printed
 from jixiao.render.layout.textwidth import label_cell, need_mm
 

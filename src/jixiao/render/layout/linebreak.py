@@ -47,6 +47,7 @@ _NUMBER = (rf"[≤≥<>＜＞≦≧±＋+\-－约]?\d+(?:[.,，]\d+)*(?:{_UNIT})
            rf"(?:[/／](?:{_UNIT}|平方米|小时|人)(?:[.·・／/](?:{_UNIT}))?)?")  # 元/人.年, 元/人·次
 _GROUP = r"[（(][^（）()\n]{1,6}[）)]"
 _WENHAO_RE = re.compile(_WENHAO)
+_NUMBER_RE = re.compile(_NUMBER)
 _BRACKET = re.compile(r"[〔【\[［(（]")
 PROTECTED = re.compile("|".join(f"(?:{p})" for p in (_WENHAO, _CODE, _GROUP, _DATE, _NUMBER)))
 
@@ -120,6 +121,23 @@ def units(line: str) -> list[tuple[int, int]]:
     return out
 
 
+def _least_bad(run: str) -> int | None:
+    """Where a run too wide for its line may break: a 文号 between its issuer and its 【年份】号 (the
+    year and the number stay together), a number with a unit per unit before the 「/」
+    (「≤3334元」 | 「/月」: the number keeps its unit); None: anywhere (a code)."""
+    if _WENHAO_RE.fullmatch(run):
+        bracket = _BRACKET.search(run)
+        return bracket.start() if bracket else None
+    return per_unit_cut(run)
+
+
+def per_unit_cut(run: str) -> int | None:
+    """Where the 「/」 of an amount per unit is (「≤3334元/月」: 6), or None. A client breaks after a
+    「/」, not before it: the break before it is a forced one (:func:`.slack.printed`)."""
+    slash = next((i for i, ch in enumerate(run) if ch in "/／"), None)
+    return slash if slash and _NUMBER_RE.fullmatch(run) else None
+
+
 def protected_spans(line: str, room_em: float | None = None) -> list[tuple[int, int]]:
     """The spans of *line* that must not break, the last two characters last (when it has more than
     two); with *room_em*, a run wider than a line keeps only what fits (a 文号 its 【年份】号 part)
@@ -129,10 +147,9 @@ def protected_spans(line: str, room_em: float | None = None) -> list[tuple[int, 
         start, end = m.span()
         parts = [(start, end)]
         if room_em is not None and _with_brackets(line, start, end) > room_em:
-            # Too wide: a 文号 may break between its issuer and its 【年份】号, nothing else.
-            bracket = _BRACKET.search(line, start, end)
-            wenhao = bracket is not None and _WENHAO_RE.fullmatch(m.group()) is not None
-            parts = [(start, bracket.start()), (bracket.start(), end)] if bracket and wenhao else []
+            # Too wide: it breaks where it least harms (:func:`_least_bad`), or anywhere.
+            at = _least_bad(m.group())
+            parts = [(start, start + at), (start + at, end)] if at else []
         spans += [(a, z) for a, z in parts if z - a > 1 and (room_em is None or _with_brackets(line, a, z) <= room_em)]
     if len(line.strip()) > 2:
         spans.append((tail_start(line), len(line)))

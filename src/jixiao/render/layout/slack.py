@@ -15,12 +15,13 @@ not honour the joiner (LibreOffice).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 
 from jixiao.chars import JOINER, printable
 from jixiao.render.layout.cells import CELL_PADDING_MM, EM_MM
-from jixiao.render.layout.linebreak import protected_spans, tail_start, units
+from jixiao.render.layout.linebreak import per_unit_cut, protected_spans, tail_start, units
 from jixiao.render.layout.textwidth import char_em, text_em
 
 #: A run that breaks only where it must: Latin letters, digits and what joins them.
@@ -191,25 +192,38 @@ def printed(text: str, width_mm: float) -> tuple[str, ...] | None:
     """The printed lines of a running-text cell for clients that do not honour the joiner
     (LibreOffice): a line break before a protected run (a 文号, a number with its unit) that it
     would break, and before the last two characters when the last line would hold one alone.
-    Only where both :data:`CLIENTS` agree on the lines before it; None when nothing changes.
+    Only where both :data:`CLIENTS` agree on the lines before it; where they do not, every line
+    ends with a line break, on lines both print (:func:`_safe_lines`). None when nothing changes.
+    An amount per unit wider than the line breaks before its 「/」 in both (「≤3334元」 | 「/月」).
     """
     out: list[str] = []
     changed = False
     rooms = [(_room(width_mm, lost), latin) for lost, latin in CLIENTS]
     for paragraph in _paragraphs(text):
-        pieces = _before_runs(paragraph, rooms)
+        pieces = [piece for chunk in _wide_cuts(paragraph, rooms) for piece in _before_runs(chunk, rooms)]
         last = pieces.pop()
         wrapped = [wrap(last, room, latin) for room, latin in rooms]
         lines = wrapped[0]
         cut = _tail_cut(last)
         if len(lines) > 1 and len(lines[-1]) == 1 and all(w == lines for w in wrapped) and cut:
             pieces += [last[:cut], last[cut:]]
+        elif any(len(w) > 1 and len(w[-1]) == 1 for w in wrapped):
+            pieces += _safe_lines(last, rooms)  # the clients disagree, and one leaves a character alone
         else:
             pieces.append(last)
         changed = changed or len(pieces) > 1
         # A joiner ends each piece but the last: the line break after it is jixiao's, not the text's.
         out += [piece + JOINER for piece in pieces[:-1]] + pieces[-1:]
     return tuple(out) if changed else None
+
+
+def _wide_cuts(paragraph: str, rooms: list[tuple[float, float]]) -> list[str]:
+    """*paragraph* cut before the 「/」 of each amount per unit wider than the line in every client
+    (it must break: where it least harms; LibreOffice's width is an estimate on the wide side)."""
+    cuts = [a + at for a, z in units(paragraph)
+            if all(_width(paragraph[a:z], latin) > room + 1e-6 for room, latin in rooms)
+            and (at := per_unit_cut(paragraph[a:z]))]
+    return [paragraph[i:j] for i, j in itertools.pairwise([0, *cuts, len(paragraph)])]
 
 
 def _tail_cut(paragraph: str) -> int:
