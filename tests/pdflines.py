@@ -96,8 +96,28 @@ def orphans(found: Iterable[Block]) -> list[Block]:
     return [b for b in found if b.orphan]
 
 
-def broken_runs(found: Iterable[Block], runs: re.Pattern[str]) -> list[tuple[Block, str]]:
-    """Matches of *runs* (文号, codes, numbers with units) that a block prints across two lines."""
+#: What must never break across lines, written here independently of render/layout/linebreak.py:
+#: 项目编码; 文号 with the last two characters of their issuer (「冀政发【2016】20号」); amounts with
+#: their units (「≤3290.48元/人.年」); short bracketed groups (「（护）」, 「(%)」, 「（第二批）」).
+UNBREAKABLE = {
+    "code": re.compile(r"\d{8}[0-9A-Z]{8,}"),
+    "文号": re.compile(r"[\u4e00-\u9fff]{2}[〔【\[]\d{4}[〕】\]]\d+号"),
+    "amount": re.compile(r"[≤≥<>]?\d+(?:\.\d+)?(?:万元|元|%|人次|个月)(?:/[\u4e00-\u9fff](?:\.[\u4e00-\u9fff])?)?"),
+    "group": re.compile(r"[（(][^（）()]{1,6}[）)]"),
+}
+
+
+def all_broken_runs(found: Iterable[Block], *, per_unit: bool = False) -> list[tuple[Block, str]]:
+    """Every :data:`UNBREAKABLE` run that *found* prints across two lines; with *per_unit*, an amount
+    per unit broken right before its 「/」 does not count (「≤3334元」 | 「/月」 in a column whose width
+    the layout fixes narrower than the amount)."""
+    blocks_ = list(found)
+    return [hit for pattern in UNBREAKABLE.values() for hit in broken_runs(blocks_, pattern, per_unit=per_unit)]
+
+
+def broken_runs(found: Iterable[Block], runs: re.Pattern[str], *, per_unit: bool = False) -> list[tuple[Block, str]]:
+    """Matches of *runs* (文号, codes, numbers with units) that a block prints across two lines
+    (with *per_unit*, not those broken only right before a 「/」)."""
     out = []
     for b in found:
         if len(b.lines) < 2:
@@ -107,5 +127,8 @@ def broken_runs(found: Iterable[Block], runs: re.Pattern[str]) -> list[tuple[Blo
         for line in b.lines[:-1]:
             at += len(line)
             ends.add(at)
-        out += [(b, m.group()) for m in runs.finditer(text) if any(m.start() < e < m.end() for e in ends)]
+        for m in runs.finditer(text):
+            cuts = [e for e in ends if m.start() < e < m.end()]
+            if cuts and not (per_unit and all(text[e] == "/" for e in cuts)):
+                out.append((b, m.group()))
     return out

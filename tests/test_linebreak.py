@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from jixiao.chars import JOINER, unjoined
 from jixiao.render.layout.cells import CELL_PADDING_MM, EM_MM
-from jixiao.render.layout.linebreak import PROTECTED, balanced, protect, title_lines
-from jixiao.render.layout.slack import orphans, printed, wrap
+from jixiao.render.layout.linebreak import PROTECTED, balanced, office, protect, title_lines, units
+from jixiao.render.layout.slack import neat_mm, orphans, printed, unit_mm, wrap
 from jixiao.render.layout.textwidth import text_em
 
 _CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
@@ -165,3 +165,74 @@ def test_column_widths_leave_fewer_cells_ending_with_one_character(monkeypatch: 
 def test_joiners_are_not_read_back() -> None:
     assert unjoined(protect("保障工作正常开展，≤450万元")) == "保障工作正常开展，≤450万元"
     assert not re.search(JOINER, unjoined(balanced("一" * 40, 25)))
+
+
+# --- Units: what no line may cut, and the columns that hold them ------------------------------------
+
+
+def test_a_unit_is_a_protected_run_with_its_brackets() -> None:
+    def cut(text: str) -> list[str]:
+        return [text[a:z] for a, z in units(text)]
+
+    assert cut("《实施意见》（冀政发【2016】20号）部署，") == ["（冀政发【2016】20号）"]
+    assert cut("依据冀财社【2024】158号文件") == ["冀财社【2024】158号"]  # 依据 is not part of the issuer
+    assert cut("单位补助成本≤3290.48元/人.年") == ["≤3290.48元/人.年"]
+    assert cut("办公楼维修（护）费") == ["（护）"]
+    assert cut("完成率(%)") == ["(%)"]
+
+
+def test_the_word_file_keeps_only_joiners_between_two_cjk_characters() -> None:
+    # LibreOffice ends a line at a joiner next to a digit or a bracket, where its own rules would not.
+    assert office(protect("验收合格率（%）")) == "验收合格率（%）"
+    assert office(protect("每份病例20元")) == "每份病例20元"
+    assert office(protect("保障工作正常开展")) == "保障工作正常开" + JOINER + "展"
+    assert unjoined(office(protect("（冀政发【2016】20号）"))) == "（冀政发【2016】20号）"
+
+
+def test_a_cell_the_clients_wrap_differently_gets_lines_both_print() -> None:
+    name = "2024年中央财政医疗服务与保障能力提升补助资金（第二批）"
+    # At 48.5 mm jixiao's PDF and LibreOffice disagree on the first line, and LibreOffice would
+    # break 「（第/二批）」: every line ends with a forced break, on lines both print.
+    assert printed(name, 48.5) == ("2024年中央财政医疗服务" + JOINER, "与保障能力提升补助资金" + JOINER, "（第二批）")
+
+
+def test_every_column_holds_its_widest_unit_on_one_line() -> None:
+    """A column is at least as wide as the widest run that must not break in it (「（冀政发【2016】20号）」
+    in a 依据 column that was 10 em wide, 「≤3290.48元/人.年」 in 指标值), and the 项目名称 cell of
+    the 项目编码 row holds 「办公楼维修（护）费」 without breaking 「（护）」 or leaving 「费」 alone."""
+    from jixiao import expand_department, load_department
+    from jixiao.model.cells import row_cell
+    from jixiao.render.layout.colwidths import compute_plan
+    from jixiao.render.layout.grid import header_grid
+
+    doc = expand_department(load_department(Path(__file__).resolve().parents[1] / "specs" / "tangshan-2025"))
+    widest = {}
+    for t in doc.tables():
+        widths = compute_plan(t).indicators
+        for i, name in enumerate(t.columns[2:], 2):
+            texts = [row_cell(r, name) for r in t.rows]
+            # As jixiao's PDF prints them (unit_mm also leaves room for LibreOffice's wider digits
+            # where the 156 mm allow: not in table 36, whose 指标值 and 依据 both hold long units).
+            need = max((text_em(x[a:z]) for x in texts for a, z in units(x)), default=0.0)
+            assert widths[i] >= need * EM_MM + 2 * CELL_PADDING_MM + 0.45, (t.number, name, widths[i], need)
+            widest[t.number] = max(widest.get(t.number, 0.0), max(unit_mm(x) for x in texts))
+        if t.name == "办公楼维修（护）费":
+            cell = header_grid(t).rows[1].cells[-1]
+            assert cell.text == t.name
+            width = sum(header_grid(t).widths_mm[-cell.span:])
+            assert width >= neat_mm(t.name) - 0.05 and neat_mm(t.name) > 5 * EM_MM
+            assert wrap(t.name, (width - 2 * CELL_PADDING_MM - 0.45) / EM_MM) == ["办公楼维修", "（护）费"]
+    assert max(widest.values()) > 11 * EM_MM  # the 文号 with its brackets
+
+
+def test_a_unit_wider_than_its_line_breaks_where_it_least_harms() -> None:
+    # A 文号 between its issuer and its 【年份】号; an amount per unit before its 「/」; a code anywhere.
+    text = "按照（冀政发【2016】20号）部署"
+    glued = protect(text, 8.0)
+    assert [i for i in range(4, 15) if _may_break(text, glued, i)] == [text.index("【")]  # inside 冀政发【2016】20号
+    glued = protect("≤3334元/月", 5.3)
+    assert [i for i in range(1, 8) if _may_break("≤3334元/月", glued, i)] == [6]
+    assert not [i for i in range(1, 8) if _may_break("≤3334元/月", protect("≤3334元/月", 6.0), i)]
+    # The clients break after a 「/」, not before it: both get that line break written out.
+    assert printed("≤3334元/月", 22.0) == ("≤3334元" + JOINER, "/月")
+    assert printed("≤3334元/月", 26.0) is None

@@ -23,6 +23,7 @@ from conftest import Examples
 from jixiao import expand_department, load_department
 from jixiao.render.build import RenderOptions, render_department
 from pagebreaks import differences, empty_continued_labels, read_pages
+from pdflines import all_broken_runs, blocks
 
 ROOT = Path(__file__).resolve().parents[1]
 GALLERY = Path(__file__).parent / "fixtures" / "gallery"
@@ -82,6 +83,18 @@ def test_word_breaks_tables_at_the_pdf_rows(pairs: dict[str, tuple[Path, Path]],
         assert not differences(ours, theirs), f"{key}: " + "\n".join(differences(ours, theirs))
         assert empty_continued_labels(ours) == [], key
         assert empty_continued_labels(theirs) == [], key
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_no_document_number_code_or_amount_breaks_across_lines(pairs: dict[str, tuple[Path, Path]], name: str) -> None:
+    """Neither jixiao's PDF nor LibreOffice's PDF of the Word file breaks a 文号, a 项目编码, a number with
+    its unit or a short bracketed group across lines (tests/pdflines.py: UNBREAKABLE). Where the layout
+    fixes the column widths (列宽), an amount per unit wider than its column breaks before its 「/」."""
+    fixed = any("列宽" in path.read_text(encoding="utf-8") for path in SPECS[name].rglob("*.yaml"))
+    for key in [k for k in pairs if k == name or k.startswith(f"{name}/")]:
+        for path in pairs[key]:
+            broken = all_broken_runs(blocks(path), per_unit=fixed)
+            assert not broken, (key, path.parent.name, [(b.page, run, b.lines) for b, run in broken])
 
 
 def test_examples_break_tables_across_pages(pairs: dict[str, tuple[Path, Path]]) -> None:

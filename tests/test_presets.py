@@ -29,7 +29,7 @@ def test_builtin_preset_expands_with_item(spec_dir: Any) -> None:
         ("数量指标", "法律顾问工作完成率", "法律顾问工作实际完成量占年度计划工作量的比例", "=100%"),
         ("质量指标", "法律顾问工作合格率", "经验收或检查合格的法律顾问工作量占已完成工作量的比例", "=100%"),
         ("时效指标", "法律顾问工作完成时限", "法律顾问工作全部完成的截止日期", "2025.12.31"),
-        ("成本指标", "月均法律顾问经费支出", "全年预算数除以 12 个月后向上取整得到的月度支出上限", "≤0.42万元/月"),
+        ("成本指标", "月均法律顾问经费支出", "全年预算数除以12个月后向上取整得到的月度支出上限", "≤0.42万元/月"),
         ("社会效益指标", "因经费不足延误法律顾问工作次数", "年度内因经费保障不到位而延误或中断法律顾问工作的次数", "0次"),
         ("服务对象满意度指标", "服务对象满意度", "抽样调查中对法律顾问工作表示满意的服务对象占被调查人数的比例", "≥90%"),
     ]
@@ -60,7 +60,7 @@ def test_override_drop_and_add(spec_dir: Any) -> None:
     cost = t.rows[4]
     assert cost.value == "≤1000元/小时" and cost.origin == "项目"
     # An overridden row keeps the preset's description where the override says nothing.
-    assert cost.description == "全年预算数除以 12 个月后向上取整得到的月度支出上限"
+    assert cost.description == "全年预算数除以12个月后向上取整得到的月度支出上限"
     assert (cost.source.line, cost.source.col) == (8, 3)
     assert t.rows[5].basis == "历年指标" and t.rows[1].basis == "工作计划"
     assert [r.level1_span for r in t.rows] == [5, 0, 0, 0, 0, 1, 1]

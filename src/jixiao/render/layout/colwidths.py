@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from jixiao.chars import printable
@@ -22,9 +21,17 @@ from jixiao.render.layout.cells import (
     TEXT_WIDTH_MM,
     label_column,
 )
-from jixiao.render.layout.slack import Text, code_mm, settle
+from jixiao.render.layout.placing import (
+    Item,
+    code_item,
+    group,
+    label_item,
+    name_item,
+    split,
+    whole_item,
+)
+from jixiao.render.layout.slack import Text, settle, unit_mm
 from jixiao.render.layout.textwidth import (
-    break_label,
     longest_mm,
     min_label_mm,
     text_em,
@@ -76,33 +83,37 @@ def _free(t: ProjectTable) -> list[int]:
     return [t.columns.index(name) for name in _FREE if name in t.columns]
 
 
-def _floors(t: ProjectTable, raised: dict[int, float]) -> tuple[list[float], list[float]]:
-    """(hard, soft) minimum widths of the indicator columns (rule steps 2 and 4): titles, labels
-    and names are hard; 指标值, 依据 and what the 预算数 row needs are soft."""
+def _floors(t: ProjectTable, raised: dict[int, float]) -> tuple[list[float], list[float], list[float]]:
+    """(hard, whole, soft) minimum widths of the indicator columns (rule steps 2 and 4): titles,
+    labels and names are hard; then each column holds its widest unbreakable unit (a 文号 with its
+    brackets, a number with its unit) on one line; 指标值, 依据 and what the 预算数 row needs are soft."""
     n = len(t.columns)
     hard = [min_label_mm(c) for c in t.columns]
     hard[0] = max(hard[0], _names_mm(r.level1 for r in t.rows), *(min_label_mm(x) for x in header_labels(t)))
     if n > 1:
         hard[1] = max(hard[1], _names_mm(r.level2 for r in t.rows))
+    whole = list(hard)
     soft = list(hard)
     caps = {i: _CAPS[name] for i, name in enumerate(t.columns) if name in _CAPS}
     for i, texts in _column_texts(t).items():
-        if i < n and i in caps:
-            soft[i] = max(hard[i], min(longest_mm(texts), _em_mm(caps[i])))
+        if i < n:
+            whole[i] = max([hard[i], *(unit_mm(x) for x in texts)])
+            soft[i] = max(whole[i], min(longest_mm(texts), _em_mm(caps[i]))) if i in caps else whole[i]
     for i, w in raised.items():
         soft[i] = max(soft[i], w)
-    return hard, soft
+    return hard, whole, soft
 
 
-def _fit(hard: list[float], soft: list[float]) -> list[float]:
-    """*soft* minimums within the text width: soft excess given back first, then all scaled."""
-    total = sum(soft)
-    if total <= TEXT_WIDTH_MM:
+def _fit(hard: list[float], whole: list[float], soft: list[float]) -> list[float]:
+    """*soft* minimums within the text width: soft excess given back first, then the units',
+    then all scaled."""
+    if sum(soft) <= TEXT_WIDTH_MM:
         return soft
-    excess = total - sum(hard)
-    if sum(hard) < TEXT_WIDTH_MM and excess > 0:
-        keep = (TEXT_WIDTH_MM - sum(hard)) / excess
-        return [h + (s - h) * keep for h, s in zip(hard, soft, strict=True)]
+    for low, high in ((whole, soft), (hard, whole)):
+        excess = sum(high) - sum(low)
+        if sum(low) < TEXT_WIDTH_MM and excess > 0:
+            keep = (TEXT_WIDTH_MM - sum(low)) / excess
+            return [lo + (hi - lo) * keep for lo, hi in zip(low, high, strict=True)]
     return [h * TEXT_WIDTH_MM / sum(hard) for h in hard]
 
 
@@ -217,8 +228,7 @@ def indicator_widths(t: ProjectTable, raised: dict[int, float] | None = None) ->
         total = sum(given)
         scale = TEXT_WIDTH_MM / total if total > TEXT_WIDTH_MM else 1.0
         return _rounded([w * scale for w in given], min(total, TEXT_WIDTH_MM))
-    hard, soft = _floors(t, raised or {})
-    widths = _fit(hard, soft)
+    widths = _fit(*_floors(t, raised or {}))
     cells: dict[int, list[_Text]] = {
         i: [([text_em(line) for line in printable(text).split("\n")], 0.0) for text in texts]
         for i, texts in _column_texts(t).items()
@@ -252,121 +262,26 @@ def _rounded(widths: Sequence[float], total: float) -> tuple[float, ...]:
     return tuple(out)
 
 
-# --- Placing the header block on the indicator columns ----------------------------
+# --- The 项目编码 row and the plan ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Item:
-    """A header cell to place: the width it needs and the lines it takes at a width.
-
-    A ``firm`` need is met first when a column is too narrow for all its cells.
-    """
-
-    need: float
-    lines: Callable[[float], int]
-    firm: bool = False
+def code_row(t: ProjectTable) -> tuple[list[Item], Callable[[list[float]], tuple[float, ...]]]:
+    """The items of the 项目编码 | 编码 | 项目名称 | 名称 row after its label, and its tie-break:
+    the code whole, then the widest name, then the narrowest label."""
+    code = t.code or ""
+    items = [code_item(code), label_item(t.name_label), name_item(t.name)]
+    return items, lambda w: (wrapped_lines(code, w[0]), -w[2], w[1])
 
 
-def label_item(text: str) -> _Item:
-    return _Item(min_label_mm(text), lambda w: len(break_label(text, w)[0]), firm=True)
-
-
-def whole_item(text: str) -> _Item:
-    """Amounts: never broken (1 mm to spare for wider digits); a blank one as wide as a short amount."""
-    return _Item(max(longest_mm([text]) + 1.0, _em_mm(3)), lambda w: 1)
-
-
-def code_item(text: str) -> _Item:
-    """The 项目编码: on one line where the columns allow, with room for clients whose digits are wider
-    (:data:`.slack.CLIENTS`); broken between characters only where they do not."""
-    return _Item(code_mm(text), lambda w: wrapped_lines(text, w))
-
-
-def running_item(text: str) -> _Item:
-    """Codes, names, schedule cells: broken between characters as needed."""
-    return _Item(CELL_EXTRA_MM + EM_MM, lambda w: wrapped_lines(text, w))
-
-
-def _score(items: Sequence[_Item], widths: Sequence[float]) -> tuple[float, int, int]:
-    """(how far cells fall short of what they need, most lines, all lines)."""
-    short = sum(max(0.0, it.need - w) for it, w in zip(items, widths, strict=True))
-    lines = [it.lines(w) for it, w in zip(items, widths, strict=True)]
-    return round(short, 3), max(lines), sum(lines)
-
-
-def _groupings(m: int, k: int) -> Iterator[tuple[int, ...]]:
-    """Every way to cut *m* columns into *k* non-empty runs, as run lengths."""
-    for cuts in itertools.combinations(range(1, m), k - 1):
-        bounds = (0, *cuts, m)
-        yield tuple(b - a for a, b in itertools.pairwise(bounds))
-
-
-def group(
-    items: Sequence[_Item], cols: Sequence[float], tie: Callable[[list[float]], tuple[float, ...]]
-) -> tuple[int, ...]:
-    """Run lengths putting *items* on consecutive runs of *cols*: the best score, then *tie*."""
-    best: tuple[tuple[float, ...], tuple[int, ...]] | None = None
-    for runs in _groupings(len(cols), len(items)):
-        widths = _run_widths(cols, runs)
-        key = (*_score(items, widths), *(round(x, 3) for x in tie(widths)))
-        if best is None or key < best[0]:
-            best = (key, runs)
-    assert best is not None
-    return best[1]
-
-
-def _run_widths(cols: Sequence[float], runs: Sequence[int]) -> list[float]:
-    out, i = [], 0
-    for r in runs:
-        out.append(sum(cols[i : i + r]))
-        i += r
-    return out
-
-
-def _share(width: float, items: Sequence[_Item]) -> list[float]:
-    """Cut a column of *width* into pieces for *items*: evenly when all fit, else by need.
-
-    When even the needs do not fit, firm needs (labels) are met first.
-    """
-    k = len(items)
-    needs = [it.need for it in items]
-    if all(n <= width / k for n in needs):
-        return [width / k] * k
-    extra = width - sum(needs)
-    if extra >= 0:
-        return [n + extra / k for n in needs]
-    firm = sum(it.need for it in items if it.firm)
-    soft = sum(it.need for it in items if not it.firm)
-    if firm < width and soft > 0:
-        return [it.need if it.firm else (width - firm) * it.need / soft for it in items]
-    return [width * n / sum(needs) for n in needs]
-
-
-def _split(items: Sequence[_Item], cols: Sequence[float]) -> tuple[list[list[float]], list[float]]:
-    """More *items* than *cols*: each column holds one or more items in order (its pieces).
-
-    Chooses the columns to split so that every item gets what it needs, then
-    the widest pieces, then the fewest lines. Returns the pieces of each
-    column and by how much each column is too narrow for its items.
-    """
-    extra = len(items) - len(cols)
-    best: tuple[tuple[float, float, int, int], list[list[float]], list[float]] | None = None
-    for chosen in itertools.combinations_with_replacement(range(len(cols)), extra):
-        counts = [1 + chosen.count(j) for j in range(len(cols))]
-        pieces, widths, short, i = [], [], [], 0
-        for j, c in enumerate(counts):
-            part = _share(cols[j], items[i : i + c])
-            pieces.append(part)
-            widths += part
-            short.append(max(0.0, sum(it.need for it in items[i : i + c]) - cols[j]))
-            i += c
-        narrowest = min(cols[j] / c for j, c in enumerate(counts) if c > 1)
-        total_short, most, lines = _score(items, widths)
-        key = (total_short, -round(narrowest, 3), most, lines)
-        if best is None or key < best[0]:
-            best = (key, pieces, short)
-    assert best is not None
-    return best[1], best[2]
+def _name_short(t: ProjectTable, widths: Sequence[float]) -> dict[int, float]:
+    """The last column under the 项目名称 cell of the 项目编码 row, raised to what the name needs."""
+    if t.layout.header is not None or not t.layout.show_code or len(widths) < 4:
+        return {}
+    items, tie = code_row(t)
+    runs = group(items, widths[1:], tie)
+    last = sum(runs)
+    missing = items[2].need - sum(widths[last - runs[2] + 1 : last + 1])
+    return {last: widths[last] + missing} if missing >= 0.05 else {}
 
 
 @dataclass(frozen=True)
@@ -399,7 +314,7 @@ class Plan:
         return spans, widths
 
 
-def budget_items(t: ProjectTable) -> list[_Item]:
+def budget_items(t: ProjectTable) -> list[Item]:
     """The six cells after the label of the 预算数 row."""
     return [
         label_item(LABEL_TOTAL), whole_item(t.budget_text),
@@ -439,14 +354,17 @@ def compute_plan(t: ProjectTable) -> Plan:
     for _ in range(3):
         widths = indicator_widths(t, raised)
         rest = widths[1:]
-        if len(rest) >= len(items):
-            return Plan(widths, tuple((w,) for w in widths))
-        pieces, short = _split(items, rest)
-        if t.layout.widths is not None or max(short) < 0.05:
+        name = {} if t.layout.widths is not None else _name_short(t, widths)
+        pieces, short = split(items, rest) if len(rest) < len(items) else ([[w] for w in rest], [0.0] * len(rest))
+        if t.layout.widths is not None or (max(short) < 0.05 and not name):
             break
         for j, missing in enumerate(short):
             if missing >= 0.05:
-                raised[j + 1] = rest[j] + missing
+                raised[j + 1] = max(raised.get(j + 1, 0.0), rest[j] + missing)
+        for j, w in name.items():
+            raised[j] = max(raised.get(j, 0.0), w)
+    if len(widths) - 1 >= len(items):
+        return Plan(widths, tuple((w,) for w in widths))
     out: list[tuple[float, ...]] = [(widths[0],)]
     for piece, width in zip(pieces, rest, strict=True):
         head = [round(w, 1) for w in piece[:-1]]

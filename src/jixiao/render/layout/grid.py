@@ -39,7 +39,10 @@ counts 1 em = 3.70 mm, ASCII characters their Noto Serif CJK or FandolFang width
    (满意度指标); 二级 holds the 二级 names on one line up to 5 em, longer ones
    at their word boundaries (服务对象 | 满意度指标). 指标值 holds its longest
    value on one line up to 7.5 em; 指标值确定依据 its longest text on one line up
-   to 7 em (so a 文号 such as 某政办【2016】17号 takes at most two lines).
+   to 7 em. Every column after 二级 holds its widest unit on one line: a 文号
+   with its brackets (「（冀政发【2016】20号）」), a number with its unit
+   (「≤3290.48元/人.年」), a short bracketed group, up to 14 em
+   (:func:`.slack.unit_mm`).
 3. The rest of the 156 mm goes, a step at a time, to 三级, 描述, 依据 or 指标值:
    each step to the column where it saves the most printed lines per
    millimetre over the whole table (estimated; a row is as tall as its
@@ -50,7 +53,8 @@ counts 1 em = 3.70 mm, ASCII characters their Noto Serif CJK or FandolFang width
    (labels at their narrowest break, amounts on one line), their minimum is
    raised to that and step 3 runs again.
 5. When the minimums add up to more than 156 mm, the content minimums
-   (指标值, 依据, step 4) give way first, then all are scaled down.
+   (指标值, 依据, step 4) give way first, then the units', then all are scaled
+   down.
 6. ``版式: {列宽: [...]}`` (5 or 6 widths in mm, as many as the table has
    columns) replaces steps 2–5: the widths are used as written, the table as
    wide as their sum (centred); a sum over 156 mm is scaled down to 156 mm.
@@ -60,9 +64,10 @@ counts 1 em = 3.70 mm, ASCII characters their Noto Serif CJK or FandolFang width
 The header block's cells are then placed on these boundaries: the 预算数 row
 splits the columns that keep every label and amount whole (ties: the widest
 pieces, then the fewest lines); 编码 | 项目名称 | 名称 take the grouping that
-prints the fewest lines (ties: the code on fewest lines, the widest 名称, the
-narrowest label); the 资金支出计划 cells the most even grouping; 单位：万元 the
-last columns that hold it.
+prints the fewest lines, the code whole first (ties: the code on fewest lines, the
+widest 名称, the narrowest label) — where 名称 would break a bracketed group or
+leave a character alone, the column under it is raised as in step 4; the
+资金支出计划 cells the most even grouping; 单位：万元 the last columns that hold it.
 """
 
 from __future__ import annotations
@@ -83,9 +88,10 @@ from jixiao.render.layout.cells import (
     Row,
     TableGrid,
 )
-from jixiao.render.layout.colwidths import Plan, code_item, group, label_item, plan, running_item
+from jixiao.render.layout.colwidths import Plan, code_row, plan
+from jixiao.render.layout.placing import group, running_item
 from jixiao.render.layout.slack import printed
-from jixiao.render.layout.textwidth import label_cell, need_mm, wrapped_lines
+from jixiao.render.layout.textwidth import label_cell, need_mm
 
 __all__ = ["TEXT_WIDTH_MM", "Cell", "Plan", "Row", "TableGrid", "header_grid", "indicator_grid", "plan"]
 
@@ -110,9 +116,8 @@ def header_grid(t: ProjectTable) -> TableGrid:
     rows: list[Row] = [_caption(t, p)]
     if layout.show_code:
         code = t.code or ""
-        items = [code_item(code), label_item(t.name_label), running_item(t.name)]
-        # Ties: the code whole, then the widest name, then the narrowest label.
-        spans, widths = p.placed(group(items, cols[1:], lambda w: (wrapped_lines(code, w[0]), -w[2], w[1])))
+        items, tie = code_row(t)
+        spans, widths = p.placed(group(items, cols[1:], tie))
         rows.append(
             Row(
                 (

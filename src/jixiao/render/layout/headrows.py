@@ -19,7 +19,8 @@ from __future__ import annotations
 from jixiao.model.cells import header_cell
 from jixiao.model.document import ProjectTable
 from jixiao.render.layout.cells import LABEL_GOAL, Align, Cell, Role, Row, money_label
-from jixiao.render.layout.colwidths import Plan, group, label_item, running_item, whole_item
+from jixiao.render.layout.colwidths import Plan
+from jixiao.render.layout.placing import group, label_item, running_item, whole_item
 from jixiao.render.layout.textwidth import label_cell, wrapped_lines
 
 #: Rows always printed, even empty.

@@ -15,12 +15,13 @@ not honour the joiner (LibreOffice).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 
 from jixiao.chars import JOINER, printable
 from jixiao.render.layout.cells import CELL_PADDING_MM, EM_MM
-from jixiao.render.layout.linebreak import PROTECTED, protected_spans, tail_start
+from jixiao.render.layout.linebreak import per_unit_cut, protected_spans, tail_start, units
 from jixiao.render.layout.textwidth import char_em, text_em
 
 #: A run that breaks only where it must: Latin letters, digits and what joins them.
@@ -49,14 +50,14 @@ def _room(width_mm: float, lost_mm: float) -> float:
 
 @functools.lru_cache(maxsize=4096)
 def _tokens(paragraph: str) -> tuple[tuple[str, float, float], ...]:
-    """The runs of *paragraph* that break only where they must (:data:`.linebreak.PROTECTED`, Latin
+    """The runs of *paragraph* that break only where they must (:func:`.linebreak.units`, Latin
     words), other characters one by one, each with the width (em) of its CJK and its Latin characters."""
     out: list[str] = []
     at = 0
-    for m in PROTECTED.finditer(paragraph):
-        out += _WORD.findall(paragraph[at : m.start()])
-        out.append(m.group())
-        at = m.end()
+    for start, end in units(paragraph):
+        out += _WORD.findall(paragraph[at:start])
+        out.append(paragraph[start:end])
+        at = end
     out += _WORD.findall(paragraph[at:])
     return tuple((word, *_split_em(word)) for word in out if word)
 
@@ -65,6 +66,24 @@ def code_mm(text: str) -> float:
     """Width of a cell that holds *text* (a code) on one line in every one of the :data:`CLIENTS`."""
     cjk, latin = _split_em(text)
     return max((cjk + latin * scale) * EM_MM + 2 * CELL_PADDING_MM + lost for lost, scale in CLIENTS) + 0.3
+
+
+#: A unit wider than this (em) does not widen its column: it breaks where it least harms
+#: (a 文号 between its issuer and its 【年份】号, :func:`.linebreak.protected_spans`).
+WIDEST_UNIT_EM = 14.0
+
+
+@functools.lru_cache(maxsize=4096)
+def unit_mm(text: str) -> float:
+    """Width of the narrowest cell that holds every unbreakable unit of *text* (a 文号 with its
+    brackets, a number with its unit: :func:`.linebreak.units`) on one line in every one of the
+    :data:`CLIENTS`; 0 when it has none (units wider than :data:`WIDEST_UNIT_EM` do not count)."""
+    widest = 0.0
+    for paragraph in _paragraphs(text):
+        for start, end in units(paragraph):
+            if end - start > 1 and text_em(paragraph[start:end]) <= WIDEST_UNIT_EM:
+                widest = max(widest, code_mm(paragraph[start:end]))
+    return widest
 
 
 @functools.lru_cache(maxsize=4096)
@@ -147,29 +166,71 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(printable(text).split("\n"))
 
 
+def neat_mm(text: str) -> float:
+    """Width of the narrowest cell (in steps of half an em) that prints *text* (a name) with no unit
+    broken and no line of one character in every one of the :data:`CLIENTS`; at most the width
+    that holds its longest paragraph on one line."""
+    whole = max(code_mm(p) for p in _paragraphs(text))
+    width = min(max(unit_mm(text), code_mm("中")), whole)
+    while width < whole and not _neat(text, width):
+        width += EM_MM / 2
+    return min(width, whole)
+
+
+def _neat(text: str, width_mm: float) -> bool:
+    for lost, latin in CLIENTS:
+        room = _room(width_mm, lost)
+        for paragraph in _paragraphs(text):
+            lines = wrap(paragraph, room, latin)
+            broken = any(c + a * latin > room for c, a in _measures(paragraph)[2])
+            if len(lines) > 1 and (broken or min(len(line) for line in lines) < 2):
+                return False
+    return True
+
+
 def printed(text: str, width_mm: float) -> tuple[str, ...] | None:
     """The printed lines of a running-text cell for clients that do not honour the joiner
     (LibreOffice): a line break before a protected run (a 文号, a number with its unit) that it
     would break, and before the last two characters when the last line would hold one alone.
-    Only where both :data:`CLIENTS` agree on the lines before it; None when nothing changes.
+    Only where both :data:`CLIENTS` agree on the lines before it; where they do not, every line
+    ends with a line break, on lines both print (:func:`_safe_lines`). None when nothing changes.
+    An amount per unit wider than the line breaks before its 「/」 in both (「≤3334元」 | 「/月」).
     """
     out: list[str] = []
     changed = False
     rooms = [(_room(width_mm, lost), latin) for lost, latin in CLIENTS]
     for paragraph in _paragraphs(text):
-        pieces = _before_runs(paragraph, rooms)
+        pieces = [piece for chunk in _wide_cuts(paragraph, rooms) for piece in _before_runs(chunk, rooms)]
         last = pieces.pop()
         wrapped = [wrap(last, room, latin) for room, latin in rooms]
         lines = wrapped[0]
-        if len(lines) > 1 and len(lines[-1]) == 1 and all(w == lines for w in wrapped):
-            cut = tail_start(last)
+        cut = _tail_cut(last)
+        if len(lines) > 1 and len(lines[-1]) == 1 and all(w == lines for w in wrapped) and cut:
             pieces += [last[:cut], last[cut:]]
+        elif any(len(w) > 1 and len(w[-1]) == 1 for w in wrapped):
+            pieces += _safe_lines(last, rooms)  # the clients disagree, and one leaves a character alone
         else:
             pieces.append(last)
         changed = changed or len(pieces) > 1
         # A joiner ends each piece but the last: the line break after it is jixiao's, not the text's.
         out += [piece + JOINER for piece in pieces[:-1]] + pieces[-1:]
     return tuple(out) if changed else None
+
+
+def _wide_cuts(paragraph: str, rooms: list[tuple[float, float]]) -> list[str]:
+    """*paragraph* cut before the 「/」 of each amount per unit wider than the line in every client
+    (it must break: where it least harms; LibreOffice's width is an estimate on the wide side)."""
+    cuts = [a + at for a, z in units(paragraph)
+            if all(_width(paragraph[a:z], latin) > room + 1e-6 for room, latin in rooms)
+            and (at := per_unit_cut(paragraph[a:z]))]
+    return [paragraph[i:j] for i, j in itertools.pairwise([0, *cuts, len(paragraph)])]
+
+
+def _tail_cut(paragraph: str) -> int:
+    """Where the last two characters of *paragraph* begin, or the unit they end (a number with its
+    unit, a bracketed group: never cut inside); 0 when that is its start."""
+    cut = tail_start(paragraph)
+    return next((a for a, z in units(paragraph) if a < cut < z), cut)
 
 
 def _boundaries(lines: list[str]) -> list[int]:
@@ -215,11 +276,24 @@ def _before_runs(paragraph: str, rooms: list[tuple[float, float]]) -> list[str]:
         if not cut:
             break
         kept = _boundaries(wrap(rest, room, latin))
-        if [b for b in plain if b < cut] != [b for b in kept if b < cut] or cut - max([0, *(b for b in plain if b < cut)]) < 2:
-            break  # the clients disagree before it, or the cut would leave one character alone
+        if [b for b in plain if b < cut] != [b for b in kept if b < cut]:
+            return [*pieces, *_safe_lines(rest, rooms)]  # the clients disagree before it
+        if cut - max([0, *(b for b in plain if b < cut)]) < 2:
+            break  # the cut would leave one character alone
         pieces.append(rest[:cut])
         rest = rest[cut:]
     return [*pieces, rest]
+
+
+def _safe_lines(text: str, rooms: list[tuple[float, float]]) -> list[str]:
+    """*text* on lines that every client prints as they are when each ends with a forced break: wrapped
+    at the narrowest room with the widest digits; ``[text]`` when that breaks a unit or leaves a
+    character alone on a line."""
+    room, latin = min(r for r, _ in rooms), max(x for _, x in rooms)
+    lines = wrap(text, room, latin)
+    if len(lines) < 2 or min(len(line) for line in lines) < 2 or any(c + a * latin > room for c, a in _measures(text)[2]):
+        return [text]
+    return lines
 
 
 #: A cell: its text and the width it has besides its column's (the code cell spans 二级 + 三级).

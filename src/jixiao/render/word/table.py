@@ -38,7 +38,7 @@ from jixiao.model.document import ProjectTable
 from jixiao.model.page import OFFICIAL
 from jixiao.render.layout.breaks import TableBreaks
 from jixiao.render.layout.grid import Cell, Row, TableGrid, header_grid, indicator_grid
-from jixiao.render.layout.linebreak import cell_room_em, protect
+from jixiao.render.layout.linebreak import cell_room_em, office, protect
 from jixiao.render.word.page import TWIPS_PER_MM, twip
 
 
@@ -160,7 +160,7 @@ def _paragraph(lines: list[str], cell: Cell, width: int) -> str:
     rpr = "<w:rPr><w:b/><w:bCs/></w:rPr>" if cell.role == "head" else ""
     room = cell_room_em(width / TWIPS_PER_MM)
     # Labels that fit need no joiners; a joiner ending a line (a break jixiao added) is kept.
-    shown = lines if cell.keep else [protect(line, room) + JOINER * line.endswith(JOINER) for line in lines]
+    shown = lines if cell.keep else [office(protect(line, room)) + JOINER * line.endswith(JOINER) for line in lines]
     runs = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in shown)
     return f"<w:p>{ppr}<w:r>{rpr}{runs}</w:r></w:p>"
 
