@@ -59,16 +59,17 @@ def pairs(tmp_path_factory: pytest.TempPathFactory, examples: Examples) -> dict[
         render_department(doc, spec, RenderOptions(out_dir=out, formats=frozenset({"docx", "pdf"})))
         (combined,) = out.glob("*.docx")
         docx[name] = (combined, combined.with_suffix(".pdf"))
-    converted = root / "lo"
-    for i, path in enumerate(p for p, _ in docx.values()):  # the same stem may come twice: one folder each
-        result = subprocess.run(
-            [OFFICE, f"-env:UserInstallation=file://{root / 'profile'}", "--headless", "--convert-to", "pdf",
-             "--outdir", str(converted / str(i)), str(path)],
-            capture_output=True, text=True, timeout=600, check=False,
-        )
-        assert result.returncode == 0, result.stderr
-    return {**found, **{name: (pdf, converted / str(i) / f"{path.stem}.pdf")
-                        for i, (name, (path, pdf)) in enumerate(docx.items())}}
+    # One LibreOffice run for all (each start costs seconds); the same stem may come twice: numbered copies.
+    sources, converted = root / "docx", root / "lo"
+    sources.mkdir()
+    copies = [shutil.copyfile(path, sources / f"{i}.docx") for i, (path, _) in enumerate(docx.values())]
+    result = subprocess.run(
+        [OFFICE, f"-env:UserInstallation=file://{root / 'profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(converted), *map(str, copies)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return {**found, **{name: (pdf, converted / f"{i}.pdf") for i, (name, (_, pdf)) in enumerate(docx.items())}}
 
 
 def test_every_spec_is_compared(pairs: dict[str, tuple[Path, Path]]) -> None:
