@@ -148,3 +148,31 @@ def test_every_builtin_preset_expands_in_both_units(
                 assert r.parsed.number * 12 >= Decimal(budget)
         if r.parsed.kind == "quantity" and r.level3.endswith(("率", "满意度")):
             assert r.parsed.unit == "%"
+
+
+def test_jixiaos_own_files_are_read_once_per_process_and_again_when_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jixiao.spec import named
+    from jixiao.spec.presets import PresetSpec
+
+    own = tmp_path / "templates" / "presets"  # stands for jixiao's templates/ folder
+    own.mkdir(parents=True)
+    (own / "甲.yaml").write_text((builtin_templates() / "presets" / "运转类.yaml").read_text(encoding="utf-8"),
+                                 encoding="utf-8")
+    users = tmp_path / "spec" / "presets"
+    users.mkdir(parents=True)
+    (users / "乙.yaml").write_text("基于: 甲\n", encoding="utf-8")
+    monkeypatch.setattr(named, "builtin_templates", lambda: tmp_path / "templates")
+    parsed: list[str] = []
+    real = named.load_yaml
+    monkeypatch.setattr(named, "load_yaml", lambda path: parsed.append(path.name) or real(path))
+
+    first, problems = named.load_named([users, own], PresetSpec, "")
+    assert problems == [] and parsed == ["乙.yaml", "甲.yaml"]
+    again, _ = named.load_named([users, own], PresetSpec, "")
+    assert parsed == ["乙.yaml", "甲.yaml", "乙.yaml"]  # the user's file read again, jixiao's not
+    assert again["甲"] is first["甲"]
+    (own / "甲.yaml").write_text("基于: 运转类\n", encoding="utf-8")  # changed: read again
+    changed, _ = named.load_named([users, own], PresetSpec, "")
+    assert parsed[-1] == "甲.yaml" and changed["甲"].spec != first["甲"].spec

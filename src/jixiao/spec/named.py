@@ -1,7 +1,15 @@
-"""Named YAML data files found along a look-up path (presets, layouts): the first of a name wins."""
+"""Named YAML data files found along a look-up path (presets, layouts): the first of a name wins.
+
+jixiao's own files (under :func:`~jixiao.resources.builtin_templates`) are read
+once per process: every spec loads all of them, and a process that loads many
+specs or one spec many times (``serve`` on every save, ``import`` trying
+presets) would parse the same files again each time. A file is read again when
+its size or modification time changes. The user's own files are always read.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -9,7 +17,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from jixiao.errors import Diagnostic
-from jixiao.resources import link_problem
+from jixiao.resources import builtin_templates, inside, link_problem
 from jixiao.spec.pydantic_errors import diagnostics_from_validation
 from jixiao.spec.yamlio import Positions, load_yaml
 
@@ -24,6 +32,20 @@ class Named(Generic[M]):
     path: Path
     spec: M
     pos: Positions
+
+
+#: jixiao's own files as loaded: (path, model, file identity) → the file (specs are immutable models).
+_BUILTIN: dict[tuple[Path, type[BaseModel], tuple[int, int, int, int]], Named[BaseModel]] = {}
+
+
+def _builtin_key(path: Path, model: type[M]) -> tuple[Path, type[BaseModel], tuple[int, int, int, int]] | None:
+    if not inside(path, builtin_templates()):
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return path, model, (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def load_named(dirs: list[Path], model: type[M], link_hint: str) -> tuple[dict[str, Named[M]], list[Diagnostic]]:
@@ -49,6 +71,11 @@ def load_named(dirs: list[Path], model: type[M], link_hint: str) -> tuple[dict[s
             if problem is not None:
                 problems.append(Diagnostic(path, 1, 1, problem, link_hint))
                 continue
+            key = _builtin_key(path, model)
+            known = _BUILTIN.get(key) if key is not None else None
+            if known is not None:
+                found[path.stem] = known  # type: ignore[assignment]  # stored under its model
+                continue
             loaded = load_yaml(path)
             if isinstance(loaded, Diagnostic):
                 problems.append(loaded)
@@ -59,4 +86,6 @@ def load_named(dirs: list[Path], model: type[M], link_hint: str) -> tuple[dict[s
                 problems.extend(diagnostics_from_validation(exc, loaded.pos, model))
                 continue
             found[path.stem] = Named(path.stem, path, spec, loaded.pos)
+            if key is not None:
+                _BUILTIN[key] = found[path.stem]  # type: ignore[assignment]
     return found, problems
