@@ -18,6 +18,7 @@ from typing import Any
 from jixiao.expand.department import derive_item
 from jixiao.importer.memory import preset_library
 from jixiao.importer.mining import MIN_TABLES, MinedPreset
+from jixiao.importer.prune import RowShape, lower_bound, shapes
 from jixiao.importer.spell import (
     Candidate,
     Spelling,
@@ -78,6 +79,7 @@ def choose(
         names = {p.ident: f"P{p.ident}" for p in kept}
         lib = _library(kept, names)
         by_id = {p.ident: p for p in kept}
+        tried.shapes = {}  # this round's library
         choices = [_best(ctx, kept, by_id, names, lib, year, department, tried) for ctx in ctxs]
         used = Counter(c.spelling.preset for c in choices if c.spelling.preset)
         needed = {p.ident for p in kept if used[names[p.ident]] >= MIN_TABLES}
@@ -110,6 +112,8 @@ def _best(
         for item in ctx.items[:3]:
             given = None if item == default else item
             key = (ctx.table.number, p.ident, given)
+            if key not in tried.probed and not _may_win(ctx, names[p.ident], given, lib, tried, best):
+                continue  # no spelling with this preset can be shorter: not worth expanding
             if key not in tried.probed:
                 tried.probed[key] = probe_preset(ctx, names[p.ident], given, lib, dept)
             candidate = tried.probed[key]
@@ -130,6 +134,20 @@ class _Tries:
 
     probed: dict[tuple[int, int, str | None], Candidate | None] = field(default_factory=dict)
     verified: dict[tuple[int, int, str | None], Spelling | None] = field(default_factory=dict)
+    #: The rows each preset prints, by (preset, framework), for :func:`_may_win` (per round: per library).
+    shapes: dict[tuple[str, str], list[RowShape] | None] = field(default_factory=dict)
+
+
+def _may_win(ctx: TableCtx, preset: str, item: str | None, lib: PresetLibrary, tried: _Tries, best: Spelling) -> bool:
+    """Can *preset* (with *item*) spell the table shorter than *best*? False only when its lower bound says not."""
+    at = (preset, ctx.framework)
+    if at not in tried.shapes:
+        tried.shapes[at] = shapes(lib, preset, ctx.framework)
+    made = tried.shapes[at]
+    if made is None:
+        return True
+    bound = lower_bound(made, ctx.table.rows, item)
+    return bound < best.lines or (bound == best.lines and best.preset is None)
 
 
 def _better(spelling: Spelling, best: Spelling) -> bool:

@@ -1,0 +1,81 @@
+"""The import skips preset tries that cannot win (:mod:`jixiao.importer.prune`): the same spec, fewer expansions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import jixiao.importer.plan as plan
+from jixiao import expand_department, load_department
+from jixiao.importer.prune import _pattern, lower_bound, shapes
+from jixiao.importer.workbook.pipeline import import_workbook
+from jixiao.render.xlsx import render_workbook
+from jixiao.spec.workbook import find_workbook_layout
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def tangshan_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec = ROOT / "specs" / "tangshan-2025"
+    doc = expand_department(load_department(spec))
+    out = tmp_path_factory.mktemp("prune") / "唐山.xlsx"
+    out.write_bytes(render_workbook(doc, doc.tables(), dt.datetime(2025, 1, 1), find_workbook_layout("清单", spec).spec))
+    return out
+
+
+@pytest.mark.parametrize("book", ["tangshan", "tests/fixtures/workbooks/系统20项目.xlsx"])
+def test_skipping_tries_changes_nothing_and_the_bound_holds(book: str, tangshan_book: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tangshan_book if book == "tangshan" else ROOT / book
+    probe = plan.probe_preset
+    seen: dict[str, int] = {"probes": 0, "skipped": 0}
+
+    def checked(ctx: Any, preset: str, item: str | None, lib: Any, dept: Any) -> Any:
+        candidate = probe(ctx, preset, item, lib, dept)
+        made = shapes(lib, preset, ctx.framework)
+        if candidate is not None and made is not None:  # the bound is never above what the try costs
+            assert lower_bound(made, ctx.table.rows, item) <= candidate.spelling.lines
+        seen["probes"] += 1
+        return candidate
+
+    may_win = plan._may_win
+
+    def counted(*args: Any) -> bool:
+        win = may_win(*args)
+        seen["skipped"] += not win
+        return win
+
+    monkeypatch.setattr(plan, "probe_preset", checked)
+    monkeypatch.setattr(plan, "_may_win", counted)
+    report = import_workbook(path, tmp_path / "pruned")
+    assert report.ok and report.differences == []
+    pruned = dict(seen)
+    assert pruned["skipped"] > 0
+
+    monkeypatch.setattr(plan, "_may_win", lambda *args: True)  # every try expanded, as before the bound
+    seen["probes"] = 0
+    import_workbook(path, tmp_path / "full")
+    assert seen["probes"] > pruned["probes"]
+    assert _files(tmp_path / "pruned") == _files(tmp_path / "full")
+
+
+def test_what_a_text_with_formulas_can_print() -> None:
+    assert _pattern("服务对象满意度") == "服务对象满意度"
+    pattern = _pattern("{{ 事项 }}工作完成率")
+    assert not isinstance(pattern, str) and pattern is not None
+    assert pattern.fullmatch("会议工作完成率") and pattern.fullmatch("工作完成率")
+    assert not pattern.fullmatch("会议工作合格率") and not pattern.fullmatch("工作完成率。")
+    two = _pattern("保障{{ 事项 }}工作{{ 项目名称 }}正常开展")
+    assert two is not None and not isinstance(two, str)
+    assert two.fullmatch("保障印刷工作x正常开展") and not two.fullmatch("保障工作开展")
+    assert _pattern("{% if 预算数 > 1 %}多{% endif %}") is None  # a statement: anything
+    assert _pattern("{{- 事项 }}率") is None  # whitespace control: anything
+    assert _pattern("{{ '}}' }}率") is not None and _pattern("{{ '}}' }}率").fullmatch("x率")  # type: ignore[union-attr]
