@@ -70,3 +70,32 @@ def test_what_a_text_with_formulas_can_print() -> None:
     assert _pattern("{% if 预算数 > 1 %}多{% endif %}") is None  # a statement: anything
     assert _pattern("{{- 事项 }}率") is None  # whitespace control: anything
     assert _pattern("{{ '}}' }}率") is not None and _pattern("{{ '}}' }}率").fullmatch("x率")  # type: ignore[union-attr]
+
+
+def test_mined_presets_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Ties between equally good presets go to the same one in every run (Python orders sets of texts differently
+    from run to run)."""
+    import os
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位名称", "项目名称", "预算数（元）", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"])
+    rows = [("产出指标", "数量指标", "完成工作量", "≥", 12, "项"), ("产出指标", "质量指标", "验收合格率", "＝", 100, "%"),
+            ("效益指标", "社会效益指标", "服务覆盖率", "≥", 95, "%"), ("满意度指标", "服务对象满意度指标", "满意度", "≥", 90, "%")]
+    for n in range(40):
+        for k, (l1, l2, l3, sign, value, unit) in enumerate(rows):
+            head = [f"某局第{n % 3 + 1}分局", f"第{n + 1}号项目", 10000, f"完成第{n + 1}号项目的年度任务"] if k == 0 else [None] * 4
+            ws.append([*head, l1, l2, f"{l3}{n % 5 if k == 1 else ''}", sign, value, unit])
+    wb.save(tmp_path / "40.xlsx")
+    made = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"seed{seed}"
+        subprocess.run([sys.executable, "-m", "jixiao", "import", str(tmp_path / "40.xlsx"), "-o", str(out), "--年度", "2025"],
+                       check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed, "JIXIAO_CACHE": "0"})
+        made.append(_files(out))
+    assert len([f for f in made[0] if f.startswith("presets/")]) >= 3
+    assert made[0] == made[1] == made[2]
