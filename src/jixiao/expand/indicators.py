@@ -55,8 +55,13 @@ def display_path(root: Path, path: Path) -> str:
     return Path(os.path.relpath(resolved, root.resolve())).as_posix()
 
 
+@lru_cache(maxsize=65536)
 def source_ref(root: Path, path: Path, line: int, col: int) -> dm.SourceRef:
-    """A location-independent source reference (built without validation: its three fields are typed here)."""
+    """A location-independent source reference (built without validation: its three fields are typed here).
+
+    The model is frozen, so one instance serves every cell written at the same place (a preset row's
+    cells in every table that uses it; the import expands each spelling it tries).
+    """
     return dm.SourceRef.model_construct(path=display_path(root, path), line=int(line), col=int(col))
 
 

@@ -11,10 +11,12 @@ shown. Bullets and unknown formats give no number.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from jixiao.model.numbering import chinese
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CHINESE = {"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographDigital", "taiwaneseCounting"}

@@ -146,7 +146,9 @@ def _derived(
     out: list[MinedPreset] = []
     while remaining:
         sets = {signature[n] for n in remaining}
-        pool = set(sets) | {a & b for a, b in combinations(list(sets)[:40], 2) if a & b}
+        # In a fixed order (sets of texts iterate in an order that changes from run to run): ties go to the first.
+        ordered = sorted(sets, key=sorted)
+        pool = sorted(set(ordered) | {a & b for a, b in combinations(ordered[:40], 2) if a & b}, key=sorted)
         best, best_gain, best_who = None, 0, set()
         for s in pool:
             who = {n for n in remaining if s <= signature[n]}

@@ -22,10 +22,7 @@ from jixiao.importer.items import choose_items
 from jixiao.importer.memory import differences, expand, part_one_differences, preset_library
 from jixiao.importer.mining import mine
 from jixiao.importer.plan import Choice, choose, name_presets, preset_data
-from jixiao.importer.read import read_docx
-from jixiao.importer.recognise import recognise
 from jixiao.importer.report import ImportReport, PresetInfo, number_ranges
-from jixiao.importer.source import load_source
 from jixiao.importer.spell import TableCtx, full_rows
 from jixiao.importer.workbook.extras import (
     add_row_extras,
@@ -75,6 +72,11 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
         ImportProblem: the file is not a readable Word file, or holds no project tables.
         RenderError: the folder cannot be written.
     """
+    # The Word reader (lxml) and recogniser (with the year checks) are imported here: a workbook import needs neither.
+    from jixiao.importer.read import read_docx
+    from jixiao.importer.recognise import recognise
+    from jixiao.importer.source import load_source
+
     check_target(target, force=force)
     shown, target = target, target.absolute()
     data, notes = load_source(path)

@@ -18,6 +18,7 @@ from typing import Any
 from jixiao.expand.department import derive_item
 from jixiao.importer.memory import preset_library
 from jixiao.importer.mining import MIN_TABLES, MinedPreset
+from jixiao.importer.prune import RowShape, lower_bound, shapes
 from jixiao.importer.spell import (
     Candidate,
     Spelling,
@@ -78,6 +79,7 @@ def choose(
         names = {p.ident: f"P{p.ident}" for p in kept}
         lib = _library(kept, names)
         by_id = {p.ident: p for p in kept}
+        tried.shapes = {}  # this round's library
         choices = [_best(ctx, kept, by_id, names, lib, year, department, tried) for ctx in ctxs]
         used = Counter(c.spelling.preset for c in choices if c.spelling.preset)
         needed = {p.ident for p in kept if used[names[p.ident]] >= MIN_TABLES}
@@ -101,25 +103,37 @@ def _best(
     department: str,
     tried: _Tries,
 ) -> Choice:
-    best = full_rows(ctx)
+    """The shortest spelling that prints the table; of equally short ones the first try (presets in order, each
+    with its 事项 in order), before the rows written out in full.
+
+    Tries are made in the order of their lower bound (:mod:`jixiao.importer.prune`) and stop at the first that
+    cannot beat the best so far: a try costs at least its bound, so the result is the same as trying all.
+    """
+    full = full_rows(ctx)
     dept = probe_department(ctx, year, department)
     default = derive_item(ctx.facts.name)
+    tries: list[tuple[int, int, tuple[int, int, str | None], str, str | None]] = []
     for p in kept:
         if not _fits(ctx, p, by_id):
             continue
         for item in ctx.items[:3]:
             given = None if item == default else item
-            key = (ctx.table.number, p.ident, given)
-            if key not in tried.probed:
-                tried.probed[key] = probe_preset(ctx, names[p.ident], given, lib, dept)
-            candidate = tried.probed[key]
-            if candidate is None or not _better(candidate.spelling, best):
-                continue  # pinning the added rows costs no line either: no need to verify
-            if key not in tried.verified:
-                tried.verified[key] = verify(ctx, candidate, lib, dept)
-            spelling = tried.verified[key]
-            if spelling is not None and _better(spelling, best):
-                best = spelling
+            bound = _bound(ctx, names[p.ident], given, lib, tried)
+            tries.append((bound, len(tries), (ctx.table.number, p.ident, given), names[p.ident], given))
+    best, best_at = full, (full.lines, len(tries))  # any try as short as the full rows wins over them
+    for bound, order, key, preset, given in sorted(tries, key=lambda t: t[:2]):
+        if (bound, order) >= best_at:
+            break  # neither this try nor any after it can win
+        if key not in tried.probed:
+            tried.probed[key] = probe_preset(ctx, preset, given, lib, dept)
+        candidate = tried.probed[key]
+        if candidate is None or (candidate.spelling.lines, order) >= best_at:
+            continue  # pinning the added rows costs no line either: no need to verify
+        if key not in tried.verified:
+            tried.verified[key] = verify(ctx, candidate, lib, dept)
+        spelling = tried.verified[key]
+        if spelling is not None and (spelling.lines, order) < best_at:
+            best, best_at = spelling, (spelling.lines, order)
     return Choice(ctx, best)
 
 
@@ -130,11 +144,17 @@ class _Tries:
 
     probed: dict[tuple[int, int, str | None], Candidate | None] = field(default_factory=dict)
     verified: dict[tuple[int, int, str | None], Spelling | None] = field(default_factory=dict)
+    #: The rows each preset prints, by (preset, framework), for :func:`_bound` (per round: per library).
+    shapes: dict[tuple[str, str], list[RowShape] | None] = field(default_factory=dict)
 
 
-def _better(spelling: Spelling, best: Spelling) -> bool:
-    """Shorter than *best*, or as short with a preset where *best* has none."""
-    return spelling.lines < best.lines or (spelling.lines == best.lines and best.preset is None)
+def _bound(ctx: TableCtx, preset: str, item: str | None, lib: PresetLibrary, tried: _Tries) -> int:
+    """No spelling of the table with *preset* (and *item*) is shorter than this (0 when the rows are not known)."""
+    at = (preset, ctx.framework)
+    if at not in tried.shapes:
+        tried.shapes[at] = shapes(lib, preset, ctx.framework)
+    made = tried.shapes[at]
+    return 0 if made is None else lower_bound(made, ctx.table.rows, item)
 
 
 def name_presets(kept: list[MinedPreset], choices: list[Choice], department: str) -> dict[int, str]:

@@ -22,14 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from jixiao.chars import unjoined
 from jixiao.errors import JixiaoError
 from jixiao.importer.autonum import Numbering
 from jixiao.importer.bounds import check_word_tables
 from jixiao.zipread import ZipReader
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -107,6 +109,9 @@ def read_docx(data: bytes, name: str) -> RawDoc:
 
 
 def _parse(data: bytes, name: str) -> etree._Element:
+    # Imported here: the workbook import uses this module's types but never lxml.
+    from lxml import etree
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
     try:
         return etree.fromstring(data, parser)

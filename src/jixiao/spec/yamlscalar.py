@@ -16,13 +16,16 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+_INNER = ("[\u4e00-\u9fff\u3001-\u303f\uff01-\uff60A-Za-z0-9.%/()+=<>~\u00b7\u00d7\u00f7\u2014\u2026\u2018\u2019"
+          "\u201c\u201d\u2103\u2264\u2265\u2460-\u2473]*")
 #: Texts YAML reads back as themselves without asking it: Chinese text with digits, Latin letters and
 #: signs that are no YAML indicator (no space, colon, comma, bracket, quote, #, &, *, !, |, >, %, @, `),
-#: beginning with a character that starts no YAML token, holding a Chinese character (so never null or a boolean).
+#: beginning with a character that starts no YAML token, holding a Chinese character (so never null or a boolean);
+#: numbers and codes (a digit, then digits, Latin letters and points); and values beginning with a comparison
+#: sign (≥90%, ＜0.5万元/月): neither can be null or a boolean.
 _SURELY_PLAIN = re.compile(
-    "(?=.*[\u4e00-\u9fff])[\u4e00-\u9fff\u3001-\u303f\uff01-\uff60A-Za-z0-9]"
-    "[\u4e00-\u9fff\u3001-\u303f\uff01-\uff60A-Za-z0-9.%/()+=<>~\u00b7\u00d7\u00f7\u2014\u2026\u2018\u2019"
-    "\u201c\u201d\u2103\u2264\u2265\u2460-\u2473]*"
+    "(?=.*[\u4e00-\u9fff])[\u4e00-\u9fff\u3001-\u303f\uff01-\uff60A-Za-z0-9]" + _INNER
+    + "|[0-9][0-9A-Za-z.]*|[\u2264\u2265\uff1c-\uff1e]" + _INNER
 )
 
 

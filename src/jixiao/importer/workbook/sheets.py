@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +179,9 @@ def _sheets(path: Path, wb: Any, *, in_memory: bool = False, action: str = "导�
     """The visible sheets; *in_memory*: a workbook being written, whose rows end where its cells end."""
     if len(wb.worksheets) > limits.MAX_WORKBOOK_SHEETS:
         raise ImportProblem(f"{path.name} 有 {len(wb.worksheets)} 张工作表，超过 {limits.MAX_WORKBOOK_SHEETS} 张的上限。")
+    from openpyxl.cell.read_only import EMPTY_CELL
+
+    written = partial(operator.is_not, EMPTY_CELL)  # read-only rows are padded to the column bound with this
     out: list[Sheet] = []
     total = 0
     for ws in wb.worksheets:
@@ -185,7 +190,7 @@ def _sheets(path: Path, wb: Any, *, in_memory: bool = False, action: str = "导�
             # A workbook being written creates every cell it is asked for: only its own extent is read.
             rows = ws.iter_rows() if in_memory else ws.iter_rows(max_row=limits.MAX_SHEET_ROWS, max_col=limits.MAX_SHEET_COLUMNS)
             for row in rows:
-                for cell in row:
+                for cell in filter(written, row):
                     value = getattr(cell, "value", None)
                     if value is None or (isinstance(value, str) and not value.strip()):
                         continue
