@@ -22,8 +22,9 @@ from typer.testing import CliRunner
 from jixiao import expand_department, load_department
 from jixiao.cli import app
 from jixiao.errors import RenderError
+from jixiao.model.anchors import anchor_table, table_anchor
 from jixiao.model.document import Document
-from jixiao.model.page import OFFICIAL, anchor_table, plan_pages, table_anchor
+from jixiao.model.page import OFFICIAL, plan_pages
 from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.html.document import render_html
 from jixiao.render.html.page import page_css, with_page_block

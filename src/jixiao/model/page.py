@@ -8,7 +8,8 @@
 * a :class:`SectionPlan` per section in document order (the front page, 第一部分,
   each part heading, each project table) saying whether it starts a new page,
   continues the page of what precedes it, or stands alone on its page;
-* the 目录 entries (:class:`TocEntry`) with the anchors of their headings.
+* the 目录 entries (:class:`TocEntry`) with the anchors of their headings (the ids are
+  made in :mod:`jixiao.model.anchors`).
 
 Everything that lays out pages reads it: the Word template generator
 (``tools/make_docx_templates.py``) the geometry, the Word and HTML templates
@@ -24,12 +25,12 @@ Lengths are millimetres, type sizes points; nothing here knows Word or PDF units
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from jixiao.chars import printable
+from jixiao.model.anchors import PART_ONE_ANCHOR, chapter_anchor, part_anchor, table_anchor
 
 if TYPE_CHECKING:
     from jixiao.model.document import Document
@@ -180,36 +181,6 @@ class PagePlan(_Plan):
             if section.anchor == anchor:
                 return section
         raise KeyError(anchor)
-
-
-# --- Anchors: the ids of the headings (the HTML ids, the PDF's page anchors) --------------------
-
-PART_ONE_ANCHOR = "part-one"
-#: Name of the CSS page of a 目录 numbered apart from the text (目录页码 单独 or 无): the PDF
-#: layout finds it in the HTML and numbers the text's pages from 1 after the 目录.
-FRONT_APART_PAGE = "jx-front-apart"
-_TABLE_ANCHOR = re.compile(r"^table-(\d+)$")
-
-
-def chapter_anchor(index: int) -> str:
-    """Id of section *index* (from 1) of 第一部分 (一、总体绩效目标 …)."""
-    return f"{PART_ONE_ANCHOR}-{index}"
-
-
-def part_anchor(index: int) -> str:
-    """Id of the heading of part *index* (from 1; 第一部分 not counted)."""
-    return f"part-{index}"
-
-
-def table_anchor(number: int) -> str:
-    """Id of the title of project table *number*."""
-    return f"table-{number}"
-
-
-def anchor_table(anchor: str) -> int | None:
-    """The table number of a :func:`table_anchor` id, else None."""
-    found = _TABLE_ANCHOR.match(anchor)
-    return int(found.group(1)) if found else None
 
 
 # --- The plan -----------------------------------------------------------------------------------

@@ -32,8 +32,8 @@ from pathlib import Path
 from markupsafe import Markup
 
 from jixiao.errors import RenderError, UsageError
+from jixiao.model.anchors import table_anchor
 from jixiao.model.document import Document, ProjectTable
-from jixiao.model.page import table_anchor
 from jixiao.render import pool
 from jixiao.render.cache import Cache, code_digest, digest
 from jixiao.render.layout.breaks import TableBreaks
@@ -149,6 +149,9 @@ def render_department(
             if pdf or "html" in options.formats:
                 raise
             html_failure = exc
+        from jixiao.render.layout.slack import forget
+
+        forget()
         if html is not None and "html" in options.formats and combined:
             outputs.add(f"{stem}.html", html.encode("utf-8"))
     run: PdfRun | None = None
@@ -169,7 +172,7 @@ def render_department(
         numbers = [t.number for t in tables if pdf or t.number not in alike]
         return PdfRun(html, html_dirs(spec_root, doc.templates.get("html")), issued=when, title=doc.title,
                       numbers=numbers, combined=combined, cache=cache,
-                      start=lambda: pool.executor(workers), progress=report_progress, workers=workers, write=pdf)
+                      start=lambda n: pool.executor(n, processes=workers > 1), progress=report_progress, workers=workers, write=pdf)
 
     try:
         # With workers, the PDF files are laid out while this process makes the workbook; in this

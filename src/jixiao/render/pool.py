@@ -76,15 +76,15 @@ def prepare() -> None:
         forkserver.ensure_running()
 
 
-def executor(workers: int) -> Executor:
-    """A pool of *workers* processes, or an :class:`InlineExecutor` for one.
+def executor(workers: int, *, processes: bool = False) -> Executor:
+    """A pool of *workers* processes, or an :class:`InlineExecutor` for one (a pool of one with *processes*).
 
     As with any process pool that does not fork, a script using it must
     guard its own start (``if __name__ == "__main__":``).
     """
-    if workers <= 1:
+    if workers <= 1 and not processes:
         return InlineExecutor()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=_context())
 
 
 def result(future: Future[T]) -> T:

@@ -18,7 +18,8 @@ import re
 
 import tinycss2
 
-from jixiao.model.page import FRONT_APART_PAGE, PageGeometry, PagePlan
+from jixiao.model.anchors import FRONT_APART_PAGE
+from jixiao.model.page import PageGeometry, PagePlan
 
 #: At-rules CSS accepts only before every other rule.
 _LEADING = frozenset({"charset", "import", "namespace"})

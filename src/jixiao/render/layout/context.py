@@ -20,17 +20,9 @@ from typing import Any
 from markupsafe import Markup
 
 from jixiao.chars import JOINER, printable, unjoined
+from jixiao.model.anchors import PART_ONE_ANCHOR, chapter_anchor, part_anchor, table_anchor
 from jixiao.model.document import Document, ProjectTable
-from jixiao.model.page import (
-    PART_ONE_ANCHOR,
-    PageGeometry,
-    PagePlan,
-    SectionPlan,
-    TocEntry,
-    chapter_anchor,
-    part_anchor,
-    table_anchor,
-)
+from jixiao.model.page import PageGeometry, PagePlan, SectionPlan, TocEntry
 from jixiao.render.layout.contract import RENAMED
 from jixiao.render.layout.linebreak import balanced, protect, title_lines
 from jixiao.render.layout.toclines import entry_lines

@@ -188,6 +188,13 @@ def _neat(text: str, width_mm: float) -> bool:
     return True
 
 
+def forget() -> None:
+    """Empty the memos of line estimates (some MB after a department's tables): a render that has made its
+    HTML frees them for what follows (the workbook, the Word files) while the PDF workers run."""
+    for memo in (_tokens, unit_mm, _plain_tokens, _orphans, _measures, _paragraphs):
+        memo.cache_clear()
+
+
 def printed(text: str, width_mm: float) -> tuple[str, ...] | None:
     """The printed lines of a running-text cell for clients that do not honour the joiner
     (LibreOffice): a line break before a protected run (a 文号, a number with its unit) that it

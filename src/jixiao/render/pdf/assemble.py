@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jixiao.model.page import table_anchor
+from jixiao.model.anchors import table_anchor
 from jixiao.render.pdf.breaks import PageScan, scan
 from jixiao.render.pdf.renderer import Renderer
 from jixiao.render.pdf.sections import split, stand_ins, standalone

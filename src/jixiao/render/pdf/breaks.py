@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from jixiao.model.page import anchor_table
+from jixiao.model.anchors import anchor_table
 from jixiao.render.layout.breaks import parse_row_id, row_id
 
 __all__ = ["CONTINUED_CLASS", "PageScan", "grid_table", "row_id", "scan", "split_merged"]

@@ -52,14 +52,17 @@ def combined(html: str, template_dirs: Sequence[Path], issued: dt.date, title: s
     Without *write*, only lay it out (its data is empty). A table's own PDF
     is written from the same layout where the style sheet allows
     (:meth:`jixiao.render.pdf.layout.PdfLayout.write_table`): much cheaper
-    than laying it out again.
+    than laying it out again. The tables' PDFs are written first, the
+    combined file last: while this process writes it (its memory's peak),
+    the workers laying out the other tables should be done.
     """
     from jixiao.render.pdf.layout import layout_pdf
 
     layout = layout_pdf(html, template_dirs, issued, title)
-    data = layout.write() if write else b""
     own: dict[int, TableBreaks] = {}
     made = {number: layout.write_table(number, own) for number in tables}
+    gc.collect()  # what laying out and writing left in reference cycles: the combined file reuses its memory
+    data = layout.write() if write else b""
     found = Combined(data, layout.anchor_pages(), list(layout.warnings), layout.breaks(), made, own)
     del layout
     gc.collect()  # the layout's boxes hold reference cycles: free them now, not at some later collection

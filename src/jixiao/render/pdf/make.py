@@ -1,14 +1,17 @@
 """The PDF files of a render: from the cache, or laid out by worker processes.
 
-The combined document is one call (:func:`jixiao.render.pdf.jobs.combined`),
-submitted first as it takes longest; with several workers, the project
-tables' own documents (:func:`jixiao.render.pdf.sections.split`) follow in
-small batches (:func:`jixiao.render.pdf.jobs.tables`), so that the workers
-finish together. With one, the combined call writes them from its own layout
-(each table is laid out once: :mod:`jixiao.render.pdf.assemble`), which costs
-less than laying them out again. Meanwhile the caller makes the workbook;
-the Word files follow once the layouts are done (their 目录 page numbers and
-table breaks).
+The combined document is one call (:func:`jixiao.render.pdf.jobs.combined`)
+in a pool of its own. With one worker, that call writes every project PDF
+from its own layout (each table is laid out once:
+:mod:`jixiao.render.pdf.assemble`), which costs less than laying them out
+again. With several, the other workers lay out and write most project
+tables' own documents (:func:`jixiao.render.pdf.sections.split`) in small
+batches (:func:`jixiao.render.pdf.jobs.tables`), in a second pool that is
+shut down (its processes end) as soon as its last batch is done; the
+combined call writes the rest from its layout (:func:`along_count`), so
+that those workers are done before it writes the combined file, when its
+memory peaks. Meanwhile the caller makes the workbook; the Word files
+follow once the layouts are done (their 目录 page numbers and table breaks).
 
 Each file is cached by what it is made from (:mod:`jixiao.render.cache`): the
 combined PDF by the whole HTML, a project's PDF by the HTML of its own
@@ -30,10 +33,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jixiao.render import pool
 from jixiao.render.cache import Cache, code_digest, digest, files_digest, font_environment
@@ -46,6 +51,31 @@ Progress = Callable[[str, int, int], None]
 
 #: Project tables per call: small enough that the workers end together, large enough to keep calls few.
 BATCH = 3
+
+
+#: CPU time of a project table, relative to laying it out as part of the combined document (measured on
+#: the Tangshan example: about 0.13 s): laid out and written as a document of its own, by a worker of the
+#: tables' pool; written from the combined layout, by the combined call. The combined layout costs about
+#: :data:`COMBINED_COST` per table, the rest of the document included.
+OWN_COST, ALONG_COST, COMBINED_COST = 1.5, 0.5, 1.25
+#: The tables' workers should be done by this share of the combined call's time before it writes the file.
+MARGIN = 0.8
+
+
+def along_count(missing: int, workers: int) -> int:
+    """How many of the *missing* project PDFs the combined call writes from its own layout.
+
+    With one worker, all of them. With more, as few as let the other workers
+    lay out and write the rest before the combined call has laid out its
+    document and written these: then those workers end (:meth:`PdfRun.result`)
+    before it writes the combined file, when its memory peaks. Two workers on
+    the Tangshan example: 15 of 54.
+    """
+    if workers <= 1:
+        return missing
+    own = OWN_COST / (workers - 1)
+    share = (own - MARGIN * COMBINED_COST) / (own + MARGIN * ALONG_COST)
+    return min(missing, max(0, math.ceil(share * missing)))
 
 
 @dataclass
@@ -76,13 +106,15 @@ def version(template_dirs: Sequence[Path]) -> str:
 class PdfRun:
     """The PDF files of one render, being made.
 
-    *start* gives the executor to submit to; it is called only if something
-    is missing from the cache. Without *write* the documents are only laid
-    out, for their page numbers and table breaks (the files are empty bytes).
+    *start(n)* gives an executor of *n* workers to submit to (with *workers*
+    at most 1, one that makes every call in this process); it is called only
+    if something is missing from the cache. Without *write* the documents
+    are only laid out, for their page numbers and table breaks (the files
+    are empty bytes).
     """
 
     def __init__(self, html: str, template_dirs: Sequence[Path], *, issued: dt.date, title: str,
-                 numbers: Sequence[int], combined: bool, cache: Cache | None, start: Callable[[], Executor],
+                 numbers: Sequence[int], combined: bool, cache: Cache | None, start: Callable[[int], Executor],
                  progress: Progress, workers: int = 2, write: bool = True) -> None:
         self._progress = progress
         self._dirs = tuple(Path(d).absolute() for d in template_dirs)  # workers may have another working folder
@@ -102,7 +134,8 @@ class PdfRun:
         self._tables: dict[int, bytes] = {}
         self._breaks: dict[int, TableBreaks] = {}
         self._batches: list[tuple[list[int], Future[jobs.Tables]]] = []
-        self._pool: Executor | None = None
+        #: The executors started: the combined call's, then the tables' (the same one with one worker).
+        self._pools: list[Executor] = []
         #: Tables whose PDFs come with the combined one.
         self._along: list[int] = []
         self.laid_out = 0
@@ -115,18 +148,20 @@ class PdfRun:
                 self._tables[n], self._breaks[n] = data, breaks
         missing = [n for n in self._numbers if n not in self._tables]
         if (combined and self._combined is None) or missing:
-            self._pool = start()
             try:
                 if combined and self._combined is None:
-                    along = missing if workers <= 1 and write else []
+                    along = missing[len(missing) - along_count(len(missing), workers):] if write else []
                     self._along = along
                     missing = [n for n in missing if n not in along]
-                    self._combined = self._pool.submit(jobs.combined, html, self._dirs, issued, title, write,
-                                                       along)
+                    self._pools.append(start(1))
+                    self._combined = self._pools[0].submit(jobs.combined, html, self._dirs, issued, title, write,
+                                                           along)
+                if missing and (workers > 1 or not self._pools):
+                    self._pools.append(start(max(1, workers - len(self._pools))))
                 for i in range(0, len(missing), BATCH):
                     batch = missing[i:i + BATCH]
-                    future = self._pool.submit(jobs.tables, {n: own[n].html for n in batch},
-                                               {n: self._titles[n] for n in batch}, self._dirs, issued, write)
+                    future = self._pools[-1].submit(jobs.tables, {n: own[n].html for n in batch},
+                                                    {n: self._titles[n] for n in batch}, self._dirs, issued, write)
                     self._batches.append((batch, future))
             except BaseException:
                 self.close()
@@ -197,6 +232,7 @@ class PdfRun:
     def result(self) -> PdfSet:
         """Every file, once made (an error in any call is raised here, and the other calls are dropped)."""
         try:
+            self._await_tables()
             combined = self._combined_result()
             warnings = list(combined.warnings) if combined is not None else []
             for done, (batch, future) in enumerate(self._batches, 1):
@@ -223,8 +259,26 @@ class PdfRun:
             combined_breaks=combined.breaks if combined is not None else None,
         )
 
+    def _await_tables(self) -> None:
+        """Wait for the tables' batches, then end their workers (unless they make the combined file too).
+
+        An error in any call, the combined one too, is raised as soon as it comes.
+        """
+        waiting: set[Future[Any]] = {future for _, future in self._batches}
+        if not waiting:
+            return
+        combined = self._combined if isinstance(self._combined, Future) else None
+        while waiting:
+            done, _ = wait(waiting | ({combined} if combined is not None else set()), return_when=FIRST_COMPLETED)
+            for future in done:
+                pool.result(future)  # raises the call's error
+            waiting -= done
+            if combined in done:
+                combined = None
+        if len(self._pools) > 1:
+            pool.stop(self._pools.pop())
+
     def close(self) -> None:
         """Stop the workers (calls not started are dropped)."""
-        if self._pool is not None:
-            pool.stop(self._pool)
-            self._pool = None
+        while self._pools:
+            pool.stop(self._pools.pop())

@@ -40,7 +40,7 @@ import pydyf
 import weasyprint
 
 from jixiao.chars import NOT_PRINTABLE, printable, unjoined
-from jixiao.model.page import FRONT_APART_PAGE, table_anchor
+from jixiao.model.anchors import FRONT_APART_PAGE, table_anchor
 from jixiao.render.pdf import fonts, stamp
 from jixiao.render.pdf.breaks import PageScan, grid_table, scan, split_merged
 from jixiao.render.pdf.fetcher import TemplateFetcher, refusals_stop

@@ -26,7 +26,7 @@ import lxml.html
 from lxml import etree
 
 from jixiao.errors import RenderError
-from jixiao.model.page import anchor_table, table_anchor
+from jixiao.model.anchors import anchor_table, table_anchor
 
 #: Style sheet features that make a page's margin boxes depend on pages before it (running
 #: headers, page-based counters other than ``page``, named pages, page totals): with any of
