@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -13,26 +18,17 @@ if TYPE_CHECKING:  # only annotations: `jixiao --help` need not load the documen
 
 
 def localise() -> None:
-    """Translate the panel titles and hints typer/click print around our help texts."""
-    import typer.rich_utils as ru
+    """Translate the panel titles and hints typer/click print around our help texts.
 
-    ru.ARGUMENTS_PANEL_TITLE = "参数"
-    ru.OPTIONS_PANEL_TITLE = "选项"
-    ru.COMMANDS_PANEL_TITLE = "命令"
-    ru.ERRORS_PANEL_TITLE = "错误"
-    ru.ABORTED_TEXT = "已中止。"
-    ru.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
-    ru.DEFAULT_STRING = "[默认: {}]"
-    ru.REQUIRED_LONG_STRING = "[必填]"
-    ru.ENVVAR_STRING = "[环境变量: {}]"
-
+    typer's rich help and error panels (``typer.rich_utils``, which brings in rich's Markdown,
+    syntax and traceback modules) are only needed for help and usage errors: they are translated
+    when typer first imports them, so that other commands do not load them at all.
+    """
     # typer vendors click; its help option text is not translatable, so relabel it.
     core: Any
     try:
         from typer._click import core
     except ImportError:  # pragma: no cover - older typer uses click itself
-        import importlib
-
         core = importlib.import_module("click")
     original = core.Command.get_help_option
 
@@ -43,6 +39,52 @@ def localise() -> None:
         return option
 
     core.Command.get_help_option = help_option
+
+    if _RICH_UTILS in sys.modules:
+        _translate_panels(sys.modules[_RICH_UTILS])
+    else:
+        sys.meta_path.insert(0, _ThenTranslate())
+
+
+_RICH_UTILS = "typer.rich_utils"
+
+
+class _ThenTranslate(importlib.abc.MetaPathFinder):
+    """Finds ``typer.rich_utils`` as Python would, and translates it once it is loaded (then steps aside)."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name != _RICH_UTILS:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _Translating(spec.loader)
+        return spec
+
+
+class _Translating(importlib.abc.Loader):
+    def __init__(self, loader: importlib.abc.Loader) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self._loader.exec_module(module)
+        _translate_panels(module)
+
+
+def _translate_panels(ru: Any) -> None:
+    """Chinese titles and hints in typer's help and error panels (*ru*: ``typer.rich_utils``)."""
+    ru.ARGUMENTS_PANEL_TITLE = "参数"
+    ru.OPTIONS_PANEL_TITLE = "选项"
+    ru.COMMANDS_PANEL_TITLE = "命令"
+    ru.ERRORS_PANEL_TITLE = "错误"
+    ru.ABORTED_TEXT = "已中止。"
+    ru.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+    ru.DEFAULT_STRING = "[默认: {}]"
+    ru.REQUIRED_LONG_STRING = "[必填]"
+    ru.ENVVAR_STRING = "[环境变量: {}]"
 
     # An option's help is a Text in a rich Columns, whose cells cut a line too long to wrap
     # (Chinese has no spaces to wrap at) with「…」: fold it onto the next line instead.
