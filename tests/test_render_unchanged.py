@@ -242,3 +242,30 @@ def test_checks_still_refuse_and_warnings_are_said_again(spec_dir: Any, tmp_path
     assert "提示：只换了 Word 模板" in forced[1].stderr and forced[0].stderr == forced[1].stderr
     assert forced[0].stdout == forced[1].stdout
     assert len(opened) == 3  # the second --force render was answered from the record
+
+
+_HEAVY = ("weasyprint", "jixiao.spec.load", "jixiao.render.build", "pydantic.main", "typer.rich_utils")
+_RUN = """
+import runpy, sys
+sys.argv = ["jixiao", *sys.argv[1:]]
+try:
+    runpy.run_module("jixiao", run_name="__main__")
+except SystemExit as exc:
+    print("exit", exc.code)
+print("loaded", *[name for name in {heavy!r} if name in sys.modules])
+"""
+
+
+def test_the_answer_loads_no_reader_renderer_or_help_panels(spec_dir: Any, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    spec, out = spec_dir(), tmp_path / "out"
+    env = {**os.environ, "JIXIAO_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-c", _RUN.format(heavy=_HEAVY), "render", str(spec), "-o", str(out)]
+    first, second = (subprocess.run(command, env=env, capture_output=True, text=True, timeout=600) for _ in range(2))
+    assert "exit 0" in first.stdout and "exit 0" in second.stdout, first.stderr + second.stderr
+    assert {"jixiao.spec.load", "jixiao.render.build"} <= set(first.stdout.splitlines()[-1].split())
+    # (typer 0.29 itself parses options with pydantic)
+    assert set(second.stdout.splitlines()[-1].split()) <= {"loaded", "pydantic.main"}
+    assert first.stdout.splitlines()[:-2] == second.stdout.splitlines()[:-2]
