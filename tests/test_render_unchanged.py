@@ -269,3 +269,16 @@ def test_the_answer_loads_no_reader_renderer_or_help_panels(spec_dir: Any, tmp_p
     # (typer 0.29 itself parses options with pydantic)
     assert set(second.stdout.splitlines()[-1].split()) <= {"loaded", "pydantic.main"}
     assert first.stdout.splitlines()[:-2] == second.stdout.splitlines()[:-2]
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_folder_others_may_now_write_to_counts_as_a_change(spec_dir: Any, tmp_path: Path) -> None:
+    # (templates in a folder others can write to are not used: the outputs may change)
+    spec = spec_dir(extra={"presets/运转类.yaml": _builtin("presets/运转类.yaml")})
+    request = unchanged.Request(spec, tmp_path / "out", frozenset({"docx"}))
+    key = unchanged.inputs_key(request, spec)
+    (spec / "presets").chmod(0o777)
+    try:
+        assert unchanged.inputs_key(request, spec) != key
+    finally:
+        (spec / "presets").chmod(0o755)

@@ -105,7 +105,8 @@ def _folder(sha: _Sha, folder: Path, budget: _Budget) -> None:
     while todo:
         current = todo.pop()
         info = os.lstat(current)
-        sha.update(b"\0dir\0" + os.fsencode(current.relative_to(folder)) + f"/{info.st_uid}/{info.st_mode}".encode())
+        owner = f"/{info.st_uid}/{info.st_gid}/{info.st_mode}"
+        sha.update(b"\0dir\0" + os.fsencode(current.relative_to(folder)) + owner.encode())
         with os.scandir(current) as listing:
             entries = sorted(listing, key=lambda e: e.name)
         for entry in entries:
