@@ -282,3 +282,28 @@ def test_a_folder_others_may_now_write_to_counts_as_a_change(spec_dir: Any, tmp_
         assert unchanged.inputs_key(request, spec) != key
     finally:
         (spec / "presets").chmod(0o755)
+
+
+def test_several_specs_with_nothing_changed_start_no_worker(spec_dir: Any, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.render import pool
+
+    monkeypatch.setenv("JIXIAO_JOBS", "1")  # render in this process, where the fonts are pinned (above)
+    first = spec_dir()
+    second = shutil.copytree(first, tmp_path / "second")
+    out = tmp_path / "out"
+    command = ["render", str(first), str(second), "-o", str(out), "--format", "docx"]
+    rendered = runner.invoke(app, command)
+    assert rendered.exit_code == 0, rendered.stderr
+    before = _files(out)
+    monkeypatch.setattr(pool, "executor", lambda workers: pytest.fail("a worker was started"))
+    again = runner.invoke(app, command)
+    assert (again.exit_code, again.stdout, again.stderr) == (0, rendered.stdout, rendered.stderr)
+    assert _files(out) == before
+    _append(second / "部门.yaml", "\n# 改动\n")
+    calls: list[int] = []
+    monkeypatch.setattr(pool, "executor", lambda workers: calls.append(workers) or pool.InlineExecutor())
+    assert runner.invoke(app, command).exit_code == 0
+    assert calls == [1]  # the edited one only
+    assert runner.invoke(app, command).exit_code == 0
+    assert calls == [1]  # and now it is remembered too
