@@ -75,13 +75,25 @@ def render(
         _render_many(specs, output, frozenset(chosen), only, template, table_template, force)
         return
     spec = specs[0]
+    out_dir = output if output is not None else Path("output") / spec_folder(spec).name
+    check_output_folder(spec, out_dir, explicit=output is not None)
+    from jixiao.render.summary import summary_text
+    from jixiao.workflow import unchanged
+
+    # Nothing changed since a render that succeeded, and its files are still there: say so, write nothing.
+    request = unchanged.Request(spec, out_dir, frozenset(chosen), tuple(split_option(only) or ()), template,
+                                table_template, force)
+    key = unchanged.inputs_key(request, spec_folder(spec))
+    replay = unchanged.recall(key, out_dir) if key is not None else None
+    if replay is not None:
+        _done(replay.warnings, replay.pdf_warnings,
+              summary_text(replay.written, replay.tables, [], Path.cwd()))
+        return
     from jixiao.render import pool
     from jixiao.render.progress import render_with_progress
 
     if "pdf" in chosen:
         pool.prepare()  # the PDF workers' fork server imports WeasyPrint while this process reads the spec
-    out_dir = output if output is not None else Path("output") / spec_folder(spec).name
-    check_output_folder(spec, out_dir, explicit=output is not None)
     opened = open_spec(spec, checks=Checks.SKIP if force else Checks.GATE)
     report = render_with_progress(
         opened.doc,
@@ -93,13 +105,20 @@ def render(
         table_template=table_template,
         console=err,
     )
-    from jixiao.render.progress import summary
+    if key is not None and not report.removed and unchanged.inputs_key(request, spec_folder(spec)) == key:
+        # (Inputs edited while rendering, or files removed, leave no record: the next render looks again.)
+        unchanged.remember(key, out_dir, report.written, len(report.tables), report.warnings, report.pdf_warnings)
+    _done(report.warnings, report.pdf_warnings, summary_text(report.written, len(report.tables), report.removed,
+                                                             Path.cwd()))
 
-    for note in report.warnings:
+
+def _done(warnings: list[str], pdf_warnings: list[str], summary: str) -> None:
+    """What render prints when it is done: its warnings (stderr), the files written (stdout)."""
+    for note in warnings:
         err.print(f"提示：{note}", markup=False, highlight=False)
-    for warning in report.pdf_warnings:
+    for warning in pdf_warnings:
         err.print(f"PDF 排版提示（WeasyPrint）：{warning}", markup=False, highlight=False)
-    out.print(summary(report, Path.cwd()), highlight=False)
+    out.print(summary, highlight=False)
 
 
 def _chosen(doc: Document, only: list[str]) -> tuple[str, ...]:

@@ -1,7 +1,10 @@
 """Help texts in Chinese: typer's public settings, command classes of our own, and one typer internal, gated.
 
 * The panel titles and hints typer prints around our texts are module-level
-  settings of ``typer.rich_utils`` (:func:`localise`).
+  settings of ``typer.rich_utils`` (:func:`localise`). That module brings in
+  rich's Markdown, syntax and traceback modules and is needed only for help
+  and usage errors: it is translated when typer first imports it (an import
+  hook, :class:`_ThenTranslate`), so other commands never load it.
 * The help option's own text (click's "Show this message and exit.") is
   relabelled by the command classes :class:`Command` and :class:`Group`, which
   the app and every command are made with (``cls=``), through click's
@@ -18,12 +21,16 @@
 from __future__ import annotations
 
 import functools
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import inspect
+import sys
+from types import ModuleType
 from typing import Any
 
 import typer
 import typer.core
-import typer.rich_utils as ru
 
 #: typer releases (major.minor) whose ``rich_utils._get_parameter_help`` is wrapped by :func:`localise`.
 KNOWN = ("0.29",)
@@ -53,8 +60,10 @@ class Group(typer.core.TyperGroup):
         return option
 
 
-def folding_known() -> bool:
-    """Whether the installed typer is one whose parameter help :func:`localise` may fold."""
+def folding_known(ru: ModuleType | None = None) -> bool:
+    """Whether the installed typer is one whose parameter help :func:`localise` may fold (*ru*: its rich_utils)."""
+    if ru is None:
+        import typer.rich_utils as ru
     release = ".".join(typer.__version__.split(".")[:2])
     function = getattr(ru, "_get_parameter_help", None)
     if release not in KNOWN or not callable(function):
@@ -63,11 +72,44 @@ def folding_known() -> bool:
     return tuple(p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY) == PARAMETERS
 
 
-_FOLDING: list[bool] = []
+_RICH_UTILS = "typer.rich_utils"
 
 
 def localise() -> None:
-    """Translate the panel titles and hints typer prints around our help texts; fold long help lines."""
+    """Chinese panel titles and hints in typer's help and error panels, now or when typer first loads them."""
+    if _RICH_UTILS in sys.modules:
+        _translate(sys.modules[_RICH_UTILS])
+    elif not any(isinstance(finder, _ThenTranslate) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _ThenTranslate())
+
+
+class _ThenTranslate(importlib.abc.MetaPathFinder):
+    """Finds ``typer.rich_utils`` as Python would, and translates it once it is loaded (then steps aside)."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name != _RICH_UTILS:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _Translating(spec.loader)
+        return spec
+
+
+class _Translating(importlib.abc.Loader):
+    def __init__(self, loader: importlib.abc.Loader) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        _translate(module)
+
+
+def _translate(ru: Any) -> None:
+    """Translate *ru* (``typer.rich_utils``); fold long help lines where :func:`folding_known`."""
     ru.ARGUMENTS_PANEL_TITLE = "参数"
     ru.OPTIONS_PANEL_TITLE = "选项"
     ru.COMMANDS_PANEL_TITLE = "命令"
@@ -77,7 +119,7 @@ def localise() -> None:
     ru.DEFAULT_STRING = "[默认: {}]"
     ru.REQUIRED_LONG_STRING = "[必填]"
     ru.ENVVAR_STRING = "[环境变量: {}]"
-    if _FOLDING or not folding_known():
+    if not folding_known(ru) or hasattr(ru._get_parameter_help, "__wrapped__"):
         return
     parameter_help = ru._get_parameter_help
 
@@ -90,4 +132,3 @@ def localise() -> None:
         return columns
 
     ru._get_parameter_help = folded_parameter_help
-    _FOLDING.append(True)

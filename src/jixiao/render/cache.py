@@ -383,7 +383,7 @@ def code_digest() -> str:
     for path in code_files():
         with contextlib.suppress(OSError):
             sha.update(path.relative_to(here.parent).as_posix().encode() + b"\0" + path.read_bytes())
-    versions = _installed()
+    versions = installed()
     for name in ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssselect2", "docxtpl", "jinja2",
                  "lxml", "markupsafe", "openpyxl"):
         sha.update(f"{name}={versions.get(name, '-')}\0".encode())
@@ -391,7 +391,7 @@ def code_digest() -> str:
     return _CODE[0]
 
 
-def _installed() -> dict[str, str]:
+def installed() -> dict[str, str]:
     """Installed distributions → version, from the ``name-version.dist-info`` folders on ``sys.path``.
 
     (``importlib.metadata`` reads the same folders, but takes some 20 ms for ten names.)

@@ -20,6 +20,7 @@ from rich.progress import (
 
 from jixiao.model.document import Document
 from jixiao.render.build import RenderOptions, RenderReport, render_department
+from jixiao.render.summary import summary_text
 
 
 def render_with_progress(
@@ -58,21 +59,4 @@ def render_with_progress(
 
 def summary(report: RenderReport, base: Path) -> str:
     """A few lines: the combined files, how many project files, removed files."""
-
-    def shown(path: Path) -> str:
-        try:
-            return str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            return str(path)
-
-    combined = [p for p in report.written if p.parent.name != "projects"]
-    project_files = [p for p in report.written if p.parent.name == "projects"]
-    lines = [f"已生成 {shown(p)}" for p in combined]
-    if project_files:
-        kinds = "、".join(sorted({p.suffix.lstrip(".") for p in project_files}))
-        folder = shown(project_files[0].parent)
-        lines.append(f"已生成 {len(report.tables)} 个项目的单表文件（{kinds}）于 {folder}/")
-    if report.removed:
-        names = "、".join(p.name for p in report.removed)
-        lines.append(f"已删除已不存在的项目的旧文件 {len(report.removed)} 个：{names}")
-    return "\n".join(lines)
+    return summary_text(report.written, len(report.tables), report.removed, base)

@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from jixiao import limits
 from jixiao.errors import Diagnostic
 from jixiao.spec.yamlerrors import translate
+from jixiao.spec.yamlnodes import compose, tab_after_text
 
 NodePath = tuple[str | int, ...]
+
+__all__ = ["Loaded", "NodePath", "Positions", "ignore_comments", "load_yaml", "tab_after_text"]
 
 _CORE = "tag:yaml.org,2002:"
 
@@ -83,47 +85,6 @@ class Loaded:
     data: Any
     pos: Positions
     lines: list[str]
-
-
-def _composer(*, pure: bool = True) -> YAML:
-    # The plain (not round-trip) scanner skips comments: the round-trip one joins
-    # consecutive comment lines by repeated string concatenation, quadratic in their number.
-    return YAML(typ="safe", pure=pure)
-
-
-def _compose(text: str, lines: list[str]) -> Node | None:
-    """The node tree of *text*.
-
-    ruamel's own scanner refuses a Tab anywhere outside brackets, also where YAML
-    allows one: between a key's colon and its value (``键:\t值``), or inside a
-    value (``a\tb``, pasted from a spreadsheet). For those, and only those, the
-    text is read again by libyaml (``ruamel.yaml.clib``), which follows YAML here.
-    A Tab in an indentation stays an error.
-
-    Raises:
-        MarkedYAMLError: the text is not YAML.
-    """
-    try:
-        first: Node | None = _composer().compose(text)
-        return first
-    except MarkedYAMLError as err:
-        mark = err.problem_mark
-        if mark is None or not tab_after_text(lines, mark.line, mark.column):
-            raise
-        try:
-            tree: Node | None = _composer(pure=False).compose(text)
-            return tree
-        except MarkedYAMLError as again:
-            at = again.problem_mark
-            if at is None or tab_after_text(lines, at.line, at.column):
-                raise err from None  # libyaml refuses that Tab too: the first reader's words
-            raise again from None  # a problem elsewhere: where it is
-
-
-def tab_after_text(lines: list[str], line: int, col: int) -> bool:
-    """Is there a Tab at (0-based) *line*, *col* with something other than blanks before it on its line?"""
-    text = lines[line] if 0 <= line < len(lines) else ""
-    return text[col : col + 1] == "\t" and text[:col].strip(" \t") != ""
 
 
 #: Tags YAML resolves by itself; an explicit tag such as ``!!python/object`` is refused.
@@ -339,7 +300,7 @@ def load_yaml(path: Path) -> Loaded | Diagnostic:
         )
     pos = Positions(path, ignores=ignore_comments(lines))
     try:
-        tree = _compose(text, lines)
+        tree = compose(text, lines)
     except MarkedYAMLError as err:
         return translate(err, path, lines)
     except RecursionError:
