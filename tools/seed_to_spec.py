@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from jixiao.errors import SpecError  # noqa: E402
-from jixiao.expand.department import derive_item, expand_department  # noqa: E402
+from jixiao.expand.department import expand_department  # noqa: E402
+from jixiao.expand.project import derive_item  # noqa: E402
 from jixiao.model.money import ceil_to  # noqa: E402
 from jixiao.spec.load import load_department  # noqa: E402
 from jixiao.spec.yamlio import load_yaml  # noqa: E402

@@ -11,7 +11,7 @@ import jinja2
 
 from jixiao import limits
 from jixiao.errors import UsageError
-from jixiao.expand.department import derive_item
+from jixiao.expand.project import derive_item
 from jixiao.fileio import write_atomic
 from jixiao.resources import builtin_templates
 from jixiao.safenames import inside

@@ -9,7 +9,7 @@ from jixiao.checks.base import CheckContext, Finding, Rule, rule
 from jixiao.checks.fields import all_texts
 from jixiao.checks.text import bare_name
 from jixiao.checks.years import DocumentYear, leftover_years
-from jixiao.expand.department import derive_item
+from jixiao.expand.project import derive_item
 from jixiao.model.document import ProjectTable
 from jixiao.model.tableref import TableRefs
 

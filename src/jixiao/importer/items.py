@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 
 from jixiao.authoring.scaffold import short_item
-from jixiao.expand.department import derive_item
+from jixiao.expand.project import derive_item
 from jixiao.importer.found import FoundTable
 from jixiao.importer.templating import ITEM, escape
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from jixiao.expand.department import derive_item
+from jixiao.expand.project import derive_item
 from jixiao.importer.memory import preset_library
 from jixiao.importer.mining import MIN_TABLES, MinedPreset
 from jixiao.importer.prune import RowShape, lower_bound, shapes
