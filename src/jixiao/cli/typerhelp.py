@@ -40,24 +40,22 @@ PARAMETERS = ("param", "ctx", "markup_mode")
 HELP_OPTION = "显示帮助并退出。"
 
 
-class Command(typer.core.TyperCommand):
+class _ChineseHelpOption:
+    """Describes ``--help`` in Chinese (click's documented ``get_help_option``, on the command's own class)."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_OPTION
+        return option
+
+
+class Command(_ChineseHelpOption, typer.core.TyperCommand):
     """A typer command whose ``--help`` is described in Chinese."""
 
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_OPTION
-        return option
 
-
-class Group(typer.core.TyperGroup):
+class Group(_ChineseHelpOption, typer.core.TyperGroup):
     """A typer command group whose ``--help`` is described in Chinese."""
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_OPTION
-        return option
 
 
 def folding_known(ru: ModuleType | None = None) -> bool:
