@@ -24,8 +24,8 @@ import pytest
 
 from conftest import PROJECT
 from jixiao import expand_department, load_department
-from jixiao.model.document import Document
 from jixiao.render.build import RenderOptions, render_department
+from test_pages import Rendered
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,20 +63,6 @@ VARIANTS = {
     "目录单独编号-外侧": ("{首页: 目录, 目录页码: 单独, 页码位置: 外侧}", True),
     "外侧": ("{首页: 标题, 页码位置: 外侧}", True),
 }
-
-
-@dataclass
-class Rendered:
-    doc: Document
-    out: Path
-
-    @property
-    def docx(self) -> Path:
-        return next(self.out.glob("*.docx"))
-
-    @property
-    def pdf(self) -> Path:
-        return next(self.out.glob("*.pdf"))
 
 
 def _norm(text: str) -> str:

@@ -27,6 +27,7 @@ from jixiao.render.pdf import layout as pdf
 from jixiao.render.pdf import stamp
 from jixiao.resources import builtin_templates
 from jixiao.spec.load import load_department
+from pdffacts import pdf_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN = builtin_templates() / "html"
@@ -34,17 +35,7 @@ CSS = (BUILTIN / "style.css").read_text(encoding="utf-8")
 
 
 def _facts(data: bytes) -> dict[str, Any]:
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    with pdfplumber.open(io.BytesIO(data)) as document:
-        texts = [page.extract_text() for page in document.pages]
-        tables = [[row for table in page.extract_tables() for row in table] for page in document.pages]
-
-    def outline(items: Any) -> list[Any]:
-        return [outline(i) if isinstance(i, list) else (i.title, reader.get_destination_page_number(i)) for i in items]
-
-    names = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
-    return {"pages": len(reader.pages), "texts": texts, "tables": tables, "outline": outline(reader.outline),
-            "destinations": names}
+    return pdf_facts(data, destinations=True)
 
 
 def _doc(tmp_path: Path | None = None, layout: str | None = None) -> Document:

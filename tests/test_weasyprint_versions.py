@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import io
 import os
 import shutil
 import subprocess
@@ -24,8 +23,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
-import pypdf
 import pytest
 import weasyprint
 
@@ -35,6 +32,7 @@ from jixiao.render.build import RenderOptions, render_department
 from jixiao.render.pdf import fonts
 from jixiao.resources import builtin_templates
 from jixiao.spec.load import load_department
+from pdffacts import pdf_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "jixiao"
@@ -125,18 +123,6 @@ def test_no_other_module_reaches_beyond_the_documented_api() -> None:
     assert problems == []
 
 
-def _pdf_facts(data: bytes) -> dict[str, Any]:
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    with pdfplumber.open(io.BytesIO(data)) as document:
-        texts = [page.extract_text() for page in document.pages]
-        tables = [[row for table in page.extract_tables() for row in table] for page in document.pages]
-
-    def outline(items: Any) -> list[Any]:
-        return [outline(i) if isinstance(i, list) else (i.title, reader.get_destination_page_number(i)) for i in items]
-
-    return {"pages": len(reader.pages), "texts": texts, "tables": tables, "outline": outline(reader.outline)}
-
-
 def _outputs(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.pdf"))}
 
@@ -158,7 +144,7 @@ def test_an_unknown_weasyprint_gets_plain_fonts_and_the_same_pages(
     known, plain = _outputs(tmp_path / "known"), _outputs(tmp_path / "unknown")
     assert list(known) == list(plain)
     for name in known:
-        assert _pdf_facts(plain[name]) == _pdf_facts(known[name]), name
+        assert pdf_facts(plain[name]) == pdf_facts(known[name]), name
         if name.startswith("projects/"):
             assert len(plain[name]) > 1.5 * len(known[name]), name  # only larger (font subsets; tags alike)
 
@@ -176,7 +162,7 @@ def test_a_failure_on_the_compact_path_steps_aside(tmp_path: Path, monkeypatch: 
     report = render_department(doc, spec, RenderOptions(out_dir=tmp_path / "plain", **options), jobs=1)
     assert any("紧凑字体嵌入失败" in w for w in report.pdf_warnings)
     ((name, compact),), ((_, plain),) = _outputs(tmp_path / "compact").items(), _outputs(tmp_path / "plain").items()
-    assert _pdf_facts(plain) == _pdf_facts(compact)
+    assert pdf_facts(plain) == pdf_facts(compact)
     assert len(plain) > 1.5 * len(compact), name  # font subsets differ; the tags are alike
 
 
@@ -274,5 +260,5 @@ def test_weasyprint_69_renders_both_examples_alike(tmp_path: Path) -> None:
         old, new = _outputs(tmp_path / "69" / name), _outputs(tmp_path / "new" / name)
         assert list(old) == list(new) and len(old) == 1 + (len(only) or 6)
         for file in old:
-            assert _pdf_facts(old[file]) == _pdf_facts(new[file]), f"{name}/{file}"
+            assert pdf_facts(old[file]) == pdf_facts(new[file]), f"{name}/{file}"
             assert len(old[file]) < 1.2 * len(new[file])  # compact fonts on 69 too
