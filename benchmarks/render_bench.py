@@ -41,7 +41,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-JIXIAO = [sys.executable, "-m", "jixiao"]
+#: The ``jixiao`` console script, as users run it (its worker processes import the script: see
+#: :mod:`jixiao.__main__`); ``python -m jixiao`` where it is not installed.
+_SCRIPT = Path(sys.executable).with_name("jixiao")
+JIXIAO = [sys.executable, str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "jixiao"]
 TARGET_COLD = 2.5
 TARGET_SAME = 0.3
 TARGET_HELP = 0.15

@@ -93,7 +93,7 @@ def render(
     from jixiao.render.progress import render_with_progress
 
     if "pdf" in chosen:
-        pool.prepare()  # the PDF workers' fork server imports WeasyPrint while this process reads the spec
+        pool.prepare()  # the PDF workers' fork server starts while this process reads the spec
     opened = open_spec(spec, checks=Checks.SKIP if force else Checks.GATE)
     report = render_with_progress(
         opened.doc,

@@ -1,7 +1,7 @@
 """The ids of the headings: the HTML ids and the PDF's page anchors (part of the page plan, :mod:`jixiao.model.page`).
 
 Apart from the page plan, so that the PDF workers, which need only these,
-do not import pydantic (:mod:`jixiao.render.pdf.preload`).
+do not import pydantic (less memory in each of them).
 """
 
 from __future__ import annotations

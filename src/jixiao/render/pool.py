@@ -9,8 +9,14 @@ byte, with one process or several.
 
 Workers are started by a fork server where there is one (Linux, macOS) and
 spawned elsewhere: never forked from this process, which may hold threads
-(the progress bar's) and their locks. The fork server imports WeasyPrint
-once (:data:`PRELOAD`), so every worker it starts has it already.
+(the progress bar's) and their locks. The fork server imports nothing of its
+own (:data:`PRELOAD`): each worker imports WeasyPrint when its first call
+needs it. A fork server holding WeasyPrint would start workers faster, but
+every worker writes to the pages it shares with the server (reference
+counts), so the server's copy and the workers' copies of those pages are
+both in memory: about 10 MB more at the peak of a render, and on an idle
+machine no faster (the workers import WeasyPrint while this process makes
+the workbook).
 """
 
 from __future__ import annotations
@@ -24,8 +30,8 @@ from typing import ParamSpec, TypeVar
 
 from jixiao.errors import JixiaoError, RenderError
 
-#: Modules the fork server imports before starting workers: WeasyPrint and jixiao's PDF layout.
-PRELOAD = ["jixiao.render.pdf.preload"]
+#: Modules the fork server imports before starting workers: none (see the module docstring).
+PRELOAD: list[str] = []
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -65,9 +71,9 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def prepare() -> None:
-    """Start the fork server now, if there will be workers: it imports WeasyPrint while this process goes on.
+    """Start the fork server now, if there will be workers: it starts while this process goes on.
 
-    (Starting a worker waits until the fork server has imported :data:`PRELOAD`;
+    (Starting a worker waits until the fork server is up;
     ``jixiao render`` calls this before it reads the spec.)
     """
     if jobs() > 1 and _context().get_start_method() == "forkserver":
