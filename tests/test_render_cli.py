@@ -163,7 +163,10 @@ def test_user_templates_from_spec_setting_option_and_folder(spec_dir: Any, tmp_p
     assert "选项模板测试局" in dump(out / "projects" / "01-法律顾问费.docx")
 
 
-def test_template_problems_are_clear_errors(spec_dir: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])  # checked in this process, or by a worker process (render/build.py)
+def test_template_problems_are_clear_errors(spec_dir: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            jobs: str) -> None:
+    monkeypatch.setenv("JIXIAO_JOBS", jobs)
     spec = spec_dir()
     dept = (spec / "部门.yaml").read_text(encoding="utf-8") + "模板: {文档: 没有这个.docx}\n"
     (spec / "部门.yaml").write_text(dept, encoding="utf-8")

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from conftest import PROJECT
 from jixiao.render import pool
 
 SCRIPT = Path(sys.executable).with_name("jixiao")
@@ -54,3 +56,47 @@ def test_a_worker_starts_without_weasyprint() -> None:
         assert pool.result(executor.submit(_loaded, "weasyprint")) is False
     finally:
         pool.stop(executor)
+
+
+#: Renders a spec with the given number of processes and prints which libraries this process had loaded when it
+#: began to wait for the PDF workers (whose memory peaks meanwhile).
+MAIN_LOADS = """
+import sys
+from pathlib import Path
+from jixiao.expand.department import expand_department
+from jixiao.render.build import RenderOptions, render_department
+from jixiao.render.pdf import make
+from jixiao.spec.load import load_department
+
+seen = []
+result = make.PdfRun.result
+
+def spy(self):
+    seen.append([m for m in ("docxtpl", "openpyxl") if m in sys.modules])
+    return result(self)
+
+make.PdfRun.result = spy
+if __name__ == "__main__":
+    spec, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    options = RenderOptions(out_dir=out, formats=frozenset({"docx", "pdf", "xlsx"}), cache=False)
+    render_department(expand_department(load_department(spec)), spec, options, jobs=jobs)
+    print(seen)
+"""
+
+
+def test_with_workers_the_main_process_waits_for_the_pdfs_without_word_or_workbook_libraries(
+    tmp_path: Path, spec_dir: Callable[..., Path]
+) -> None:
+    """The Word templates are checked and the workbook made by a worker that ends early: the same files."""
+    spec = spec_dir({"01-法律顾问费": PROJECT, "02-印刷费": PROJECT.replace("法律顾问费", "印刷费")})
+    loaded = {}
+    for jobs in (1, 2):
+        done = subprocess.run([sys.executable, "-c", MAIN_LOADS, str(spec), str(tmp_path / str(jobs)), str(jobs)],
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+        loaded[jobs] = done.stdout.strip()
+    assert loaded == {1: "[['docxtpl', 'openpyxl']]", 2: "[[]]"}
+    files = {jobs: {p.relative_to(tmp_path / str(jobs)): p.read_bytes() for p in (tmp_path / str(jobs)).rglob("*")
+                    if p.is_file()} for jobs in (1, 2)}
+    assert sorted(files[1]) == sorted(files[2]) and any(p.suffix == ".xlsx" for p in files[1])
+    assert files[1] == files[2]

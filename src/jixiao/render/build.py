@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +40,8 @@ from jixiao.render.cache import Cache, code_digest, digest
 from jixiao.render.layout.breaks import TableBreaks
 from jixiao.render.outputs import PROJECTS_DIR, OutputSet, combined_stem, number_width, table_stem
 from jixiao.render.templates import html_dirs, one_sided
-from jixiao.render.word.files import WordFiles
+from jixiao.render.word.files import WordFiles, check_template
+from jixiao.render.xlsx import department_workbook
 
 #: Called as progress(stage, done, total) while rendering.
 Progress = Callable[[str, int, int], None]
@@ -130,59 +132,73 @@ def render_department(
     code = code_digest() if cache is not None else ""
     word = WordFiles(doc, spec_root, options.template, options.table_template, combined=combined, cache=cache,
                      code=code, when=when) if "docx" in options.formats else None
-    if word is not None:  # a broken Word template stops the render before anything slow
-        word.check("table")
-        if combined:
-            word.check("document")
-
     pdf = "pdf" in options.formats
-    html: str | None = None
-    # A render of Word files alone still lays the HTML out (for the tables' page breaks); when the HTML
-    # template is broken, a broken Word template is told first, then the HTML template's problem.
-    html_failure: RenderError | None = None
-    if pdf or "html" in options.formats or word is not None:
-        from jixiao.render.html.document import render_html
+    # With workers, the Word templates are checked and the workbook made by one more worker process (it
+    # ends once they are done), so that this process has not loaded docxtpl and openpyxl (about 10 MB)
+    # while the PDF workers' memory peaks; it loads docxtpl afterwards, to make the Word files.
+    side = pool.executor(1, processes=True) if workers > 1 and (pdf or word is not None) else None
+    run: PdfRun | None = None
+    try:
+        # A broken Word template stops the render before anything slow.
+        checking: list[Future[None]] = []
+        for kind, path in (word.template_paths() if word is not None else {}).items():
+            if side is None:
+                assert word is not None
+                word.check(kind)
+            else:
+                checking.append(side.submit(check_template, path, kind))
+        workbook = _Workbook(doc, when, cache, code) if "xlsx" in options.formats and combined else None
+        if workbook is not None and side is not None:
+            workbook.start(side)
 
-        try:
-            html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")), _html_tables(doc, cache, code))
-        except RenderError as exc:
-            if pdf or "html" in options.formats:
-                raise
-            html_failure = exc
-        from jixiao.render.layout.slack import forget
+        html: str | None = None
+        # A render of Word files alone still lays the HTML out (for the tables' page breaks); when the HTML
+        # template is broken, a broken Word template is told first, then the HTML template's problem.
+        html_failure: RenderError | None = None
+        if pdf or "html" in options.formats or word is not None:
+            from jixiao.render.html.document import render_html
 
-        forget()
+            try:
+                html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")),
+                                   _html_tables(doc, cache, code))
+            except RenderError as exc:
+                html_failure = exc
+            from jixiao.render.layout.slack import forget
+
+            forget()
+        for future in checking:
+            pool.result(future)
+        if html_failure is not None and (pdf or "html" in options.formats):
+            raise html_failure
         if html is not None and "html" in options.formats and combined:
             outputs.add(f"{stem}.html", html.encode("utf-8"))
-    run: PdfRun | None = None
-    pdfs = None
+        pdfs = None
 
-    # Tables whose own Word file takes the combined layout's breaks (see the module docstring).
-    alike: set[int] = set()
-    if html is not None and combined:
-        from jixiao.render.pdf.sections import alone_alike
+        # Tables whose own Word file takes the combined layout's breaks (see the module docstring).
+        alike: set[int] = set()
+        if html is not None and combined:
+            from jixiao.render.pdf.sections import alone_alike
 
-        if alone_alike(html):
-            alike = {t.number for t in tables if not doc.page_plan.section(table_anchor(t.number)).follows}
+            if alone_alike(html):
+                alike = {t.number for t in tables if not doc.page_plan.section(table_anchor(t.number)).follows}
 
-    def start_pdf() -> PdfRun | None:
-        if html is None or not (pdf or word is not None):
-            return None
-        report_progress("排版 PDF", 0, 1)
-        numbers = [t.number for t in tables if pdf or t.number not in alike]
-        return PdfRun(html, html_dirs(spec_root, doc.templates.get("html")), issued=when, title=doc.title,
-                      numbers=numbers, combined=combined, cache=cache,
-                      start=lambda n: pool.executor(n, processes=workers > 1), progress=report_progress, workers=workers, write=pdf)
+        def start_pdf() -> PdfRun | None:
+            if html is None or not (pdf or word is not None):
+                return None
+            report_progress("排版 PDF", 0, 1)
+            numbers = [t.number for t in tables if pdf or t.number not in alike]
+            return PdfRun(html, html_dirs(spec_root, doc.templates.get("html")), issued=when, title=doc.title,
+                          numbers=numbers, combined=combined, cache=cache,
+                          start=lambda n: pool.executor(n, processes=workers > 1), progress=report_progress,
+                          workers=workers, write=pdf)
 
-    try:
-        # With workers, the PDF files are laid out while this process makes the workbook; in this
-        # process, after it.
+        # With workers, the PDF files are laid out while the workbook is made; in this process, after it.
         if workers > 1:
             run = start_pdf()
-        if "xlsx" in options.formats and combined:
-            from jixiao.render.xlsx import render_workbook
-
-            outputs.add(f"{stem}.xlsx", _workbook(doc, when, cache, code, render_workbook))
+        if workbook is not None:
+            outputs.add(f"{stem}.xlsx", workbook.result())
+        if side is not None:
+            pool.stop(side)
         if workers <= 1:
             run = start_pdf()
         pdfs = run.result() if run is not None else None
@@ -203,6 +219,8 @@ def render_department(
     finally:
         if run is not None:
             run.close()
+        if side is not None:
+            pool.stop(side)
     if pdfs is not None and pdf:
         report_progress("排版 PDF", 1, 1)
         if pdfs.combined is not None:
@@ -223,17 +241,29 @@ def render_department(
     )
 
 
-def _workbook(doc: Document, when: dt.datetime, cache: Cache | None, code: str,
-              make: Callable[[Document, list[ProjectTable], dt.datetime], bytes]) -> bytes:
-    """The workbook, from the cache when the document and the render code are unchanged."""
-    key = digest(code, "xlsx", when.isoformat(), doc.model_dump_json()) if cache is not None else ""
-    found = cache.get(key) if cache is not None else None
-    if found is not None:
-        return found
-    data = make(doc, doc.tables(), when)
-    if cache is not None:
-        cache.put(key, data)
-    return data
+class _Workbook:
+    """The workbook of a render: from the cache when the document and the render code are unchanged, else made
+    in this process or, after :meth:`start`, by a worker process."""
+
+    def __init__(self, doc: Document, when: dt.datetime, cache: Cache | None, code: str) -> None:
+        self._doc, self._when, self._cache = doc, when, cache
+        self._key = digest(code, "xlsx", when.isoformat(), doc.model_dump_json()) if cache is not None else ""
+        self._found = cache.get(self._key) if cache is not None else None
+        self._future: Future[bytes] | None = None
+
+    def start(self, executor: Executor) -> None:
+        """Have it made by *executor* (unless the cache has it)."""
+        if self._found is None:
+            self._future = executor.submit(department_workbook, self._doc, self._when)
+
+    def result(self) -> bytes:
+        if self._found is not None:
+            return self._found
+        data = pool.result(self._future) if self._future is not None else department_workbook(self._doc, self._when)
+        if self._cache is not None:
+            self._cache.put(self._key, data)
+        self._found = data
+        return data
 
 
 def _html_tables(doc: Document, cache: Cache | None, code: str) -> dict[int, Markup] | None:

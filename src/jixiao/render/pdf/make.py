@@ -10,7 +10,7 @@ batches (:func:`jixiao.render.pdf.jobs.tables`), in a second pool that is
 shut down (its processes end) as soon as its last batch is done; the
 combined call writes the rest from its layout (:func:`along_count`), so
 that those workers are done before it writes the combined file, when its
-memory peaks. Meanwhile the caller makes the workbook; the Word files
+memory peaks. Meanwhile the workbook is made (:mod:`jixiao.render.build`); the Word files
 follow once the layouts are done (their 目录 page numbers and table breaks).
 
 Each file is cached by what it is made from (:mod:`jixiao.render.cache`): the

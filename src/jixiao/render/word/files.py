@@ -60,6 +60,10 @@ class WordFiles:
         """Read and compile the template of *kind* now: a broken one stops the render before anything slow."""
         self._template(kind)
 
+    def template_paths(self) -> dict[WordKind, Path]:
+        """The Word templates of this render, by kind (:func:`check_template` checks one in a worker process)."""
+        return dict(self._paths)
+
     def _template(self, kind: WordKind) -> WordTemplate:
         if kind not in self._compiled:
             from jixiao.render.word.template import WordTemplate
@@ -138,3 +142,17 @@ class WordFiles:
         data = self._template("document").render(context, title=self._doc.title,
                                                  author=self._doc.department, when=self._when)
         return self._keep(key, data) if key else data
+
+
+def check_template(path: Path, kind: WordKind) -> None:
+    """Read and compile the Word template *path* of *kind*, as :meth:`WordFiles.check` does, and forget it.
+
+    A call for a worker process (:func:`jixiao.render.build.render_department`),
+    which loads docxtpl and lxml instead of the main process.
+
+    Raises:
+        RenderError: the template cannot be used.
+    """
+    from jixiao.render.word.template import WordTemplate
+
+    WordTemplate(path, kind)

@@ -22,6 +22,11 @@ def render_workbook(doc: Document, tables: Sequence[ProjectTable], when: dt.date
     return workbook_bytes(doc, chosen, tables, when)
 
 
+def department_workbook(doc: Document, when: dt.datetime) -> bytes:
+    """The workbook of every table of *doc* (:func:`render_workbook`; a call for a worker process too)."""
+    return render_workbook(doc, doc.tables(), when)
+
+
 def workbook_in_memory(doc: Document, tables: Sequence[ProjectTable]) -> Any:
     """The openpyxl workbook :func:`render_workbook` would save, in the layout 部门.yaml names (for comparing cells)."""
     from jixiao.render.xlsx.writer import workbook_object
@@ -31,4 +36,4 @@ def workbook_in_memory(doc: Document, tables: Sequence[ProjectTable]) -> Any:
     return workbook_object(doc, doc.workbook_layout, tables)
 
 
-__all__ = ["render_workbook", "workbook_in_memory"]
+__all__ = ["department_workbook", "render_workbook", "workbook_in_memory"]
