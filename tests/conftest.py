@@ -19,6 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 def pytest_configure(config: pytest.Config) -> None:
     """Renders in tests use a cache folder of their own, never the user's ~/.cache/jixiao."""
     os.environ.setdefault("JIXIAO_CACHE_DIR", tempfile.mkdtemp(prefix="jixiao-test-cache-"))
+    # Commands render in the test's own process unless a test asks for worker processes (jobs=2, JIXIAO_JOBS=2:
+    # test_render_cache, test_pdf_pools, test_render_stress …): a render's workers each import WeasyPrint, which
+    # costs more than rendering a small spec, and pytest-xdist keeps every core busy anyway.
+    os.environ.setdefault("JIXIAO_JOBS", "1")
+    # Tests that render with workers do so hundreds of times: their fork server imports WeasyPrint once, not
+    # each worker (a command renders once and does not: tests/test_worker_imports.py).
+    from jixiao.render import pool
+
+    pool.PRELOAD[:] = ["jixiao.render.pdf.layout"]
     # pytest-xdist workers inherit COLUMNS=80; rich would freeze that width into jixiao's consoles when
     # jixiao.cli is imported, and tests that invoke a command with env={"COLUMNS": ...} could not widen it.
     os.environ.pop("COLUMNS", None)

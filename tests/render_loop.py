@@ -17,9 +17,11 @@ import sys
 from typer.testing import CliRunner
 
 from jixiao.cli import app
+from jixiao.render import pool
 
 
 def main() -> None:
+    pool.PRELOAD[:] = ["jixiao.render.pdf.layout"]  # WeasyPrint imported once, by the fork server (tests/conftest.py)
     runner = CliRunner()
     for line in sys.stdin:
         result = runner.invoke(app, json.loads(line))

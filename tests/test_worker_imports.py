@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT
-from jixiao.render import pool
 
 SCRIPT = Path(sys.executable).with_name("jixiao")
 
@@ -43,19 +42,32 @@ def test_the_console_script_and_python_m_jixiao_run_the_command_line() -> None:
         assert done.returncode == 0 and "render" in done.stdout, (command, done.stderr)
 
 
-def _loaded(module: str) -> bool:
+#: Starts a pool of two workers as a command does (in a process of its own: the test suite's processes have their
+#: fork server import WeasyPrint, tests/conftest.py) and asks a worker whether WeasyPrint is loaded.
+WORKER_LOADS = """
+import sys
+from jixiao.render import pool
+
+def loaded(module):
     return module in sys.modules
 
-
-def test_a_worker_starts_without_weasyprint() -> None:
-    """Its fork server holds nothing of jixiao's: a server holding WeasyPrint would cost those pages twice (the
-    server's, and the copies the workers make by writing to them) for no gain in speed."""
+if __name__ == "__main__":
     executor = pool.executor(2, processes=True)
     try:
-        assert pool.result(executor.submit(_loaded, "json")) is True
-        assert pool.result(executor.submit(_loaded, "weasyprint")) is False
+        print(pool.result(executor.submit(loaded, "concurrent.futures.process")),
+              pool.result(executor.submit(loaded, "weasyprint")))
     finally:
         pool.stop(executor)
+"""
+
+
+def test_a_commands_workers_start_without_weasyprint(tmp_path: Path) -> None:
+    """Its fork server holds nothing of jixiao's: a server holding WeasyPrint would cost those pages twice (the
+    server's, and the copies the workers make by writing to them) for no gain in speed."""
+    script = tmp_path / "loads.py"
+    script.write_text(WORKER_LOADS, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.split() == ["True", "False"], done.stderr
 
 
 #: Renders a spec with the given number of processes and prints which libraries this process had loaded when it

@@ -30,7 +30,9 @@ from typing import ParamSpec, TypeVar
 
 from jixiao.errors import JixiaoError, RenderError
 
-#: Modules the fork server imports before starting workers: none (see the module docstring).
+#: Modules the fork server imports before starting workers: none for a command, which renders once (see the
+#: module docstring). A process that renders many times may name ``jixiao.render.pdf.layout`` here before its
+#: first render, so that every worker starts with WeasyPrint (the test suite does: tests/conftest.py).
 PRELOAD: list[str] = []
 
 P = ParamSpec("P")
