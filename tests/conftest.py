@@ -112,6 +112,10 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+#: The folder of the run's shared renders (tests/sharedmemo.py keeps readers' results there too).
+SHARED_FOLDER = "rendered-examples"
+
+
 class Examples:
     """``specs/<name>`` rendered to Word and PDF as a serial cold render makes them: one process, no cache.
 
@@ -173,4 +177,4 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Examples:
     """The example specs rendered to Word and PDF (serially, without the cache), once per run: name → folder."""
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    return Examples(shared / "rendered-examples")
+    return Examples(shared / SHARED_FOLDER)

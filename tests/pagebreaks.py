@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pdfplumber
 
+from sharedmemo import shared
+
 #: The first column title of the indicator table (its repeated head row starts with it).
 HEAD = "一级指标"
 
@@ -51,7 +53,12 @@ def _norm(text: str | None) -> str | None:
 
 def read_pages(pdf: Path | bytes) -> list[PageRows]:
     """Every page of *pdf* with its table rows, in reading order."""
-    data = pdf if isinstance(pdf, bytes) else pdf.read_bytes()
+    if isinstance(pdf, Path):
+        return shared("rows", pdf, lambda path: _read_pages(path.read_bytes()))
+    return _read_pages(pdf)
+
+
+def _read_pages(data: bytes) -> list[PageRows]:
     out: list[PageRows] = []
     with pdfplumber.open(io.BytesIO(data)) as doc:
         for page in doc.pages:

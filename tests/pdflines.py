@@ -14,6 +14,8 @@ from typing import Any
 
 import pdfplumber
 
+from sharedmemo import shared
+
 #: Table cells are read where the rules are; text boxes found by their lines.
 _SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -75,6 +77,10 @@ def _paragraphs(lines: list[tuple[float, float, str]], page: int) -> Iterator[Bl
 
 def blocks(pdf_path: Path) -> list[Block]:
     """Every table cell's lines and every paragraph outside tables, page by page."""
+    return shared("blocks", pdf_path, _blocks)
+
+
+def _blocks(pdf_path: Path) -> list[Block]:
     out: list[Block] = []
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
