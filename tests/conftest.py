@@ -37,8 +37,9 @@ def pytest_configure(config: pytest.Config) -> None:
 #: pytest-xdist's workers in collection order (``--dist loadfile``); starting with the longest keeps the two
 #: workers busy until the end instead of one finishing a long file alone. Only the order changes.
 SLOWEST_FIRST = (
-    "test_render_cache.py", "test_weasyprint_versions.py", "test_pageparity.py", "test_import.py", "test_season_e2e.py",
-    "test_pdf_stamp.py", "test_render_stress.py", "test_pdf.py", "test_safety_import.py", "test_page_numbers.py",
+    "test_render_cache.py", "test_render_stress.py", "test_season_e2e.py", "test_weasyprint_versions.py",
+    "test_pageparity.py", "test_import.py", "test_pdf_stamp.py", "test_pdf.py", "test_page_numbers.py",
+    "test_safety_import.py",
     "test_workbook_import.py", "test_safety_files.py", "test_fuzz.py", "test_safety.py", "test_render_unchanged.py",
     "test_precommit.py", "test_pages.py", "test_textconv.py", "test_linebreak_render.py", "test_fmt.py",
 )

@@ -332,8 +332,11 @@ def test_missing_spec_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_stops_cleanly(spec: Path) -> None:
+    # What the server inherits from this process: Ctrl-C neither ignored nor blocked.
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
     with subprocess.Popen(
-        [sys.executable, "-m", "jixiao", "serve", str(spec), "--port", "0"],
+        [sys.executable, "-X", "faulthandler", "-m", "jixiao", "serve", str(spec), "--port", "0"],
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, encoding="utf-8",
         env={**os.environ, "COLUMNS": "200"},
     ) as proc:
@@ -346,12 +349,18 @@ def test_ctrl_c_stops_cleanly(spec: Path) -> None:
                 line = proc.stderr.readline()
                 assert line, "".join(seen)
                 seen.append(line)
+            watchdog.cancel()
             url = next(line for line in seen if "http://127.0.0.1:" in line).split("：", 1)[1].strip()
             assert get(url, "/")[0] == 200
             time.sleep(0.2)
             proc.send_signal(signal.SIGINT)
-            rest = proc.stderr.read()
-            assert proc.wait(timeout=30) == 0, rest
+            try:
+                _, rest = proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGABRT)  # -X faulthandler: every thread's stack on stderr
+                _, dump = proc.communicate(timeout=30)
+                raise AssertionError(f"Ctrl-C did not stop the server within 30 s:\n{dump}") from None
+            assert proc.returncode == 0, rest
         finally:
             watchdog.cancel()
             if proc.poll() is None:
