@@ -23,11 +23,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # test_render_cache, test_pdf_pools, test_render_stress …): a render's workers each import WeasyPrint, which
     # costs more than rendering a small spec, and pytest-xdist keeps every core busy anyway.
     os.environ.setdefault("JIXIAO_JOBS", "1")
-    # Tests that render with workers do so hundreds of times: their fork server imports WeasyPrint once, not
-    # each worker (a command renders once and does not: tests/test_worker_imports.py).
+    # Tests that render with workers do so hundreds of times: their fork server imports once what the workers
+    # need (WeasyPrint; docxtpl, openpyxl and the document model for Word templates and workbooks), not each
+    # worker (a command renders once and does not: tests/test_worker_imports.py).
     from jixiao.render import pool
 
-    pool.PRELOAD[:] = ["jixiao.render.pdf.layout"]
+    pool.PRELOAD[:] = ["jixiao.render.pdf.layout", "jixiao.render.word.template", "jixiao.render.xlsx.writer",
+                       "jixiao.model.document"]
     # pytest-xdist workers inherit COLUMNS=80; rich would freeze that width into jixiao's consoles when
     # jixiao.cli is imported, and tests that invoke a command with env={"COLUMNS": ...} could not widen it.
     os.environ.pop("COLUMNS", None)

@@ -8,8 +8,8 @@ processes again and again beside a busy loop, so that each render has the
 parent hand out more jobs than the workers can take at once (a follow-up job
 is sent while results come back) and every result is larger than a pipe's
 buffer (64 KB): first all 54 project PDFs (18 jobs of three tables), then,
-as a user editing the spec would, after changing twelve projects each time
-(four jobs, each some 100 KB of PDF back; the other 42 come from the cache).
+as a user editing the spec would, after changing nine projects each time
+(three jobs, each some 100 KB of PDF back; the other 45 come from the cache).
 The combined document is left out (``--only``): it is one more job, its layout
 takes half a cold render's time, and it adds nothing to the dispatch.
 The renders run one after another in a process of their own
@@ -35,8 +35,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RENDERS = 20
-#: Projects edited before each render after the first: more jobs than two workers take at once.
-EDITED = 12
+#: Projects edited before each render after the first: more jobs (of three tables) than two workers take at once.
+EDITED = 9
 #: Seconds one render may take under load before it counts as hung (it takes some 1–10 s).
 TIMEOUT = 300
 

@@ -136,7 +136,9 @@ def render_department(
     # With workers, the Word templates are checked and the workbook made by one more worker process (it
     # ends once they are done), so that this process has not loaded docxtpl and openpyxl (about 10 MB)
     # while the PDF workers' memory peaks; it loads docxtpl afterwards, to make the Word files.
-    side = pool.executor(1, processes=True) if workers > 1 and (pdf or word is not None) else None
+    makes_workbook = "xlsx" in options.formats and combined
+    side = pool.executor(1, processes=True) if workers > 1 and (pdf or word is not None) and (
+        word is not None or makes_workbook) else None
     run: PdfRun | None = None
     try:
         # A broken Word template stops the render before anything slow.
@@ -147,7 +149,7 @@ def render_department(
                 word.check(kind)
             else:
                 checking.append(side.submit(check_template, path, kind))
-        workbook = _Workbook(doc, when, cache, code) if "xlsx" in options.formats and combined else None
+        workbook = _Workbook(doc, when, cache, code) if makes_workbook else None
         if workbook is not None and side is not None:
             workbook.start(side)
 
