@@ -145,15 +145,17 @@ class Examples:
                 shutil.rmtree(folder, ignore_errors=True)
                 office = shutil.which("soffice") or shutil.which("libreoffice")
                 assert office, "LibreOffice 未安装：sudo apt-get install libreoffice-writer-nogui（./run setup 会自动安装）"
-                for sub in (".", "projects"):
-                    files = sorted((source / sub).glob("*.docx"))
-                    if files:
-                        result = subprocess.run(
-                            [office, f"-env:UserInstallation=file://{self.root / 'office-profile'}", "--headless",
-                             "--convert-to", "pdf", "--outdir", str(folder / sub), *map(str, files)],
-                            capture_output=True, text=True, timeout=600, check=False,
-                        )
-                        assert result.returncode == 0, result.stderr
+                # One LibreOffice run (each start costs seconds): all into projects/, then the combined file up.
+                combined = sorted(source.glob("*.docx"))
+                result = subprocess.run(
+                    [office, f"-env:UserInstallation=file://{self.root / 'office-profile'}", "--headless",
+                     "--convert-to", "pdf", "--outdir", str(folder / "projects"),
+                     *map(str, combined + sorted((source / "projects").glob("*.docx")))],
+                    capture_output=True, text=True, timeout=600, check=False,
+                )
+                assert result.returncode == 0, result.stderr
+                for path in combined:
+                    (folder / "projects" / f"{path.stem}.pdf").rename(folder / f"{path.stem}.pdf")
                 (self.root / f"{name}-office.done").touch()
         return folder
 
