@@ -143,12 +143,12 @@ def render_department(
     try:
         # A broken Word template stops the render before anything slow.
         checking: list[Future[None]] = []
-        for kind, path in (word.template_paths() if word is not None else {}).items():
-            if side is None:
-                assert word is not None
-                word.check(kind)
-            else:
-                checking.append(side.submit(check_template, path, kind))
+        if word is not None:
+            for kind, path in word.template_paths().items():
+                if side is None:
+                    word.check(kind)
+                else:
+                    checking.append(side.submit(check_template, path, kind))
         workbook = _Workbook(doc, when, cache, code) if makes_workbook else None
         if workbook is not None and side is not None:
             workbook.start(side)

@@ -148,7 +148,7 @@ def check_template(path: Path, kind: WordKind) -> None:
     """Read and compile the Word template *path* of *kind*, as :meth:`WordFiles.check` does, and forget it.
 
     A call for a worker process (:func:`jixiao.render.build.render_department`),
-    which loads docxtpl and lxml instead of the main process.
+    which loads docxtpl instead of the main process.
 
     Raises:
         RenderError: the template cannot be used.
