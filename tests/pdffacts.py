@@ -23,8 +23,8 @@ def page_texts(data: bytes) -> list[str]:
     assert pdftotext, "pdftotext 未安装：sudo apt-get install poppler-utils（./run setup 会自动安装）"
     done = subprocess.run([pdftotext, "-layout", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
                           timeout=120, check=True)
-    pages = done.stdout.decode("utf-8").split("\f")
-    return pages[:-1] if pages and not pages[-1].strip() else pages
+    text = done.stdout.decode("utf-8")
+    return text.removesuffix("\f").split("\f")  # a form feed ends every page, a blank one too
 
 
 def pdf_facts(data: bytes, *, destinations: bool = False) -> dict[str, Any]:
