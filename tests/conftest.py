@@ -16,6 +16,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: What the fork server of a process that renders with workers many times imports once, instead of each worker:
+#: WeasyPrint; docxtpl, openpyxl and the document model (the Word-template and workbook worker).
+PRELOAD = ["jixiao.render.pdf.layout", "jixiao.render.word.template", "jixiao.render.xlsx.writer",
+           "jixiao.model.document"]
+
+
+def preload_for_many_renders() -> None:
+    """Have this process's fork server import :data:`PRELOAD` (a command renders once and does not:
+    tests/test_worker_imports.py). Called before the first render with workers."""
+    from jixiao.render import pool
+
+    pool.PRELOAD[:] = PRELOAD
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Renders in tests use a cache folder of their own, never the user's ~/.cache/jixiao."""
     os.environ.setdefault("JIXIAO_CACHE_DIR", tempfile.mkdtemp(prefix="jixiao-test-cache-"))
@@ -23,13 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # test_render_cache, test_pdf_pools, test_render_stress …): a render's workers each import WeasyPrint, which
     # costs more than rendering a small spec, and pytest-xdist keeps every core busy anyway.
     os.environ.setdefault("JIXIAO_JOBS", "1")
-    # Tests that render with workers do so hundreds of times: their fork server imports once what the workers
-    # need (WeasyPrint; docxtpl, openpyxl and the document model for Word templates and workbooks), not each
-    # worker (a command renders once and does not: tests/test_worker_imports.py).
-    from jixiao.render import pool
-
-    pool.PRELOAD[:] = ["jixiao.render.pdf.layout", "jixiao.render.word.template", "jixiao.render.xlsx.writer",
-                       "jixiao.model.document"]
+    preload_for_many_renders()
     # pytest-xdist workers inherit COLUMNS=80; rich would freeze that width into jixiao's consoles when
     # jixiao.cli is imported, and tests that invoke a command with env={"COLUMNS": ...} could not widen it.
     os.environ.pop("COLUMNS", None)
@@ -100,7 +108,7 @@ def spec_dir(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on *path* (pytest-xdist's workers wait for each other here)."""
     try:
         import fcntl
@@ -140,7 +148,7 @@ class Examples:
         """
         folder = self.root / f"{name}-office"
         source = self[name]
-        with _locked(self.root / f"{name}-office.lock"):
+        with locked(self.root / f"{name}-office.lock"):
             if not (self.root / f"{name}-office.done").exists():
                 shutil.rmtree(folder, ignore_errors=True)
                 office = shutil.which("soffice") or shutil.which("libreoffice")
@@ -163,7 +171,7 @@ class Examples:
         key = f"{name}-{'-'.join(sorted(formats))}"
         folder = self.root / key
         self.root.mkdir(parents=True, exist_ok=True)
-        with _locked(self.root / f"{key}.lock"):
+        with locked(self.root / f"{key}.lock"):
             if not (self.root / f"{key}.done").exists():
                 from jixiao.expand.department import expand_department
                 from jixiao.render.build import RenderOptions, render_department

@@ -16,12 +16,12 @@ import sys
 
 from typer.testing import CliRunner
 
+from conftest import preload_for_many_renders
 from jixiao.cli import app
-from jixiao.render import pool
 
 
 def main() -> None:
-    pool.PRELOAD[:] = ["jixiao.render.pdf.layout"]  # WeasyPrint imported once, by the fork server (tests/conftest.py)
+    preload_for_many_renders()  # WeasyPrint imported once, by the fork server
     runner = CliRunner()
     for line in sys.stdin:
         result = runner.invoke(app, json.loads(line))

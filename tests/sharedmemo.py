@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from conftest import SHARED_FOLDER, _locked
+from conftest import SHARED_FOLDER, locked
 
 T = TypeVar("T")
 
@@ -27,7 +27,7 @@ def shared(kind: str, path: Path, make: Callable[[Path], T]) -> T:
         return make(path)
     store = folder / "memo" / f"{kind}-{hashlib.sha256(path.read_bytes()).hexdigest()[:32]}.pickle"
     store.parent.mkdir(exist_ok=True)
-    with _locked(store.with_suffix(".lock")):
+    with locked(store.with_suffix(".lock")):
         if store.exists():
             found: T = pickle.loads(store.read_bytes())
             return found
