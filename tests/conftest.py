@@ -43,15 +43,16 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("COLUMNS", None)
 
 
-#: The slowest test files, slowest first (``--durations`` of a whole run). ``./run test`` hands whole files to
-#: pytest-xdist's workers in collection order (``--dist loadfile``); starting with the longest keeps the two
-#: workers busy until the end instead of one finishing a long file alone. Only the order changes.
+#: The slowest test files, slowest first (wall time per file in a whole run, 2 workers). ``./run test`` hands
+#: whole files to pytest-xdist's workers in collection order (``--dist loadfile --no-loadscope-reorder``: by
+#: default xdist would reorder them by their number of tests); starting with the longest keeps the two workers
+#: busy until the end instead of one finishing a long file alone. Only the order changes.
 SLOWEST_FIRST = (
-    "test_render_cache.py", "test_render_stress.py", "test_season_e2e.py", "test_weasyprint_versions.py",
-    "test_pageparity.py", "test_import.py", "test_pdf_stamp.py", "test_pdf.py", "test_page_numbers.py",
-    "test_safety_import.py",
-    "test_workbook_import.py", "test_safety_files.py", "test_fuzz.py", "test_safety.py", "test_render_unchanged.py",
-    "test_precommit.py", "test_pages.py", "test_textconv.py", "test_linebreak_render.py", "test_fmt.py",
+    "test_render_cache.py", "test_weasyprint_versions.py", "test_season_e2e.py", "test_import.py",
+    "test_pageparity.py", "test_render_stress.py", "test_pdf.py", "test_safety_import.py", "test_pdf_stamp.py",
+    "test_workbook_import.py", "test_page_numbers.py", "test_fuzz.py", "test_safety_files.py", "test_safety.py",
+    "test_pages.py", "test_render_unchanged.py", "test_fmt.py", "test_precommit.py", "test_textconv.py",
+    "test_safety_pdf.py", "test_fuzz_import.py",
 )
 
 
