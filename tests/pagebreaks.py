@@ -12,14 +12,9 @@ both renderers), so the unit line above the frame is not a row.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
-
-import pdfplumber
-
-from sharedmemo import shared
+from typing import Any
 
 #: The first column title of the indicator table (its repeated head row starts with it).
 HEAD = "一级指标"
@@ -51,22 +46,12 @@ def _norm(text: str | None) -> str | None:
     return None if text is None else re.sub(r"\s+", "", text)
 
 
-def read_pages(pdf: Path | bytes) -> list[PageRows]:
-    """Every page of *pdf* with its table rows, in reading order."""
-    if isinstance(pdf, Path):
-        return shared("rows", pdf, lambda path: _read_pages(path.read_bytes()))
-    return _read_pages(pdf)
-
-
-def _read_pages(data: bytes) -> list[PageRows]:
-    out: list[PageRows] = []
-    with pdfplumber.open(io.BytesIO(data)) as doc:
-        for page in doc.pages:
-            rows: list[tuple[str | None, ...]] = []
-            for table in sorted(page.find_tables(), key=lambda t: t.bbox[1]):
-                rows += [tuple(_norm(c) for c in row) for row in table.extract()]
-            out.append(PageRows(tuple(rows)))
-    return out
+def page_rows(page: Any) -> PageRows:
+    """The ruled table rows of a pdfplumber *page*, top to bottom (tests/pdfreadback.py reads whole files)."""
+    rows: list[tuple[str | None, ...]] = []
+    for table in sorted(page.find_tables(), key=lambda t: t.bbox[1]):
+        rows += [tuple(_norm(c) for c in row) for row in table.extract()]
+    return PageRows(tuple(rows))
 
 
 def empty_continued_labels(pages: list[PageRows]) -> list[int]:

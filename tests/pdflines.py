@@ -9,12 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-import pdfplumber
-
-from sharedmemo import shared
 
 #: Table cells are read where the rules are; text boxes found by their lines.
 _SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -75,25 +70,19 @@ def _paragraphs(lines: list[tuple[float, float, str]], page: int) -> Iterator[Bl
         yield Block(page, tuple(t for _, _, t in group), cell=False)
 
 
-def blocks(pdf_path: Path) -> list[Block]:
-    """Every table cell's lines and every paragraph outside tables, page by page."""
-    return shared("blocks", pdf_path, _blocks)
-
-
-def _blocks(pdf_path: Path) -> list[Block]:
+def page_blocks(page: Any, number: int) -> list[Block]:
+    """The blocks of a pdfplumber *page* numbered *number* (tests/pdfreadback.py reads whole files)."""
     out: list[Block] = []
-    with pdfplumber.open(pdf_path) as pdf:
-        for number, page in enumerate(pdf.pages, 1):
-            tables = page.find_tables(_SETTINGS)
-            boxes = [t.bbox for t in tables]
-            chars = page.chars
-            for t in tables:
-                for cell in t.cells:
-                    inside = [c for c in chars if _inside(c, cell)]
-                    if inside:
-                        out.append(Block(number, tuple(t for _, _, t in _lines(inside)), cell=True))
-            rest = [c for c in chars if not any(_inside(c, b) for b in boxes)]
-            out += _paragraphs(_lines(rest), number)
+    tables = page.find_tables(_SETTINGS)
+    boxes = [t.bbox for t in tables]
+    chars = page.chars
+    for t in tables:
+        for cell in t.cells:
+            inside = [c for c in chars if _inside(c, cell)]
+            if inside:
+                out.append(Block(number, tuple(t for _, _, t in _lines(inside)), cell=True))
+    rest = [c for c in chars if not any(_inside(c, b) for b in boxes)]
+    out += _paragraphs(_lines(rest), number)
     return out
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Examples
-from pdflines import UNBREAKABLE, Block, all_broken_runs, blocks, broken_runs, orphans
+from pdflines import UNBREAKABLE, Block, all_broken_runs, broken_runs, orphans
+from pdfreadback import blocks
 
 ROOT = Path(__file__).resolve().parents[1]
 

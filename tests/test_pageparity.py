@@ -22,8 +22,9 @@ import pytest
 from conftest import Examples
 from jixiao import expand_department, load_department
 from jixiao.render.build import RenderOptions, render_department
-from pagebreaks import differences, empty_continued_labels, read_pages
-from pdflines import all_broken_runs, blocks
+from pagebreaks import differences, empty_continued_labels
+from pdflines import all_broken_runs
+from pdfreadback import blocks, read_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 GALLERY = Path(__file__).parent / "fixtures" / "gallery"
