@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,25 +56,48 @@ def _whole(html: str, dirs: list[Path], doc: Document, monkeypatch: pytest.Monke
         return pdf.layout_pdf(html, dirs, issued=doc.issued, title=doc.title)
 
 
-def _same_as_whole(html: str, dirs: list[Path], doc: Document, monkeypatch: pytest.MonkeyPatch) -> pdf.PdfLayout:
-    laid = pdf.layout_pdf(html, dirs, issued=doc.issued, title=doc.title)
-    whole = _whole(html, dirs, doc, monkeypatch)
+def _alike(laid: pdf.PdfLayout, whole: pdf.PdfLayout, html: str, dirs: list[Path], doc: Document) -> None:
+    """*laid* (stamped) reads as *whole*: anchors, the combined file, two tables' own files (also laid out alone)."""
     assert laid.anchor_pages() == whole.anchor_pages()
     assert _facts(laid.write()) == _facts(whole.write())
     for number in (1, 2):  # the first one follows a part heading in some layouts
         own = laid.write_table(number)
         assert _facts(own) == _facts(whole.write_table(number)), number
         assert own == pdf.table_pdf(html, dirs, number, issued=doc.issued, title=doc.title), number
-    return laid
 
 
-def test_the_built_in_style_sheet_is_stamped_and_reads_as_weasyprints_own_drawing(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _same_as_whole(html: str, dirs: list[Path], doc: Document,
+                   monkeypatch: pytest.MonkeyPatch) -> tuple[pdf.PdfLayout, pdf.PdfLayout]:
+    """*html* laid out (stamped if it can be) and laid out whole, checked alike: (laid, whole)."""
+    laid = pdf.layout_pdf(html, dirs, issued=doc.issued, title=doc.title)
+    whole = _whole(html, dirs, doc, monkeypatch)
+    _alike(laid, whole, html, dirs, doc)
+    return laid, whole
+
+
+@dataclass
+class Builtin:
+    """东丽 with the built-in style sheet: laid out (stamped) and laid out whole, once for this file."""
+
+    doc: Document
+    html: str
+    laid: pdf.PdfLayout
+    whole: pdf.PdfLayout
+
+
+@pytest.fixture(scope="module")
+def builtin() -> Builtin:
     doc = _doc()
     html = render_html(doc, [BUILTIN])
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        whole = _whole(html, [BUILTIN], doc, monkeypatch)
+    return Builtin(doc, html, pdf.layout_pdf(html, [BUILTIN], issued=doc.issued, title=doc.title), whole)
+
+
+def test_the_built_in_style_sheet_is_stamped_and_reads_as_weasyprints_own_drawing(builtin: Builtin) -> None:
+    doc, html, laid = builtin.doc, builtin.html, builtin.laid
     assert stamp.stampable(html)
-    laid = _same_as_whole(html, [BUILTIN], doc, monkeypatch)
+    _alike(laid, builtin.whole, html, [BUILTIN], doc)
     assert sorted(laid._tables) == [t.number for t in doc.tables()]  # every table laid out once, on its own
     with pdfplumber.open(io.BytesIO(laid.write())) as document:
         footers = [re.findall(r"— (\d+) —", page.extract_text()) for page in document.pages]
@@ -86,7 +110,7 @@ def test_tables_sharing_a_page_with_their_part_heading(tmp_path: Path, monkeypat
     """部分标题: 表前 — the first table of each part is laid out with the rest; its own file separately."""
     doc = _doc(tmp_path, "{基于: 天津, 部分标题: 表前}")
     html = render_html(doc, [BUILTIN])
-    laid = _same_as_whole(html, [BUILTIN], doc, monkeypatch)
+    laid, _ = _same_as_whole(html, [BUILTIN], doc, monkeypatch)
     first = doc.parts[0].tables[0].number
     assert first not in laid._tables and laid._tables
 
@@ -102,7 +126,7 @@ def test_a_table_that_does_not_end_its_page_falls_back_to_a_whole_layout(
     dirs = [user, BUILTIN]
     html = render_html(doc, dirs)
     assert stamp.stampable(html)
-    laid = _same_as_whole(html, dirs, doc, monkeypatch)
+    laid, _ = _same_as_whole(html, dirs, doc, monkeypatch)
     assert laid._tables == {}  # laid out whole
 
 
@@ -144,7 +168,7 @@ def test_margin_boxes_of_their_own_are_stamped(tmp_path: Path, monkeypatch: pyte
     dirs = [user, BUILTIN]
     html = render_html(doc, dirs)
     assert stamp.stampable(html)
-    laid = _same_as_whole(html, dirs, doc, monkeypatch)
+    laid, _ = _same_as_whole(html, dirs, doc, monkeypatch)
     with pdfplumber.open(io.BytesIO(laid.write_table(2))) as document:
         text = document.pages[0].extract_text()
     assert "东丽区医疗保障局" in text and "第 1 页" in text and "— 1 —" in text
@@ -177,11 +201,11 @@ def test_footers_on_the_outer_edge_of_left_and_right_pages_are_stamped(
     dirs = [user, BUILTIN]
     html = render_html(doc, dirs)
     assert stamp.stampable(html)
-    laid = _same_as_whole(html, dirs, doc, monkeypatch)
+    laid, whole = _same_as_whole(html, dirs, doc, monkeypatch)
     assert laid._tables  # stamped, not laid out whole
     sides = _footer_sides(_without_first(laid.write()))
     assert sides == [(str(n), "left" if n % 2 == 0 else "right") for n in range(2, laid.page_count + 1)]
-    assert sides == _footer_sides(_without_first(_whole(html, dirs, doc, monkeypatch).write()))
+    assert sides == _footer_sides(_without_first(whole.write()))
     starts = laid.table_pages()
     assert any(start % 2 == 1 for start, _ in starts.values())  # some table starts on a left page of the whole …
     long = [n for n, (start, end) in starts.items() if end - start > 1][:2]
@@ -207,11 +231,9 @@ def _without_first(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_the_stamped_file_has_one_page_per_page_and_stays_compact(monkeypatch: pytest.MonkeyPatch) -> None:
-    doc = _doc()
-    html = render_html(doc, [BUILTIN])
-    laid = pdf.layout_pdf(html, [BUILTIN], issued=doc.issued, title=doc.title)
-    data, whole = laid.write(), _whole(html, [BUILTIN], doc, monkeypatch).write()
+def test_the_stamped_file_has_one_page_per_page_and_stays_compact(builtin: Builtin) -> None:
+    laid = builtin.laid
+    data, whole = laid.write(), builtin.whole.write()
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == laid.page_count == len(pypdf.PdfReader(io.BytesIO(whole)).pages)
     for page in reader.pages:
@@ -221,12 +243,14 @@ def test_the_stamped_file_has_one_page_per_page_and_stays_compact(monkeypatch: p
     assert laid.write() == data  # deterministic
 
 
-def test_a_pdf_writer_whose_pages_cannot_be_stamped_gets_a_whole_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pdf_writer_whose_pages_cannot_be_stamped_gets_a_whole_layout(
+    builtin: Builtin, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Another pydyf builds its page tree otherwise: the combined file is laid out whole, not broken or refused."""
-    doc = _doc()
-    html = render_html(doc, [BUILTIN])
-    whole = _whole(html, [BUILTIN], doc, monkeypatch).write()
-    laid = pdf.layout_pdf(html, [BUILTIN], issued=doc.issued, title=doc.title)
+    doc = builtin.doc
+    whole = builtin.whole.write()
+    # A layout of its own: falling back changes it for good.
+    laid = pdf.layout_pdf(builtin.html, [BUILTIN], issued=doc.issued, title=doc.title)
     assert laid._tables
 
     def unexpected(_pdf: Any) -> None:
