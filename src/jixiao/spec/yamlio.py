@@ -298,6 +298,12 @@ def load_yaml(path: Path) -> Loaded | Diagnostic:
             path, line, col, f"文件中有不可见的控制字符 U+{ord(bad.group()):04X}",
             "删除这个字符（常见于从其他软件复制粘贴的文字）",
         )
+    # Brackets nested deeper than a spec may: told at once (ruamel's reader would take seconds to give up).
+    deep = _flow_too_deep(text) if text.count("[") + text.count("{") > limits.MAX_YAML_DEPTH else None
+    if deep is not None:
+        return Diagnostic(
+            path, *deep, f"嵌套层次超过 {limits.MAX_YAML_DEPTH} 层，无法读取", "规格只需要几层缩进或括号：检查括号是否成对"
+        )
     pos = Positions(path, ignores=ignore_comments(lines))
     try:
         tree = compose(text, lines)
