@@ -283,6 +283,12 @@ def _flow_too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _too_deep(path: Path, line: int, col: int) -> Diagnostic:
+    return Diagnostic(
+        path, line, col, f"嵌套层次超过 {limits.MAX_YAML_DEPTH} 层，无法读取", "规格只需要几层缩进或括号：检查括号是否成对"
+    )
+
+
 def load_yaml(path: Path) -> Loaded | Diagnostic:
     """Parse *path*; return the loaded document, or one diagnostic for a syntax error."""
     text = _read(path)
@@ -301,20 +307,16 @@ def load_yaml(path: Path) -> Loaded | Diagnostic:
     # Brackets nested deeper than a spec may: told at once (ruamel's reader would take seconds to give up).
     deep = _flow_too_deep(text) if text.count("[") + text.count("{") > limits.MAX_YAML_DEPTH else None
     if deep is not None:
-        return Diagnostic(
-            path, *deep, f"嵌套层次超过 {limits.MAX_YAML_DEPTH} 层，无法读取", "规格只需要几层缩进或括号：检查括号是否成对"
-        )
+        return _too_deep(path, *deep)
     pos = Positions(path, ignores=ignore_comments(lines))
     try:
         tree = compose(text, lines)
     except MarkedYAMLError as err:
         return translate(err, path, lines)
     except RecursionError:
-        # Hundreds of levels: ruamel's recursive composer gave up before _plain could count.
-        line, col = _flow_too_deep(text) or (1, 1)
-        return Diagnostic(
-            path, line, col, f"嵌套层次超过 {limits.MAX_YAML_DEPTH} 层，无法读取", "规格只需要几层缩进或括号：检查括号是否成对"
-        )
+        # Hundreds of block levels (brackets were counted above): ruamel's recursive composer gave up before
+        # _plain could count, and there is no position to give.
+        return _too_deep(path, 1, 1)
     pos.values[()] = (1, 1)
     try:
         data = _plain(tree, (), _Walk(pos)) if tree is not None else None
