@@ -137,8 +137,7 @@ def render_department(
     # ends once they are done), so that this process has not loaded docxtpl and openpyxl (about 10 MB)
     # while the PDF workers' memory peaks; it loads docxtpl afterwards, to make the Word files.
     makes_workbook = "xlsx" in options.formats and combined
-    side = pool.executor(1, processes=True) if workers > 1 and (pdf or word is not None) and (
-        word is not None or makes_workbook) else None
+    side = pool.executor(1, processes=True) if workers > 1 and (word is not None or (pdf and makes_workbook)) else None
     run: PdfRun | None = None
     try:
         # A broken Word template stops the render before anything slow.
