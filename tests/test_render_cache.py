@@ -101,8 +101,8 @@ def test_an_edit_that_grows_a_table_renumbers_the_later_pages(tmp_path: Path) ->
     assert grown.pdf_laid_out == 2
     _render(spec, tmp_path / "serial", jobs=1, cache=False)
     assert _files(tmp_path / "out") == _files(tmp_path / "serial")
-    changed = {p.relative_to(tmp_path / "out").as_posix() for p, stamp in before.items()
-               if _stamps(tmp_path / "out")[p] != stamp}
+    after = _stamps(tmp_path / "out")
+    changed = {p.relative_to(tmp_path / "out").as_posix() for p, stamp in before.items() if after[p] != stamp}
     stem = "projects/01-" + project.stem.split("-", 1)[1]
     (combined,) = (p.stem for p in (tmp_path / "out").glob("*.pdf"))
     assert changed == {f"{combined}.docx", f"{combined}.pdf", f"{stem}.docx", f"{stem}.pdf", ".jixiao-manifest.json"}
