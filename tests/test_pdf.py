@@ -51,12 +51,12 @@ def _load(name: str) -> Document:
     return expand_department(load_department(SPECS / name))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def tangshan() -> Laid:
     return _lay(_load("tangshan-2025"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dongli() -> Laid:
     return _lay(_load("dongli-2025"))
 
