@@ -31,6 +31,8 @@ def at(d: Diagnostic) -> tuple[str, int, int]:
     return d.path.name, d.line, d.col
 
 
+USE = "资金用途: 法律咨询服务"
+
 # (case, project text, file, line, col, words the message must contain)
 CASES: list[tuple[str, str, int, int, str]] = [
     ("全角冒号", PROJECT.replace("预算数: 5.00", "预算数：5.00"), 3, 4, "全角冒号"),
@@ -39,6 +41,13 @@ CASES: list[tuple[str, str, int, int, str]] = [
     ("重复的键", PROJECT + "预算数: 6.00\n", 6, 1, "键「预算数」重复出现"),
     ("括号未闭合", PROJECT + "资金支出计划: [20%, 50%\n", 6, 9, "方括号 [ ]没有闭合"),
     ("> 开头的值", PROJECT + "改写:\n  满意度: {值: >90%}\n", 7, 12, "不能作为值的开头"),
+    ("单独的 &", PROJECT.replace(USE, "资金用途: &"), 4, 7, "「资金用途」的值以「&」开头"),
+    ("锚点定义两次", PROJECT.replace(USE, "资金用途: &用途 法律咨询服务").replace("绩效目标: 1.", "绩效目标: &用途 1."), 5, 7,
+     "锚点「&用途」定义了两次（第 4 行已经定义过）"),
+    ("双引号中的反斜杠", PROJECT.replace(USE, '资金用途: "见 D:\\文件"'), 4, 12, "双引号里的「\\文」不是 YAML 认识的转义写法"),
+    ("第二个文档", PROJECT + "---\n项目名称: 另一个\n", 6, 1, "开始了另一个 YAML 文档"),
+    ("| 后同一行写字", PROJECT.replace(USE, "资金用途: | 法律咨询服务"), 4, 9, "它后面同一行不能再写文字"),
+    ("引号后还有文字", PROJECT.replace(USE, '资金用途: "法律"咨询服务'), 4, 11, "「\"法律\"」后面还有「咨询服务」"),
     ("未知的键", PROJECT.replace("单位:", "单为:"), 2, 1, "未知的键「单为」"),
     ("类型错误（金额）", PROJECT.replace("预算数: 5.00", "预算数: 五万"), 3, 6, "「预算数」应为数字（金额），这里写的是「五万」"),
     ("类型错误（列表）", PROJECT + "资金支出计划: 20%\n", 6, 9, "应为列表"),

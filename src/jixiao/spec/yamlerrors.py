@@ -66,7 +66,8 @@ def unquoted_special(path: Path, lines: list[str], rows: list[int], problem: str
         indent, key, first, rest = m.groups()
         value = first + rest
         syntax = first in "[{" and _closes_then_text(value)
-        syntax = syntax or (first == "*" and "alias" in problem) or (first == "!" and ("tag" in problem or "URI" in problem))
+        syntax = syntax or (first == "*" and "alias" in problem) or (first == "&" and "anchor" in problem)
+        syntax = syntax or (first == "!" and ("tag" in problem or "URI" in problem))
         syntax = syntax or first in "@`%"
         if syntax:
             return Diagnostic(
@@ -79,6 +80,54 @@ def unquoted_special(path: Path, lines: list[str], rows: list[int], problem: str
     return None
 
 
+#: ``键: "法律"咨询``: a quoted value with more text after its closing quote (on one line).
+_QUOTED_THEN_TEXT = re.compile(r"""^\s*(?:-\s+)?(?:([^:#'"\s][^:#'"]*):\s+)?(["'])([^"']*)\2([^\s#,\]}].*)$""")
+
+
+def _document_marker(lines: list[str], upto: int) -> int:
+    """Index of the last ``---`` or ``...`` line at or before *upto* (*upto* itself when there is none)."""
+    for i in range(min(upto, len(lines) - 1), -1, -1):
+        if lines[i].startswith(("---", "...")):
+            return i
+    return upto
+
+
+def _by_problem(path: Path, lines: list[str], line: int, col: int, problem: str) -> Diagnostic | None:
+    """Slips told by ruamel's own words alone: an unknown escape, a second document, text after ``|``/``>``, text
+    after a closing quote."""
+    text = lines[line] if 0 <= line < len(lines) else ""
+    escape = re.search(r"unknown escape character '(.+?)'", problem)
+    if escape is not None:
+        at = col - 1 if col > 0 and text[col - 1 : col] == "\\" else col
+        return Diagnostic(
+            path, line + 1, at + 1, f"双引号里的「\\{escape.group(1)}」不是 YAML 认识的转义写法",
+            "要写反斜杠本身时，整个值改用单引号括起来（单引号里的 \\ 就是文字），或写成两个反斜杠「\\\\」",
+        )
+    if "found another document" in problem:
+        at = _document_marker(lines, line)
+        return Diagnostic(
+            path, at + 1, 1, "这一行（「---」或「...」）开始了另一个 YAML 文档，一个规格文件只能有一个",
+            "删除这一行；另一个项目写在 projects/ 下另一个文件中",
+        )
+    if "expected a comment or a line break" in problem and re.search(r":\s+[|>][-+0-9]*\s*$", text[:col]):
+        return Diagnostic(
+            path, line + 1, col + 1, "「|」或「>」表示下面几行是一段多行文字，它后面同一行不能再写文字",
+            "多行文字从下一行起缩进书写；只有一行时去掉「|」「>」，或给整个值加引号",
+        )
+    quoted = _QUOTED_THEN_TEXT.match(text)
+    # Three or more of the quote: a quote inside the quoted value (told later, by _quote_closed_early).
+    if quoted is not None and text.count(quoted.group(2)) == 2 and any(p in problem for p in ("expected <block end>", "did not find expected key")):
+        key, quote, inside, rest = quoted.groups()
+        other = "'" if quote == '"' else '"'
+        example = f"{key}: " if key else ""
+        return Diagnostic(
+            path, line + 1, quoted.start(4) + 1, f"引号在值的中间就结束了：「{quote}{inside}{quote}」后面还有「{rest}」",
+            f"要把引号作为文字时，整个值用另一种引号括起来，例如 {example}{other}{quote}{inside}{quote}{rest}{other}；"
+            "不需要引号时去掉它",
+        )
+    return None
+
+
 def translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic:
     """One Chinese diagnostic for a YAML syntax error, at the line the author should look at."""
     mark = err.problem_mark or err.context_mark
@@ -87,9 +136,13 @@ def translate(err: MarkedYAMLError, path: Path, lines: list[str]) -> Diagnostic:
     problem = str(err.problem or err.context or "")
     text = lines[line] if line < len(lines) else ""
     opener = err.context_mark.line if err.context_mark is not None else line
-    special = unquoted_special(path, lines, [line, opener, line - 1], problem)
+    # 「while scanning an anchor」 or 「an alias」: the context names what a bare & or * began.
+    special = unquoted_special(path, lines, [line, opener, line - 1], f"{problem} {err.context or ''}")
     if special is not None:
         return special
+    told = _by_problem(path, lines, line, col, problem)
+    if told is not None:
+        return told
     if "token" in problem and text[col : col + 1] == "\t" and text[:col].strip(" \t"):
         return Diagnostic(
             path,

@@ -110,9 +110,20 @@ class _Walk:
     pos: Positions
     left: int = limits.MAX_YAML_NODES
     open: set[int] = field(default_factory=set)
+    #: Anchor name → the node it was first given to.
+    anchors: dict[str, Node] = field(default_factory=dict)
 
     def enter(self, node: Node, path: NodePath) -> None:
         self.left -= 1
+        anchor = getattr(node, "anchor", None)
+        if anchor:
+            first = self.anchors.setdefault(str(anchor), node)
+            if first is not node:
+                raise _Refused(
+                    node.start_mark,
+                    f"锚点「&{anchor}」定义了两次（第 {first.start_mark.line + 1} 行已经定义过）",
+                    f"给其中一个换个名字；否则别名 *{anchor} 只指后一个，容易弄错",
+                )
         if self.left < 0:
             raise _Refused(
                 node.start_mark,

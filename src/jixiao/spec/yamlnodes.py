@@ -8,9 +8,10 @@ reader, with the same nodes, tags and positions, except in a few places
 from __future__ import annotations
 
 import re
+import warnings
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.events import (
     MappingEndEvent,
     MappingStartEvent,
@@ -88,9 +89,18 @@ def compose(text: str, lines: list[str]) -> Node | None:
     text is read again by libyaml (``ruamel.yaml.clib``), which follows YAML here
     (if it is not too deep for it). A Tab in an indentation stays an error.
 
+    ruamel's composer tells an anchor defined twice (``&名称`` … ``&名称``) as a Python warning, in English,
+    on standard error; jixiao tells it itself, in Chinese and with both places (``yamlio._Walk``).
+
     Raises:
         MarkedYAMLError: the text is not YAML.
     """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReusedAnchorWarning)
+        return _compose(text, lines)
+
+
+def _compose(text: str, lines: list[str]) -> Node | None:
     shallow = _shallow(text, lines)
     if shallow and "\t" not in text and _DIRECTIVE.search(text) is None:
         try:
