@@ -28,13 +28,12 @@ from jixiao.importer.workbook.extras import (
     add_row_extras,
     book_framework,
     form_header,
+    named_framework,
     place_form_fields,
 )
 from jixiao.importer.workbook.tables import Extras
 from jixiao.importer.write import check_target, publish, staged, texts
 from jixiao.importer.yamltext import flow
-from jixiao.model.framework import without_sustainable
-from jixiao.spec.frameworks import builtin_frameworks
 from jixiao.spec.load import load_department
 from jixiao.spec.presets import PresetLibrary
 
@@ -101,7 +100,7 @@ def import_document(path: Path, target: Path, *, year: int | None = None, force:
     assembly = _verified(work)
     for t in found.tables:
         t.rows = printed[t.number]
-    assembly.department["指标体系"] = _named_framework(framework)
+    assembly.department["指标体系"] = named_framework(framework)
     add_row_extras(assembly, extras)
     lib = preset_library(assembly.presets)
     diffs = _differences(assembly, lib, work)
@@ -146,17 +145,6 @@ def _plan(found: FoundDoc, year: int, department: str, notes: list[Note], extras
         c.header.update(form_header(extras[c.table.number].header, department, c.facts.unit_name))
     choices, presets, tables = plan_presets(found, ctxs, year, department, framework, "原文")
     return _Work(found, year, department, framework, money_unit, units, choices, presets, tables, notes)
-
-
-def _named_framework(setting: Any) -> Any:
-    """A 指标体系 setting as the built-in framework that is the same (``2021核心``), if there is one."""
-    if isinstance(setting, str):
-        return setting
-    base = builtin_frameworks()[setting["基于"]]
-    levels = without_sustainable(base.levels) if setting.get("可持续影响") is False else base.levels
-    not_applicable = setting.get("不适用行", base.not_applicable)
-    same = [n for n, f in builtin_frameworks().items() if f.levels == levels and f.not_applicable == not_applicable]
-    return same[0] if same else setting
 
 
 def form_extras(t: FoundTable) -> Extras:

@@ -36,6 +36,17 @@ def book_framework(found: FoundDoc, extras: dict[int, Extras]) -> tuple[Any, boo
     return name, False
 
 
+def named_framework(setting: Any) -> Any:
+    """A 指标体系 setting as the built-in framework that is the same (``2021核心``), if there is one."""
+    if isinstance(setting, str):
+        return setting
+    base = builtin_frameworks()[setting["基于"]]
+    levels = without_sustainable(base.levels) if setting.get("可持续影响") is False else base.levels
+    not_applicable = setting.get("不适用行", base.not_applicable)
+    same = [n for n, f in builtin_frameworks().items() if f.levels == levels and f.not_applicable == not_applicable]
+    return same[0] if same else setting
+
+
 def form_header(header: dict[str, str], department: str, unit_name: str) -> dict[str, str]:
     """*header* without the fields jixiao fills in the same: 一级预算单位 = 部门名称, 申请/实施单位 = the unit's name."""
     out = dict(header)

@@ -21,6 +21,7 @@ from jixiao.importer.workbook.extras import (
     add_row_extras,
     book_framework,
     form_header,
+    named_framework,
 )
 from jixiao.importer.workbook.labels import extra_labels
 from jixiao.importer.workbook.recognise import Seen, recognise
@@ -63,7 +64,7 @@ def import_workbook(path: Path, target: Path, *, year: int | None = None, force:
     assembly = _verified(work)
     name, layout_file = _workbook_name(shape, unit, layout)
     dept = assembly.department
-    dept["指标体系"] = framework
+    dept["指标体系"] = named_framework(framework)
     dept["工作簿"] = name
     add_row_extras(assembly, extras)
     lib = preset_library(assembly.presets)
