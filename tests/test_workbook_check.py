@@ -115,3 +115,30 @@ def test_bad_workbooks_exit_1_with_the_cell(tmp_path: Path) -> None:
     assert "后再检查" in result.output and "导入" not in result.output  # the message fits the command
     fix = runner.invoke(app, ["check", str(FIXTURES / "系统分表.xlsx"), "--fix"])
     assert fix.exit_code == 2 and "不改工作簿" in fix.output
+
+
+def test_a_layout_of_ones_own_and_the_year_as_import_takes_them(tmp_path: Path) -> None:
+    """What ``check`` says to do when it cannot read a workbook (「请用 --布局」, 「请加 --年度」) it takes, as ``import`` does."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["考核项目", "考核维度", "子维度", "考核内容", "目标值", "口径说明"])
+    ws.append(["法律顾问费", "产出指标", "数量指标", "咨询次数", "≥20次", "全年咨询次数"])
+    ws.append(["法律顾问费", "满意度指标", "服务对象满意度指标", "满意度", "≥90%", "问卷调查"])
+    book = tmp_path / "考核表.xlsx"
+    wb.save(book)
+    layout = tmp_path / "我的布局.yaml"
+    layout.write_text(
+        "形式: 清单\n金额单位: 万元\n工作表:\n  - 名称: Sheet\n    每行: 指标\n    列: [{字段: 项目名称, 标签: 考核项目}, "
+        "{字段: 一级指标, 标签: 考核维度}, {字段: 二级指标, 标签: 子维度}, {字段: 三级指标, 标签: 考核内容}, "
+        "{字段: 指标值, 标签: 目标值}, {字段: 指标解释, 标签: 口径说明}]\n", encoding="utf-8")
+    unread = runner.invoke(app, ["check", str(book)])
+    assert unread.exit_code == 1 and "请用 --布局" in unread.output
+    no_year = runner.invoke(app, ["check", str(book), "--布局", str(layout)])
+    assert no_year.exit_code == 2 and "请加 --年度 2025" in no_year.output
+    data, code = _json(str(book), "--布局", str(layout), "--年度", "2025")
+    assert code == 1
+    rules = {f["rule"] for f in data["findings"]}
+    assert {"JX405", "JX407"} <= rules  # no 效益 and no 成本 indicator
+    assert all(f["cell"].startswith("Sheet!") for f in data["findings"])
+    folder = runner.invoke(app, ["check", str(ROOT / "specs" / "dongli-2025"), "--布局", "分表"])
+    assert folder.exit_code == 2 and "只用于检查预算系统导出的工作簿" in folder.output

@@ -129,6 +129,15 @@ def check(
     diff: Annotated[
         bool, typer.Option("--diff", help="只显示 --fix 会怎样改（统一差异格式），不写入；有可改的地方时退出码为 1")
     ] = False,
+    layout: Annotated[
+        str | None,
+        typer.Option("--布局", "--layout", help="检查工作簿时：工作簿布局（名称或 .yaml 文件），jixiao 认不出工作簿的布局时给出",
+                     show_default=False),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--年度", "--year", help="检查工作簿时：预算年度，工作簿中看不出年度时给出", show_default=False),
+    ] = None,
 ) -> None:
     """检查常见问题（错别字、单位、成本与预算、结构、照抄、标点）和规则包的审核要点；有「错误」时退出码为 1。
 
@@ -167,6 +176,10 @@ def check(
     from jixiao.importer.workbook.checkbook import is_workbook_file, open_workbook
 
     book = is_workbook_file(spec)
+    if layout is not None and not book:
+        raise UsageError("--布局 只用于检查预算系统导出的工作簿（.xlsx）；规格文件夹的工作簿布局写在 部门.yaml 的「工作簿」中")
+    if year is not None and not book:
+        raise UsageError("--年度 只用于检查预算系统导出的工作簿（.xlsx）；规格的年度写在 部门.yaml 的「年度」中")
     form = fmt in (CheckFormat.xlsx, CheckFormat.docx)
     if form:
         from jixiao.reviewform.output import check_form_output
@@ -175,7 +188,7 @@ def check(
     elif output is not None:
         check_output_file(output, "-o", reads=[spec]) if book else check_json_output(spec, output)
     chosen, skipped = split_option(select), split_option(ignore) or ()
-    opened = (open_workbook(spec, select=chosen, ignore=skipped, rules=packs_given) if book
+    opened = (open_workbook(spec, select=chosen, ignore=skipped, rules=packs_given, layout=layout, year=year) if book
               else open_spec(spec, checks=Checks.REPORT, select=chosen, ignore=skipped, rules=packs_given))
     findings = opened.findings
     if not book and spec.is_file() and spec.resolve().parent.name == "projects":

@@ -57,8 +57,8 @@ class _Book:
     projects: dict[str, Project]
 
 
-def _spell(path: Path, layout: str | None) -> _Book:
-    r = read_projects(path, given_layout(layout), action="检查")
+def _spell(path: Path, layout: str | None, year: int | None) -> _Book:
+    r = read_projects(path, given_layout(layout), year=year, action="检查")
     framework, _ = book_framework(copy.deepcopy(r.found), copy.deepcopy(r.extras))
     if isinstance(framework, dict):  # the 「不适用」 rows stay rows, each at its own cells
         framework = {k: v for k, v in framework.items() if k != "不适用行"}
@@ -74,7 +74,7 @@ def _spell(path: Path, layout: str | None) -> _Book:
 
 def open_workbook(
     path: Path, *, select: Iterable[str] | None = None, ignore: Iterable[str] = (), rules: Iterable[str] = (),
-    layout: str | None = None,
+    layout: str | None = None, year: int | None = None,
 ) -> OpenSpec:
     """The workbook *path* checked like a spec (rule packs found next to it), every finding placed at its cell.
 
@@ -84,7 +84,7 @@ def open_workbook(
         UsageError: no year can be found; *select*/*ignore* name no rule; a pack does not exist.
         SpecError: a rule pack is wrong.
     """
-    book = _spell(path, layout)
+    book = _spell(path, layout, year)
     root = path.parent
     loaded: list[LoadedSpec] = []
 
