@@ -189,9 +189,46 @@ def test_doctor_reports_weasyprint_without_the_harfbuzz_subsetter(monkeypatch: p
     assert "libharfbuzz-subset0" in line.fix
 
 
-@pytest.mark.parametrize("bad", [["nosuchcommand"], ["expand"], ["validate", "--bad-flag", "x"]])
-def test_usage_errors_exit_2(bad: list[str]) -> None:
-    assert runner.invoke(app, bad).exit_code == 2
+@pytest.mark.parametrize(("bad", "told"), [
+    (["nosuchcommand"], "没有「nosuchcommand」这个命令"),
+    (["expand"], "缺少参数 spec（部门规格文件夹（含 部门.yaml），或其中的某个文件）"),
+    (["validate", "--bad-flag", "x"], "没有 --bad-flag 这个选项"),
+    (["render", "x", "--fromat", "pdf"], "没有 --fromat 这个选项；是不是要写 --format？"),
+    (["check", "x", "--format", "pdf"], "--format 的值无效：「pdf」不是可选的值，可选：text、json、markdown、xlsx、docx"),
+    (["rollover", "x", "--年度", "明年"], "--年度 的值无效：应为整数"),
+    (["check", "a", "b"], "多出了参数：b"),
+    (["render", "x", "--only"], "选项 --only 后面要写一个值"),
+], ids=["command", "argument", "option", "suggestion", "choice", "integer", "extra", "no-value"])
+def test_usage_errors_exit_2_and_say_what_is_wrong_in_chinese(bad: list[str], told: str) -> None:
+    result = runner.invoke(app, bad, env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert told in result.output
+    for english in ("No such", "Missing", "Invalid value", "Got unexpected", "requires an argument"):
+        assert english not in result.output
+
+
+def test_usage_errors_on_a_typer_jixiao_does_not_know_are_typers_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contract of cli/typerhelp.py for usage errors: the printer wrapped on known releases only; unknown errors
+    keep typer's text."""
+    import typer
+    import typer.rich_utils as ru
+
+    from jixiao.cli import typerhelp
+    from jixiao.cli.usage import usage_message
+
+    assert typerhelp.errors_known() and ru.rich_format_error.__wrapped__
+    monkeypatch.setattr(typer, "__version__", "0.99.0")
+    assert not typerhelp.errors_known()
+    monkeypatch.undo()
+    monkeypatch.setattr(ru, "rich_format_error", lambda self, console: None)  # another signature
+    assert not typerhelp.errors_known()
+    monkeypatch.undo()
+    assert usage_message(ValueError("something else")) is None
+    code = ("import sys, typer; typer.__version__ = '0.99.0'; sys.argv = ['jixiao', 'validate', '--bad-flag', 'x']; "
+            "from jixiao.cli.app import main; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={**__import__("os").environ, "COLUMNS": "200"})
+    assert result.returncode == 2 and "No such option: --bad-flag" in result.stderr
 
 
 def test_written_files_have_ordinary_permissions(spec_dir: Any, tmp_path: Path) -> None:

@@ -9,6 +9,11 @@
   relabelled by the command classes :class:`Command` and :class:`Group`, which
   the app and every command are made with (``cls=``), through click's
   documented ``get_help_option``.
+* Usage errors (an unknown option, a missing argument, a bad value) are
+  printed by ``rich_utils.rich_format_error`` with typer's English messages:
+  on the typer releases in :data:`KNOWN` (:func:`errors_known`) it is wrapped
+  to show :func:`jixiao.cli.usage.usage_message` instead; elsewhere, and for
+  an error that module does not know, typer's own text is shown.
 * An option's help is a rich ``Text`` in a ``Columns``, whose cells cut a line
   too long to wrap (Chinese has no spaces to wrap at) with 「…」. The one way
   to fold it instead is to wrap typer's undocumented
@@ -31,6 +36,8 @@ from typing import Any
 
 import typer
 import typer.core
+
+from jixiao.cli.usage import usage_message
 
 #: typer releases (major.minor) whose ``rich_utils._get_parameter_help`` is wrapped by :func:`localise`.
 KNOWN = ("0.29",)
@@ -68,6 +75,18 @@ def folding_known(ru: ModuleType | None = None) -> bool:
         return False
     parameters = inspect.signature(function).parameters.values()
     return tuple(p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY) == PARAMETERS
+
+
+def errors_known(ru: ModuleType | None = None) -> bool:
+    """Whether usage errors of the installed typer may be told in Chinese (its ``rich_utils.rich_format_error``, which
+    prints them, is the one-argument function of the releases in :data:`KNOWN`)."""
+    if ru is None:
+        import typer.rich_utils as ru
+    release = ".".join(typer.__version__.split(".")[:2])
+    function = getattr(ru, "rich_format_error", None)
+    if release not in KNOWN or not callable(function):
+        return False
+    return [p.name for p in inspect.signature(function).parameters.values()] == ["self"]
 
 
 _RICH_UTILS = "typer.rich_utils"
@@ -117,6 +136,17 @@ def _translate(ru: Any) -> None:
     ru.DEFAULT_STRING = "[默认: {}]"
     ru.REQUIRED_LONG_STRING = "[必填]"
     ru.ENVVAR_STRING = "[环境变量: {}]"
+    if errors_known(ru) and not hasattr(ru.rich_format_error, "__wrapped__"):
+        format_error = ru.rich_format_error
+
+        @functools.wraps(format_error)
+        def chinese_error(self: Any) -> None:
+            text = usage_message(self)
+            if text is not None:
+                self.format_message = lambda: text  # what the panel shows (this error only)
+            format_error(self)
+
+        ru.rich_format_error = chinese_error
     if not folding_known(ru) or hasattr(ru._get_parameter_help, "__wrapped__"):
         return
     parameter_help = ru._get_parameter_help
