@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -42,6 +43,9 @@ from jixiao.render.outputs import PROJECTS_DIR, OutputSet, combined_stem, number
 from jixiao.render.templates import html_dirs, one_sided
 from jixiao.render.word.files import WordFiles, check_template
 from jixiao.render.xlsx import department_workbook
+
+if TYPE_CHECKING:
+    from jixiao.render.pdf.make import PdfSet
 
 #: Called as progress(stage, done, total) while rendering.
 Progress = Callable[[str, int, int], None]
@@ -126,7 +130,6 @@ def render_department(
     combined = not options.only if options.combined is None else options.combined
     outputs = OutputSet(options.out_dir)
     stem = combined_stem(doc)
-    width = number_width(doc)
     when = issued_at(doc)
     cache = Cache.open() if options.cache else None
     code = code_digest() if cache is not None else ""
@@ -139,49 +142,23 @@ def render_department(
     makes_workbook = "xlsx" in options.formats and combined
     side = pool.executor(1, processes=True) if workers > 1 and (word is not None or (pdf and makes_workbook)) else None
     run: PdfRun | None = None
+    pdfs = None
     try:
-        # A broken Word template stops the render before anything slow.
-        checking: list[Future[None]] = []
-        if word is not None:
-            for kind, path in word.template_paths().items():
-                if side is None:
-                    word.check(kind)
-                else:
-                    checking.append(side.submit(check_template, path, kind))
+        checking = _check_templates(word, side)  # a broken Word template stops the render before anything slow
         workbook = _Workbook(doc, when, cache, code) if makes_workbook else None
         if workbook is not None and side is not None:
             workbook.start(side)
-
-        html: str | None = None
         # A render of Word files alone still lays the HTML out (for the tables' page breaks); when the HTML
         # template is broken, a broken Word template is told first, then the HTML template's problem.
-        html_failure: RenderError | None = None
-        if pdf or "html" in options.formats or word is not None:
-            from jixiao.render.html.document import render_html
-
-            try:
-                html = render_html(doc, html_dirs(spec_root, doc.templates.get("html")),
-                                   _html_tables(doc, cache, code))
-            except RenderError as exc:
-                html_failure = exc
-            from jixiao.render.layout.slack import forget
-
-            forget()
+        html, html_failure = (_document_html(doc, spec_root, cache, code)
+                              if pdf or "html" in options.formats or word is not None else (None, None))
         for future in checking:
             pool.result(future)
         if html_failure is not None and (pdf or "html" in options.formats):
             raise html_failure
         if html is not None and "html" in options.formats and combined:
             outputs.add(f"{stem}.html", html.encode("utf-8"))
-        pdfs = None
-
-        # Tables whose own Word file takes the combined layout's breaks (see the module docstring).
-        alike: set[int] = set()
-        if html is not None and combined:
-            from jixiao.render.pdf.sections import alone_alike
-
-            if alone_alike(html):
-                alike = {t.number for t in tables if not doc.page_plan.section(table_anchor(t.number)).follows}
+        alike = _alike(doc, html, tables) if combined else set()
 
         def start_pdf() -> PdfRun | None:
             if html is None or not (pdf or word is not None):
@@ -204,17 +181,7 @@ def render_department(
             run = start_pdf()
         pdfs = run.result() if run is not None else None
         if word is not None:
-            own = dict(pdfs.table_breaks) if pdfs is not None else {}
-            if pdfs is not None and pdfs.combined_breaks is not None:
-                own |= {n: pdfs.combined_breaks.get(n, TableBreaks()) for n in alike}
-            for i, t in enumerate(tables, 1):
-                outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t, own.get(t.number)))
-                report_progress("Word 项目表", i, len(tables))
-            if combined:
-                report_progress("Word 总文档", 0, 1)
-                outputs.add(f"{stem}.docx", word.combined(pdfs.anchor_pages if pdfs is not None else None,
-                                                          pdfs.combined_breaks if pdfs is not None else None))
-                report_progress("Word 总文档", 1, 1)
+            _add_word_files(outputs, word, doc, tables, pdfs, alike, combined, report_progress)
         if html_failure is not None:
             raise html_failure
     finally:
@@ -226,6 +193,7 @@ def render_department(
         report_progress("排版 PDF", 1, 1)
         if pdfs.combined is not None:
             outputs.add(f"{stem}.pdf", pdfs.combined)
+        width = number_width(doc)
         for t in tables:
             outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.pdf", pdfs.tables[t.number])
 
@@ -240,6 +208,60 @@ def render_department(
         warnings=[w for w in (one_sided(doc),) if w is not None],
         pdf_laid_out=pdfs.laid_out if pdfs is not None else 0,
     )
+
+
+def _check_templates(word: WordFiles | None, side: Executor | None) -> list[Future[None]]:
+    """Check the Word templates: here, or (with a side worker) there, the futures to wait for."""
+    if word is None:
+        return []
+    checking: list[Future[None]] = []
+    for kind, path in word.template_paths().items():
+        if side is None:
+            word.check(kind)
+        else:
+            checking.append(side.submit(check_template, path, kind))
+    return checking
+
+
+def _document_html(doc: Document, spec_root: Path, cache: Cache | None, code: str) -> tuple[str | None, RenderError | None]:
+    """The combined document's HTML, or the HTML template's problem (told after the Word templates' own)."""
+    from jixiao.render.html.document import render_html
+    from jixiao.render.layout.slack import forget
+
+    try:
+        return render_html(doc, html_dirs(spec_root, doc.templates.get("html")), _html_tables(doc, cache, code)), None
+    except RenderError as exc:
+        return None, exc
+    finally:
+        forget()
+
+
+def _alike(doc: Document, html: str | None, tables: list[ProjectTable]) -> set[int]:
+    """Tables whose own Word file takes the combined layout's breaks (see the module docstring)."""
+    if html is None:
+        return set()
+    from jixiao.render.pdf.sections import alone_alike
+
+    if not alone_alike(html):
+        return set()
+    return {t.number for t in tables if not doc.page_plan.section(table_anchor(t.number)).follows}
+
+
+def _add_word_files(outputs: OutputSet, word: WordFiles, doc: Document, tables: list[ProjectTable],
+                    pdfs: PdfSet | None, alike: set[int], combined: bool, report_progress: Progress) -> None:
+    """The projects' Word files and the combined one, each breaking its tables where its PDF does."""
+    own = dict(pdfs.table_breaks) if pdfs is not None else {}
+    if pdfs is not None and pdfs.combined_breaks is not None:
+        own |= {n: pdfs.combined_breaks.get(n, TableBreaks()) for n in alike}
+    width = number_width(doc)
+    for i, t in enumerate(tables, 1):
+        outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t, own.get(t.number)))
+        report_progress("Word 项目表", i, len(tables))
+    if combined:
+        report_progress("Word 总文档", 0, 1)
+        outputs.add(f"{combined_stem(doc)}.docx", word.combined(pdfs.anchor_pages if pdfs is not None else None,
+                                                                 pdfs.combined_breaks if pdfs is not None else None))
+        report_progress("Word 总文档", 1, 1)
 
 
 class _Workbook:
