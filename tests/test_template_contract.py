@@ -191,6 +191,19 @@ def test_the_readme_lists_every_variable_of_the_contract() -> None:
     assert f"模板变量第 {contract.VERSION} 版" in section
 
 
+def test_the_contract_version_is_this_release_of_jixiao() -> None:
+    """A message 「在 jixiao 0.2 中改为…」 names a release the user can have: the one that brought the contract."""
+    import tomllib
+
+    from jixiao import __version__
+
+    assert contract.RELEASES[contract.VERSION] == ".".join(__version__.split(".")[:2])
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["version"] == __version__
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"模板变量第 {contract.VERSION} 版**（jixiao {contract.RELEASES[contract.VERSION]}" in readme
+
+
 def test_an_alias_keeps_an_old_name_working_for_a_release(docs: dict[Any, Document], monkeypatch: pytest.MonkeyPatch) -> None:
     renamed = contract.Renamed("表.名称", "表.项目名称", "0.3", alias=True)
     monkeypatch.setattr(context, "RENAMED", (renamed,))
