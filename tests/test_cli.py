@@ -28,6 +28,14 @@ def test_help_is_chinese() -> None:
     assert "Show this message" not in result.output
 
 
+def test_version() -> None:
+    from jixiao import __version__
+
+    for flag in ("--version", "-V"):
+        result = runner.invoke(app, [flag])
+        assert (result.exit_code, result.output) == (0, f"jixiao {__version__}\n")
+
+
 def test_the_typer_internal_is_wrapped_only_where_it_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
     """Contract of cli/typerhelp.py: the one typer internal it wraps, on the releases it knows."""
     import typer

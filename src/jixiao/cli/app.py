@@ -41,6 +41,24 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+def _print_version(value: bool) -> None:
+    if value:
+        from jixiao.version import __version__
+
+        out.print(f"jixiao {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", help="显示 jixiao 的版本并退出。", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Options before the command (``jixiao --version``)."""
+
+
 SpecArg = Annotated[
     Path,
     typer.Argument(help="部门规格文件夹（含 部门.yaml），或其中的某个文件", show_default=False),
