@@ -294,3 +294,28 @@ def test_pack_rule_ids_are_unique_and_not_jixiao_s(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as exc:
         load_packs([Choice("2021项目表"), Choice(str(tmp_path / "副本.yaml"))], tmp_path)
     assert "编号「XM01」与规则包「2021项目表」中的规则重复" in exc.value.diagnostics[0].message
+
+
+def test_a_rule_that_covers_another_is_told_alone_where_both_would_be(tmp_path: Path) -> None:
+    """涵盖: where the pack's rule reports, the rules it names (jixiao's own too) are not listed again."""
+    rule = ("规则:\n  - {编号: T1, 名称: 时效没有日期, 类别: 可测性, 对象: 指标值, 二级: [时效指标], "
+            "检查: {须匹配: '\\d'}, 意见: 时效指标没有日期%s}\n")
+    root = _spec(tmp_path / "s", edit("值: 2025年12月31日}", "值: 在规定时限内完成}"))
+    both = tmp_path / "不涵盖.yaml"
+    both.write_text(rule % "", encoding="utf-8")
+    found = open_spec(root, checks=Checks.REPORT, rules=[str(both)]).findings
+    timely = [(f.rule, f.line, f.col) for f in found if f.rule in ("T1", "JX208")]
+    assert sorted(r for r, *_ in timely) == ["JX208", "T1"] and len({(line, col) for _, line, col in timely}) == 1
+    alone = tmp_path / "涵盖.yaml"
+    alone.write_text(rule % ", 涵盖: JX208", encoding="utf-8")
+    found = open_spec(root, checks=Checks.REPORT, rules=[str(alone)]).findings
+    assert [f.rule for f in found if f.rule in ("T1", "JX208")] == ["T1"]
+    # Without the covering rule (--ignore), the covered one is listed again.
+    found = open_spec(root, checks=Checks.REPORT, rules=[str(alone)], ignore=["T1"]).findings
+    assert [f.rule for f in found if f.rule in ("T1", "JX208")] == ["JX208"]
+    unknown = tmp_path / "未知.yaml"
+    unknown.write_text(rule % ", 涵盖: [JX208, JX999]", encoding="utf-8")
+    with pytest.raises(SpecError) as exc:
+        load_packs([Choice(str(unknown))], tmp_path)
+    (problem,) = exc.value.diagnostics
+    assert problem.message == "没有编号为「JX999」的规则" and problem.line == 2

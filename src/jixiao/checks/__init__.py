@@ -128,7 +128,23 @@ def run_checks(
     merged = [_merge(group) for group in found.values()]
     # What one preset row would fix in many tables is said once, at that preset.
     merged = locate([f for f in by_cause(merged, spec, doc) if not _suppressed(f, files)], doc)
+    merged = _without_covered(merged, {r.id: r.covers for r in rules if r.covers})
     return sorted(merged, key=lambda f: (f.path, f.line, f.col, f.rule))
+
+
+def _without_covered(findings: list[Finding], covers: dict[str, tuple[str, ...]]) -> list[Finding]:
+    """*findings* without those another rule at the same place covers (a pack's 涵盖), for the same tables or fewer."""
+    if not covers:
+        return findings
+    at: dict[tuple[str, int, int], list[Finding]] = {}
+    for f in findings:
+        at.setdefault((str(f.path), f.line, f.col), []).append(f)
+
+    def covered(f: Finding) -> bool:
+        return any(f.rule in covers.get(g.rule, ()) and set(f.tables) <= set(g.tables)
+                   for g in at[(str(f.path), f.line, f.col)] if g is not f)
+
+    return [f for f in findings if not covered(f)]
 
 
 def _merge(same_place: list[Finding]) -> Finding:

@@ -104,6 +104,8 @@ class Rule:
     pack: str | None = None
     #: Its ``fix`` is safe and mechanical: ``jixiao check --fix`` writes it into the spec.
     fixable: bool = False
+    #: Rules that say the same thing (a pack's 涵盖): where this one reports, they are not listed too.
+    covers: tuple[str, ...] = ()
 
     @property
     def levels(self) -> tuple[Level, ...]:

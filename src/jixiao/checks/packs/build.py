@@ -141,7 +141,8 @@ class _Builder:
         run = _Runner(r, scope, tests, when, self.clock, where)
         level: Level = LEVELS[r.level]  # type: ignore[assignment]
         rationale = r.message + (f"——{r.hint}" if r.hint else "")
-        return Rule(r.id, level, f"规则包「{self.name}」", r.title, rationale, run, (), r.category, self.name)
+        return Rule(r.id, level, f"规则包「{self.name}」", r.title, rationale, run, (), r.category, self.name,
+                    covers=tuple(r.covers))
 
     def tests(self, t: TestSpec, scope: str, target: str, level2: list[str] | None, node: NodePath) -> tx.Tests | None:
         written = t.written()

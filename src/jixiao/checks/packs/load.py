@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from jixiao.checks.base import Rule
+from jixiao.checks.base import RULES, Rule
 from jixiao.checks.packs.build import Clock, Reminder, build_pack
 from jixiao.checks.packs.model import GradingSpec, RulePackSpec
 from jixiao.errors import Diagnostic, SpecError, UsageError
@@ -115,6 +115,7 @@ def load_packs(choices: list[Choice], root: Path) -> PackSet:
     out = PackSet()
     problems: list[Diagnostic] = []
     seen: dict[str, tuple[str, Path]] = {}
+    covering: list[tuple[Positions, int, int, str]] = []  # (file, rule, item, covered id)
     for choice in choices:
         path = find_pack(choice, root)
         name = path.stem
@@ -134,11 +135,16 @@ def load_packs(choices: list[Choice], root: Path) -> PackSet:
                 problems.append(pos.diag(("规则", i, "编号"), f"编号「{r.id}」与规则包「{other}」中的规则重复（{where.name}）",
                                          "每条规则的编号要不同"))
             seen[r.id] = (name, path)
+            covering += [(pos, i, k, other) for k, other in enumerate(r.covers)]
         out.names.append(name)
         out.rules += built.rules
         out.reminders += built.reminders
         if spec.grading is not None:
             out.grading = spec.grading
+    for pos, i, k, other in covering:
+        if other not in RULES and other not in seen:
+            problems.append(pos.diag(("规则", i, "涵盖", k), f"没有编号为「{other}」的规则",
+                                     "写 jixiao 自己的规则（jixiao check --list-rules）或所选规则包中规则的编号"))
     if problems:
         raise SpecError(problems)
     return out

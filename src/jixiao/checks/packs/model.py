@@ -143,8 +143,12 @@ class PackRuleSpec(SpecModel):
     test: TestSpec | None = Field(None, alias="检查")
     message: str = Field(alias="意见", min_length=1, max_length=1000)
     hint: str | None = Field(None, alias="建议", max_length=1000)
+    covers: list[str] = Field(
+        default_factory=list, alias="涵盖", max_length=50,
+        description="说的是同一件事的其他规则（如 jixiao 自己的 JX208）：这条规则报出的地方，它们不再另报",
+    )
 
-    _lists = field_validator("level1", "level2", mode="before")(_as_list)
+    _lists = field_validator("level1", "level2", "covers", mode="before")(_as_list)
 
     @field_validator("category")
     @classmethod
