@@ -26,6 +26,9 @@ def test_help_is_chinese() -> None:
     for command in ("validate", "expand", "schema", "init", "new", "doctor"):
         assert command in result.output
     assert "Show this message" not in result.output
+    assert "用法：jixiao [选项] 命令 [参数]..." in result.output and "Usage" not in result.output
+    one = runner.invoke(app, ["check", "--help"], env={"COLUMNS": "200"})
+    assert "用法：jixiao check [选项] [spec]" in one.output and "OPTIONS" not in one.output
 
 
 def test_version() -> None:

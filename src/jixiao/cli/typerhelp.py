@@ -47,8 +47,22 @@ PARAMETERS = ("param", "ctx", "markup_mode")
 HELP_OPTION = "显示帮助并退出。"
 
 
+#: The usage line in Chinese: its prefix, and the placeholders click writes for options and sub-commands.
+USAGE_PREFIX = "用法："
+OPTIONS_METAVAR = ("[OPTIONS]", "[选项]")
+SUBCOMMAND_METAVAR = ("COMMAND [ARGS]...", "命令 [参数]...")
+
+
 class _ChineseHelpOption:
-    """Describes ``--help`` in Chinese (click's documented ``get_help_option``, on the command's own class)."""
+    """Describes ``--help`` and writes the usage line in Chinese (click's documented ``get_help_option``,
+    ``format_usage`` and ``options_metavar``, on the command's own class)."""
+
+    options_metavar: str | None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.options_metavar == OPTIONS_METAVAR[0]:
+            self.options_metavar = OPTIONS_METAVAR[1]
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -56,13 +70,22 @@ class _ChineseHelpOption:
             option.help = HELP_OPTION
         return option
 
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
+
 
 class Command(_ChineseHelpOption, typer.core.TyperCommand):
-    """A typer command whose ``--help`` is described in Chinese."""
+    """A typer command whose ``--help`` and usage line are in Chinese."""
 
 
 class Group(_ChineseHelpOption, typer.core.TyperGroup):
-    """A typer command group whose ``--help`` is described in Chinese."""
+    """A typer command group whose ``--help`` and usage line are in Chinese."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.subcommand_metavar == SUBCOMMAND_METAVAR[0]:
+            self.subcommand_metavar = SUBCOMMAND_METAVAR[1]
 
 
 def folding_known(ru: ModuleType | None = None) -> bool:
