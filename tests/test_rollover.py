@@ -164,6 +164,9 @@ def test_in_place_in_a_git_repository(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_usage_errors(tmp_path: Path) -> None:
     spec = write_tree(tmp_path / "测试局", {"部门.yaml": DEPARTMENT, "projects/01-法律顾问费.yaml": PROJECT})
     assert runner.invoke(app, ["rollover", str(spec), "--年度", "2025"]).exit_code == 2
+    earlier = runner.invoke(app, ["rollover", str(spec), "--年度", "2015"])  # 2025 mistyped
+    assert earlier.exit_code == 2 and "早于规格的 2025 年度" in earlier.output and "如 2026" in earlier.output
+    assert not (tmp_path / "测试局-2015").exists() and not list(tmp_path.glob("*2015*"))
     assert runner.invoke(app, ["rollover", str(spec), "--年度", "2200"]).exit_code == 2
     (tmp_path / "满的").mkdir()
     (tmp_path / "满的" / "a.txt").write_text("x", encoding="utf-8")

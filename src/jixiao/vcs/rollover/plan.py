@@ -133,7 +133,7 @@ def plan(spec: Path, year: int, *, clear_budget: bool = False) -> Plan:
     """What rolling *spec* over to *year* changes (nothing is written).
 
     Raises:
-        UsageError: *spec* is not a spec, or *year* is its own year or out of range.
+        UsageError: *spec* is not a spec, or *year* is not a later year or out of range.
         SpecError: the spec itself does not validate (fix it first).
     """
     root = find_root(spec)
@@ -146,6 +146,8 @@ def plan(spec: Path, year: int, *, clear_budget: bool = False) -> Plan:
         raise UsageError(f"年度 {year} 不在 {limits.MIN_YEAR}–{limits.MAX_YEAR} 之间")
     if year == old:
         raise UsageError(f"规格已经是 {old} 年度的了：--年度 写新的年度，如 {old + 1}")
+    if year < old:
+        raise UsageError(f"--年度 {year} 早于规格的 {old} 年度：顺延只能到以后的年度，如 {old + 1}")
     result = Plan(root, old, year, clear_budget)
     result.tables = {t.source.path: (t.number, t.name) for t in doc.tables()}
     refs = TableRefs.of(doc)
