@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
+from custombook import custom_workbook
 from jixiao.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,18 +120,7 @@ def test_bad_workbooks_exit_1_with_the_cell(tmp_path: Path) -> None:
 
 def test_a_layout_of_ones_own_and_the_year_as_import_takes_them(tmp_path: Path) -> None:
     """What ``check`` says to do when it cannot read a workbook (「请用 --布局」, 「请加 --年度」) it takes, as ``import`` does."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["考核项目", "考核维度", "子维度", "考核内容", "目标值", "口径说明"])
-    ws.append(["法律顾问费", "产出指标", "数量指标", "咨询次数", "≥20次", "全年咨询次数"])
-    ws.append(["法律顾问费", "满意度指标", "服务对象满意度指标", "满意度", "≥90%", "问卷调查"])
-    book = tmp_path / "考核表.xlsx"
-    wb.save(book)
-    layout = tmp_path / "我的布局.yaml"
-    layout.write_text(
-        "形式: 清单\n金额单位: 万元\n工作表:\n  - 名称: Sheet\n    每行: 指标\n    列: [{字段: 项目名称, 标签: 考核项目}, "
-        "{字段: 一级指标, 标签: 考核维度}, {字段: 二级指标, 标签: 子维度}, {字段: 三级指标, 标签: 考核内容}, "
-        "{字段: 指标值, 标签: 目标值}, {字段: 指标解释, 标签: 口径说明}]\n", encoding="utf-8")
+    book, layout = custom_workbook(tmp_path)
     unread = runner.invoke(app, ["check", str(book)])
     assert unread.exit_code == 1 and "请用 --布局" in unread.output
     no_year = runner.invoke(app, ["check", str(book), "--布局", str(layout)])

@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from custombook import custom_workbook
 from jixiao import expand_department, load_department
 from jixiao.cli import app
 from jixiao.importer.found import ImportProblem
@@ -143,20 +144,9 @@ def test_libreoffice_saved_workbook_imports(tmp_path: Path) -> None:
 
 
 def test_unrecognised_labels_need_a_layout_file(tmp_path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["考核项目", "考核维度", "子维度", "考核内容", "目标值", "口径说明"])
-    ws.append(["法律顾问费", "产出指标", "数量指标", "咨询次数", "≥20次", "全年咨询次数"])
-    ws.append(["法律顾问费", "满意度指标", "服务对象满意度指标", "满意度", "≥90%", "问卷调查"])
-    source = tmp_path / "custom.xlsx"
-    wb.save(source)
+    source, layout = custom_workbook(tmp_path)
     with pytest.raises(ImportProblem, match="--布局"):
         import_workbook(source, tmp_path / "a", year=2025)
-    layout = tmp_path / "我的布局.yaml"
-    layout.write_text(
-        "形式: 清单\n金额单位: 万元\n工作表:\n  - 名称: Sheet\n    每行: 指标\n    列: [{字段: 项目名称, 标签: 考核项目}, "
-        "{字段: 一级指标, 标签: 考核维度}, {字段: 二级指标, 标签: 子维度}, {字段: 三级指标, 标签: 考核内容}, "
-        "{字段: 指标值, 标签: 目标值}, {字段: 指标解释, 标签: 口径说明}]\n", encoding="utf-8")
     report = import_workbook(source, tmp_path / "b", year=2025, layout=str(layout))
     assert report.ok
     (t,) = expand_department(load_department(tmp_path / "b")).tables()

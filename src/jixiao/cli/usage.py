@@ -13,32 +13,34 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), text)
-    for pattern, text in (
-        (r"^Got unexpected extra argument(?:s|\(s\))? \((?P<x>.*)\)$", "多出了参数：{x}（含空格的路径要加引号）"),
-        (r"^No such command '(?P<x>.*)'\.$", "没有「{x}」这个命令"),
-        (r"^Missing command\.$", "缺少命令"),
-        (r"^Option '(?P<x>.*)' requires an argument\.$", "选项 {x} 后面要写一个值"),
-        (r"^Option '(?P<x>.*)' requires (?P<n>\d+) arguments\.$", "选项 {x} 后面要写 {n} 个值"),
-        (r"^Option '(?P<x>.*)' does not take a value\.$", "选项 {x} 后面不写值"),
-        (r"^Argument '(?P<x>.*)' takes (?P<n>\d+) values\.$", "参数 {x} 要写 {n} 个值"),
-    )
+Patterns = tuple[tuple[re.Pattern[str], str], ...]
+
+
+def _compiled(*pairs: tuple[str, str]) -> Patterns:
+    return tuple((re.compile(pattern), text) for pattern, text in pairs)
+
+
+#: Usage errors told by their message alone (typer's words → jixiao's).
+_PATTERNS = _compiled(
+    (r"^Got unexpected extra argument(?:s|\(s\))? \((?P<x>.*)\)$", "多出了参数：{x}（含空格的路径要加引号）"),
+    (r"^No such command '(?P<x>.*)'\.$", "没有「{x}」这个命令"),
+    (r"^Missing command\.$", "缺少命令"),
+    (r"^Option '(?P<x>.*)' requires an argument\.$", "选项 {x} 后面要写一个值"),
+    (r"^Option '(?P<x>.*)' requires (?P<n>\d+) arguments\.$", "选项 {x} 后面要写 {n} 个值"),
+    (r"^Option '(?P<x>.*)' does not take a value\.$", "选项 {x} 后面不写值"),
+    (r"^Argument '(?P<x>.*)' takes (?P<n>\d+) values\.$", "参数 {x} 要写 {n} 个值"),
 )
 
 #: What is wrong with a value (the part after 「… 的值无效：」).
-_VALUE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), text)
-    for pattern, text in (
-        (r"'(?P<x>.*)' is not one of (?P<choices>.*)\.$", "「{x}」不是可选的值，可选：{choices}"),
-        (r"[Ii]nput should be a valid integer", "应为整数"),
-        (r"[Ii]nput should be a valid number", "应为数字"),
-        (r"Value '(?P<x>.*)' is not a valid (?P<what>integer|int)\.", "「{x}」不是整数"),
-        (r"Value '(?P<x>.*)' is not a valid (?P<what>float|number)\.", "「{x}」不是数字"),
-        (r"^(?:File|Directory|Path) '(?P<x>.*)' does not exist\.$", "「{x}」不存在"),
-        (r"^(?:File|Directory|Path) '(?P<x>.*)' is a directory\.$", "「{x}」是文件夹，这里要的是文件"),
-        (r"^(?:File|Directory|Path) '(?P<x>.*)' is a file\.$", "「{x}」是文件，这里要的是文件夹"),
-    )
+_VALUE_PATTERNS = _compiled(
+    (r"'(?P<x>.*)' is not one of (?P<choices>.*)\.$", "「{x}」不是可选的值，可选：{choices}"),
+    (r"[Ii]nput should be a valid integer", "应为整数"),
+    (r"[Ii]nput should be a valid number", "应为数字"),
+    (r"Value '(?P<x>.*)' is not a valid (?P<what>integer|int)\.", "「{x}」不是整数"),
+    (r"Value '(?P<x>.*)' is not a valid (?P<what>float|number)\.", "「{x}」不是数字"),
+    (r"^(?:File|Directory|Path) '(?P<x>.*)' does not exist\.$", "「{x}」不存在"),
+    (r"^(?:File|Directory|Path) '(?P<x>.*)' is a directory\.$", "「{x}」是文件夹，这里要的是文件"),
+    (r"^(?:File|Directory|Path) '(?P<x>.*)' is a file\.$", "「{x}」是文件，这里要的是文件夹"),
 )
 
 
