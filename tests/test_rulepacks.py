@@ -313,6 +313,12 @@ def test_a_rule_that_covers_another_is_told_alone_where_both_would_be(tmp_path: 
     # Without the covering rule (--ignore), the covered one is listed again.
     found = open_spec(root, checks=Checks.REPORT, rules=[str(alone)], ignore=["T1"]).findings
     assert [f.rule for f in found if f.rule in ("T1", "JX208")] == ["JX208"]
+    # Two rules that cover each other: one of them is told, never neither.
+    mutual = tmp_path / "互相.yaml"
+    mutual.write_text(rule % ", 涵盖: [JX208, T2]" + "  - {编号: T2, 名称: 时效, 类别: 可测性, 对象: 指标值, 二级: [时效指标], "
+                      "检查: {须匹配: '\\d'}, 意见: 时效, 涵盖: T1}\n", encoding="utf-8")
+    found = open_spec(root, checks=Checks.REPORT, rules=[str(mutual)]).findings
+    assert [f.rule for f in found if f.rule in ("T1", "T2", "JX208")] == ["T2"]
     unknown = tmp_path / "未知.yaml"
     unknown.write_text(rule % ", 涵盖: [JX208, JX999]", encoding="utf-8")
     with pytest.raises(SpecError) as exc:

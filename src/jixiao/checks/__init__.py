@@ -133,18 +133,22 @@ def run_checks(
 
 
 def _without_covered(findings: list[Finding], covers: dict[str, tuple[str, ...]]) -> list[Finding]:
-    """*findings* without those another rule at the same place covers (a pack's 涵盖), for the same tables or fewer."""
+    """*findings* without those another rule at the same place covers (a pack's 涵盖), for the same tables or fewer.
+
+    A finding left out covers nothing: of two rules that cover each other, the one later by id is kept.
+    """
     if not covers:
         return findings
     at: dict[tuple[str, int, int], list[Finding]] = {}
     for f in findings:
         at.setdefault((str(f.path), f.line, f.col), []).append(f)
-
-    def covered(f: Finding) -> bool:
-        return any(f.rule in covers.get(g.rule, ()) and set(f.tables) <= set(g.tables)
-                   for g in at[(str(f.path), f.line, f.col)] if g is not f)
-
-    return [f for f in findings if not covered(f)]
+    dropped: set[int] = set()
+    for here in at.values():
+        for f in sorted(here, key=lambda f: f.rule):
+            if any(g is not f and id(g) not in dropped and f.rule in covers.get(g.rule, ())
+                   and set(f.tables) <= set(g.tables) for g in here):
+                dropped.add(id(f))
+    return [f for f in findings if id(f) not in dropped]
 
 
 def _merge(same_place: list[Finding]) -> Finding:
