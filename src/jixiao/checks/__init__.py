@@ -135,20 +135,34 @@ def run_checks(
 def _without_covered(findings: list[Finding], covers: dict[str, tuple[str, ...]]) -> list[Finding]:
     """*findings* without those another rule at the same place covers (a pack's 涵盖), for the same tables or fewer.
 
-    A finding left out covers nothing: of two rules that cover each other, the one later by id is kept.
+    Covering goes on (XM07 covers XM08, which covers JX208: XM07 covers JX208). Of rules that cover each other,
+    the one with the last id is told: at every place at least one finding stays.
     """
     if not covers:
         return findings
+    reach = {rule: _covered_by(rule, covers) for rule in covers}
     at: dict[tuple[str, int, int], list[Finding]] = {}
     for f in findings:
         at.setdefault((str(f.path), f.line, f.col), []).append(f)
-    dropped: set[int] = set()
-    for here in at.values():
-        for f in sorted(here, key=lambda f: f.rule):
-            if any(g is not f and id(g) not in dropped and f.rule in covers.get(g.rule, ())
-                   and set(f.tables) <= set(g.tables) for g in here):
-                dropped.add(id(f))
-    return [f for f in findings if id(f) not in dropped]
+
+    def left_out(f: Finding) -> bool:
+        return any(g is not f and f.rule in reach.get(g.rule, ()) and set(f.tables) <= set(g.tables)
+                   and (g.rule not in reach.get(f.rule, ()) or g.rule > f.rule)
+                   for g in at[(str(f.path), f.line, f.col)])
+
+    return [f for f in findings if not left_out(f)]
+
+
+def _covered_by(rule: str, covers: dict[str, tuple[str, ...]]) -> set[str]:
+    """Every rule *rule* covers, directly or through the rules it covers."""
+    seen: set[str] = set()
+    todo = list(covers.get(rule, ()))
+    while todo:
+        other = todo.pop()
+        if other not in seen:
+            seen.add(other)
+            todo += covers.get(other, ())
+    return seen
 
 
 def _merge(same_place: list[Finding]) -> Finding:
