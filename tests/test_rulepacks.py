@@ -325,3 +325,9 @@ def test_a_rule_that_covers_another_is_told_alone_where_both_would_be(tmp_path: 
         load_packs([Choice(str(unknown))], tmp_path)
     (problem,) = exc.value.diagnostics
     assert problem.message == "没有编号为「JX999」的规则" and problem.line == 2
+    # The rule list says what each rule covers.
+    listing = runner.invoke(app, ["check", "--list-rules", "--format", "json"])
+    by_id = {r["rule"]: r for r in json.loads(listing.stdout)}
+    assert by_id["XM08"]["covers"] == ["JX208", "XM09"] and by_id["JX208"]["covers"] == []
+    text = runner.invoke(app, ["check", "--list-rules"]).stdout
+    assert "（涵盖 JX208、XM09）" in next(line for line in text.splitlines() if line.startswith("XM08 "))

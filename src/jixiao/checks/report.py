@@ -229,17 +229,23 @@ def rules_markdown(packs: Iterable[tuple[str, str, list[Rule]]] = ()) -> str:
     return "\n".join(out)
 
 
+def _covers(rule: Rule) -> str:
+    """``（涵盖 JX208、XM09）``: the rules a pack's rule covers (not listed again where it reports)."""
+    return f"（涵盖 {'、'.join(rule.covers)}）" if rule.covers else ""
+
+
 def rules_table(rules: Iterable[Rule]) -> list[str]:
     """A Markdown table of *rules*: id, level, category, title, rationale."""
     out = ["| 规则 | 级别 | 类别 | 名称 | 说明 |", "|---|---|---|---|---|"]
-    out += [f"| {r.id} | {level_text(r)} | {r.category} | {r.title} | {r.rationale}{_FIXABLE if r.fixable else ''} |" for r in rules]
+    out += [f"| {r.id} | {level_text(r)} | {r.category} | {r.title} | {r.rationale}{_covers(r)}{_FIXABLE if r.fixable else ''} |"
+            for r in rules]
     return [*out, ""]
 
 
 def rules_text(extra: Iterable[Rule] = ()) -> str:
     """The rule list for the terminal (jixiao's rules, then *extra* from rule packs)."""
     every = [*(r for _, r in sorted(RULES.items())), *extra]
-    return "\n".join(f"{r.id}  {level_text(r)}  {r.category}  {r.title} — {r.rationale}" for r in every) + "\n"
+    return "\n".join(f"{r.id}  {level_text(r)}  {r.category}  {r.title} — {r.rationale}{_covers(r)}" for r in every) + "\n"
 
 
 def rules_json(extra: Iterable[Rule] = ()) -> str:
@@ -247,7 +253,8 @@ def rules_json(extra: Iterable[Rule] = ()) -> str:
     every = [*(r for _, r in sorted(RULES.items())), *extra]
     return json.dumps(
         [{"rule": r.id, "level": r.level, "also": list(r.also), "family": r.family, "title": r.title,
-          "rationale": r.rationale, "category": r.category, "pack": r.pack, "fixable": r.fixable}
+          "rationale": r.rationale, "category": r.category, "pack": r.pack, "fixable": r.fixable,
+          "covers": list(r.covers)}
          for r in every],
         ensure_ascii=False,
         indent=2,
