@@ -121,6 +121,7 @@ def test_bad_workbooks_exit_1_with_the_cell(tmp_path: Path) -> None:
 def test_a_layout_of_ones_own_and_the_year_as_import_takes_them(tmp_path: Path) -> None:
     """What ``check`` says to do when it cannot read a workbook (「请用 --布局」, 「请加 --年度」) it takes, as ``import`` does."""
     book, layout = custom_workbook(tmp_path)
+    (tmp_path / "别的.yaml").write_text("不是布局: [\n", encoding="utf-8")  # another YAML beside the layout: not read
     unread = runner.invoke(app, ["check", str(book)])
     assert unread.exit_code == 1 and "请用 --布局" in unread.output
     no_year = runner.invoke(app, ["check", str(book), "--布局", str(layout)])

@@ -76,16 +76,23 @@ def load_named(dirs: list[Path], model: type[M], link_hint: str) -> tuple[dict[s
             if known is not None:
                 found[path.stem] = known  # type: ignore[assignment]  # stored under its model
                 continue
-            loaded = load_yaml(path)
-            if isinstance(loaded, Diagnostic):
-                problems.append(loaded)
+            named, wrong = load_file(path, model)
+            problems += wrong
+            if named is None:
                 continue
-            try:
-                spec = model.model_validate(loaded.data if loaded.data is not None else {})
-            except ValidationError as exc:
-                problems.extend(diagnostics_from_validation(exc, loaded.pos, model))
-                continue
-            found[path.stem] = Named(path.stem, path, spec, loaded.pos)
+            found[path.stem] = named
             if key is not None:
                 _BUILTIN[key] = found[path.stem]  # type: ignore[assignment]
     return found, problems
+
+
+def load_file(path: Path, model: type[M]) -> tuple[Named[M] | None, list[Diagnostic]]:
+    """The YAML file *path* as *model* (nothing else in its folder is read), or its problems."""
+    loaded = load_yaml(path)
+    if isinstance(loaded, Diagnostic):
+        return None, [loaded]
+    try:
+        spec = model.model_validate(loaded.data if loaded.data is not None else {})
+    except ValidationError as exc:
+        return None, diagnostics_from_validation(exc, loaded.pos, model)
+    return Named(path.stem, path, spec, loaded.pos), []

@@ -24,7 +24,7 @@ from pathlib import Path
 from jixiao.errors import Diagnostic
 from jixiao.model.workbook import ColumnSpec, SheetSpec, WorkbookLayoutSpec
 from jixiao.resources import builtin_templates, lookup_dirs
-from jixiao.spec.named import load_named
+from jixiao.spec.named import load_file, load_named
 from jixiao.spec.yamlio import Positions
 
 DEFAULT = "分表"
@@ -73,10 +73,10 @@ def find_workbook_layout(name_or_file: str, spec_root: Path | None) -> WorkbookL
     """
     candidate = Path(name_or_file)
     if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
-        found, problems = load_named([candidate.parent], WorkbookLayoutSpec, "把布局文件本身复制过来")
-        layout = found.get(candidate.stem)
-        if layout is None or problems:
-            raise WorkbookLayoutProblem([p for p in problems if p.path.stem == candidate.stem] or problems)
+        # Only that file: the folder it is in (Downloads, the desktop) may hold any other YAML.
+        layout, problems = load_file(candidate, WorkbookLayoutSpec)
+        if layout is None:
+            raise WorkbookLayoutProblem(problems)
         return WorkbookLayout(layout.name, layout.path, layout.spec, layout.pos)
     layouts, problems = load_workbook_layouts(workbook_dirs(spec_root))
     if name_or_file in layouts:
