@@ -150,5 +150,5 @@ def zero_budget(ctx: CheckContext, r: Rule) -> Iterator[Finding]:
     for table in ctx.doc.tables():
         if table.budget == 0:
             yield r.at(table.source_of("预算数"), f"「{table.name}」的预算数是 {table.budget_text}",
-                       "填写本年度的预算数（万元或元，按 部门.yaml 的 金额单位）", table=table,
+                       f"填写本年度的预算数（以{table.money_unit}为单位）", table=table,
                        group="预算数是 0", group_hint="填写本年度的预算数")
