@@ -130,6 +130,7 @@ def render_department(
     combined = not options.only if options.combined is None else options.combined
     outputs = OutputSet(options.out_dir)
     stem = combined_stem(doc)
+    width = number_width(doc)
     when = issued_at(doc)
     cache = Cache.open() if options.cache else None
     code = code_digest() if cache is not None else ""
@@ -181,7 +182,7 @@ def render_department(
             run = start_pdf()
         pdfs = run.result() if run is not None else None
         if word is not None:
-            _add_word_files(outputs, word, doc, tables, pdfs, alike, combined, report_progress)
+            _add_word_files(outputs, word, tables, pdfs, alike, stem if combined else None, width, report_progress)
         if html_failure is not None:
             raise html_failure
     finally:
@@ -193,7 +194,6 @@ def render_department(
         report_progress("排版 PDF", 1, 1)
         if pdfs.combined is not None:
             outputs.add(f"{stem}.pdf", pdfs.combined)
-        width = number_width(doc)
         for t in tables:
             outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.pdf", pdfs.tables[t.number])
 
@@ -247,20 +247,20 @@ def _alike(doc: Document, html: str | None, tables: list[ProjectTable]) -> set[i
     return {t.number for t in tables if not doc.page_plan.section(table_anchor(t.number)).follows}
 
 
-def _add_word_files(outputs: OutputSet, word: WordFiles, doc: Document, tables: list[ProjectTable],
-                    pdfs: PdfSet | None, alike: set[int], combined: bool, report_progress: Progress) -> None:
-    """The projects' Word files and the combined one, each breaking its tables where its PDF does."""
+def _add_word_files(outputs: OutputSet, word: WordFiles, tables: list[ProjectTable], pdfs: PdfSet | None,
+                    alike: set[int], stem: str | None, width: int, report_progress: Progress) -> None:
+    """The projects' Word files and (with the combined document's *stem*) the combined one, each breaking its tables
+    where its PDF does; *width*: digits of the projects' file numbers."""
     own = dict(pdfs.table_breaks) if pdfs is not None else {}
     if pdfs is not None and pdfs.combined_breaks is not None:
         own |= {n: pdfs.combined_breaks.get(n, TableBreaks()) for n in alike}
-    width = number_width(doc)
     for i, t in enumerate(tables, 1):
         outputs.add(f"{PROJECTS_DIR}/{table_stem(t, width)}.docx", word.table(t, own.get(t.number)))
         report_progress("Word 项目表", i, len(tables))
-    if combined:
+    if stem is not None:
         report_progress("Word 总文档", 0, 1)
-        outputs.add(f"{combined_stem(doc)}.docx", word.combined(pdfs.anchor_pages if pdfs is not None else None,
-                                                                 pdfs.combined_breaks if pdfs is not None else None))
+        outputs.add(f"{stem}.docx", word.combined(pdfs.anchor_pages if pdfs is not None else None,
+                                                  pdfs.combined_breaks if pdfs is not None else None))
         report_progress("Word 总文档", 1, 1)
 
 
