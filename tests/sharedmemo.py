@@ -27,7 +27,7 @@ _LOCAL_MAX = 64
 
 
 def shared(kind: str, path: Path, make: Callable[[Path], T]) -> T:
-    """``make(path)``, kept for the run when *path* is one of the shared renders' files."""
+    """``make(path)``, kept for the run when *path* is one of the shared renders' files, else for the process."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
     folder = next((p for p in path.parents if p.name == SHARED_FOLDER), None)
     if folder is None:
